@@ -1,0 +1,7 @@
+"""skgwae: Gromov-Wasserstein autoencoders as scikit-learn estimators."""
+
+from ._version import __version__
+from .exceptions import DeviceWarning
+from .transformer import GWAETransformer
+
+__all__ = ["DeviceWarning", "GWAETransformer", "__version__"]

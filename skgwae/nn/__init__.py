@@ -1,0 +1,34 @@
+"""Model parts of a GWAE in pure PyTorch: networks, prior families and loss terms.
+
+Nothing in this sub-package knows about scikit-learn; it trusts its inputs.
+"""
+
+from .losses import (
+    critic_gap,
+    critic_penalty,
+    entropy_loss,
+    gw_loss,
+    latent_scale,
+    mmd,
+    reconstruction_loss,
+)
+from .model import GWAEModel
+from .networks import JointCritic, LeakySiLU, MLPDecoder, MLPEncoder
+from .priors import PRIORS, make_prior
+
+__all__ = [
+    "GWAEModel",
+    "JointCritic",
+    "LeakySiLU",
+    "MLPDecoder",
+    "MLPEncoder",
+    "PRIORS",
+    "critic_gap",
+    "critic_penalty",
+    "entropy_loss",
+    "gw_loss",
+    "latent_scale",
+    "make_prior",
+    "mmd",
+    "reconstruction_loss",
+]

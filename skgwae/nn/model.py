@@ -1,0 +1,160 @@
+"""The GWAE model: encoder, decoder, prior, trainable kappa and optional critic, and the
+computation of each loss term on a mini-batch."""
+
+import torch
+from torch import nn
+
+from .losses import (
+    critic_gap,
+    critic_penalty,
+    entropy_loss,
+    gw_loss,
+    latent_scale,
+    mmd,
+    reconstruction_loss,
+)
+from .networks import JointCritic, MLPDecoder, MLPEncoder
+from .priors import make_prior
+
+# Weight of the critic's penalty (gradient penalty plus output penalty), as in the authors' code.
+CRITIC_PENALTY_WEIGHT = 10.0
+
+
+class GWAEModel(nn.Module):
+    """All trainable parts of a Gromov-Wasserstein autoencoder.
+
+    Parameters
+    ----------
+    n_features, n_components : int
+        Data and latent dimensions.
+    hidden_layer_sizes : tuple of int
+        Hidden widths of the encoder (the decoder uses them reversed, the critic's branches as
+        given).
+    prior : str
+        A key of :data:`skgwae.nn.PRIORS`; ``prior_params`` are passed to it.
+    coupling : {"critic", "mmd"}
+        How L_D is estimated; ``"critic"`` builds a :class:`JointCritic`.
+    gw_coupling : {"generative", "inference", "both"}
+        The pairs on which L_GW is estimated: prior samples and their decodings (the
+        authors' estimator), data and their encodings, or the mean of the two.
+    mmd_kernel : {"imq", "rbf"}
+        The kernel of the MMD coupling and of :meth:`criterion_terms`.
+    kappa_init : float
+        Initial value of kappa = exp(log_kappa).
+    """
+
+    def __init__(
+        self,
+        n_features,
+        n_components,
+        hidden_layer_sizes,
+        prior="gaussian",
+        prior_params=None,
+        coupling="mmd",
+        gw_coupling="generative",
+        mmd_kernel="imq",
+        kappa_init=1.0,
+    ):
+        super().__init__()
+        # The constructor arguments, so that the model can be rebuilt from a state dict.
+        self.config = dict(
+            n_features=n_features,
+            n_components=n_components,
+            hidden_layer_sizes=tuple(hidden_layer_sizes),
+            prior=prior,
+            prior_params=dict(prior_params or {}),
+            coupling=coupling,
+            gw_coupling=gw_coupling,
+            mmd_kernel=mmd_kernel,
+            kappa_init=kappa_init,
+        )
+        self.coupling = coupling
+        self.gw_coupling = gw_coupling
+        self.mmd_kernel = mmd_kernel
+        self.encoder = MLPEncoder(n_features, n_components, hidden_layer_sizes)
+        self.decoder = MLPDecoder(n_components, n_features, hidden_layer_sizes)
+        self.prior = make_prior(prior, n_components, **(prior_params or {}))
+        self.log_kappa = nn.Parameter(torch.tensor(float(kappa_init)).log())
+        self.critic = (
+            JointCritic(n_features, n_components, hidden_layer_sizes)
+            if coupling == "critic"
+            else None
+        )
+
+    @property
+    def kappa(self):
+        return self.log_kappa.exp()
+
+    def main_parameters(self):
+        """Encoder, decoder, prior and log_kappa: what the main optimiser updates."""
+        return [p for name, p in self.named_parameters() if not name.startswith("critic.")]
+
+    def encode_sample(self, x, generator=None):
+        """Return ``(z, mu, logvar)`` with z ~ q(z|x) by the reparameterisation trick."""
+        mu, logvar = self.encoder(x)
+        eps = torch.randn(mu.shape, generator=generator, device=mu.device, dtype=mu.dtype)
+        return mu + eps * (0.5 * logvar).exp(), mu, logvar
+
+    def _gw(self, x, z, x_gen, z_gen, scale):
+        kappa = self.kappa
+        if self.gw_coupling == "generative":
+            return gw_loss(x_gen, z_gen, kappa, scale)
+        if self.gw_coupling == "inference":
+            return gw_loss(x, z, kappa, scale)
+        return 0.5 * (gw_loss(x_gen, z_gen, kappa, scale) + gw_loss(x, z, kappa, scale))
+
+    def main_terms(self, x, generator=None):
+        """The four loss terms on a mini-batch, as a dict of scalar tensors with a graph.
+
+        Keys: ``"gw"``, ``"w"``, ``"d"``, ``"h"`` (L_GW, L_W, L_D, L_H).
+        """
+        n = x.shape[0]
+        z, _, logvar = self.encode_sample(x, generator)
+        z_gen = self.prior(n, generator)
+        # One decoder call for the reconstructions and the generated points.
+        decoded = self.decoder(torch.cat([z, z_gen]))
+        x_hat, x_gen = decoded[:n], decoded[n:]
+        if self.coupling == "critic":
+            d = critic_gap(self.critic(x_gen, z_gen), self.critic(x, z))
+        else:
+            d = mmd(z, z_gen, self.mmd_kernel)
+        return {
+            "gw": self._gw(x, z, x_gen, z_gen, latent_scale(z_gen)),
+            "w": reconstruction_loss(x, x_hat),
+            "d": d,
+            "h": entropy_loss(logvar),
+        }
+
+    def critic_loss(self, x, mu, logvar, generator=None):
+        """The critic's loss on fresh, detached samples (to be minimised by the critic).
+
+        ``mu`` and ``logvar`` are the encoder outputs for ``x``, computed once per batch.
+        """
+        with torch.no_grad():
+            eps = torch.randn(mu.shape, generator=generator, device=mu.device, dtype=mu.dtype)
+            z = mu + eps * (0.5 * logvar).exp()
+            z_gen = self.prior(x.shape[0], generator)
+            x_gen = self.decoder(z_gen)
+        t_inf = self.critic(x, z)
+        t_gen = self.critic(x_gen, z_gen)
+        penalty = critic_penalty(self.critic, x, z, x_gen, z_gen, t_inf, t_gen, generator)
+        return -critic_gap(t_gen, t_inf) + CRITIC_PENALTY_WEIGHT * penalty
+
+    @torch.no_grad()
+    def criterion_terms(self, x, generator=None):
+        """The terms of the model-selection criterion on data x (call in eval mode).
+
+        Keys: ``"gw"`` (L_GW on the inference pairs (x_i, z_i), z_i ~ q(z|x_i), with the
+        prior's scale), ``"w"`` (L_W) and ``"mmd"`` (MMD between the z_i and as many prior
+        samples, with the model's kernel). None of them depends on the critic, so they are
+        comparable across couplings and over training.
+        """
+        n = x.shape[0]
+        z, _, _ = self.encode_sample(x, generator)
+        z_gen = self.prior(n, generator)
+        x_hat = self.decoder(z)
+        return {
+            "gw": gw_loss(x, z, self.kappa, latent_scale(z_gen)),
+            "w": reconstruction_loss(x, x_hat),
+            "mmd": mmd(z, z_gen, self.mmd_kernel),
+        }

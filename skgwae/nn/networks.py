@@ -1,0 +1,90 @@
+"""Encoder, decoder and joint critic networks (multi-layer perceptrons)."""
+
+import torch
+from torch import nn
+from torch.nn.utils.parametrizations import spectral_norm
+
+# Bounds on the encoder's log-variance. An unbounded log-variance is the one source of NaN
+# seen in the prototype (DESIGN.md section 3): the entropy term keeps pushing it up.
+LOGVAR_MIN = -12.0
+LOGVAR_MAX = 6.0
+
+
+class LeakySiLU(nn.Module):
+    """``(1 - a) * x * sigmoid(x) + a * x``: a SiLU that keeps a linear slope ``a``."""
+
+    def __init__(self, negative_slope=0.2):
+        super().__init__()
+        self.negative_slope = float(negative_slope)
+
+    def forward(self, x):
+        a = self.negative_slope
+        return (1.0 - a) * nn.functional.silu(x) + a * x
+
+
+def mlp(sizes, activation, last_activation=False, wrap=None):
+    """Linear layers ``sizes[0] -> ... -> sizes[-1]`` with ``activation()`` in between.
+
+    ``wrap`` (for example spectral_norm) is applied to every linear layer.
+    """
+    layers = []
+    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        linear = nn.Linear(n_in, n_out)
+        layers.append(wrap(linear) if wrap is not None else linear)
+        if last_activation or i < len(sizes) - 2:
+            layers.append(activation())
+    return nn.Sequential(*layers)
+
+
+class MLPEncoder(nn.Module):
+    """Gaussian encoder q(z|x) = N(mu(x), diag exp(logvar(x)))."""
+
+    def __init__(self, n_features, n_components, hidden_layer_sizes):
+        super().__init__()
+        self.n_components = int(n_components)
+        self.net = mlp([n_features, *hidden_layer_sizes, 2 * n_components], nn.SiLU)
+
+    def forward(self, x):
+        """Return ``(mu, logvar)``, each of shape (n, n_components)."""
+        h = self.net(x)
+        mu, logvar = h[:, : self.n_components], h[:, self.n_components :]
+        return mu, logvar.clamp(LOGVAR_MIN, LOGVAR_MAX)
+
+
+class MLPDecoder(nn.Module):
+    """Deterministic generator g: z -> x with a linear output (unbounded data)."""
+
+    def __init__(self, n_components, n_features, hidden_layer_sizes):
+        super().__init__()
+        self.net = mlp([n_components, *reversed(hidden_layer_sizes), n_features], nn.SiLU)
+
+    def forward(self, z):
+        return self.net(z)
+
+
+class JointCritic(nn.Module):
+    """Critic T(x, z) on joint (data, latent) pairs, as in the authors' code.
+
+    An x-branch and a z-branch each map to 64 features; the two are concatenated, halved and
+    passed through an MLP head to one scalar. Every linear layer carries spectral norm and the
+    activations are LeakyReLU(0.2). The authors' x-branch is convolutional (64x64 images);
+    here it is an MLP with the given hidden sizes.
+    """
+
+    branch_features = 64
+
+    def __init__(self, n_features, n_components, hidden_layer_sizes):
+        super().__init__()
+        act = lambda: nn.LeakyReLU(0.2)  # noqa: E731
+        width = max(hidden_layer_sizes) if hidden_layer_sizes else 64
+        f = self.branch_features
+        # The x-branch ends linear and the z-branch in an activation, as in the authors' code.
+        self.x_net = mlp([n_features, *hidden_layer_sizes, f], act, wrap=spectral_norm)
+        self.z_net = mlp(
+            [n_components, *hidden_layer_sizes, f], act, last_activation=True, wrap=spectral_norm
+        )
+        self.head = mlp([2 * f, width, width, 1], act, wrap=spectral_norm)
+
+    def forward(self, x, z):
+        h = torch.cat([self.x_net(x), self.z_net(z)], dim=1) / 2
+        return self.head(h).squeeze(1)

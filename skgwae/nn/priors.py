@@ -1,0 +1,149 @@
+"""Prior families p(z): trainable or fixed samplers of the latent space.
+
+A prior here is an implicit sampler: ``prior(n_samples, generator)`` returns an
+``(n_samples, n_components)`` tensor and need not have a density. The meta-prior
+(disentanglement, clustering, ...) is carried by the choice of family alone; the GWAE
+objective is the same for all of them.
+
+The trainable families with a continuous output end in a batch-norm without affine
+parameters (momentum 0.5, as in the authors' code), so that every latent coordinate has zero
+mean and unit variance; the GW term's kappa then carries the scale.
+"""
+
+import math
+
+import torch
+from torch import nn
+
+from .networks import LeakySiLU
+
+BATCHNORM_MOMENTUM = 0.5
+
+
+class Prior(nn.Module):
+    """Base class: a sampler of ``n_components``-dimensional latent codes."""
+
+    def __init__(self, n_components):
+        super().__init__()
+        self.n_components = int(n_components)
+        # Marks the module's device for the noise; not part of the state dict.
+        self.register_buffer("_anchor", torch.empty(0), persistent=False)
+
+    def noise(self, n_samples, generator):
+        """Standard normal noise of shape (n_samples, n_components) on the prior's device."""
+        a = self._anchor
+        return torch.randn(
+            n_samples, self.n_components, generator=generator, device=a.device, dtype=a.dtype
+        )
+
+    def forward(self, n_samples, generator=None):
+        raise NotImplementedError
+
+
+class GaussianPrior(Prior):
+    """N(0, I); nothing trainable."""
+
+    def forward(self, n_samples, generator=None):
+        return self.noise(n_samples, generator)
+
+
+class UniformPrior(Prior):
+    """U[-sqrt(3), sqrt(3)]^d: independent coordinates with zero mean and unit variance."""
+
+    def forward(self, n_samples, generator=None):
+        a = self._anchor
+        u = torch.rand(
+            n_samples, self.n_components, generator=generator, device=a.device, dtype=a.dtype
+        )
+        return (2.0 * u - 1.0) * math.sqrt(3.0)
+
+
+class SphericalPrior(Prior):
+    """Uniform on the unit sphere (a normalised Gaussian): coordinate variance is 1/d."""
+
+    def forward(self, n_samples, generator=None):
+        return nn.functional.normalize(self.noise(n_samples, generator), dim=1)
+
+
+class NeuralPrior(Prior):
+    """z = BN(f(eps)), eps ~ N(0, I), f an MLP d -> 4d -> 4d -> 4d -> d with LeakySiLU(0.2)."""
+
+    hidden_ratio = 4
+
+    def __init__(self, n_components):
+        super().__init__(n_components)
+        d, h = self.n_components, self.n_components * self.hidden_ratio
+        self.net = nn.Sequential(
+            nn.Linear(d, h),
+            LeakySiLU(0.2),
+            nn.Linear(h, h),
+            LeakySiLU(0.2),
+            nn.Linear(h, h),
+            LeakySiLU(0.2),
+            nn.Linear(h, d),
+        )
+        self.batchnorm = nn.BatchNorm1d(d, momentum=BATCHNORM_MOMENTUM, affine=False)
+
+    def forward(self, n_samples, generator=None):
+        return self.batchnorm(self.net(self.noise(n_samples, generator)))
+
+
+class FactorizedNeuralPrior(Prior):
+    """The disentanglement meta-prior: z_k = BN(f_k(eps_k)), one 1 -> 4 -> 4 -> 4 -> 1 MLP per
+    coordinate, so the coordinates are independent.
+
+    The per-coordinate MLPs are grouped 1x1 convolutions (one group per coordinate), which
+    evaluates all of them in one call.
+    """
+
+    hidden_ratio = 4
+
+    def __init__(self, n_components):
+        super().__init__(n_components)
+        d, h = self.n_components, self.n_components * self.hidden_ratio
+        self.net = nn.Sequential(
+            nn.Conv1d(d, h, 1, groups=d),
+            LeakySiLU(0.2),
+            nn.Conv1d(h, h, 1, groups=d),
+            LeakySiLU(0.2),
+            nn.Conv1d(h, h, 1, groups=d),
+            LeakySiLU(0.2),
+            nn.Conv1d(h, d, 1, groups=d),
+        )
+        self.batchnorm = nn.BatchNorm1d(d, momentum=BATCHNORM_MOMENTUM, affine=False)
+
+    def forward(self, n_samples, generator=None):
+        eps = self.noise(n_samples, generator)
+        return self.batchnorm(self.net(eps.unsqueeze(2)).squeeze(2))
+
+
+class VQPrior(Prior):
+    """The nearest of ``n_codes`` trainable code vectors to a Gaussian sample.
+
+    Only the code vectors that are chosen receive a gradient (as in the authors' code); there
+    is no final batch-norm.
+    """
+
+    def __init__(self, n_components, n_codes=16):
+        super().__init__(n_components)
+        self.codes = nn.Parameter(torch.randn(int(n_codes), self.n_components))
+
+    def forward(self, n_samples, generator=None):
+        eps = self.noise(n_samples, generator)
+        nearest = torch.cdist(eps, self.codes).argmin(dim=1)
+        return self.codes[nearest]
+
+
+PRIORS = {
+    "gaussian": GaussianPrior,
+    "uniform": UniformPrior,
+    "spherical": SphericalPrior,
+    "neural": NeuralPrior,
+    "factorized_neural": FactorizedNeuralPrior,
+    "vq": VQPrior,
+}
+
+
+def make_prior(name, n_components, **params):
+    """Build the prior family ``name`` (a key of ``PRIORS``) with extra ``params``."""
+    return PRIORS[name](n_components, **params)

@@ -1,0 +1,16 @@
+"""The training loop of a GWAE: device, seeding, batching, optimisation, early stopping and
+history. Knows nothing of scikit-learn."""
+
+from .device import flush_denormal, resolve_device
+from .seeding import make_generator, seeded
+from .trainer import Trainer, TrainResult, evaluate_criterion
+
+__all__ = [
+    "Trainer",
+    "TrainResult",
+    "evaluate_criterion",
+    "flush_denormal",
+    "make_generator",
+    "resolve_device",
+    "seeded",
+]
