@@ -1,5 +1,6 @@
 """The shared machinery of the GWAE estimators: parameters, fitting, persistence."""
 
+import inspect
 import math
 import warnings
 from numbers import Integral, Real
@@ -14,7 +15,14 @@ from ._sklearn_compat import Interval, StrOptions, _fit_context, check_is_fitted
 from ._version import __version__
 from .exceptions import DeviceWarning
 from .nn import PRIORS, GWAEModel
-from .training import Trainer, evaluate_criterion, make_generator, resolve_device, seeded
+from .training import (
+    Trainer,
+    as_tensor,
+    evaluate_criterion,
+    make_generator,
+    resolve_device,
+    seeded,
+)
 
 # Rows per forward pass in transform / inverse_transform / sample: bounds memory on big X.
 INFERENCE_CHUNK = 8192
@@ -128,7 +136,8 @@ class BaseGWAE(BaseEstimator):
     def _prior_params(self):
         params = dict(self.prior_params or {})
         try:
-            PRIORS[self.prior](1, **params)
+            # Bind rather than build: building would draw from torch's global RNG.
+            inspect.signature(PRIORS[self.prior]).bind(1, **params)
         except TypeError as exc:
             raise ValueError(
                 f"prior_params={self.prior_params!r} do not fit prior={self.prior!r}: {exc}"
@@ -300,7 +309,7 @@ class BaseGWAE(BaseEstimator):
         device = torch.device(self.device_)
         self.model_.eval()
         out = [
-            fn(torch.as_tensor(chunk, dtype=torch.float32).to(device)).cpu().numpy()
+            fn(as_tensor(chunk, device)).cpu().numpy()
             for chunk in np.array_split(A, max(1, math.ceil(len(A) / INFERENCE_CHUNK)))
         ]
         return np.concatenate(out).astype(A.dtype, copy=False)
@@ -426,7 +435,8 @@ class BaseGWAE(BaseEstimator):
     # ------------------------------------------------------------------ persistence
 
     def __getstate__(self):
-        state = super().__getstate__()
+        # BaseEstimator may hand back the instance's own __dict__: copy before editing.
+        state = dict(super().__getstate__())
         state["_skgwae_version"] = __version__
         if "model_" in state:
             # Store the constructor arguments and a CPU state dict, never device tensors or

@@ -137,6 +137,13 @@ class GWAETransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseGWA
     (178, 2)
     """
 
+    def transform(self, X):
+        # Defined on the class itself so that set_output wraps it (scikit-learn only wraps
+        # methods the class defines); the work is BaseGWAE.transform.
+        return super().transform(X)
+
+    transform.__doc__ = BaseGWAE.transform.__doc__
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]

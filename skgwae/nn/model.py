@@ -109,7 +109,7 @@ class GWAEModel(nn.Module):
         Keys: ``"gw"``, ``"w"``, ``"d"``, ``"h"`` (L_GW, L_W, L_D, L_H).
         """
         n = x.shape[0]
-        z, _, logvar = self.encode_sample(x, generator)
+        z, mu, logvar = self.encode_sample(x, generator)
         z_gen = self.prior(n, generator)
         # One decoder call for the reconstructions and the generated points.
         decoded = self.decoder(torch.cat([z, z_gen]))
@@ -119,7 +119,7 @@ class GWAEModel(nn.Module):
         else:
             d = mmd(z, z_gen, self.mmd_kernel)
         return {
-            "gw": self._gw(x, z, x_gen, z_gen, latent_scale(z_gen)),
+            "gw": self._gw(x, mu, x_gen, z_gen, latent_scale(z_gen)),
             "w": reconstruction_loss(x, x_hat),
             "d": d,
             "h": entropy_loss(logvar),

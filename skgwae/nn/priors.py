@@ -18,6 +18,9 @@ from torch import nn
 from .networks import LeakySiLU
 
 BATCHNORM_MOMENTUM = 0.5
+# Smaller than torch's 1e-5: a small per-coordinate sampler can start with an output variance
+# near 1e-5, and the batch-norm must still give that coordinate unit variance.
+BATCHNORM_EPS = 1e-8
 
 
 class Prior(nn.Module):
@@ -38,6 +41,20 @@ class Prior(nn.Module):
 
     def forward(self, n_samples, generator=None):
         raise NotImplementedError
+
+
+def _variance_preserving_init(module):
+    """Weights N(0, 1/fan_in) and zero biases for every linear or 1x1 convolution layer.
+
+    With torch's default initialisation the 4-layer samplers output almost constant values
+    (variance 1e-7 to 1e-4, comparable to the batch-norm's eps), so some coordinates start
+    nearly collapsed; this keeps the pre-batch-norm variance of order 0.1.
+    """
+    for layer in module.modules():
+        if isinstance(layer, (nn.Linear, nn.Conv1d)):
+            fan_in = layer.weight[0].numel()
+            nn.init.normal_(layer.weight, std=fan_in**-0.5)
+            nn.init.zeros_(layer.bias)
 
 
 class GaussianPrior(Prior):
@@ -82,7 +99,10 @@ class NeuralPrior(Prior):
             LeakySiLU(0.2),
             nn.Linear(h, d),
         )
-        self.batchnorm = nn.BatchNorm1d(d, momentum=BATCHNORM_MOMENTUM, affine=False)
+        _variance_preserving_init(self.net)
+        self.batchnorm = nn.BatchNorm1d(
+            d, momentum=BATCHNORM_MOMENTUM, eps=BATCHNORM_EPS, affine=False
+        )
 
     def forward(self, n_samples, generator=None):
         return self.batchnorm(self.net(self.noise(n_samples, generator)))
@@ -110,7 +130,10 @@ class FactorizedNeuralPrior(Prior):
             LeakySiLU(0.2),
             nn.Conv1d(h, d, 1, groups=d),
         )
-        self.batchnorm = nn.BatchNorm1d(d, momentum=BATCHNORM_MOMENTUM, affine=False)
+        _variance_preserving_init(self.net)
+        self.batchnorm = nn.BatchNorm1d(
+            d, momentum=BATCHNORM_MOMENTUM, eps=BATCHNORM_EPS, affine=False
+        )
 
     def forward(self, n_samples, generator=None):
         eps = self.noise(n_samples, generator)

@@ -3,11 +3,12 @@ history. Knows nothing of scikit-learn."""
 
 from .device import flush_denormal, resolve_device
 from .seeding import make_generator, seeded
-from .trainer import Trainer, TrainResult, evaluate_criterion
+from .trainer import Trainer, TrainResult, as_tensor, evaluate_criterion
 
 __all__ = [
     "Trainer",
     "TrainResult",
+    "as_tensor",
     "evaluate_criterion",
     "flush_denormal",
     "make_generator",

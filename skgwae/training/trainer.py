@@ -5,6 +5,7 @@ import math
 import time
 import warnings
 
+import numpy as np
 import torch
 from tqdm.auto import tqdm
 
@@ -22,7 +23,10 @@ CRITERION_CHUNK = 512
 CRITERION_SEED = 0
 
 
-def _as_tensor(X, device):
+def as_tensor(X, device):
+    """A float32 tensor of X on ``device``; X may be any array (strided, read-only) or tensor."""
+    if not isinstance(X, torch.Tensor):
+        X = np.ascontiguousarray(X, dtype=np.float32)
     return torch.as_tensor(X, dtype=torch.float32).to(device)
 
 
@@ -42,7 +46,7 @@ def evaluate_criterion(model, X, *, lambda_w, lambda_d, device):
     was_training = model.training
     model.eval()
     try:
-        X = _as_tensor(X, device)
+        X = as_tensor(X, device)
         generator = make_generator(CRITERION_SEED, device)
         n = X.shape[0]
         n_chunks = math.ceil(n / CRITERION_CHUNK)
@@ -126,7 +130,8 @@ class Trainer:
     def _train_epoch(self, model, X, generator, main_opt, critic_opt):
         """One pass over X; returns the mean terms as a tensor [loss, gw, w, d, h]."""
         n = X.shape[0]
-        n_batches = max(1, round(n / self.batch_size))
+        # Near-equal batches, none smaller than 2 (batch statistics need two rows).
+        n_batches = max(1, min(round(n / self.batch_size), n // 2))
         perm = torch.randperm(n, generator=generator, device=X.device)
         sums = torch.zeros(5, device=X.device)
         for idx in torch.tensor_split(perm, n_batches):
@@ -161,8 +166,8 @@ class Trainer:
         """Train ``model`` in place on ``X_train`` (float32 array), monitoring ``X_val``."""
         device = self.device
         model.to(device).train()
-        X = _as_tensor(X_train, device)
-        X_val = None if X_val is None else _as_tensor(X_val, device)
+        X = as_tensor(X_train, device)
+        X_val = None if X_val is None else as_tensor(X_val, device)
         generator = make_generator(self.seed, device)
         main_opt, critic_opt = self._optimizers(model)
         stopper = EarlyStopping(self.n_iter_no_change, self.tol, higher_is_better=X_val is not None)

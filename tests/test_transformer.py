@@ -1,0 +1,458 @@
+"""Behaviour of GWAETransformer: outputs, reproducibility, attributes, priors, persistence."""
+
+import copy
+import io
+import pickle
+import warnings
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+import skgwae
+from skgwae import DeviceWarning, GWAETransformer
+
+# Every fit here runs to its tiny max_iter; ConvergenceWarning has its own test below.
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+PRIORS = ["gaussian", "neural", "factorized_neural", "uniform", "spherical", "vq"]
+
+# The per-epoch keys that the GWAETransformer docstring documents for history_.
+HISTORY_TRAIN_KEYS = {"loss", "gw", "w", "d", "h", "kappa", "seconds"}
+HISTORY_VAL_KEYS = {"val_gw", "val_w", "val_mmd", "val_score"}
+
+
+@pytest.fixture
+def fresh_global_rngs():
+    """Put torch's and numpy's global RNGs in a state of their own; restore them after.
+
+    A fit that reseeded a global RNG with a constant would otherwise go unnoticed once an
+    earlier fit had left the same state behind.
+    """
+    torch_state, np_state = torch.get_rng_state(), np.random.get_state()
+    torch.manual_seed(918273)
+    np.random.seed(918273)
+    yield
+    torch.set_rng_state(torch_state)
+    np.random.set_state(np_state)
+
+
+@pytest.fixture
+def fitted(fast_params, X_small):
+    return GWAETransformer(**fast_params).fit(X_small)
+
+
+# ---------------------------------------------------------------------- shapes and dtypes
+
+
+def test_fit_returns_self(fast_params, X_small):
+    est = GWAETransformer(**fast_params)
+    assert est.fit(X_small) is est
+
+
+@pytest.mark.parametrize("n_components", [1, 3])
+def test_transform_shape(fast_params, X_small, n_components):
+    fast_params["n_components"] = n_components
+    est = GWAETransformer(**fast_params).fit(X_small)
+    assert est.transform(X_small).shape == (X_small.shape[0], n_components)
+    assert est.transform(X_small[:7]).shape == (7, n_components)
+    assert est.fit_transform(X_small).shape == (X_small.shape[0], n_components)
+    assert est.n_features_in_ == X_small.shape[1]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_dtype_preserved(fast_params, X_small, dtype):
+    X = X_small.astype(dtype)
+    est = GWAETransformer(**fast_params).fit(X)
+    Z = est.transform(X)
+    assert Z.dtype == dtype
+    assert est.fit_transform(X).dtype == dtype
+    assert est.inverse_transform(Z).dtype == dtype
+    assert est.sample(3, random_state=0).dtype == dtype
+
+
+def test_transform_follows_input_dtype_not_fit_dtype(fitted, X_small):
+    Z64 = fitted.transform(X_small)
+    Z32 = fitted.transform(X_small.astype(np.float32))
+    assert Z64.dtype == np.float64 and Z32.dtype == np.float32
+    np.testing.assert_allclose(Z32, Z64, rtol=1e-5, atol=1e-6)
+
+
+def test_integer_input_is_accepted_as_float64(fast_params):
+    X = np.random.RandomState(0).randint(0, 5, size=(30, 4))
+    est = GWAETransformer(**fast_params).fit(X)
+    assert est.transform(X).dtype == np.float64
+
+
+# ---------------------------------------------------------------------- determinism
+
+
+def test_transform_is_deterministic(fitted, X_small):
+    np.testing.assert_array_equal(fitted.transform(X_small), fitted.transform(X_small))
+
+
+def test_transform_is_row_independent(fitted, X_small):
+    Z = fitted.transform(X_small)
+    one_by_one = np.vstack([fitted.transform(X_small[i : i + 1]) for i in range(len(X_small))])
+    # Batched and single-row float32 matmuls may differ in the last bit.
+    np.testing.assert_allclose(one_by_one, Z, rtol=1e-5, atol=1e-6)
+    perm = np.random.RandomState(1).permutation(len(X_small))
+    np.testing.assert_allclose(fitted.transform(X_small[perm]), Z[perm], rtol=1e-5, atol=1e-6)
+
+
+def test_transform_accepts_negative_stride_views(fitted, X_small):
+    Z = fitted.transform(X_small)
+    np.testing.assert_allclose(fitted.transform(X_small[::-1]), Z[::-1], rtol=1e-5, atol=1e-6)
+
+
+def test_fit_transform_equals_fit_then_transform(fast_params, X_small):
+    Z1 = GWAETransformer(**fast_params).fit_transform(X_small)
+    Z2 = GWAETransformer(**fast_params).fit(X_small).transform(X_small)
+    np.testing.assert_array_equal(Z1, Z2)
+
+
+def test_same_random_state_same_model(fast_params, X_small):
+    Z1 = GWAETransformer(**fast_params).fit(X_small).transform(X_small)
+    Z2 = GWAETransformer(**fast_params).fit(X_small).transform(X_small)
+    np.testing.assert_array_equal(Z1, Z2)
+
+
+def test_refit_same_estimator_is_reproducible(fitted, X_small):
+    Z1 = fitted.transform(X_small)
+    Z2 = fitted.fit(X_small).transform(X_small)
+    np.testing.assert_array_equal(Z1, Z2)
+
+
+def test_different_random_state_different_model(fast_params, X_small):
+    Z1 = GWAETransformer(**{**fast_params, "random_state": 0}).fit(X_small).transform(X_small)
+    Z2 = GWAETransformer(**{**fast_params, "random_state": 1}).fit(X_small).transform(X_small)
+    assert not np.allclose(Z1, Z2)
+
+
+def test_random_state_instance_is_accepted(fast_params, X_small):
+    fast_params["random_state"] = np.random.RandomState(0)
+    Z = GWAETransformer(**fast_params).fit_transform(X_small)
+    assert np.isfinite(Z).all()
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        dict(prior="gaussian", early_stopping=False),
+        dict(coupling="critic", n_critic=1, max_iter=2),
+        dict(prior="neural"),
+        dict(prior="factorized_neural"),
+        dict(prior="vq", early_stopping=False),
+    ],
+    ids=["gaussian", "gaussian-critic", "neural", "factorized_neural", "vq"],
+)
+def test_fit_leaves_global_rngs_alone(fast_params, X_small, extra, fresh_global_rngs):
+    torch_state = torch.get_rng_state()
+    np_state = np.random.get_state()
+    GWAETransformer(**{**fast_params, **extra}).fit(X_small)
+    assert torch.equal(torch.get_rng_state(), torch_state)
+    np.testing.assert_array_equal(np.random.get_state()[1], np_state[1])
+    assert np.random.get_state()[2] == np_state[2]
+
+
+def test_fit_does_not_depend_on_global_rngs(fast_params, X_small, fresh_global_rngs):
+    torch.manual_seed(1)
+    np.random.seed(1)
+    Z1 = GWAETransformer(**fast_params).fit_transform(X_small)
+    torch.manual_seed(2)
+    np.random.seed(2)
+    Z2 = GWAETransformer(**fast_params).fit_transform(X_small)
+    np.testing.assert_array_equal(Z1, Z2)
+
+
+# ---------------------------------------------------------------------- inverse_transform, sample
+
+
+def test_inverse_transform_shape(fitted, X_small):
+    X_back = fitted.inverse_transform(fitted.transform(X_small))
+    assert X_back.shape == X_small.shape
+    assert np.isfinite(X_back).all()
+
+
+def test_inverse_transform_rejects_wrong_latent_width(fitted):
+    with pytest.raises(ValueError, match=r"X has 3 features, but inverse_transform expects"):
+        fitted.inverse_transform(np.zeros((4, 3)))
+
+
+def test_sample_shape(fitted, X_small):
+    assert fitted.sample(7, random_state=0).shape == (7, X_small.shape[1])
+    assert fitted.sample(random_state=0).shape == (1, X_small.shape[1])
+
+
+def test_sample_is_reproducible_with_int_seed(fitted):
+    np.testing.assert_array_equal(
+        fitted.sample(5, random_state=3), fitted.sample(5, random_state=3)
+    )
+    assert not np.allclose(fitted.sample(5, random_state=3), fitted.sample(5, random_state=4))
+
+
+@pytest.mark.parametrize("n_samples", [0, -1, 2.5, True])
+def test_sample_rejects_bad_n_samples(fitted, n_samples):
+    with pytest.raises(ValueError, match="n_samples must be a positive integer"):
+        fitted.sample(n_samples)
+
+
+# ---------------------------------------------------------------------- score
+
+
+def test_score_is_finite_float_and_deterministic(fitted, X_small):
+    s = fitted.score(X_small)
+    assert isinstance(s, float)
+    assert np.isfinite(s)
+    assert fitted.score(X_small) == s
+
+
+def test_score_prefers_training_data_over_noisy_data(fitted, X_small):
+    noisy = X_small + 10.0 * np.random.RandomState(1).normal(size=X_small.shape)
+    assert fitted.score(X_small) > fitted.score(noisy)
+
+
+def test_score_needs_two_samples(fitted, X_small):
+    with pytest.raises(ValueError, match="score needs at least 2 samples"):
+        fitted.score(X_small[:1])
+
+
+# ---------------------------------------------------------------------- names, pandas, pipeline
+
+
+def test_get_feature_names_out(fitted):
+    np.testing.assert_array_equal(
+        fitted.get_feature_names_out(), ["gwaetransformer0", "gwaetransformer1"]
+    )
+
+
+@pytest.fixture
+def X_df(X_small):
+    columns = [f"f{i}" for i in range(X_small.shape[1])]
+    return pd.DataFrame(X_small, columns=columns, index=[f"r{i}" for i in range(len(X_small))])
+
+
+def test_dataframe_input_sets_feature_names_in(fast_params, X_df, X_small):
+    est = GWAETransformer(**fast_params).fit(X_df)
+    np.testing.assert_array_equal(est.feature_names_in_, X_df.columns)
+    Z = est.transform(X_df)
+    np.testing.assert_array_equal(
+        np.asarray(Z), GWAETransformer(**fast_params).fit(X_small).transform(X_small)
+    )
+    with pytest.warns(UserWarning, match="X does not have valid feature names"):
+        est.transform(X_small)
+
+
+def test_set_output_pandas_fit_transform(fast_params, X_df):
+    est = GWAETransformer(**fast_params).set_output(transform="pandas")
+    out = est.fit_transform(X_df)
+    assert isinstance(out, pd.DataFrame)
+    assert list(out.columns) == ["gwaetransformer0", "gwaetransformer1"]
+    pd.testing.assert_index_equal(out.index, X_df.index)
+
+
+def test_set_output_pandas_transform(fast_params, X_df):
+    est = GWAETransformer(**fast_params).set_output(transform="pandas").fit(X_df)
+    out = est.transform(X_df)
+    assert isinstance(out, pd.DataFrame)
+    assert list(out.columns) == ["gwaetransformer0", "gwaetransformer1"]
+    pd.testing.assert_index_equal(out.index, X_df.index)
+    np.testing.assert_array_equal(out.to_numpy(), est.fit_transform(X_df).to_numpy())
+
+
+def test_numpy_input_sets_no_feature_names(fitted):
+    assert not hasattr(fitted, "feature_names_in_")
+
+
+def test_in_pipeline(fast_params, X_small):
+    pipe = make_pipeline(StandardScaler(), GWAETransformer(**fast_params))
+    Z = pipe.fit_transform(X_small)
+    assert Z.shape == (X_small.shape[0], 2)
+    np.testing.assert_array_equal(pipe.transform(X_small), Z)
+    np.testing.assert_array_equal(
+        pipe.get_feature_names_out(), ["gwaetransformer0", "gwaetransformer1"]
+    )
+
+
+# ---------------------------------------------------------------------- fitted attributes
+
+
+def test_history_has_one_row_per_epoch_with_documented_keys(fitted, fast_params):
+    assert fitted.n_iter_ == fast_params["max_iter"]
+    assert len(fitted.history_) == fitted.n_iter_
+    for row in fitted.history_:
+        assert HISTORY_TRAIN_KEYS | HISTORY_VAL_KEYS <= set(row)
+        assert all(np.isfinite(row[k]) for k in HISTORY_TRAIN_KEYS | HISTORY_VAL_KEYS)
+    assert fitted.loss_curve_ == [row["loss"] for row in fitted.history_]
+    assert fitted.validation_scores_ == [row["val_score"] for row in fitted.history_]
+    assert fitted.best_validation_score_ == max(fitted.validation_scores_)
+    assert len(pd.DataFrame(fitted.history_)) == fitted.n_iter_
+
+
+def test_no_validation_without_early_stopping(fast_params, X_small):
+    est = GWAETransformer(**fast_params, early_stopping=False).fit(X_small)
+    assert est.validation_scores_ is None
+    assert est.best_validation_score_ is None
+    assert len(est.history_) == est.n_iter_ == fast_params["max_iter"]
+    for row in est.history_:
+        assert HISTORY_TRAIN_KEYS <= set(row)
+        assert not HISTORY_VAL_KEYS & set(row)
+    assert len(est.loss_curve_) == est.n_iter_
+
+
+def test_fitted_parts(fitted):
+    assert isinstance(fitted.encoder_, torch.nn.Module)
+    assert isinstance(fitted.decoder_, torch.nn.Module)
+    assert isinstance(fitted.prior_, torch.nn.Module)
+    assert fitted.critic_ is None  # the default coupling is "mmd"
+    assert fitted.device_ == "cpu"
+    assert isinstance(fitted.kappa_, float) and fitted.kappa_ > 0
+
+
+def test_convergence_warning_at_max_iter(fast_params, X_small):
+    with pytest.warns(ConvergenceWarning, match="max_iter=3"):
+        GWAETransformer(**fast_params).fit(X_small)
+
+
+def test_no_convergence_warning_when_stopped_early(fast_params, X_small):
+    fast_params.update(max_iter=20, n_iter_no_change=1, tol=1e6)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        est = GWAETransformer(**fast_params).fit(X_small)
+    assert est.n_iter_ < 20
+
+
+# ---------------------------------------------------------------------- priors and couplings
+
+
+@pytest.mark.parametrize("prior", PRIORS)
+def test_every_prior_fits(fast_params, X_small, prior):
+    est = GWAETransformer(**fast_params, prior=prior).fit(X_small)
+    assert np.isfinite(est.transform(X_small)).all()
+    assert np.isfinite(est.sample(4, random_state=0)).all()
+    assert np.isfinite(est.score(X_small))
+
+
+def test_critic_coupling_fits(fast_params, X_small):
+    fast_params.update(max_iter=2, n_critic=2)
+    est = GWAETransformer(**fast_params, coupling="critic").fit(X_small)
+    assert isinstance(est.critic_, torch.nn.Module)
+    assert np.isfinite(est.transform(X_small)).all()
+    assert np.isfinite(est.inverse_transform(est.transform(X_small))).all()
+    assert np.isfinite(est.score(X_small))
+
+
+def test_vq_prior_params(fast_params, X_small):
+    est = GWAETransformer(**fast_params, prior="vq", prior_params={"n_codes": 4}).fit(X_small)
+    assert est.prior_.codes.shape == (4, 2)
+    # The vq prior only outputs its code vectors.
+    z = est.prior_(50, torch.Generator().manual_seed(0))
+    assert len(torch.unique(z, dim=0)) <= 4
+    assert np.isfinite(est.transform(X_small)).all()
+
+
+@pytest.mark.parametrize(
+    "prior, prior_params",
+    [("gaussian", {"n_codes": 4}), ("vq", {"n_code": 4}), ("neural", {"hidden": 3})],
+)
+def test_prior_params_that_do_not_fit_raise(fast_params, X_small, prior, prior_params):
+    est = GWAETransformer(**fast_params, prior=prior, prior_params=prior_params)
+    with pytest.raises(ValueError, match=r"do not fit prior="):
+        est.fit(X_small)
+
+
+# ---------------------------------------------------------------------- persistence
+
+
+def test_pickle_round_trip(fitted, X_small):
+    Z = fitted.transform(X_small)
+    samples = fitted.sample(3, random_state=0)
+    score = fitted.score(X_small)
+    restored = pickle.loads(pickle.dumps(fitted))
+    np.testing.assert_array_equal(restored.transform(X_small), Z)
+    np.testing.assert_array_equal(restored.sample(3, random_state=0), samples)
+    assert restored.score(X_small) == score
+    assert restored.get_params() == fitted.get_params()
+
+
+def test_joblib_round_trip(fitted, X_small, tmp_path):
+    Z = fitted.transform(X_small)
+    path = tmp_path / "gwae.joblib"
+    joblib.dump(fitted, path)
+    restored = joblib.load(path)
+    np.testing.assert_array_equal(restored.transform(X_small), Z)
+    assert restored.n_iter_ == fitted.n_iter_
+
+
+def test_unfitted_pickle_round_trip(fast_params):
+    restored = pickle.loads(pickle.dumps(GWAETransformer(**fast_params)))
+    assert restored.get_params() == GWAETransformer(**fast_params).get_params()
+    assert not hasattr(restored, "model_")
+
+
+@pytest.mark.parametrize(
+    "serialize",
+    [pickle.dumps, lambda est: joblib.dump(est, io.BytesIO()), copy.deepcopy],
+    ids=["pickle", "joblib", "deepcopy"],
+)
+def test_pickling_leaves_the_estimator_usable(fitted, X_small, serialize):
+    Z = fitted.transform(X_small)
+    serialize(fitted)
+    assert isinstance(fitted.model_, torch.nn.Module)
+    np.testing.assert_array_equal(fitted.transform(X_small), Z)
+
+
+def test_pickle_stores_cpu_state_dict_not_torch_module(fitted):
+    state = fitted.__getstate__()
+    stored = state["model_"]
+    assert isinstance(stored, dict)
+    assert set(stored) == {"config", "state_dict"}
+    assert stored["config"]["n_features"] == fitted.n_features_in_
+    assert stored["state_dict"]  # not empty
+    for name, tensor in stored["state_dict"].items():
+        assert isinstance(tensor, torch.Tensor), name
+        assert tensor.device.type == "cpu", name
+    assert state["_skgwae_version"] == skgwae.__version__
+    # No torch module anywhere in the state, and no optimiser state.
+    for key, value in state.items():
+        assert not isinstance(value, (torch.nn.Module, torch.optim.Optimizer)), key
+
+
+def test_cuda_state_loads_on_cpu_with_device_warning(fitted, X_small, monkeypatch):
+    """The skorch pattern: a model saved from CUDA loads on a machine without CUDA."""
+    Z = fitted.transform(X_small)
+    state = fitted.__getstate__()
+    state["device_"] = "cuda:0"
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    restored = GWAETransformer.__new__(GWAETransformer)
+    with pytest.warns(DeviceWarning, match=r"fitted on cuda:0, which is not available"):
+        restored.__setstate__(state)
+    assert restored.device_ == "cpu"
+    assert all(p.device.type == "cpu" for p in restored.model_.parameters())
+    np.testing.assert_array_equal(restored.transform(X_small), Z)
+
+
+def test_cuda_pickle_loads_on_cpu_with_device_warning(fast_params, X_small, monkeypatch):
+    """Same as above through pickle.loads, with device_ claiming CUDA at dump time."""
+    est = GWAETransformer(**fast_params).fit(X_small)
+    Z = est.transform(X_small)
+    est.device_ = "cuda:0"  # pretend: the stored tensors are on the CPU either way
+    blob = pickle.dumps(est)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    with pytest.warns(DeviceWarning):
+        restored = pickle.loads(blob)
+    assert restored.device_ == "cpu"
+    np.testing.assert_array_equal(restored.transform(X_small), Z)
+
+
+def test_cpu_pickle_loads_without_device_warning(fitted, X_small):
+    blob = pickle.dumps(fitted)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeviceWarning)
+        restored = pickle.loads(blob)
+    assert restored.device_ == "cpu"
