@@ -26,11 +26,10 @@ from .training import (
 
 # Rows per forward pass in transform / inverse_transform / sample: bounds memory on big X.
 INFERENCE_CHUNK = 8192
-# lambda_d="auto": the authors' weight for the critic; for the MMD, the weight at which the
-# prototype's multi-scale IMQ coupling kept the encoder on the prior's scale (DESIGN.md s.3).
-AUTO_LAMBDA_D = {"critic": 1.0, "mmd": 10.0}
 # batch_size="auto": at most this many rows per batch.
 AUTO_BATCH_SIZE = 64
+# kappa_init="auto" matches the distance scales on at most this many training rows.
+KAPPA_CALIBRATION_ROWS = 1024
 FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
@@ -53,9 +52,9 @@ class BaseGWAE(BaseEstimator):
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "lambda_w": [Interval(Real, 0, None, closed="left")],
-        "lambda_d": [StrOptions({"auto"}), Interval(Real, 0, None, closed="left")],
+        "lambda_d": [Interval(Real, 0, None, closed="left")],
         "lambda_h": [Interval(Real, 0, None, closed="left")],
-        "kappa_init": [Interval(Real, 0, None, closed="neither")],
+        "kappa_init": [StrOptions({"auto"}), Interval(Real, 0, None, closed="neither")],
         "n_critic": [Interval(Integral, 1, None, closed="left")],
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
@@ -73,16 +72,16 @@ class BaseGWAE(BaseEstimator):
         prior="gaussian",
         prior_params=None,
         coupling="mmd",
-        gw_coupling="generative",
+        gw_coupling="inference",
         mmd_kernel="imq",
         hidden_layer_sizes=(128, 128),
         batch_size="auto",
-        max_iter=200,
+        max_iter=300,
         learning_rate=1e-3,
         lambda_w=1.0,
-        lambda_d="auto",
+        lambda_d=1.0,
         lambda_h=0.03,
-        kappa_init=1.0,
+        kappa_init="auto",
         n_critic=5,
         early_stopping=True,
         validation_fraction=0.1,
@@ -127,11 +126,6 @@ class BaseGWAE(BaseEstimator):
                 f"{self.hidden_layer_sizes!r}."
             )
         return tuple(int(s) for s in sizes)
-
-    def _resolved_lambda_d(self):
-        if self.lambda_d == "auto":
-            return AUTO_LAMBDA_D[self.coupling]
-        return float(self.lambda_d)
 
     def _prior_params(self):
         params = dict(self.prior_params or {})
@@ -220,7 +214,6 @@ class BaseGWAE(BaseEstimator):
         hidden = self._hidden_sizes()
         prior_params = self._prior_params()
         device = self._resolve_device()
-        lambda_d = self._resolved_lambda_d()
         rng = check_random_state(self.random_state)
         X_train, X_val = self._split(X, rng)
         init_seed, train_seed = rng.randint(np.iinfo(np.int32).max, size=2)
@@ -235,14 +228,17 @@ class BaseGWAE(BaseEstimator):
                 coupling=self.coupling,
                 gw_coupling=self.gw_coupling,
                 mmd_kernel=self.mmd_kernel,
-                kappa_init=self.kappa_init,
+                kappa_init=1.0 if self.kappa_init == "auto" else self.kappa_init,
             )
+            if self.kappa_init == "auto":
+                rows = X_train[:KAPPA_CALIBRATION_ROWS]
+                model.calibrate_kappa(as_tensor(rows, "cpu"), make_generator(init_seed, "cpu"))
         trainer = Trainer(
             batch_size=self._effective_batch_size(X_train.shape[0]),
             max_epochs=self.max_iter,
             learning_rate=self.learning_rate,
             lambda_w=self.lambda_w,
-            lambda_d=lambda_d,
+            lambda_d=self.lambda_d,
             lambda_h=self.lambda_h,
             n_iter_no_change=self.n_iter_no_change,
             tol=self.tol,
@@ -397,8 +393,8 @@ class BaseGWAE(BaseEstimator):
         where, with z_i ~ q(z|x_i) drawn with a fixed seed (so the score is deterministic),
 
         - L_GW = mean over pairs (i, j) of X of
-          ``| ||x_i - x_j|| - kappa * ||z_i - z_j|| / s |``, s the prior's scale: how far the
-          embedding is from a scaled isometry of the data;
+          ``| ||x_i - x_j|| - kappa * ||mu(x_i) - mu(x_j)|| / s |``, s the scale of prior
+          samples: how far the embedding is from a scaled isometry of the data;
         - L_W = mean_i 0.5 * ||x_i - g(z_i)||^2: how well the model reconstructs X;
         - MMD: the kernel maximum mean discrepancy (``mmd_kernel``) between the z_i and as
           many prior samples: how far the encoded data are from the prior, i.e. how invalid
@@ -428,7 +424,7 @@ class BaseGWAE(BaseEstimator):
             self.model_,
             X,
             lambda_w=self.lambda_w,
-            lambda_d=self._resolved_lambda_d(),
+            lambda_d=self.lambda_d,
             device=torch.device(self.device_),
         )["score"]
 

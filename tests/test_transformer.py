@@ -456,3 +456,17 @@ def test_cpu_pickle_loads_without_device_warning(fitted, X_small):
         warnings.simplefilter("error", DeviceWarning)
         restored = pickle.loads(blob)
     assert restored.device_ == "cpu"
+
+
+def test_default_fit_keeps_encoder_means_on_the_prior_scale():
+    # DESIGN.md section 3: with a weak or light-tailed coupling the encoder means drift far
+    # outside the prior's unit scale while the loss still falls. A default fit (only
+    # n_components and the seed given) must keep every latent coordinate near unit spread.
+    from sklearn.datasets import load_wine
+    from sklearn.preprocessing import StandardScaler
+
+    X = StandardScaler().fit_transform(load_wine().data)
+    Z = GWAETransformer(n_components=2, random_state=0).fit_transform(X)
+    spread = Z.std(axis=0)
+    assert np.all((spread > 0.5) & (spread < 2.0)), spread
+    assert np.all(np.abs(Z.mean(axis=0)) < 0.5), Z.mean(axis=0)

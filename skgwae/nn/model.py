@@ -36,7 +36,7 @@ class GWAEModel(nn.Module):
         How L_D is estimated; ``"critic"`` builds a :class:`JointCritic`.
     gw_coupling : {"generative", "inference", "both"}
         The pairs on which L_GW is estimated: prior samples and their decodings (the
-        authors' estimator), data and their encodings, or the mean of the two.
+        authors' estimator), data and their encoder means, or the mean of the two.
     mmd_kernel : {"imq", "rbf"}
         The kernel of the MMD coupling and of :meth:`criterion_terms`.
     kappa_init : float
@@ -84,6 +84,23 @@ class GWAEModel(nn.Module):
     @property
     def kappa(self):
         return self.log_kappa.exp()
+
+    @torch.no_grad()
+    def calibrate_kappa(self, x, generator=None):
+        """Set kappa so that L_GW's two distance scales agree on average at the start.
+
+        kappa = mean ||x_j - x_k|| / mean (||z~_j - z~_k|| / s) over the pairs of the rows x
+        and as many prior samples (in evaluation mode: no batch-norm statistic changes;
+        the ratio is scale-free in z~).
+        """
+        was_training = self.training
+        self.eval()
+        try:
+            z = self.prior(x.shape[0], generator)
+            ratio = torch.cdist(x, x).mean() / (torch.cdist(z, z) / latent_scale(z)).mean()
+        finally:
+            self.train(was_training)
+        self.log_kappa.copy_(ratio.clamp_min(1e-8).log())
 
     def main_parameters(self):
         """Encoder, decoder, prior and log_kappa: what the main optimiser updates."""
@@ -144,17 +161,17 @@ class GWAEModel(nn.Module):
     def criterion_terms(self, x, generator=None):
         """The terms of the model-selection criterion on data x (call in eval mode).
 
-        Keys: ``"gw"`` (L_GW on the inference pairs (x_i, z_i), z_i ~ q(z|x_i), with the
-        prior's scale), ``"w"`` (L_W) and ``"mmd"`` (MMD between the z_i and as many prior
-        samples, with the model's kernel). None of them depends on the critic, so they are
+        Keys: ``"gw"`` (L_GW on the inference pairs (x_i, mu(x_i)), with the prior's
+        scale), ``"w"`` (L_W with z_i ~ q(z|x_i)) and ``"mmd"`` (MMD between the z_i and as
+        many prior samples, with the model's kernel). None of them depends on the critic, so they are
         comparable across couplings and over training.
         """
         n = x.shape[0]
-        z, _, _ = self.encode_sample(x, generator)
+        z, mu, _ = self.encode_sample(x, generator)
         z_gen = self.prior(n, generator)
         x_hat = self.decoder(z)
         return {
-            "gw": gw_loss(x, z, self.kappa, latent_scale(z_gen)),
+            "gw": gw_loss(x, mu, self.kappa, latent_scale(z_gen)),
             "w": reconstruction_loss(x, x_hat),
             "mmd": mmd(z, z_gen, self.mmd_kernel),
         }
