@@ -33,15 +33,6 @@ from skgwae.nn.networks import LOGVAR_MAX, LOGVAR_MIN
 from skgwae.training import seeded
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _single_thread():
-    """Tiny tensors: run torch single-threaded (restored afterwards). With 2 busy cores, torch's
-    intra-op thread pool makes these small fits 10-100x slower than one thread."""
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(previous)
-
 # --------------------------------------------------------------------------------------------
 # Independent numpy references
 # --------------------------------------------------------------------------------------------
