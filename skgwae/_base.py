@@ -154,10 +154,12 @@ class BaseGWAE(BaseEstimator):
             )
 
     def _split(self, X, rng):
-        """Training and validation rows (the validation part is None without early stopping)."""
+        """Training and validation rows, each in random order (the validation part is None
+        without early stopping)."""
         n = X.shape[0]
+        perm = rng.permutation(n)
         if not self.early_stopping:
-            return X, None
+            return X[perm], None
         n_val = max(2, int(math.ceil(self.validation_fraction * n)))
         if n - n_val < 2:
             raise ValueError(
@@ -165,7 +167,6 @@ class BaseGWAE(BaseEstimator):
                 f"{self.validation_fraction}: both parts need at least 2 samples. Pass more "
                 "data or set early_stopping=False."
             )
-        perm = rng.permutation(n)
         return X[perm[n_val:]], X[perm[:n_val]]
 
     def _effective_batch_size(self, n_train):
@@ -231,6 +232,7 @@ class BaseGWAE(BaseEstimator):
                 kappa_init=1.0 if self.kappa_init == "auto" else self.kappa_init,
             )
             if self.kappa_init == "auto":
+                # X_train is in random order: its first rows are a random subset.
                 rows = X_train[:KAPPA_CALIBRATION_ROWS]
                 model.calibrate_kappa(as_tensor(rows, "cpu"), make_generator(init_seed, "cpu"))
         trainer = Trainer(
