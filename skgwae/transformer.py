@@ -24,15 +24,18 @@ class GWAETransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseGWA
     ----------
     n_components : int, default=2
         Dimension of the latent space.
-    prior : {"gaussian", "neural", "factorized_neural", "uniform", "spherical", "vq"}, \
+    prior : {"gaussian", "neural", "factorized_neural", "uniform", "spherical", "vq", "gmm"}, \
             default="gaussian"
         The prior family p(z). ``"gaussian"``: N(0, I). ``"neural"``: a trainable MLP
         sampler ending in batch-norm. ``"factorized_neural"``: one trainable MLP per
         coordinate (independent coordinates: the disentanglement meta-prior).
         ``"uniform"``: U[-sqrt 3, sqrt 3]^d. ``"spherical"``: uniform on the unit sphere.
         ``"vq"``: the nearest of ``n_codes`` trainable code vectors to a Gaussian draw.
+        ``"gmm"``: a trainable Gaussian mixture of ``n_clusters`` components with full
+        scale matrices and learned mixing weights (the clustering meta-prior).
     prior_params : dict, default=None
-        Extra arguments of the prior family, e.g. ``{"n_codes": 32}`` for ``"vq"``.
+        Extra arguments of the prior family: ``{"n_codes": 16}`` for ``"vq"`` and
+        ``{"n_clusters": 10}`` for ``"gmm"`` (their defaults).
     coupling : {"mmd", "critic"}, default="mmd"
         How L_D, the mismatch between the inference joint p(x) q(z|x) and the generative
         joint p(z) delta(x - g(z)), is estimated. ``"critic"`` is the paper's main variant: a

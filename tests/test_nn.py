@@ -284,10 +284,12 @@ def test_critic_penalty_interpolates_with_t_on_inference_side(rs):
 
 ALL_PRIORS = sorted(PRIORS)
 BN_PRIORS = ["neural", "factorized_neural"]
+# Every trainable prior that ends in a batch-norm (the gmm prior has no `net`).
+ALL_BN_PRIORS = BN_PRIORS + ["gmm"]
 
 
 def test_prior_registry_has_the_expected_families():
-    assert {"gaussian", "uniform", "spherical", "neural", "factorized_neural", "vq"} <= set(
+    assert {"gaussian", "uniform", "spherical", "neural", "factorized_neural", "vq", "gmm"} <= set(
         PRIORS
     )
 
@@ -346,7 +348,7 @@ def test_fixed_priors_have_no_batchnorm_and_no_parameters(name):
     assert not list(prior.parameters())
 
 
-@pytest.mark.parametrize("name", BN_PRIORS)
+@pytest.mark.parametrize("name", ALL_BN_PRIORS)
 def test_trainable_prior_batchnorm_attributes(name):
     prior = make_prior(name, 3)
     bns = [m for m in prior.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
@@ -395,7 +397,7 @@ def test_trainable_prior_standardizes_batch_in_train_mode(name):
     )
 
 
-@pytest.mark.parametrize("name", BN_PRIORS)
+@pytest.mark.parametrize("name", ALL_BN_PRIORS)
 def test_trainable_prior_unit_variance_at_initialisation(name):
     # DESIGN.md: the trainable priors end in a batch-norm "so each latent coordinate has zero
     # mean and unit variance". Seed 1 / seed 0 are fixed cases where it does not hold.

@@ -20,7 +20,7 @@ from skgwae import DeviceWarning, GWAETransformer
 # Every fit here runs to its tiny max_iter; ConvergenceWarning has its own test below.
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
-PRIORS = ["gaussian", "neural", "factorized_neural", "uniform", "spherical", "vq"]
+PRIORS = ["gaussian", "neural", "factorized_neural", "uniform", "spherical", "vq", "gmm"]
 
 # The per-epoch keys that the GWAETransformer docstring documents for history_.
 HISTORY_TRAIN_KEYS = {"loss", "gw", "w", "d", "h", "kappa", "seconds"}
@@ -148,8 +148,9 @@ def test_random_state_instance_is_accepted(fast_params, X_small):
         dict(prior="neural"),
         dict(prior="factorized_neural"),
         dict(prior="vq", early_stopping=False),
+        dict(prior="gmm", prior_params={"n_clusters": 3}),
     ],
-    ids=["gaussian", "gaussian-critic", "neural", "factorized_neural", "vq"],
+    ids=["gaussian", "gaussian-critic", "neural", "factorized_neural", "vq", "gmm"],
 )
 def test_fit_leaves_global_rngs_alone(fast_params, X_small, extra, fresh_global_rngs):
     torch_state = torch.get_rng_state()

@@ -157,6 +157,57 @@ class VQPrior(Prior):
         return self.codes[nearest]
 
 
+class GMMPrior(Prior):
+    """The clustering meta-prior: a Gaussian mixture of ``n_clusters`` components.
+
+    A component k is drawn with probability ``softmax(logits)_k``, then
+    ``z = BN(m_k + S_k eps)`` with eps ~ N(0, I), trainable means m_k (standard normal at
+    the start), trainable square-root scale matrices S_k (full d x d; identity plus 0.01
+    noise at the start) and the final affine-free batch-norm.
+
+    The draw is a straight-through Gumbel-softmax (temperature 1): the forward pass uses
+    the hard one-hot component, the backward pass the gradient of its relaxation, so the
+    mixing logits learn. (The authors' Gumbel-max draw gives the logits no gradient, and a
+    plain expectation over components does not apply: the losses act on sets of samples,
+    not on single draws.)
+    """
+
+    def __init__(self, n_components, n_clusters=10):
+        super().__init__(n_components)
+        k, d = int(n_clusters), self.n_components
+        self.n_clusters = k
+        self.means = nn.Parameter(torch.randn(k, d))
+        self.scales = nn.Parameter(torch.eye(d).expand(k, d, d) + 0.01 * torch.randn(k, d, d))
+        self.logits = nn.Parameter(torch.randn(k))
+        self.batchnorm = nn.BatchNorm1d(
+            d, momentum=BATCHNORM_MOMENTUM, eps=BATCHNORM_EPS, affine=False
+        )
+
+    @property
+    def weights(self):
+        """The mixing weights, softmax(logits)."""
+        return torch.softmax(self.logits, dim=0)
+
+    def assignments(self, n_samples, generator=None):
+        """Straight-through one-hot component draws, shape (n_samples, n_clusters)."""
+        a = self._anchor
+        u = torch.rand(
+            n_samples, self.n_clusters, generator=generator, device=a.device, dtype=a.dtype
+        )
+        gumbel = -torch.log(-torch.log(u.clamp(1e-20, 1.0 - 1e-7)))
+        soft = torch.softmax(torch.log_softmax(self.logits, dim=0) + gumbel, dim=1)
+        hard = nn.functional.one_hot(soft.argmax(dim=1), self.n_clusters).to(soft.dtype)
+        # soft - soft.detach() is exactly 0 forward, so the draw is exactly one-hot.
+        return hard + (soft - soft.detach())
+
+    def forward(self, n_samples, generator=None):
+        assign = self.assignments(n_samples, generator)
+        eps = self.noise(n_samples, generator)
+        # Every component's draw for every eps (n, k, d); the one-hot row picks one.
+        draws = self.means + torch.einsum("kij,nj->nki", self.scales, eps)
+        return self.batchnorm(torch.einsum("nk,nkd->nd", assign, draws))
+
+
 PRIORS = {
     "gaussian": GaussianPrior,
     "uniform": UniformPrior,
@@ -164,6 +215,7 @@ PRIORS = {
     "neural": NeuralPrior,
     "factorized_neural": FactorizedNeuralPrior,
     "vq": VQPrior,
+    "gmm": GMMPrior,
 }
 
 
