@@ -393,7 +393,7 @@ def test_fit_batches_cover_data_with_near_equal_sizes(monkeypatch, n, batch_size
     sizes = _batch_sizes(monkeypatch)
     _trainer(batch_size=batch_size, max_epochs=2, learning_rate=1e-3).fit(_model(), _data(n))
     per_epoch = len(sizes) // 2
-    assert per_epoch == max(1, round(n / batch_size))
+    assert per_epoch == max(1, min(round(n / batch_size), n // 2))
     for epoch in (sizes[:per_epoch], sizes[per_epoch:]):
         assert sum(epoch) == n
         assert max(epoch) - min(epoch) <= 1
