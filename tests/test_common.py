@@ -15,8 +15,13 @@ def _fast_estimator():
     return GWAETransformer(n_components=2, hidden_layer_sizes=(8,), max_iter=2, random_state=0)
 
 
-# Every check passes: nothing is expected to fail. An entry here needs its reason beside it.
-EXPECTED_FAILED_CHECKS = {}
+# An entry here needs its reason beside it.
+EXPECTED_FAILED_CHECKS = {
+    # score_samples is each row's share of pair terms (L_GW and the MMD pair each row with
+    # the other rows of X), so a row scored within a subset differs from the same row scored
+    # within all of X. It does not depend on the order of the rows (that check passes).
+    "check_methods_subset_invariance": "score_samples pairs each row with the other rows",
+}
 
 
 @parametrize_with_checks(

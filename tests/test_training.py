@@ -550,7 +550,8 @@ def test_evaluate_criterion_does_not_change_model_or_global_rng():
 
 
 def test_evaluate_criterion_chunks_weighted_by_size(monkeypatch):
-    """Split into chunks, the terms are the size-weighted mean of the per-chunk terms."""
+    """Split into chunks, the terms are the size-weighted mean of the per-chunk terms, and
+    the per-sample values do not depend on the order of the rows."""
     import skgwae.training.trainer as trainer_module
 
     model = _model()
@@ -559,13 +560,26 @@ def test_evaluate_criterion_chunks_weighted_by_size(monkeypatch):
     got = evaluate_criterion(model, X, lambda_w=1.0, lambda_d=1.0, device=CPU)
     model.eval()
     g = make_generator(trainer_module.CRITERION_SEED, CPU)
+    order = trainer_module._canonical_order(torch.as_tensor(X), g)
     parts = [
-        model.criterion_terms(chunk, g) for chunk in torch.tensor_split(torch.as_tensor(X), 3)
+        model.criterion_terms(chunk, g)
+        for chunk in torch.tensor_split(torch.as_tensor(X)[order], 3)
     ]
     sizes = np.array([17, 17, 16]) / 50
     for key in ("gw", "w", "mmd"):
-        expected = float(sum(w * p[key].item() for w, p in zip(sizes, parts)))
+        expected = float(sum(w * p[key].mean().item() for w, p in zip(sizes, parts)))
         assert got[key] == pytest.approx(expected, rel=1e-5)
+    per_sample = evaluate_criterion(
+        model, X, lambda_w=1.0, lambda_d=1.0, device=CPU, per_sample=True
+    )
+    assert all(v.shape == (50,) for v in per_sample.values())
+    for key in ("gw", "w", "mmd", "score"):
+        assert per_sample[key].mean() == pytest.approx(got[key], rel=1e-5)
+    perm = np.random.RandomState(1).permutation(50)
+    shuffled = evaluate_criterion(
+        model, X[perm], lambda_w=1.0, lambda_d=1.0, device=CPU, per_sample=True
+    )
+    np.testing.assert_allclose(shuffled["score"], per_sample["score"][perm], rtol=1e-5)
 
 
 def test_trainer_smoke_with_warnings_as_errors():

@@ -8,9 +8,12 @@ from .losses import (
     critic_penalty,
     entropy_loss,
     gw_loss,
+    gw_per_sample,
     latent_scale,
     mmd,
+    mmd_per_sample,
     reconstruction_loss,
+    reconstruction_per_sample,
 )
 from .model import GWAEModel
 from .networks import JointCritic, LeakySiLU, MLPDecoder, MLPEncoder
@@ -27,8 +30,11 @@ __all__ = [
     "critic_penalty",
     "entropy_loss",
     "gw_loss",
+    "gw_per_sample",
     "latent_scale",
     "make_prior",
     "mmd",
+    "mmd_per_sample",
     "reconstruction_loss",
+    "reconstruction_per_sample",
 ]

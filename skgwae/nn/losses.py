@@ -17,20 +17,31 @@ def latent_scale(z):
     return z.std(dim=0).mean().clamp_min(1e-8)
 
 
+def gw_per_sample(x, z, kappa, scale):
+    """Each row's share of :func:`gw_loss`: ``mean_k | ||x_j - x_k|| - kappa * ||z_j - z_k||
+    / scale |`` for every j (its mean over j is the loss)."""
+    dx = torch.cdist(x, x)
+    dz = torch.cdist(z, z) * (kappa / scale)
+    return (dx - dz).abs().mean(dim=1)
+
+
 def gw_loss(x, z, kappa, scale):
     """The p = 1 Gromov-Wasserstein term on a fixed coupling of the pairs (x_j, z_j).
 
     ``mean_{j,k} | ||x_j - x_k|| - kappa * ||z_j - z_k|| / scale |`` over all B x B pairs, the
     zero diagonal included, with plain Euclidean distances.
     """
-    dx = torch.cdist(x, x)
-    dz = torch.cdist(z, z) * (kappa / scale)
-    return (dx - dz).abs().mean()
+    return gw_per_sample(x, z, kappa, scale).mean()
+
+
+def reconstruction_per_sample(x, x_hat):
+    """``0.5 * ||x_i - x_hat_i||^2`` for every row i."""
+    return 0.5 * (x - x_hat).square().sum(dim=1)
 
 
 def reconstruction_loss(x, x_hat):
     """L_W: ``mean_i 0.5 * ||x_i - x_hat_i||^2``, summed over features."""
-    return 0.5 * (x - x_hat).square().sum(dim=1).mean()
+    return reconstruction_per_sample(x, x_hat).mean()
 
 
 def entropy_loss(logvar):
@@ -52,20 +63,29 @@ def _kernel(sq_dist, n_components, kernel):
     return out
 
 
+def mmd_per_sample(a, b, kernel="imq"):
+    """Each row of a's share of :func:`mmd` (its mean over the rows is the MMD).
+
+    Row i gets ``sum_{j != i} k(a_i, a_j) / (n - 1) - 2 mean_j k(a_i, b_j)`` plus the mean
+    within-b term, which does not depend on a.
+    """
+    (n, d), m = a.shape, b.shape[0]
+    k_aa = _kernel(torch.cdist(a, a).square(), d, kernel)
+    k_bb = _kernel(torch.cdist(b, b).square(), d, kernel)
+    k_ab = _kernel(torch.cdist(a, b).square(), d, kernel)
+    within_a = (k_aa.sum(dim=1) - k_aa.diagonal()) / (n - 1)
+    within_b = (k_bb.sum() - k_bb.diagonal().sum()) / (m * (m - 1))
+    return within_a + within_b - 2.0 * k_ab.mean(dim=1)
+
+
 def mmd(a, b, kernel="imq"):
-    """Unbiased estimate of the squared maximum mean discrepancy between samples a and b.
+    """Unbiased estimate of the squared maximum mean discrepancy between samples a and b
+    (at least 2 rows each).
 
     ``kernel`` is ``"imq"`` (multi-scale inverse multiquadric) or ``"rbf"``. The within-sample
     sums leave out the diagonal (U-statistic), so the estimate can be slightly negative.
     """
-    n, m = a.shape[0], b.shape[0]
-    d = a.shape[1]
-    k_aa = _kernel(torch.cdist(a, a).square(), d, kernel)
-    k_bb = _kernel(torch.cdist(b, b).square(), d, kernel)
-    k_ab = _kernel(torch.cdist(a, b).square(), d, kernel)
-    within_a = (k_aa.sum() - k_aa.diagonal().sum()) / (n * (n - 1))
-    within_b = (k_bb.sum() - k_bb.diagonal().sum()) / (m * (m - 1))
-    return within_a + within_b - 2.0 * k_ab.mean()
+    return mmd_per_sample(a, b, kernel).mean()
 
 
 def critic_gap(t_generative, t_inference):

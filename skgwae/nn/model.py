@@ -9,9 +9,12 @@ from .losses import (
     critic_penalty,
     entropy_loss,
     gw_loss,
+    gw_per_sample,
     latent_scale,
     mmd,
+    mmd_per_sample,
     reconstruction_loss,
+    reconstruction_per_sample,
 )
 from .networks import JointCritic, MLPDecoder, MLPEncoder
 from .priors import make_prior
@@ -159,19 +162,20 @@ class GWAEModel(nn.Module):
 
     @torch.no_grad()
     def criterion_terms(self, x, generator=None):
-        """The terms of the model-selection criterion on data x (call in eval mode).
+        """The terms of the model-selection criterion on data x (call in eval mode), per row.
 
-        Keys: ``"gw"`` (L_GW on the inference pairs (x_i, mu(x_i)), with the prior's
-        scale), ``"w"`` (L_W with z_i ~ q(z|x_i)) and ``"mmd"`` (MMD between the z_i and as
-        many prior samples, with the model's kernel). None of them depends on the critic, so they are
-        comparable across couplings and over training.
+        Keys: ``"gw"`` (row i's share of L_GW on the inference pairs (x_i, mu(x_i)), with
+        the prior's scale), ``"w"`` (its L_W term with z_i ~ q(z|x_i)) and ``"mmd"`` (its
+        share of the MMD between the z_i and as many prior samples, with the model's
+        kernel). Each is a tensor of shape (n,) whose mean is the batch's term. None depends
+        on the critic, so they are comparable across couplings and over training.
         """
         n = x.shape[0]
         z, mu, _ = self.encode_sample(x, generator)
         z_gen = self.prior(n, generator)
         x_hat = self.decoder(z)
         return {
-            "gw": gw_loss(x, mu, self.kappa, latent_scale(z_gen)),
-            "w": reconstruction_loss(x, x_hat),
-            "mmd": mmd(z, z_gen, self.mmd_kernel),
+            "gw": gw_per_sample(x, mu, self.kappa, latent_scale(z_gen)),
+            "w": reconstruction_per_sample(x, x_hat),
+            "mmd": mmd_per_sample(z, z_gen, self.mmd_kernel),
         }

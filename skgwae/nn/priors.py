@@ -200,12 +200,59 @@ class GMMPrior(Prior):
         # soft - soft.detach() is exactly 0 forward, so the draw is exactly one-hot.
         return hard + (soft - soft.detach())
 
-    def forward(self, n_samples, generator=None):
+    def sample_with_labels(self, n_samples, generator=None):
+        """Draws and the index of the component each came from."""
         assign = self.assignments(n_samples, generator)
         eps = self.noise(n_samples, generator)
         # Every component's draw for every eps (n, k, d); the one-hot row picks one.
         draws = self.means + torch.einsum("kij,nj->nki", self.scales, eps)
-        return self.batchnorm(torch.einsum("nk,nkd->nd", assign, draws))
+        z = self.batchnorm(torch.einsum("nk,nkd->nd", assign, draws))
+        return z, assign.detach().argmax(dim=1)
+
+    def forward(self, n_samples, generator=None):
+        return self.sample_with_labels(n_samples, generator)[0]
+
+    def components(self):
+        """The components in latent space: ``(means (k, d), covariances (k, d, d), weights)``.
+
+        Each component is mapped through the final batch-norm with its running statistics
+        (the map the prior applies in evaluation mode).
+        """
+        bn = self.batchnorm
+        std = (bn.running_var + bn.eps).sqrt()
+        means = (self.means - bn.running_mean) / std
+        roots = self.scales / std[:, None]
+        return means, roots @ roots.transpose(1, 2), self.weights
+
+    def log_joint(self, z):
+        """``log w_k + log N(z_i; mean_k, cov_k)`` for each row of z and component, (n, k).
+
+        Computed in float64 with a 1e-6 ridge on the covariances, so that a nearly singular
+        component (possible before the components are set from the data) stays finite.
+        """
+        means, covs, weights = (t.detach().double() for t in self.components())
+        eye = torch.eye(covs.shape[-1], dtype=covs.dtype, device=covs.device)
+        normal = torch.distributions.MultivariateNormal(means, covariance_matrix=covs + 1e-6 * eye)
+        return normal.log_prob(z.double()[:, None, :]) + weights.log()
+
+    @torch.no_grad()
+    def set_components(self, means, covariances, weights):
+        """Make the prior the given mixture in latent space (float arrays or tensors).
+
+        The running statistics of the batch-norm become the identity map, so that in
+        evaluation mode the prior samples exactly this mixture and :meth:`components`
+        returns it.
+        """
+
+        def tensor(a):
+            return torch.as_tensor(a, dtype=self.means.dtype, device=self.means.device)
+
+        self.means.copy_(tensor(means))
+        covariances = torch.as_tensor(covariances, dtype=torch.float64, device=self.means.device)
+        self.scales.copy_(torch.linalg.cholesky(covariances))
+        self.logits.copy_(tensor(weights).clamp_min(1e-30).log())
+        self.batchnorm.running_mean.zero_()
+        self.batchnorm.running_var.fill_(1.0)
 
 
 PRIORS = {
