@@ -62,7 +62,10 @@ def evaluate(X, y, Z, seed):
 
 def methods(n_components, seed, params):
     yield "PCA", PCA(n_components=n_components, random_state=seed)
-    yield "GWAE", GWAETransformer(n_components=n_components, random_state=seed, **params)
+    yield (
+        "GWAE",
+        GWAETransformer(n_components=n_components, random_state=seed, **params),
+    )
 
 
 def parse_params(items):
@@ -78,18 +81,25 @@ def parse_params(items):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--datasets", nargs="+", default=["digits", "wine", "breast_cancer"])
+    parser.add_argument(
+        "--datasets", nargs="+", default=["digits", "wine", "breast_cancer"]
+    )
     parser.add_argument("--components", nargs="+", type=int, default=[2, 10])
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument(
-        "--param", action="append", default=[], metavar="KEY=VALUE",
+        "--param",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
         help="a GWAETransformer parameter (repeatable), e.g. --param coupling=critic",
     )
     parser.add_argument("--out", default="benchmarks/results/embed.csv")
     args = parser.parse_args(argv)
     params = parse_params(args.param)
 
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {platform.processor()}")
+    print(
+        f"torch {torch.__version__}, {torch.get_num_threads()} threads, {platform.processor()}"
+    )
     if params:
         print(f"GWAETransformer parameters: {params}")
     rows = []
@@ -103,15 +113,23 @@ def main(argv=None):
                         warnings.simplefilter("ignore", ConvergenceWarning)
                         Z = est.fit_transform(X)
                     seconds = time.perf_counter() - start
-                    row = {"dataset": name, "n_components": d, "method": method, "seed": seed}
+                    row = {
+                        "dataset": name,
+                        "n_components": d,
+                        "method": method,
+                        "seed": seed,
+                    }
                     row.update(evaluate(X, y, Z, seed))
                     row["fit_s"] = seconds
                     row["epochs"] = getattr(est, "n_iter_", np.nan)
                     rows.append(row)
                     print(
                         f"  {name:14s} d={d:<3d} {method:5s} seed={seed} "
-                        + " ".join(f"{k}={row[k]:.3f}" for k in ("knn_acc", "trust", "gw", "fit_s"))
-                        , flush=True,
+                        + " ".join(
+                            f"{k}={row[k]:.3f}"
+                            for k in ("knn_acc", "trust", "gw", "fit_s")
+                        ),
+                        flush=True,
                     )
     df = pd.DataFrame(rows)
     out = pathlib.Path(args.out)

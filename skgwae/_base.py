@@ -11,7 +11,13 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_array, check_random_state
 
-from ._sklearn_compat import Interval, StrOptions, _fit_context, check_is_fitted, validate_data
+from ._sklearn_compat import (
+    Interval,
+    StrOptions,
+    _fit_context,
+    check_is_fitted,
+    validate_data,
+)
 from ._version import __version__
 from .exceptions import DeviceWarning
 from .nn import GWAEModel
@@ -131,7 +137,10 @@ class BaseGWAE(BaseEstimator):
         "gw_coupling": [StrOptions({"generative", "inference", "both"})],
         "mmd_kernel": [StrOptions({"imq", "rbf"})],
         "hidden_layer_sizes": ["array-like"],
-        "batch_size": [StrOptions({"auto"}), Interval(Integral, 2, None, closed="left")],
+        "batch_size": [
+            StrOptions({"auto"}),
+            Interval(Integral, 2, None, closed="left"),
+        ],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "lambda_w": [Interval(Real, 0, None, closed="left")],
@@ -198,7 +207,8 @@ class BaseGWAE(BaseEstimator):
     def _hidden_sizes(self):
         sizes = np.atleast_1d(np.asarray(self.hidden_layer_sizes, dtype=object))
         if sizes.ndim != 1 or not all(
-            isinstance(s, Integral) and not isinstance(s, bool) and s >= 1 for s in sizes
+            isinstance(s, Integral) and not isinstance(s, bool) and s >= 1
+            for s in sizes
         ):
             raise ValueError(
                 "hidden_layer_sizes must be a sequence of positive integers, got "
@@ -298,7 +308,9 @@ class BaseGWAE(BaseEstimator):
         X_train, X_val = self._split(X, rng)
         best = None
         for _ in range(self._n_restarts()):
-            init_seed, train_seed = (int(s) for s in rng.randint(np.iinfo(np.int32).max, size=2))
+            init_seed, train_seed = (
+                int(s) for s in rng.randint(np.iinfo(np.int32).max, size=2)
+            )
             model = self._build_model(X_train, hidden, prior, prior_params, init_seed)
             result = self._trainer(X_train.shape[0], device, train_seed).fit(
                 model, X_train, X_val
@@ -354,7 +366,9 @@ class BaseGWAE(BaseEstimator):
             if self.kappa_init == "auto":
                 # X_train is in random order: its first rows are a random subset.
                 rows = X_train[:KAPPA_CALIBRATION_ROWS]
-                model.calibrate_kappa(as_tensor(rows, "cpu"), make_generator(init_seed, "cpu"))
+                model.calibrate_kappa(
+                    as_tensor(rows, "cpu"), make_generator(init_seed, "cpu")
+                )
         return model
 
     def _trainer(self, n_train, device, train_seed):
@@ -477,8 +491,14 @@ class BaseGWAE(BaseEstimator):
             Generated samples, in the dtype of the training data.
         """
         check_is_fitted(self)
-        if not isinstance(n_samples, Integral) or isinstance(n_samples, bool) or n_samples < 1:
-            raise ValueError(f"n_samples must be a positive integer, got {n_samples!r}.")
+        if (
+            not isinstance(n_samples, Integral)
+            or isinstance(n_samples, bool)
+            or n_samples < 1
+        ):
+            raise ValueError(
+                f"n_samples must be a positive integer, got {n_samples!r}."
+            )
         seed = check_random_state(random_state).randint(np.iinfo(np.int32).max)
         device = torch.device(self.device_)
         generator = make_generator(seed, device)
@@ -556,7 +576,9 @@ class BaseGWAE(BaseEstimator):
     def _criterion(self, X, per_sample):
         X = self._validate_X(X)
         if X.shape[0] < 2:
-            raise ValueError(f"The score needs at least 2 samples, got n_samples={X.shape[0]}.")
+            raise ValueError(
+                f"The score needs at least 2 samples, got n_samples={X.shape[0]}."
+            )
         return evaluate_criterion(
             self.model_,
             X,
@@ -578,7 +600,9 @@ class BaseGWAE(BaseEstimator):
             model = state["model_"]
             state["model_"] = {
                 "config": model.config,
-                "state_dict": {k: v.detach().cpu() for k, v in model.state_dict().items()},
+                "state_dict": {
+                    k: v.detach().cpu() for k, v in model.state_dict().items()
+                },
             }
         return state
 
@@ -608,7 +632,11 @@ def shares_training_parameters(init):
     ``clone`` and common checks read, lists every parameter explicitly (own ones first;
     an own parameter may override a shared default), so the shared list is written once.
     """
-    own = [p for p in inspect.signature(init).parameters.values() if p.kind is not p.VAR_KEYWORD]
+    own = [
+        p
+        for p in inspect.signature(init).parameters.values()
+        if p.kind is not p.VAR_KEYWORD
+    ]
     names = {p.name for p in own}
     shared = [
         p.replace(kind=inspect.Parameter.KEYWORD_ONLY)

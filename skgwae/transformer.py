@@ -99,7 +99,9 @@ class GWAETransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseGWA
     }
 
     @shares_training_parameters
-    def __init__(self, n_components=2, *, prior="gaussian", prior_params=None, **training_params):
+    def __init__(
+        self, n_components=2, *, prior="gaussian", prior_params=None, **training_params
+    ):
         super().__init__(n_components, **training_params)
         self.prior = prior
         self.prior_params = prior_params

@@ -12,7 +12,9 @@ pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceW
 
 
 def _fast_estimator():
-    return GWAETransformer(n_components=2, hidden_layer_sizes=(8,), max_iter=2, random_state=0)
+    return GWAETransformer(
+        n_components=2, hidden_layer_sizes=(8,), max_iter=2, random_state=0
+    )
 
 
 # An entry here needs its reason beside it.

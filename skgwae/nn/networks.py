@@ -56,7 +56,9 @@ class MLPDecoder(nn.Module):
 
     def __init__(self, n_components, n_features, hidden_layer_sizes):
         super().__init__()
-        self.net = mlp([n_components, *reversed(hidden_layer_sizes), n_features], nn.SiLU)
+        self.net = mlp(
+            [n_components, *reversed(hidden_layer_sizes), n_features], nn.SiLU
+        )
 
     def forward(self, z):
         return self.net(z)
@@ -81,7 +83,10 @@ class JointCritic(nn.Module):
         # The x-branch ends linear and the z-branch in an activation, as in the authors' code.
         self.x_net = mlp([n_features, *hidden_layer_sizes, f], act, wrap=spectral_norm)
         self.z_net = mlp(
-            [n_components, *hidden_layer_sizes, f], act, last_activation=True, wrap=spectral_norm
+            [n_components, *hidden_layer_sizes, f],
+            act,
+            last_activation=True,
+            wrap=spectral_norm,
         )
         self.head = mlp([2 * f, width, width, 1], act, wrap=spectral_norm)
 

@@ -36,7 +36,11 @@ class Prior(nn.Module):
         """Standard normal noise of shape (n_samples, n_components) on the prior's device."""
         a = self._anchor
         return torch.randn(
-            n_samples, self.n_components, generator=generator, device=a.device, dtype=a.dtype
+            n_samples,
+            self.n_components,
+            generator=generator,
+            device=a.device,
+            dtype=a.dtype,
         )
 
     def forward(self, n_samples, generator=None):
@@ -70,7 +74,11 @@ class UniformPrior(Prior):
     def forward(self, n_samples, generator=None):
         a = self._anchor
         u = torch.rand(
-            n_samples, self.n_components, generator=generator, device=a.device, dtype=a.dtype
+            n_samples,
+            self.n_components,
+            generator=generator,
+            device=a.device,
+            dtype=a.dtype,
         )
         return (2.0 * u - 1.0) * math.sqrt(3.0)
 
@@ -177,7 +185,9 @@ class GMMPrior(Prior):
         k, d = int(n_clusters), self.n_components
         self.n_clusters = k
         self.means = nn.Parameter(torch.randn(k, d))
-        self.scales = nn.Parameter(torch.eye(d).expand(k, d, d) + 0.01 * torch.randn(k, d, d))
+        self.scales = nn.Parameter(
+            torch.eye(d).expand(k, d, d) + 0.01 * torch.randn(k, d, d)
+        )
         self.logits = nn.Parameter(torch.randn(k))
         self.batchnorm = nn.BatchNorm1d(
             d, momentum=BATCHNORM_MOMENTUM, eps=BATCHNORM_EPS, affine=False
@@ -192,7 +202,11 @@ class GMMPrior(Prior):
         """Straight-through one-hot component draws, shape (n_samples, n_clusters)."""
         a = self._anchor
         u = torch.rand(
-            n_samples, self.n_clusters, generator=generator, device=a.device, dtype=a.dtype
+            n_samples,
+            self.n_clusters,
+            generator=generator,
+            device=a.device,
+            dtype=a.dtype,
         )
         gumbel = -torch.log(-torch.log(u.clamp(1e-20, 1.0 - 1e-7)))
         soft = torch.softmax(torch.log_softmax(self.logits, dim=0) + gumbel, dim=1)
@@ -232,7 +246,9 @@ class GMMPrior(Prior):
         """
         means, covs, weights = (t.detach().double() for t in self.components())
         eye = torch.eye(covs.shape[-1], dtype=covs.dtype, device=covs.device)
-        normal = torch.distributions.MultivariateNormal(means, covariance_matrix=covs + 1e-6 * eye)
+        normal = torch.distributions.MultivariateNormal(
+            means, covariance_matrix=covs + 1e-6 * eye
+        )
         return normal.log_prob(z.double()[:, None, :]) + weights.log()
 
     @torch.no_grad()
@@ -248,7 +264,9 @@ class GMMPrior(Prior):
             return torch.as_tensor(a, dtype=self.means.dtype, device=self.means.device)
 
         self.means.copy_(tensor(means))
-        covariances = torch.as_tensor(covariances, dtype=torch.float64, device=self.means.device)
+        covariances = torch.as_tensor(
+            covariances, dtype=torch.float64, device=self.means.device
+        )
         self.scales.copy_(torch.linalg.cholesky(covariances))
         self.logits.copy_(tensor(weights).clamp_min(1e-30).log())
         self.batchnorm.running_mean.zero_()
