@@ -29,12 +29,8 @@ from skgwae.metrics import gw_distortion  # noqa: E402
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(
-        description="GWAETransformer against PCA on digits"
-    )
-    parser.add_argument(
-        "--out", default="demo", help="folder for the table and the figure"
-    )
+    parser = argparse.ArgumentParser(description="GWAETransformer against PCA on digits")
+    parser.add_argument("--out", default="demo", help="folder for the table and the figure")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     out = pathlib.Path(args.out)
@@ -63,9 +59,7 @@ def main(argv=None):
         )
     table = pd.DataFrame(rows)
     gwae = models["GWAE"]
-    print(
-        f"digits, 2 components, seed {args.seed}  (higher is better except gw_distortion)"
-    )
+    print(f"digits, 2 components, seed {args.seed}  (higher is better except gw_distortion)")
     print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     print(
         f"GWAE: {gwae.n_iter_} epochs, kappa_={gwae.kappa_:.3f}, "

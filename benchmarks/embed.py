@@ -81,9 +81,7 @@ def parse_params(items):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--datasets", nargs="+", default=["digits", "wine", "breast_cancer"]
-    )
+    parser.add_argument("--datasets", nargs="+", default=["digits", "wine", "breast_cancer"])
     parser.add_argument("--components", nargs="+", type=int, default=[2, 10])
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument(
@@ -97,9 +95,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     params = parse_params(args.param)
 
-    print(
-        f"torch {torch.__version__}, {torch.get_num_threads()} threads, {platform.processor()}"
-    )
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {platform.processor()}")
     if params:
         print(f"GWAETransformer parameters: {params}")
     rows = []
@@ -126,8 +122,7 @@ def main(argv=None):
                     print(
                         f"  {name:14s} d={d:<3d} {method:5s} seed={seed} "
                         + " ".join(
-                            f"{k}={row[k]:.3f}"
-                            for k in ("knn_acc", "trust", "gw", "fit_s")
+                            f"{k}={row[k]:.3f}" for k in ("knn_acc", "trust", "gw", "fit_s")
                         ),
                         flush=True,
                     )

@@ -7,7 +7,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_array, check_random_state
 
@@ -121,6 +121,17 @@ verbose : int, default=0
     1 shows a progress bar per fit; 2 also prints one line per epoch."""
 
 
+@torch.no_grad()
+def apply_in_chunks(fn, A, device):
+    """``fn`` on float32 tensors of the rows of A, in chunks of ``INFERENCE_CHUNK`` rows on
+    ``device``; the results concatenated as an array of A's dtype."""
+    out = [
+        fn(as_tensor(chunk, device)).cpu().numpy()
+        for chunk in np.array_split(A, max(1, math.ceil(len(A) / INFERENCE_CHUNK)))
+    ]
+    return np.concatenate(out).astype(A.dtype, copy=False)
+
+
 class BaseGWAE(BaseEstimator):
     """Base class of the GWAE estimators. Not for direct use.
 
@@ -207,8 +218,7 @@ class BaseGWAE(BaseEstimator):
     def _hidden_sizes(self):
         sizes = np.atleast_1d(np.asarray(self.hidden_layer_sizes, dtype=object))
         if sizes.ndim != 1 or not all(
-            isinstance(s, Integral) and not isinstance(s, bool) and s >= 1
-            for s in sizes
+            isinstance(s, Integral) and not isinstance(s, bool) and s >= 1 for s in sizes
         ):
             raise ValueError(
                 "hidden_layer_sizes must be a sequence of positive integers, got "
@@ -308,13 +318,9 @@ class BaseGWAE(BaseEstimator):
         X_train, X_val = self._split(X, rng)
         best = None
         for _ in range(self._n_restarts()):
-            init_seed, train_seed = (
-                int(s) for s in rng.randint(np.iinfo(np.int32).max, size=2)
-            )
+            init_seed, train_seed = (int(s) for s in rng.randint(np.iinfo(np.int32).max, size=2))
             model = self._build_model(X_train, hidden, prior, prior_params, init_seed)
-            result = self._trainer(X_train.shape[0], device, train_seed).fit(
-                model, X_train, X_val
-            )
+            result = self._trainer(X_train.shape[0], device, train_seed).fit(model, X_train, X_val)
             self._after_training(model, X_train, init_seed)
             if self._n_restarts() == 1:
                 best = (None, model, result)
@@ -336,9 +342,7 @@ class BaseGWAE(BaseEstimator):
         self.n_iter_ = result.n_epochs
         self.history_ = result.history
         self.loss_curve_ = result.history.column("loss")
-        self.validation_scores_ = (
-            result.history.column("val_score") if X_val is not None else None
-        )
+        self.validation_scores_ = result.history.column("val_score") if X_val is not None else None
         self.best_validation_score_ = result.best_validation_score
         self.kappa_ = float(model.kappa.item())
         self._n_features_out = self.n_components
@@ -366,9 +370,7 @@ class BaseGWAE(BaseEstimator):
             if self.kappa_init == "auto":
                 # X_train is in random order: its first rows are a random subset.
                 rows = X_train[:KAPPA_CALIBRATION_ROWS]
-                model.calibrate_kappa(
-                    as_tensor(rows, "cpu"), make_generator(init_seed, "cpu")
-                )
+                model.calibrate_kappa(as_tensor(rows, "cpu"), make_generator(init_seed, "cpu"))
         return model
 
     def _trainer(self, n_train, device, train_seed):
@@ -418,16 +420,11 @@ class BaseGWAE(BaseEstimator):
 
     # ------------------------------------------------------------------ inference
 
-    @torch.no_grad()
     def _apply(self, fn, A):
-        """Apply ``fn`` to float32 tensors of the rows of A in chunks; return A's dtype."""
-        device = torch.device(self.device_)
+        """Apply ``fn`` to float32 tensors of the rows of A in chunks (evaluation mode);
+        return A's dtype."""
         self.model_.eval()
-        out = [
-            fn(as_tensor(chunk, device)).cpu().numpy()
-            for chunk in np.array_split(A, max(1, math.ceil(len(A) / INFERENCE_CHUNK)))
-        ]
-        return np.concatenate(out).astype(A.dtype, copy=False)
+        return apply_in_chunks(fn, A, torch.device(self.device_))
 
     def _validate_X(self, X):
         check_is_fitted(self)
@@ -490,20 +487,20 @@ class BaseGWAE(BaseEstimator):
         X : ndarray of shape (n_samples, n_features_in_)
             Generated samples, in the dtype of the training data.
         """
-        check_is_fitted(self)
-        if (
-            not isinstance(n_samples, Integral)
-            or isinstance(n_samples, bool)
-            or n_samples < 1
-        ):
-            raise ValueError(
-                f"n_samples must be a positive integer, got {n_samples!r}."
-            )
-        seed = check_random_state(random_state).randint(np.iinfo(np.int32).max)
-        device = torch.device(self.device_)
-        generator = make_generator(seed, device)
-        self.model_.eval()
+        generator = self._sampling_generator(n_samples, random_state)
         z = self.model_.prior(int(n_samples), generator)
+        return self._decode_samples(z)
+
+    def _sampling_generator(self, n_samples, random_state):
+        """Check the arguments of ``sample``; return a seeded generator on the device."""
+        check_is_fitted(self)
+        if not isinstance(n_samples, Integral) or isinstance(n_samples, bool) or n_samples < 1:
+            raise ValueError(f"n_samples must be a positive integer, got {n_samples!r}.")
+        seed = check_random_state(random_state).randint(np.iinfo(np.int32).max)
+        self.model_.eval()
+        return make_generator(seed, torch.device(self.device_))
+
+    def _decode_samples(self, z):
         x = self.model_.decoder(z).cpu().numpy()
         return x.astype(self._fit_dtype, copy=False)
 
@@ -576,9 +573,7 @@ class BaseGWAE(BaseEstimator):
     def _criterion(self, X, per_sample):
         X = self._validate_X(X)
         if X.shape[0] < 2:
-            raise ValueError(
-                f"The score needs at least 2 samples, got n_samples={X.shape[0]}."
-            )
+            raise ValueError(f"The score needs at least 2 samples, got n_samples={X.shape[0]}.")
         return evaluate_criterion(
             self.model_,
             X,
@@ -600,9 +595,7 @@ class BaseGWAE(BaseEstimator):
             model = state["model_"]
             state["model_"] = {
                 "config": model.config,
-                "state_dict": {
-                    k: v.detach().cpu() for k, v in model.state_dict().items()
-                },
+                "state_dict": {k: v.detach().cpu() for k, v in model.state_dict().items()},
             }
         return state
 
@@ -624,6 +617,26 @@ class BaseGWAE(BaseEstimator):
         super().__setstate__(state)
 
 
+class LatentTransformMixin(ClassNamePrefixFeaturesOutMixin, TransformerMixin):
+    """The transformer side of a GWAE estimator: ``transform`` gives the latent means,
+    ``fit_transform``, ``set_output`` and feature names ``<classname>0, 1, ...``.
+
+    Put it before :class:`BaseGWAE` in the bases.
+    """
+
+    def transform(self, X):
+        # Defined here, on a TransformerMixin subclass, so that set_output wraps it
+        # (scikit-learn wraps only methods the class defines); the work is BaseGWAE's.
+        return super().transform(X)
+
+    transform.__doc__ = BaseGWAE.transform.__doc__
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags
+
+
 def shares_training_parameters(init):
     """Decorate an estimator's ``__init__``: its own parameters, then BaseGWAE's.
 
@@ -632,11 +645,7 @@ def shares_training_parameters(init):
     ``clone`` and common checks read, lists every parameter explicitly (own ones first;
     an own parameter may override a shared default), so the shared list is written once.
     """
-    own = [
-        p
-        for p in inspect.signature(init).parameters.values()
-        if p.kind is not p.VAR_KEYWORD
-    ]
+    own = [p for p in inspect.signature(init).parameters.values() if p.kind is not p.VAR_KEYWORD]
     names = {p.name for p in own}
     shared = [
         p.replace(kind=inspect.Parameter.KEYWORD_ONLY)

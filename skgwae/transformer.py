@@ -2,15 +2,18 @@
 
 import inspect
 
-from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
-
-from ._base import BaseGWAE, document_training_parameters, shares_training_parameters
+from ._base import (
+    BaseGWAE,
+    LatentTransformMixin,
+    document_training_parameters,
+    shares_training_parameters,
+)
 from ._sklearn_compat import StrOptions
 from .nn import PRIORS
 
 
 @document_training_parameters
-class GWAETransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseGWAE):
+class GWAETransformer(LatentTransformMixin, BaseGWAE):
     """Structure-preserving embedding with a Gromov-Wasserstein autoencoder (GWAE).
 
     A GWAE (Nakagawa et al., ICLR 2023) learns an encoder, a decoder and a trainable prior
@@ -99,9 +102,7 @@ class GWAETransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseGWA
     }
 
     @shares_training_parameters
-    def __init__(
-        self, n_components=2, *, prior="gaussian", prior_params=None, **training_params
-    ):
+    def __init__(self, n_components=2, *, prior="gaussian", prior_params=None, **training_params):
         super().__init__(n_components, **training_params)
         self.prior = prior
         self.prior_params = prior_params
@@ -116,15 +117,3 @@ class GWAETransformer(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseGWA
                 f"prior_params={self.prior_params!r} do not fit prior={self.prior!r}: {exc}"
             ) from None
         return self.prior, params
-
-    def transform(self, X):
-        # Defined on the class itself so that set_output wraps it (scikit-learn only wraps
-        # methods the class defines); the work is BaseGWAE.transform.
-        return super().transform(X)
-
-    transform.__doc__ = BaseGWAE.transform.__doc__
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
-        return tags

@@ -56,9 +56,7 @@ def test_values_too_large_for_float32_at_inverse_transform(fitted):
 
 
 def test_sparse_matrix(fast_params, X_small):
-    with pytest.raises(
-        TypeError, match="Sparse data was passed for X, but dense data is"
-    ):
+    with pytest.raises(TypeError, match="Sparse data was passed for X, but dense data is"):
         GWAETransformer(**fast_params).fit(sp.csr_matrix(X_small))
 
 
@@ -86,9 +84,7 @@ def test_one_dimensional_array(fast_params, X_small):
 
 
 def test_empty_array(fast_params, X_small):
-    with pytest.raises(
-        ValueError, match=re.escape("Found array with 0 sample(s) (shape=(0, 5))")
-    ):
+    with pytest.raises(ValueError, match=re.escape("Found array with 0 sample(s) (shape=(0, 5))")):
         GWAETransformer(**fast_params).fit(X_small[:0])
 
 
@@ -112,9 +108,7 @@ def test_wrong_number_of_features_at_transform(fitted, X_small):
 
 
 def test_wrong_number_of_features_at_score(fitted, X_small):
-    with pytest.raises(
-        ValueError, match="X has 6 features, but GWAETransformer is expecting 5"
-    ):
+    with pytest.raises(ValueError, match="X has 6 features, but GWAETransformer is expecting 5"):
         fitted.score(np.hstack([X_small, X_small[:, :1]]))
 
 
@@ -140,9 +134,7 @@ def test_nan_at_transform(fitted, X_small):
 def test_unfitted(fast_params, X_small, method, args):
     est = GWAETransformer(**fast_params)
     call_args = {"X": (X_small,), "Z": (np.zeros((3, 2)),), None: ()}[args]
-    with pytest.raises(
-        NotFittedError, match="This GWAETransformer instance is not fitted yet"
-    ):
+    with pytest.raises(NotFittedError, match="This GWAETransformer instance is not fitted yet"):
         getattr(est, method)(*call_args)
 
 
@@ -205,9 +197,7 @@ def test_invalid_parameter(fast_params, X_small, param, value, message):
 @pytest.mark.parametrize("value", [(0,), (16, -2), (8.5,), (True,), [[4, 4]]])
 def test_invalid_hidden_layer_sizes(fast_params, X_small, value):
     est = GWAETransformer(**{**fast_params, "hidden_layer_sizes": value})
-    with pytest.raises(
-        ValueError, match="hidden_layer_sizes must be a sequence of positive"
-    ):
+    with pytest.raises(ValueError, match="hidden_layer_sizes must be a sequence of positive"):
         est.fit(X_small)
 
 
@@ -221,9 +211,7 @@ def test_invalid_device_string(fast_params, X_small):
 def test_cuda_device_without_cuda(fast_params, X_small, device, monkeypatch):
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     est = GWAETransformer(**fast_params, device=device)
-    with pytest.raises(
-        ValueError, match=f"device='{device}' was requested but CUDA is not"
-    ):
+    with pytest.raises(ValueError, match=f"device='{device}' was requested but CUDA is not"):
         est.fit(X_small)
     with pytest.raises(NotFittedError):
         check_is_fitted(est)
@@ -246,9 +234,7 @@ def test_invalid_parameter_is_checked_before_data(fast_params):
 
 def test_batch_size_larger_than_training_set_warns_and_fits(fast_params, X_small):
     est = GWAETransformer(**{**fast_params, "batch_size": 500, "early_stopping": False})
-    with pytest.warns(
-        UserWarning, match="batch_size=500 is larger than the 40 training samples"
-    ):
+    with pytest.warns(UserWarning, match="batch_size=500 is larger than the 40 training samples"):
         est.fit(X_small)
     assert est.transform(X_small).shape == (40, 2)
     assert est.batch_size == 500  # the parameter is not rewritten
@@ -256,29 +242,21 @@ def test_batch_size_larger_than_training_set_warns_and_fits(fast_params, X_small
 
 def test_too_few_samples_for_validation_split(fast_params, X_small):
     est = GWAETransformer(**fast_params, early_stopping=True)
-    with pytest.raises(
-        ValueError, match="n_samples=3 is too few for a validation split"
-    ):
+    with pytest.raises(ValueError, match="n_samples=3 is too few for a validation split"):
         est.fit(X_small[:3])
     # The same data fit without the split.
-    GWAETransformer(
-        **{**fast_params, "batch_size": "auto", "early_stopping": False}
-    ).fit(X_small[:3])
+    GWAETransformer(**{**fast_params, "batch_size": "auto", "early_stopping": False}).fit(
+        X_small[:3]
+    )
 
 
 # ---------------------------------------------------------------------- failed fits
 
 
 @pytest.mark.parametrize("coupling", ["mmd", "critic"])
-def test_non_finite_loss_leaves_unfitted_estimator_unfitted(
-    fast_params, X_small, coupling
-):
-    est = GWAETransformer(
-        **fast_params, coupling=coupling, learning_rate=1e12, n_critic=1
-    )
-    with pytest.raises(
-        ValueError, match="The training loss became non-finite at epoch"
-    ):
+def test_non_finite_loss_leaves_unfitted_estimator_unfitted(fast_params, X_small, coupling):
+    est = GWAETransformer(**fast_params, coupling=coupling, learning_rate=1e12, n_critic=1)
+    with pytest.raises(ValueError, match="The training loss became non-finite at epoch"):
         est.fit(X_small)
     with pytest.raises(NotFittedError):
         check_is_fitted(est)
@@ -324,9 +302,7 @@ def test_keyboard_interrupt_in_first_epoch_leaves_estimator_unfitted(
         check_is_fitted(est)
 
 
-def test_keyboard_interrupt_in_first_epoch_keeps_previous_model(
-    fast_params, X_small, monkeypatch
-):
+def test_keyboard_interrupt_in_first_epoch_keeps_previous_model(fast_params, X_small, monkeypatch):
     est = GWAETransformer(**fast_params).fit(X_small)
     Z = est.transform(X_small)
     _interrupt_at_epoch(monkeypatch, 1)
@@ -345,9 +321,7 @@ def test_keyboard_interrupt_after_first_epoch_warns_and_keeps_weights(
         warnings.simplefilter("always")
         est.fit(X_small)
     messages = [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
-    assert any("interrupted by the user after 2 epoch(s)" in m for m in messages), (
-        messages
-    )
+    assert any("interrupted by the user after 2 epoch(s)" in m for m in messages), messages
     assert not any(issubclass(w.category, ConvergenceWarning) for w in caught)
     check_is_fitted(est)
     assert est.n_iter_ == 2 == len(est.history_)

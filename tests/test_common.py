@@ -1,10 +1,10 @@
-"""scikit-learn's common estimator checks on GWAETransformer."""
+"""scikit-learn's common estimator checks on GWAETransformer and GWAEClusterer."""
 
 import pytest
 from sklearn.utils import estimator_checks
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skgwae import GWAETransformer
+from skgwae import GWAEClusterer, GWAETransformer
 
 # Two epochs with the default early stopping: every check fits at max_iter, so every fit
 # warns; the warning itself is tested in test_transformer.py.
@@ -12,8 +12,12 @@ pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceW
 
 
 def _fast_estimator():
-    return GWAETransformer(
-        n_components=2, hidden_layer_sizes=(8,), max_iter=2, random_state=0
+    return GWAETransformer(n_components=2, hidden_layer_sizes=(8,), max_iter=2, random_state=0)
+
+
+def _fast_clusterer():
+    return GWAEClusterer(
+        n_clusters=3, n_components=2, hidden_layer_sizes=(8,), max_iter=2, random_state=0
     )
 
 
@@ -27,7 +31,7 @@ EXPECTED_FAILED_CHECKS = {
 
 
 @parametrize_with_checks(
-    [_fast_estimator()],
+    [_fast_estimator(), _fast_clusterer()],
     expected_failed_checks=lambda estimator: EXPECTED_FAILED_CHECKS,
 )
 def test_sklearn_compatible_estimator(estimator, check):
@@ -50,6 +54,8 @@ EXTRA_CHECKS = [
 ]
 
 
+@pytest.mark.parametrize("make_estimator", [_fast_estimator, _fast_clusterer])
 @pytest.mark.parametrize("check_name", EXTRA_CHECKS)
-def test_extra_sklearn_checks(check_name):
-    getattr(estimator_checks, check_name)("GWAETransformer", _fast_estimator())
+def test_extra_sklearn_checks(check_name, make_estimator):
+    estimator = make_estimator()
+    getattr(estimator_checks, check_name)(type(estimator).__name__, estimator)

@@ -34,9 +34,7 @@ def test_full_scale_matrix_gives_correlated_coordinates():
     with seeded(0):
         prior = make_prior("gmm", 2, n_clusters=1).double()
     with torch.no_grad():
-        prior.scales.copy_(
-            torch.tensor([[[1.0, 0.0], [0.9, 0.2]]], dtype=torch.float64)
-        )
+        prior.scales.copy_(torch.tensor([[[1.0, 0.0], [0.9, 0.2]]], dtype=torch.float64))
     z = prior(20000, torch.Generator().manual_seed(0)).detach().numpy()
     assert np.corrcoef(z.T)[0, 1] > 0.95
 
@@ -47,9 +45,7 @@ def test_mixing_weights_learn_unbalanced_proportions():
     g = torch.Generator().manual_seed(0)
     n = 2000
     minority = torch.rand(n, generator=g) < 0.2
-    centres = torch.where(
-        minority[:, None], torch.tensor([3.0, 0.0]), torch.tensor([-1.0, 1.0])
-    )
+    centres = torch.where(minority[:, None], torch.tensor([3.0, 0.0]), torch.tensor([-1.0, 1.0]))
     target = centres + 0.3 * torch.randn(n, 2, generator=g)
     target = (target - target.mean(0)) / target.std(0)
     with seeded(1):

@@ -134,9 +134,7 @@ def test_gw_gradient_flows_into_z_through_scale(rs):
     z = rs.normal(size=(5, 2))
     kappa = 1.3
     zt = t64(z, requires_grad=True)
-    loss = gw_loss(
-        t64(x), zt, torch.tensor(kappa, dtype=torch.float64), latent_scale(zt)
-    )
+    loss = gw_loss(t64(x), zt, torch.tensor(kappa, dtype=torch.float64), latent_scale(zt))
     loss.backward()
     num = np.zeros_like(z)
     h = 1e-6
@@ -145,8 +143,7 @@ def test_gw_gradient_flows_into_z_through_scale(rs):
         zp[idx] += h
         zm[idx] -= h
         num[idx] = (
-            np_gw(x, zp, kappa, np_latent_scale(zp))
-            - np_gw(x, zm, kappa, np_latent_scale(zm))
+            np_gw(x, zp, kappa, np_latent_scale(zp)) - np_gw(x, zm, kappa, np_latent_scale(zm))
         ) / (2 * h)
     np.testing.assert_allclose(zt.grad.numpy(), num, rtol=1e-5, atol=1e-7)
     # A detached scale gives a different gradient, so the one above really goes through s.
@@ -164,9 +161,7 @@ def test_reconstruction_loss_matches_numpy(rs):
     x = rs.normal(size=(6, 4))
     x_hat = rs.normal(size=(6, 4))
     expected = np.mean([0.5 * np.sum((x[i] - x_hat[i]) ** 2) for i in range(6)])
-    assert reconstruction_loss(t64(x), t64(x_hat)).item() == pytest.approx(
-        expected, rel=1e-12
-    )
+    assert reconstruction_loss(t64(x), t64(x_hat)).item() == pytest.approx(expected, rel=1e-12)
 
 
 def test_entropy_loss_matches_numpy(rs):
@@ -199,9 +194,7 @@ def test_mmd_near_zero_for_same_distribution_and_grows_with_shift(kernel):
     a = rng.normal(size=(100, 2))
     b = rng.normal(size=(100, 2))
     same = mmd(t64(a), t64(b), kernel=kernel).item()
-    shifted = [
-        mmd(t64(a), t64(b + delta), kernel=kernel).item() for delta in (0.5, 1.0, 2.0)
-    ]
+    shifted = [mmd(t64(a), t64(b + delta), kernel=kernel).item() for delta in (0.5, 1.0, 2.0)]
     assert abs(same) < 0.02 * shifted[-1]
     assert abs(same) < 0.05
     assert same < shifted[0] < shifted[1] < shifted[2]
@@ -281,9 +274,7 @@ def test_critic_penalty_interpolates_with_t_on_inference_side(rs):
         t_gen,
         torch.Generator().manual_seed(11),
     )
-    t = torch.rand(
-        7, 1, generator=torch.Generator().manual_seed(11), dtype=torch.float64
-    )
+    t = torch.rand(7, 1, generator=torch.Generator().manual_seed(11), dtype=torch.float64)
     t = t.numpy()
     xp, zp = t * x + (1 - t) * xg, t * z + (1 - t) * zg
     norms = np.sqrt((xp**2).sum(1) + (zp**2).sum(1))
@@ -341,11 +332,7 @@ def test_prior_same_seed_same_samples(name):
 
 
 def test_gaussian_prior_moments():
-    z = (
-        make_prior("gaussian", 3)(20000, torch.Generator().manual_seed(0))
-        .double()
-        .numpy()
-    )
+    z = make_prior("gaussian", 3)(20000, torch.Generator().manual_seed(0)).double().numpy()
     np.testing.assert_allclose(z.mean(0), 0.0, atol=0.04)
     np.testing.assert_allclose(z.var(0), 1.0, atol=0.05)
     assert abs(np.corrcoef(z.T)[0, 1]) < 0.04
@@ -353,11 +340,7 @@ def test_gaussian_prior_moments():
 
 
 def test_uniform_prior_support_and_moments():
-    z = (
-        make_prior("uniform", 3)(20000, torch.Generator().manual_seed(0))
-        .double()
-        .numpy()
-    )
+    z = make_prior("uniform", 3)(20000, torch.Generator().manual_seed(0)).double().numpy()
     r = math.sqrt(3.0)
     assert z.min() >= -r - 1e-6 and z.max() <= r + 1e-6
     assert z.min() < -r + 0.01 and z.max() > r - 0.01
@@ -367,11 +350,7 @@ def test_uniform_prior_support_and_moments():
 
 def test_spherical_prior_unit_norm_and_moments():
     d = 4
-    z = (
-        make_prior("spherical", d)(20000, torch.Generator().manual_seed(0))
-        .double()
-        .numpy()
-    )
+    z = make_prior("spherical", d)(20000, torch.Generator().manual_seed(0)).double().numpy()
     np.testing.assert_allclose(np.linalg.norm(z, axis=1), 1.0, atol=1e-5)
     np.testing.assert_allclose(z.mean(0), 0.0, atol=0.02)
     np.testing.assert_allclose(z.var(0), 1.0 / d, atol=0.01)
@@ -380,9 +359,7 @@ def test_spherical_prior_unit_norm_and_moments():
 @pytest.mark.parametrize("name", ["gaussian", "uniform", "spherical"])
 def test_fixed_priors_have_no_batchnorm_and_no_parameters(name):
     prior = make_prior(name, 3)
-    assert not any(
-        isinstance(m, nn.modules.batchnorm._BatchNorm) for m in prior.modules()
-    )
+    assert not any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in prior.modules())
     assert not list(prior.parameters())
 
 
@@ -424,17 +401,13 @@ def test_trainable_prior_standardizes_batch_in_train_mode(name):
     pre = _pre_batchnorm(prior, 64, 0).detach().numpy()
     assert pre.var(0).min() > 1e-2
     z = prior(64, torch.Generator().manual_seed(0)).detach().numpy()
-    np.testing.assert_allclose(
-        z, (pre - pre.mean(0)) / np.sqrt(pre.var(0) + 1e-5), atol=1e-8
-    )
+    np.testing.assert_allclose(z, (pre - pre.mean(0)) / np.sqrt(pre.var(0) + 1e-5), atol=1e-8)
     np.testing.assert_allclose(z.mean(0), 0.0, atol=1e-10)
     np.testing.assert_allclose(z.var(0), 1.0, atol=1e-3)
     # The running statistics moved with momentum 0.5 from (0, 1).
     bn = prior.batchnorm
     np.testing.assert_allclose(bn.running_mean.numpy(), 0.5 * pre.mean(0), rtol=1e-8)
-    np.testing.assert_allclose(
-        bn.running_var.numpy(), 0.5 + 0.5 * pre.var(0, ddof=1), rtol=1e-8
-    )
+    np.testing.assert_allclose(bn.running_var.numpy(), 0.5 + 0.5 * pre.var(0, ddof=1), rtol=1e-8)
 
 
 @pytest.mark.parametrize("name", ALL_BN_PRIORS)
@@ -452,9 +425,7 @@ def test_trainable_prior_unit_variance_at_initialisation(name):
 def _batch_jacobian(prior, eps):
     """d out[i, k] / d eps[j, l] of the full prior forward, with its noise replaced by eps."""
     current = {}
-    prior.noise = lambda n, generator: current[
-        "eps"
-    ]  # instance attribute shadows the method
+    prior.noise = lambda n, generator: current["eps"]  # instance attribute shadows the method
 
     def f(e):
         current["eps"] = e
@@ -470,9 +441,7 @@ def test_factorized_neural_prior_coordinates_depend_only_on_own_noise():
     d, n = 3, 4
     with seeded(2):
         prior = make_prior("factorized_neural", d).double()
-    eps = torch.randn(
-        n, d, generator=torch.Generator().manual_seed(0), dtype=torch.float64
-    )
+    eps = torch.randn(n, d, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
     # The network alone, one sample at a time: Jacobian of f(eps) w.r.t. eps is diagonal.
     net_jac = torch.autograd.functional.jacobian(
         lambda e: prior.net(e.reshape(1, d, 1)).reshape(d), eps[0]
@@ -497,12 +466,8 @@ def test_neural_prior_mixes_coordinates():
     d = 3
     with seeded(2):
         prior = make_prior("neural", d).double()
-    eps = torch.randn(
-        1, d, generator=torch.Generator().manual_seed(0), dtype=torch.float64
-    )
-    jac = torch.autograd.functional.jacobian(
-        lambda e: prior.net(e.reshape(1, d)), eps[0]
-    )
+    eps = torch.randn(1, d, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
+    jac = torch.autograd.functional.jacobian(lambda e: prior.net(e.reshape(1, d)), eps[0])
     off = jac.reshape(d, d) - torch.diag(torch.diagonal(jac.reshape(d, d)))
     assert off.abs().max().item() > 1e-6
 
@@ -675,11 +640,7 @@ def test_main_terms_each_reaches_its_parts():
         grads = torch.autograd.grad(
             terms[term], list(params.values()), retain_graph=True, allow_unused=True
         )
-        return {
-            name
-            for name, gr in zip(params, grads)
-            if gr is not None and gr.abs().sum() > 0
-        }
+        return {name for name, gr in zip(params, grads) if gr is not None and gr.abs().sum() > 0}
 
     gw = reached("gw")
     assert "log_kappa" in gw
@@ -713,9 +674,7 @@ def test_main_terms_values_match_numpy_reference():
         x_hat = model.decoder(t64(z)).numpy()
         x_gen = model.decoder(t64(z_gen)).numpy()
     xn, lv = x.numpy(), logvar.numpy()
-    assert terms["gw"].item() == pytest.approx(
-        np_gw(x_gen, z_gen, 1.0, np_latent_scale(z_gen))
-    )
+    assert terms["gw"].item() == pytest.approx(np_gw(x_gen, z_gen, 1.0, np_latent_scale(z_gen)))
     assert terms["w"].item() == pytest.approx(0.5 * ((xn - x_hat) ** 2).sum(1).mean())
     assert terms["d"].item() == pytest.approx(np_mmd(z, z_gen, "imq"))
     assert terms["h"].item() == pytest.approx(-lv.sum(1).mean())
@@ -732,9 +691,7 @@ def test_encode_sample_reparameterisation_moments():
     z, mu, logvar = model.encode_sample(x, torch.Generator().manual_seed(0))
     z = z.detach().numpy()
     np.testing.assert_allclose(mu.detach().numpy()[0], [0.5, -1.0])
-    np.testing.assert_allclose(
-        logvar.detach().numpy()[0], [math.log(4.0), math.log(0.25)]
-    )
+    np.testing.assert_allclose(logvar.detach().numpy()[0], [math.log(4.0), math.log(0.25)])
     np.testing.assert_allclose(z.mean(0), [0.5, -1.0], atol=0.1)
     np.testing.assert_allclose(z.std(0), [2.0, 0.5], rtol=0.05)
     z2, _, _ = model.encode_sample(x, torch.Generator().manual_seed(0))
@@ -794,9 +751,7 @@ def test_gw_coupling_variants(prior):
     "kw",
     [
         dict(prior="neural", coupling="critic"),
-        dict(
-            prior="factorized_neural", coupling="mmd", mmd_kernel="rbf", kappa_init=2.5
-        ),
+        dict(prior="factorized_neural", coupling="mmd", mmd_kernel="rbf", kappa_init=2.5),
         dict(prior="vq", prior_params={"n_codes": 5}, gw_coupling="both"),
     ],
 )

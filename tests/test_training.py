@@ -346,15 +346,11 @@ def test_fit_with_validation_keeps_best_weights(monkeypatch):
     for seed in range(8):
         snapshots.clear()
         model = _model(seed=seed)
-        result = _trainer(seed=seed, max_epochs=8, learning_rate=1e-2).fit(
-            model, X, X_val
-        )
+        result = _trainer(seed=seed, max_epochs=8, learning_rate=1e-2).fit(model, X, X_val)
         if result.best_epoch < result.n_epochs:
             break
     else:
-        pytest.fail(
-            "no run with a best epoch before the last one; the test needs another setup"
-        )
+        pytest.fail("no run with a best epoch before the last one; the test needs another setup")
     history = result.history
     for row in history:
         assert EPOCH_KEYS | VAL_KEYS <= set(row)
@@ -367,9 +363,7 @@ def test_fit_with_validation_keeps_best_weights(monkeypatch):
     assert _states_equal(_state(model), snapshots[result.best_epoch])
     assert not _states_equal(_state(model), snapshots[result.n_epochs])
     terms = evaluate_criterion(model, X_val, lambda_w=1.0, lambda_d=1.0, device=CPU)
-    assert terms["score"] == pytest.approx(
-        result.best_validation_score, rel=1e-5, abs=1e-6
-    )
+    assert terms["score"] == pytest.approx(result.best_validation_score, rel=1e-5, abs=1e-6)
 
 
 def test_fit_early_stopping_stops_before_max_epochs():
@@ -397,9 +391,7 @@ def _batch_sizes(monkeypatch):
 @pytest.mark.parametrize("n, batch_size", [(60, 16), (50, 7), (5, 2), (9, 4), (10, 32)])
 def test_fit_batches_cover_data_with_near_equal_sizes(monkeypatch, n, batch_size):
     sizes = _batch_sizes(monkeypatch)
-    _trainer(batch_size=batch_size, max_epochs=2, learning_rate=1e-3).fit(
-        _model(), _data(n)
-    )
+    _trainer(batch_size=batch_size, max_epochs=2, learning_rate=1e-3).fit(_model(), _data(n))
     per_epoch = len(sizes) // 2
     assert per_epoch == max(1, min(round(n / batch_size), n // 2))
     for epoch in (sizes[:per_epoch], sizes[per_epoch:]):
@@ -413,9 +405,7 @@ def test_fit_no_batch_smaller_than_two_with_batch_size_two(monkeypatch, n):
     # Trainer's docstring: "no batch is smaller than 2, which the batch statistics of the prior
     # and of L_GW need"; the estimators accept batch_size=2.
     sizes = _batch_sizes(monkeypatch)
-    result = _trainer(batch_size=2, max_epochs=2, learning_rate=1e-3).fit(
-        _model(), _data(n)
-    )
+    result = _trainer(batch_size=2, max_epochs=2, learning_rate=1e-3).fit(_model(), _data(n))
     assert result.n_epochs == 2
     assert min(sizes) >= 2
 
@@ -428,14 +418,10 @@ def test_fit_with_critic_coupling_updates_critic():
     assert result.n_epochs == 2
     assert all(math.isfinite(row["d"]) for row in result.history)
     changed = [
-        k
-        for k, v in model.critic.named_parameters()
-        if not torch.equal(v, critic_before[k])
+        k for k, v in model.critic.named_parameters() if not torch.equal(v, critic_before[k])
     ]
     assert len(changed) == len(critic_before)
-    assert any(
-        not torch.equal(a, b) for a, b in zip(main_before, model.main_parameters())
-    )
+    assert any(not torch.equal(a, b) for a, b in zip(main_before, model.main_parameters()))
     # The critic is left trainable.
     assert all(p.requires_grad for p in model.critic.parameters())
 
@@ -443,9 +429,7 @@ def test_fit_with_critic_coupling_updates_critic():
 def test_fit_critic_uses_rmsprop_and_mmd_uses_adam():
     trainer = _trainer()
     main, critic = trainer._optimizers(_model(coupling="critic"))
-    assert isinstance(main, torch.optim.RMSprop) and isinstance(
-        critic, torch.optim.RMSprop
-    )
+    assert isinstance(main, torch.optim.RMSprop) and isinstance(critic, torch.optim.RMSprop)
     main, critic = trainer._optimizers(_model(coupling="mmd"))
     assert isinstance(main, torch.optim.Adam) and critic is None
     assert main.defaults["betas"] == (0.9, 0.999)
@@ -485,13 +469,9 @@ def test_fit_keyboard_interrupt_warns_and_keeps_model(monkeypatch):
     assert result.interrupted and result.n_epochs == 2
     assert not result.stopped_early
     assert not model.training
-    terms = evaluate_criterion(
-        model, _data(30, 1), lambda_w=1.0, lambda_d=1.0, device=CPU
-    )
+    terms = evaluate_criterion(model, _data(30, 1), lambda_w=1.0, lambda_d=1.0, device=CPU)
     assert all(math.isfinite(v) for v in terms.values())
-    assert terms["score"] == pytest.approx(
-        result.best_validation_score, rel=1e-5, abs=1e-6
-    )
+    assert terms["score"] == pytest.approx(result.best_validation_score, rel=1e-5, abs=1e-6)
     with torch.no_grad():
         mu, _ = model.encoder(torch.as_tensor(_data(4)))
     assert torch.isfinite(mu).all()
@@ -546,22 +526,16 @@ def test_evaluate_criterion_finite_and_deterministic():
     model.train()
     X = _data(30, 2)
     a = evaluate_criterion(model, X, lambda_w=1.0, lambda_d=1.0, device=CPU)
-    b = evaluate_criterion(
-        model, torch.as_tensor(X), lambda_w=1.0, lambda_d=1.0, device=CPU
-    )
+    b = evaluate_criterion(model, torch.as_tensor(X), lambda_w=1.0, lambda_d=1.0, device=CPU)
     assert set(a) == {"gw", "w", "mmd", "score"}
     assert all(isinstance(v, float) and math.isfinite(v) for v in a.values())
     assert a == b
     assert a["score"] == pytest.approx(-(a["gw"] + a["w"] + a["mmd"]))
     weighted = evaluate_criterion(model, X, lambda_w=2.0, lambda_d=0.5, device=CPU)
-    assert weighted["score"] == pytest.approx(
-        -(a["gw"] + 2.0 * a["w"] + 0.5 * a["mmd"])
-    )
+    assert weighted["score"] == pytest.approx(-(a["gw"] + 2.0 * a["w"] + 0.5 * a["mmd"]))
     # The model's mode is restored; different data give a different score.
     assert model.training
-    other = evaluate_criterion(
-        model, _data(30, 3), lambda_w=1.0, lambda_d=1.0, device=CPU
-    )
+    other = evaluate_criterion(model, _data(30, 3), lambda_w=1.0, lambda_d=1.0, device=CPU)
     assert other["score"] != a["score"]
 
 

@@ -106,22 +106,16 @@ def test_transform_is_deterministic(fitted, X_small):
 
 def test_transform_is_row_independent(fitted, X_small):
     Z = fitted.transform(X_small)
-    one_by_one = np.vstack(
-        [fitted.transform(X_small[i : i + 1]) for i in range(len(X_small))]
-    )
+    one_by_one = np.vstack([fitted.transform(X_small[i : i + 1]) for i in range(len(X_small))])
     # Batched and single-row float32 matmuls may differ in the last bit.
     np.testing.assert_allclose(one_by_one, Z, rtol=1e-5, atol=1e-6)
     perm = np.random.RandomState(1).permutation(len(X_small))
-    np.testing.assert_allclose(
-        fitted.transform(X_small[perm]), Z[perm], rtol=1e-5, atol=1e-6
-    )
+    np.testing.assert_allclose(fitted.transform(X_small[perm]), Z[perm], rtol=1e-5, atol=1e-6)
 
 
 def test_transform_accepts_negative_stride_views(fitted, X_small):
     Z = fitted.transform(X_small)
-    np.testing.assert_allclose(
-        fitted.transform(X_small[::-1]), Z[::-1], rtol=1e-5, atol=1e-6
-    )
+    np.testing.assert_allclose(fitted.transform(X_small[::-1]), Z[::-1], rtol=1e-5, atol=1e-6)
 
 
 def test_fit_transform_equals_fit_then_transform(fast_params, X_small):
@@ -143,16 +137,8 @@ def test_refit_same_estimator_is_reproducible(fitted, X_small):
 
 
 def test_different_random_state_different_model(fast_params, X_small):
-    Z1 = (
-        GWAETransformer(**{**fast_params, "random_state": 0})
-        .fit(X_small)
-        .transform(X_small)
-    )
-    Z2 = (
-        GWAETransformer(**{**fast_params, "random_state": 1})
-        .fit(X_small)
-        .transform(X_small)
-    )
+    Z1 = GWAETransformer(**{**fast_params, "random_state": 0}).fit(X_small).transform(X_small)
+    Z2 = GWAETransformer(**{**fast_params, "random_state": 1}).fit(X_small).transform(X_small)
     assert not np.allclose(Z1, Z2)
 
 
@@ -203,9 +189,7 @@ def test_inverse_transform_shape(fitted, X_small):
 
 
 def test_inverse_transform_rejects_wrong_latent_width(fitted):
-    with pytest.raises(
-        ValueError, match=r"X has 3 features, but inverse_transform expects"
-    ):
+    with pytest.raises(ValueError, match=r"X has 3 features, but inverse_transform expects"):
         fitted.inverse_transform(np.zeros((4, 3)))
 
 
@@ -218,9 +202,7 @@ def test_sample_is_reproducible_with_int_seed(fitted):
     np.testing.assert_array_equal(
         fitted.sample(5, random_state=3), fitted.sample(5, random_state=3)
     )
-    assert not np.allclose(
-        fitted.sample(5, random_state=3), fitted.sample(5, random_state=4)
-    )
+    assert not np.allclose(fitted.sample(5, random_state=3), fitted.sample(5, random_state=4))
 
 
 @pytest.mark.parametrize("n_samples", [0, -1, 2.5, True])
@@ -261,9 +243,7 @@ def test_get_feature_names_out(fitted):
 @pytest.fixture
 def X_df(X_small):
     columns = [f"f{i}" for i in range(X_small.shape[1])]
-    return pd.DataFrame(
-        X_small, columns=columns, index=[f"r{i}" for i in range(len(X_small))]
-    )
+    return pd.DataFrame(X_small, columns=columns, index=[f"r{i}" for i in range(len(X_small))])
 
 
 def test_dataframe_input_sets_feature_names_in(fast_params, X_df, X_small):
@@ -377,9 +357,7 @@ def test_critic_coupling_fits(fast_params, X_small):
 
 
 def test_vq_prior_params(fast_params, X_small):
-    est = GWAETransformer(**fast_params, prior="vq", prior_params={"n_codes": 4}).fit(
-        X_small
-    )
+    est = GWAETransformer(**fast_params, prior="vq", prior_params={"n_codes": 4}).fit(X_small)
     assert est.prior_.codes.shape == (4, 2)
     # The vq prior only outputs its code vectors.
     z = est.prior_(50, torch.Generator().manual_seed(0))
@@ -468,9 +446,7 @@ def test_cuda_state_loads_on_cpu_with_device_warning(fitted, X_small, monkeypatc
     np.testing.assert_array_equal(restored.transform(X_small), Z)
 
 
-def test_cuda_pickle_loads_on_cpu_with_device_warning(
-    fast_params, X_small, monkeypatch
-):
+def test_cuda_pickle_loads_on_cpu_with_device_warning(fast_params, X_small, monkeypatch):
     """Same as above through pickle.loads, with device_ claiming CUDA at dump time."""
     est = GWAETransformer(**fast_params).fit(X_small)
     Z = est.transform(X_small)

@@ -38,9 +38,7 @@ def gw_distortion(X, Z, *, n_samples=500, random_state=None):
     X = check_array(X, dtype=np.float64)
     Z = check_array(Z, dtype=np.float64)
     if X.shape[0] != Z.shape[0]:
-        raise ValueError(
-            f"X and Z have different numbers of rows: {X.shape[0]} and {Z.shape[0]}."
-        )
+        raise ValueError(f"X and Z have different numbers of rows: {X.shape[0]} and {Z.shape[0]}.")
     n = X.shape[0]
     if n < 2:
         raise ValueError("gw_distortion needs at least 2 rows.")
@@ -53,7 +51,5 @@ def gw_distortion(X, Z, *, n_samples=500, random_state=None):
     C_Z /= max(C_Z.sum() / off_diagonal, np.finfo(float).tiny)
     p = np.full(m, 1.0 / m)
     return float(
-        ot.gromov.gromov_wasserstein2(
-            C_X, C_Z, p, p, loss_fun="square_loss", G0=np.diag(p)
-        )
+        ot.gromov.gromov_wasserstein2(C_X, C_Z, p, p, loss_fun="square_loss", G0=np.diag(p))
     )

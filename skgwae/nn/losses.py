@@ -96,9 +96,7 @@ def critic_gap(t_generative, t_inference):
     return t_generative.mean() - t_inference.mean()
 
 
-def critic_penalty(
-    critic, x, z, x_gen, z_gen, t_inference, t_generative, generator=None
-):
+def critic_penalty(critic, x, z, x_gen, z_gen, t_inference, t_generative, generator=None):
     """The critic's regulariser: one-centred gradient penalty plus an output penalty.
 
     The gradient penalty is ``mean (||grad T(x', z')|| - 1)^2`` on random interpolations

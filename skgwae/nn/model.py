@@ -100,25 +100,19 @@ class GWAEModel(nn.Module):
         self.eval()
         try:
             z = self.prior(x.shape[0], generator)
-            ratio = (
-                torch.cdist(x, x).mean() / (torch.cdist(z, z) / latent_scale(z)).mean()
-            )
+            ratio = torch.cdist(x, x).mean() / (torch.cdist(z, z) / latent_scale(z)).mean()
         finally:
             self.train(was_training)
         self.log_kappa.copy_(ratio.clamp_min(1e-8).log())
 
     def main_parameters(self):
         """Encoder, decoder, prior and log_kappa: what the main optimiser updates."""
-        return [
-            p for name, p in self.named_parameters() if not name.startswith("critic.")
-        ]
+        return [p for name, p in self.named_parameters() if not name.startswith("critic.")]
 
     def encode_sample(self, x, generator=None):
         """Return ``(z, mu, logvar)`` with z ~ q(z|x) by the reparameterisation trick."""
         mu, logvar = self.encoder(x)
-        eps = torch.randn(
-            mu.shape, generator=generator, device=mu.device, dtype=mu.dtype
-        )
+        eps = torch.randn(mu.shape, generator=generator, device=mu.device, dtype=mu.dtype)
         return mu + eps * (0.5 * logvar).exp(), mu, logvar
 
     def _gw(self, x, z, x_gen, z_gen, scale):
@@ -157,17 +151,13 @@ class GWAEModel(nn.Module):
         ``mu`` and ``logvar`` are the encoder outputs for ``x``, computed once per batch.
         """
         with torch.no_grad():
-            eps = torch.randn(
-                mu.shape, generator=generator, device=mu.device, dtype=mu.dtype
-            )
+            eps = torch.randn(mu.shape, generator=generator, device=mu.device, dtype=mu.dtype)
             z = mu + eps * (0.5 * logvar).exp()
             z_gen = self.prior(x.shape[0], generator)
             x_gen = self.decoder(z_gen)
         t_inf = self.critic(x, z)
         t_gen = self.critic(x_gen, z_gen)
-        penalty = critic_penalty(
-            self.critic, x, z, x_gen, z_gen, t_inf, t_gen, generator
-        )
+        penalty = critic_penalty(self.critic, x, z, x_gen, z_gen, t_inf, t_gen, generator)
         return -critic_gap(t_gen, t_inf) + CRITIC_PENALTY_WEIGHT * penalty
 
     @torch.no_grad()

@@ -56,9 +56,7 @@ class MLPDecoder(nn.Module):
 
     def __init__(self, n_components, n_features, hidden_layer_sizes):
         super().__init__()
-        self.net = mlp(
-            [n_components, *reversed(hidden_layer_sizes), n_features], nn.SiLU
-        )
+        self.net = mlp([n_components, *reversed(hidden_layer_sizes), n_features], nn.SiLU)
 
     def forward(self, z):
         return self.net(z)

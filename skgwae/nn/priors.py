@@ -185,9 +185,7 @@ class GMMPrior(Prior):
         k, d = int(n_clusters), self.n_components
         self.n_clusters = k
         self.means = nn.Parameter(torch.randn(k, d))
-        self.scales = nn.Parameter(
-            torch.eye(d).expand(k, d, d) + 0.01 * torch.randn(k, d, d)
-        )
+        self.scales = nn.Parameter(torch.eye(d).expand(k, d, d) + 0.01 * torch.randn(k, d, d))
         self.logits = nn.Parameter(torch.randn(k))
         self.batchnorm = nn.BatchNorm1d(
             d, momentum=BATCHNORM_MOMENTUM, eps=BATCHNORM_EPS, affine=False
@@ -246,9 +244,7 @@ class GMMPrior(Prior):
         """
         means, covs, weights = (t.detach().double() for t in self.components())
         eye = torch.eye(covs.shape[-1], dtype=covs.dtype, device=covs.device)
-        normal = torch.distributions.MultivariateNormal(
-            means, covariance_matrix=covs + 1e-6 * eye
-        )
+        normal = torch.distributions.MultivariateNormal(means, covariance_matrix=covs + 1e-6 * eye)
         return normal.log_prob(z.double()[:, None, :]) + weights.log()
 
     @torch.no_grad()
@@ -264,9 +260,7 @@ class GMMPrior(Prior):
             return torch.as_tensor(a, dtype=self.means.dtype, device=self.means.device)
 
         self.means.copy_(tensor(means))
-        covariances = torch.as_tensor(
-            covariances, dtype=torch.float64, device=self.means.device
-        )
+        covariances = torch.as_tensor(covariances, dtype=torch.float64, device=self.means.device)
         self.scales.copy_(torch.linalg.cholesky(covariances))
         self.logits.copy_(tensor(weights).clamp_min(1e-30).log())
         self.batchnorm.running_mean.zero_()

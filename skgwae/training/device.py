@@ -16,9 +16,7 @@ def resolve_device(device):
     resolved = torch.device(device)
     if resolved.type == "cuda":
         if not torch.cuda.is_available():
-            raise ValueError(
-                f"device={device!r} was requested but CUDA is not available."
-            )
+            raise ValueError(f"device={device!r} was requested but CUDA is not available.")
         index = resolved.index or 0
         if index >= torch.cuda.device_count():
             raise ValueError(

@@ -140,13 +140,9 @@ class Trainer:
         # The authors' choices: RMSprop for both players with the critic, Adam with the MMD.
         if model.critic is not None:
             main = torch.optim.RMSprop(model.main_parameters(), lr=self.learning_rate)
-            critic = torch.optim.RMSprop(
-                model.critic.parameters(), lr=self.learning_rate
-            )
+            critic = torch.optim.RMSprop(model.critic.parameters(), lr=self.learning_rate)
             return main, critic
-        main = torch.optim.Adam(
-            model.main_parameters(), lr=self.learning_rate, betas=(0.9, 0.999)
-        )
+        main = torch.optim.Adam(model.main_parameters(), lr=self.learning_rate, betas=(0.9, 0.999))
         return main, None
 
     def _train_epoch(self, model, X, generator, main_opt, critic_opt):
@@ -192,9 +188,7 @@ class Trainer:
         X_val = None if X_val is None else as_tensor(X_val, device)
         generator = make_generator(self.seed, device)
         main_opt, critic_opt = self._optimizers(model)
-        stopper = EarlyStopping(
-            self.n_iter_no_change, self.tol, higher_is_better=X_val is not None
-        )
+        stopper = EarlyStopping(self.n_iter_no_change, self.tol, higher_is_better=X_val is not None)
         history = History()
         best_state = None
         interrupted = False
@@ -241,9 +235,7 @@ class Trainer:
                     row["seconds"] = time.perf_counter() - start
                     history.record(**row)
                     if stopper.update(monitored, epoch) and X_val is not None:
-                        best_state = {
-                            k: v.detach().clone() for k, v in model.state_dict().items()
-                        }
+                        best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
                     self._report(bar, row)
                     if stopper.should_stop:
                         break
@@ -278,8 +270,6 @@ class Trainer:
         bar.set_postfix(shown, refresh=False)
         if self.verbose >= 2:
             parts = " ".join(
-                f"{k}={v:.4g}"
-                for k, v in row.items()
-                if k != "epoch" and isinstance(v, float)
+                f"{k}={v:.4g}" for k, v in row.items() if k != "epoch" and isinstance(v, float)
             )
             tqdm.write(f"epoch {row['epoch']:4d} {parts}")
