@@ -8,6 +8,7 @@ import torch
 from sklearn.base import ClusterMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import GaussianMixture
+from threadpoolctl import threadpool_limits
 
 from ._base import (
     BaseGWAE,
@@ -44,7 +45,8 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
        (best likelihood kept), written into the prior's components. This is the closed-form
        optimum of the prior for the coupling q(z) = p(z) that the objective's L_D term
        pursues by gradient steps, and it ties every component to a cluster of the codes.
-       A component that EM leaves (nearly) empty is reported with a ConvergenceWarning.
+       A component that is the most responsible one for no training sample is reported
+       with a ConvergenceWarning.
 
     With ``n_init > 1`` both steps are repeated from different seeds and the model with
     the best label-free :meth:`score` on the validation rows is kept. The prior then
@@ -165,16 +167,20 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
             n_init=EM_N_INIT,
             random_state=seed,
         )
-        with warnings.catch_warnings():
+        # Small matrices: threaded BLAS only adds overhead (10x slower measured on 2 cores).
+        with warnings.catch_warnings(), threadpool_limits(1, user_api="blas"):
             # A non-converged EM still gives usable components; it is not the user's fit.
             warnings.simplefilter("ignore", ConvergenceWarning)
             mixture.fit(codes)
-        expected_members = mixture.weights_ * codes.shape[0]
-        empty = np.flatnonzero(expected_members < 1.0)
+            members = np.bincount(mixture.predict(codes), minlength=self.n_clusters)
+        # Counted by hard assignment: two components on the same codes share the weight,
+        # but only one of them wins any sample.
+        empty = np.flatnonzero(members == 0)
         if empty.size:
             warnings.warn(
-                f"Mixture component(s) {empty.tolist()} hold less than one training sample; "
-                f"the data may have fewer than n_clusters={self.n_clusters} clusters.",
+                f"Mixture component(s) {empty.tolist()} are the most responsible component "
+                f"for no training sample; the data may have fewer than "
+                f"n_clusters={self.n_clusters} clusters.",
                 ConvergenceWarning,
             )
         model.prior.set_components(mixture.means_, mixture.covariances_, mixture.weights_)

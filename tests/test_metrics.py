@@ -1,10 +1,10 @@
-"""skgwae.metrics.gw_distortion against cases with known answers."""
+"""skgwae.metrics (gw_distortion, cluster_accuracy) against cases with known answers."""
 
 import numpy as np
 import pytest
 from scipy.spatial.distance import cdist
 
-from skgwae.metrics import gw_distortion
+from skgwae.metrics import cluster_accuracy, gw_distortion
 
 
 @pytest.fixture
@@ -57,3 +57,31 @@ def test_subsample_is_seeded(X):
 def test_mismatched_rows_raise(X):
     with pytest.raises(ValueError, match="different numbers of rows"):
         gw_distortion(X, X[:-1, :2])
+
+
+def test_cluster_accuracy_is_one_for_a_renamed_perfect_clustering():
+    y = np.array([0, 0, 1, 1, 2, 2, 2])
+    assert cluster_accuracy(y, np.array([7, 7, 3, 3, 9, 9, 9])) == 1.0
+    assert cluster_accuracy(["a", "a", "b"], [1, 1, 0]) == 1.0
+
+
+def test_cluster_accuracy_known_values():
+    # Best matching: cluster 5 -> class 0 (2), cluster 3 -> class 1 (2), cluster 7 -> class 2.
+    assert cluster_accuracy([0, 0, 1, 1, 2, 2], [5, 5, 3, 3, 3, 7]) == pytest.approx(5 / 6)
+    # More clusters than classes: the extra cluster's samples count as wrong.
+    assert cluster_accuracy([0, 0, 0, 0], [0, 0, 1, 2]) == pytest.approx(0.5)
+    # One cluster for two balanced classes: half right.
+    assert cluster_accuracy([0, 1, 0, 1], [4, 4, 4, 4]) == pytest.approx(0.5)
+
+
+def test_cluster_accuracy_of_random_labels_is_near_chance():
+    rng = np.random.RandomState(0)
+    y = rng.randint(10, size=5000)
+    assert cluster_accuracy(y, rng.randint(10, size=5000)) < 0.13
+
+
+def test_cluster_accuracy_rejects_bad_input():
+    with pytest.raises(ValueError):
+        cluster_accuracy([0, 1, 2], [0, 1])
+    with pytest.raises(ValueError):
+        cluster_accuracy([], [])

@@ -1,0 +1,234 @@
+"""Clustering benchmark: GWAEClusterer against KMeans and Gaussian mixtures.
+
+Data sets: digits (pixels scaled to [0, 1]), wine and breast_cancer (standardised), and
+``curved_mixture``: 5 Gaussian clusters of unequal sizes (40/25/15/12/8 %) in 4 dimensions,
+bent into 30 dimensions by a random one-hidden-layer tanh map, plus noise, standardised.
+
+Methods, each given only the number of clusters (library defaults otherwise):
+
+- KMeans, GaussianMixture (full covariances), PCA(10) + GaussianMixture;
+- GWAE: GWAEClusterer(n_clusters=k); and, to show what each step of its mechanism buys,
+  ``GWAE-prior``: the same GWAE training (same seeds: identical encoder) with the clusters
+  read from the trained mixture prior's own components, before they are set by EM on the
+  latent codes.
+
+Scores: Hungarian-matched accuracy (skgwae.metrics.cluster_accuracy), NMI, ARI and fit
+seconds, over seeds 0-2.
+
+With ``--selection`` it also runs the label-free model selection: for each data set,
+``GridSearchCV(GWAETransformer(n_components=10), {"prior": [...]}, cv=3)`` with no labels,
+and reports the mean validation score of each prior family, the family it picks, and the
+accuracy of a GaussianMixture on each family's embedding (fitted on all rows).
+
+Run from the repository root (one process at a time: two torch processes on 2 cores slow
+each other down several-fold):
+
+    python benchmarks/cluster.py                       # the table, 3 seeds
+    python benchmarks/cluster.py --selection --seeds 0 # prior selection only
+    python benchmarks/cluster.py --datasets digits --seeds 0 --param n_components=5
+
+It prints tables of means (with standard deviations over seeds) and writes every run to
+benchmarks/results/cluster.csv (and cluster_selection.csv).
+"""
+
+import argparse
+import ast
+import pathlib
+import platform
+import time
+import warnings
+
+import numpy as np
+import pandas as pd
+import torch
+from sklearn.cluster import KMeans
+from sklearn.datasets import load_breast_cancer, load_digits, load_wine
+from sklearn.decomposition import PCA
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+from sklearn.mixture import GaussianMixture
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skgwae import GWAEClusterer, GWAETransformer
+from skgwae.metrics import cluster_accuracy
+
+PRIOR_FAMILIES = ["gaussian", "neural", "factorized_neural", "gmm"]
+
+
+def curved_mixture(n_samples=1500, random_state=0):
+    """Unequal Gaussian clusters in 4-d, bent into 30-d by a random tanh layer, plus noise."""
+    rng = np.random.RandomState(random_state)
+    proportions = np.array([0.40, 0.25, 0.15, 0.12, 0.08])
+    y = rng.choice(len(proportions), size=n_samples, p=proportions)
+    centres = rng.normal(scale=1.5, size=(len(proportions), 4))
+    latent = centres[y] + rng.normal(scale=0.8, size=(n_samples, 4))
+    hidden = np.tanh(latent @ rng.normal(scale=1.5, size=(4, 30)))
+    X = hidden @ rng.normal(size=(30, 30)) / np.sqrt(30) + 0.2 * rng.normal(size=(n_samples, 30))
+    return X, y
+
+
+def load(name):
+    """The data set ``name``, scaled as a user would, and its labels."""
+    if name == "digits":
+        X, y = load_digits(return_X_y=True)
+        return X / 16.0, y
+    if name == "curved_mixture":
+        X, y = curved_mixture()
+    else:
+        X, y = {"wine": load_wine, "breast_cancer": load_breast_cancer}[name](return_X_y=True)
+    return StandardScaler().fit_transform(X), y
+
+
+def prior_component_labels(X, k, seed, params):
+    """Labels from the trained mixture prior's own components, before EM sets them.
+
+    A GWAETransformer with the clusterer's prior and parameters trains the same model as
+    GWAEClusterer(random_state=seed) (same split, seeds and steps), so this is the
+    clusterer's first step alone.
+    """
+    transformer = GWAETransformer(
+        n_components=params.get("n_components", 10),
+        prior="gmm",
+        prior_params={"n_clusters": k},
+        random_state=seed,
+        **{key: v for key, v in params.items() if key != "n_components"},
+    ).fit(X)
+    model = transformer.model_
+    with torch.no_grad():
+        mu = model.encoder(torch.as_tensor(X, dtype=torch.float32))[0]
+        return model.prior.log_joint(mu).argmax(dim=1).numpy()
+
+
+def methods(k, n_features, seed, params):
+    yield "KMeans", lambda X: KMeans(k, random_state=seed).fit_predict(X)
+    yield "GMM", lambda X: GaussianMixture(k, random_state=seed).fit_predict(X)
+    n_pca = min(10, n_features)
+    yield (
+        "PCA+GMM",
+        lambda X: make_pipeline(
+            PCA(n_pca, random_state=seed), GaussianMixture(k, random_state=seed)
+        ).fit_predict(X),
+    )
+    yield "GWAE-prior", lambda X: prior_component_labels(X, k, seed, params)
+    yield "GWAE", lambda X: GWAEClusterer(k, random_state=seed, **params).fit_predict(X)
+
+
+def run_table(datasets, seeds, params):
+    rows = []
+    for name in datasets:
+        X, y = load(name)
+        k = len(np.unique(y))
+        for seed in seeds:
+            for method, fit_predict in methods(k, X.shape[1], seed, params):
+                start = time.perf_counter()
+                labels = fit_predict(X)
+                seconds = time.perf_counter() - start
+                row = {
+                    "dataset": name,
+                    "method": method,
+                    "seed": seed,
+                    "acc": cluster_accuracy(y, labels),
+                    "nmi": normalized_mutual_info_score(y, labels),
+                    "ari": adjusted_rand_score(y, labels),
+                    "fit_s": seconds,
+                }
+                rows.append(row)
+                print(
+                    f"{name:15s} {method:10s} seed {seed}: acc {row['acc']:.3f} "
+                    f"nmi {row['nmi']:.3f} ari {row['ari']:.3f} {seconds:6.1f} s",
+                    flush=True,
+                )
+    return pd.DataFrame(rows)
+
+
+def run_selection(datasets, seed, params):
+    rows = []
+    for name in datasets:
+        X, y = load(name)
+        k = len(np.unique(y))
+        search = GridSearchCV(
+            GWAETransformer(n_components=10, random_state=seed, **params),
+            {"prior": PRIOR_FAMILIES},
+            cv=3,
+        )
+        start = time.perf_counter()
+        search.fit(X)
+        seconds = time.perf_counter() - start
+        picked = search.best_params_["prior"]
+        for i, prior in enumerate(search.cv_results_["param_prior"]):
+            Z = GWAETransformer(
+                n_components=10, prior=prior, random_state=seed, **params
+            ).fit_transform(X)
+            labels = GaussianMixture(k, random_state=seed).fit_predict(Z)
+            row = {
+                "dataset": name,
+                "prior": prior,
+                "cv_score": search.cv_results_["mean_test_score"][i],
+                "cv_score_std": search.cv_results_["std_test_score"][i],
+                "picked": prior == picked,
+                "gmm_acc_on_embedding": cluster_accuracy(y, labels),
+                "search_s": seconds,
+            }
+            rows.append(row)
+            print(
+                f"{name:15s} {prior:18s} score {row['cv_score']:.3f} "
+                f"(+/- {row['cv_score_std']:.3f}) GMM acc {row['gmm_acc_on_embedding']:.3f}"
+                + ("  <- picked" if row["picked"] else ""),
+                flush=True,
+            )
+    return pd.DataFrame(rows)
+
+
+def parse_params(items):
+    params = {}
+    for item in items:
+        key, _, value = item.partition("=")
+        try:
+            params[key] = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            params[key] = value
+    return params
+
+
+def summary(df, by, columns):
+    grouped = df.groupby(by, sort=False)[columns]
+    mean, std = grouped.mean(), grouped.std().fillna(0.0)
+    table = mean.copy().astype(object)
+    for col in columns:
+        table[col] = [f"{m:.3f} ± {s:.3f}" for m, s in zip(mean[col], std[col], strict=True)]
+    return table
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--datasets",
+        nargs="+",
+        default=["digits", "wine", "breast_cancer", "curved_mixture"],
+    )
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
+    parser.add_argument("--param", nargs="*", default=[], help="GWAE parameters, key=value")
+    parser.add_argument("--selection", action="store_true", help="run the prior selection only")
+    parser.add_argument("--out", default="benchmarks/results")
+    args = parser.parse_args()
+    params = parse_params(args.param)
+    torch.set_num_threads(min(2, torch.get_num_threads()))
+    warnings.filterwarnings("ignore", category=ConvergenceWarning)
+    out = pathlib.Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    print(f"# {platform.processor() or platform.machine()}, torch {torch.__version__}")
+    if args.selection:
+        df = run_selection(args.datasets, args.seeds[0], params)
+        df.to_csv(out / "cluster_selection.csv", index=False)
+        print(df.to_string(index=False))
+        return
+    df = run_table(args.datasets, args.seeds, params)
+    df.to_csv(out / "cluster.csv", index=False)
+    print()
+    print(summary(df, ["dataset", "method"], ["acc", "nmi", "ari", "fit_s"]).to_string())
+
+
+if __name__ == "__main__":
+    main()

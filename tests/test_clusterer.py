@@ -1,0 +1,443 @@
+"""Behaviour of GWAEClusterer: fitted mixture, predictions, sampling, restarts, errors."""
+
+import copy
+import pickle
+import re
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from sklearn.datasets import make_blobs
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import adjusted_rand_score
+from threadpoolctl import threadpool_limits
+
+from skgwae import GWAEClusterer, GWAETransformer
+from skgwae.training import evaluate_criterion
+
+# Every fit here runs to its tiny max_iter; the empty-component warning is tested below with
+# a filter of its own.
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+FAST = {
+    "n_components": 2,
+    "hidden_layer_sizes": (16,),
+    "max_iter": 3,
+    "batch_size": 16,
+    "random_state": 0,
+}
+N_CLUSTERS = 3
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _one_blas_thread():
+    """One BLAS thread: the 2x2 triangular solves of the EM step (GaussianMixture) wait on
+    OpenBLAS's second thread on a busy 2-core machine, which made a fit 10 times slower."""
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
+
+
+def _blobs(n_samples=120, n_features=6, random_state=0, **kwargs):
+    return make_blobs(
+        n_samples=n_samples,
+        centers=3,
+        n_features=n_features,
+        random_state=random_state,
+        **kwargs,
+    )
+
+
+@pytest.fixture(scope="module")
+def blobs():
+    return _blobs()
+
+
+@pytest.fixture(scope="module")
+def fitted(blobs):
+    """A clusterer fitted on the blobs. Tests must not modify it."""
+    return GWAEClusterer(n_clusters=N_CLUSTERS, **FAST).fit(blobs[0])
+
+
+# ---------------------------------------------------------------------- fitted attributes
+
+
+def test_fitted_attributes_shapes_and_dtypes(fitted, blobs):
+    X = blobs[0]
+    k, d = N_CLUSTERS, FAST["n_components"]
+    assert fitted.labels_.shape == (X.shape[0],)
+    assert np.issubdtype(fitted.labels_.dtype, np.integer)
+    assert set(np.unique(fitted.labels_)) <= set(range(k))
+    assert fitted.weights_.shape == (k,)
+    assert np.all(fitted.weights_ > 0)
+    np.testing.assert_allclose(fitted.weights_.sum(), 1.0, rtol=1e-6)
+    assert fitted.means_.shape == (k, d)
+    assert fitted.covariances_.shape == (k, d, d)
+    for attr in ("weights_", "means_", "covariances_"):
+        assert getattr(fitted, attr).dtype == np.float64, attr
+        assert np.isfinite(getattr(fitted, attr)).all(), attr
+    np.testing.assert_allclose(fitted.covariances_, fitted.covariances_.transpose(0, 2, 1))
+    assert np.all(np.linalg.eigvalsh(fitted.covariances_) > 0)
+    assert fitted.n_iter_ == FAST["max_iter"]
+    assert len(fitted.history_) == fitted.n_iter_
+    assert all(np.isfinite(row["loss"]) for row in fitted.history_)
+    assert fitted.n_features_in_ == X.shape[1]
+    assert not hasattr(fitted, "feature_names_in_")
+    assert fitted.critic_ is None
+    assert fitted.prior_ is fitted.model_.prior
+
+
+def test_dataframe_input_sets_feature_names_in(blobs):
+    X = blobs[0]
+    df = pd.DataFrame(X, columns=[f"col{i}" for i in range(X.shape[1])])
+    est = GWAEClusterer(n_clusters=N_CLUSTERS, **FAST).fit(df)
+    np.testing.assert_array_equal(est.feature_names_in_, df.columns)
+    assert est.feature_names_in_.dtype == object
+    assert est.n_features_in_ == X.shape[1]
+    # The names change nothing in the fit.
+    np.testing.assert_array_equal(
+        est.labels_, GWAEClusterer(n_clusters=N_CLUSTERS, **FAST).fit(X).labels_
+    )
+    np.testing.assert_array_equal(est.predict(df), est.labels_)
+
+
+def test_mixture_attributes_are_the_prior_components(fitted):
+    """means_/covariances_/weights_ are the raw prior parameters mapped through the
+    batch-norm's running statistics."""
+    prior = fitted.model_.prior
+    bn = prior.batchnorm
+    with torch.no_grad():
+        std = (bn.running_var + bn.eps).double().sqrt().numpy()
+        mean = bn.running_mean.double().numpy()
+        raw_means = prior.means.double().numpy()
+        roots = prior.scales.double().numpy() / std[:, None]
+        logits = prior.logits.double().numpy()
+    weights = np.exp(logits - logits.max())
+    weights /= weights.sum()
+    np.testing.assert_allclose(fitted.means_, (raw_means - mean) / std, rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(
+        fitted.covariances_, roots @ roots.transpose(0, 2, 1), rtol=1e-5, atol=1e-8
+    )
+    np.testing.assert_allclose(fitted.weights_, weights, rtol=1e-5)
+
+
+def test_eval_mode_prior_samples_exactly_the_mixture(fitted):
+    prior = fitted.model_.prior
+    prior.eval()
+    n = 20000
+    with torch.no_grad():
+        z, labels = prior.sample_with_labels(n, torch.Generator().manual_seed(0))
+    z, labels = z.double().numpy(), labels.numpy()
+    assert z.shape == (n, FAST["n_components"])
+    for k in range(N_CLUSTERS):
+        zk = z[labels == k]
+        assert abs(len(zk) / n - fitted.weights_[k]) < 0.02
+        # Five standard errors of the component's empirical mean.
+        se = np.sqrt(np.diag(fitted.covariances_[k]) / len(zk))
+        np.testing.assert_array_less(np.abs(zk.mean(axis=0) - fitted.means_[k]), 5 * se)
+        scale = np.sqrt(np.outer(np.diag(fitted.covariances_[k]), np.diag(fitted.covariances_[k])))
+        np.testing.assert_array_less(np.abs(np.cov(zk.T) - fitted.covariances_[k]) / scale, 0.1)
+
+
+def test_mixture_is_fitted_to_the_latent_codes(fitted, blobs):
+    """Each component sits on the latent codes of its cluster (the EM step)."""
+    X = blobs[0]
+    Z = fitted.transform(X)
+    for k in range(N_CLUSTERS):
+        members = Z[fitted.labels_ == k]
+        assert len(members) > 0
+        np.testing.assert_allclose(members.mean(axis=0), fitted.means_[k], atol=0.1 * Z.std())
+    np.testing.assert_allclose(
+        np.bincount(fitted.labels_, minlength=N_CLUSTERS) / len(X), fitted.weights_, atol=0.05
+    )
+
+
+# ---------------------------------------------------------------------- predictions
+
+
+def test_predict_proba_is_a_distribution(fitted, blobs):
+    X = blobs[0]
+    proba = fitted.predict_proba(X)
+    assert proba.shape == (X.shape[0], N_CLUSTERS)
+    assert np.all((proba >= 0) & (proba <= 1))
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-12)
+
+
+def test_predict_is_argmax_of_predict_proba_and_labels(fitted, blobs):
+    X = blobs[0]
+    labels = fitted.predict(X)
+    np.testing.assert_array_equal(labels, fitted.predict_proba(X).argmax(axis=1))
+    np.testing.assert_array_equal(fitted.labels_, labels)
+    # Well-separated blobs: every cluster is used.
+    assert len(np.unique(labels)) == N_CLUSTERS
+
+
+def test_fit_predict_equals_fit_then_predict(blobs):
+    X = blobs[0]
+    labels = GWAEClusterer(n_clusters=N_CLUSTERS, **FAST).fit_predict(X)
+    np.testing.assert_array_equal(
+        labels, GWAEClusterer(n_clusters=N_CLUSTERS, **FAST).fit(X).predict(X)
+    )
+
+
+def test_same_random_state_same_model(fitted, blobs):
+    X = blobs[0]
+    other = GWAEClusterer(n_clusters=N_CLUSTERS, **FAST).fit(X)
+    np.testing.assert_array_equal(other.labels_, fitted.labels_)
+    np.testing.assert_array_equal(other.means_, fitted.means_)
+    np.testing.assert_array_equal(other.covariances_, fitted.covariances_)
+    np.testing.assert_array_equal(other.weights_, fitted.weights_)
+    different = GWAEClusterer(n_clusters=N_CLUSTERS, **{**FAST, "random_state": 1}).fit(X)
+    assert not np.allclose(different.means_, fitted.means_)
+
+
+def test_transform_and_feature_names(fitted, blobs):
+    X = blobs[0]
+    Z = fitted.transform(X[:7])
+    assert Z.shape == (7, FAST["n_components"])
+    assert Z.dtype == np.float64
+    np.testing.assert_array_equal(
+        fitted.get_feature_names_out(), ["gwaeclusterer0", "gwaeclusterer1"]
+    )
+
+
+@pytest.mark.parametrize("random_state", [0, 1])
+def test_recovers_well_separated_blobs(random_state):
+    X, y = make_blobs(
+        n_samples=300, centers=3, n_features=8, cluster_std=1.0, random_state=random_state
+    )
+    params = {**FAST, "max_iter": 5, "random_state": random_state}
+    est = GWAEClusterer(n_clusters=3, **params).fit(X)
+    assert adjusted_rand_score(y, est.labels_) > 0.9
+
+
+def test_critic_coupling(blobs):
+    X = blobs[0]
+    params = {**FAST, "max_iter": 2}
+    est = GWAEClusterer(n_clusters=N_CLUSTERS, coupling="critic", n_critic=1, **params).fit(X)
+    assert isinstance(est.critic_, torch.nn.Module)
+    proba = est.predict_proba(X)
+    assert proba.shape == (X.shape[0], N_CLUSTERS)
+    assert np.all((proba >= 0) & (proba <= 1))
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-12)
+    np.testing.assert_array_equal(est.labels_, proba.argmax(axis=1))
+
+
+# ---------------------------------------------------------------------- sample
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sample_shapes_dtype_and_labels(blobs, dtype):
+    X = blobs[0].astype(dtype)
+    est = GWAEClusterer(n_clusters=N_CLUSTERS, **FAST).fit(X)
+    Xs, ys = est.sample(4000, random_state=0)
+    assert Xs.shape == (4000, X.shape[1])
+    assert Xs.dtype == dtype
+    assert np.isfinite(Xs).all()
+    assert ys.shape == (4000,)
+    assert np.issubdtype(ys.dtype, np.integer)
+    assert set(np.unique(ys)) <= set(range(N_CLUSTERS))
+    # Components are drawn by their mixing weights.
+    np.testing.assert_allclose(
+        np.bincount(ys, minlength=N_CLUSTERS) / 4000, est.weights_, atol=0.04
+    )
+    # y is the component each sample came from: the samples of component k lie around the
+    # decoding of its mean (the components are narrow), nearer to it than to the others.
+    decoded_means = est.inverse_transform(est.means_)
+    group_means = np.array([Xs[ys == k].mean(axis=0) for k in range(N_CLUSTERS)])
+    distances = np.linalg.norm(group_means[:, None] - decoded_means[None], axis=2)
+    np.testing.assert_array_equal(distances.argmin(axis=1), np.arange(N_CLUSTERS))
+    X1, y1 = est.sample(random_state=0)
+    assert X1.shape == (1, X.shape[1]) and y1.shape == (1,)
+
+
+def test_sample_is_reproducible(fitted):
+    X1, y1 = fitted.sample(50, random_state=3)
+    X2, y2 = fitted.sample(50, random_state=3)
+    np.testing.assert_array_equal(X1, X2)
+    np.testing.assert_array_equal(y1, y2)
+    X3, _ = fitted.sample(50, random_state=4)
+    assert not np.allclose(X1, X3)
+
+
+@pytest.mark.parametrize("n_samples", [0, -1, 1.5, True])
+def test_sample_rejects_bad_n_samples(fitted, n_samples):
+    with pytest.raises(ValueError, match="n_samples must be a positive integer"):
+        fitted.sample(n_samples)
+
+
+# ---------------------------------------------------------------------- n_init
+
+
+@pytest.mark.parametrize("random_state", [0, 4])  # the first, then the second restart wins
+def test_n_init_keeps_the_restart_with_the_best_validation_score(blobs, monkeypatch, random_state):
+    X = blobs[0]
+    models, splits = [], []
+    after_training, split = GWAEClusterer._after_training, GWAEClusterer._split
+
+    def spy_after_training(self, model, X_train, seed):
+        after_training(self, model, X_train, seed)
+        models.append(copy.deepcopy(model))
+
+    def spy_split(self, X, rng):
+        parts = split(self, X, rng)
+        splits.append(parts)
+        return parts
+
+    monkeypatch.setattr(GWAEClusterer, "_after_training", spy_after_training)
+    monkeypatch.setattr(GWAEClusterer, "_split", spy_split)
+    params = {**FAST, "random_state": random_state}
+    est = GWAEClusterer(n_clusters=N_CLUSTERS, n_init=2, **params).fit(X)
+
+    assert len(models) == 2 and len(splits) == 1
+    X_val = splits[0][1]
+    scores = [
+        evaluate_criterion(m, X_val, lambda_w=1.0, lambda_d=1.0, device="cpu")["score"]
+        for m in models
+    ]
+    assert scores[0] != scores[1]
+    best = int(np.argmax(scores))
+    assert est.score(X_val) == scores[best]
+    kept = est.model_.state_dict()
+    for name, value in models[best].state_dict().items():
+        assert torch.equal(kept[name], value), name
+    assert est.n_iter_ == len(est.history_)
+
+
+def test_n_init_is_reproducible_and_valid(blobs):
+    X = blobs[0]
+    est1 = GWAEClusterer(n_clusters=N_CLUSTERS, n_init=2, **FAST).fit(X)
+    est2 = GWAEClusterer(n_clusters=N_CLUSTERS, n_init=2, **FAST).fit(X)
+    np.testing.assert_array_equal(est1.labels_, est2.labels_)
+    np.testing.assert_array_equal(est1.means_, est2.means_)
+    np.testing.assert_allclose(est1.predict_proba(X).sum(axis=1), 1.0)
+    np.testing.assert_array_equal(est1.labels_, est1.predict(X))
+
+
+# ---------------------------------------------------------------------- errors
+
+
+def test_more_clusters_than_samples_raises():
+    X = np.random.RandomState(0).normal(size=(4, 3))
+    with pytest.raises(ValueError, match=r"n_samples=4 should be >= n_clusters=5"):
+        GWAEClusterer(n_clusters=5, **FAST).fit(X)
+
+
+def test_more_clusters_than_training_rows_raises():
+    # 10 rows, 2 held out for validation: 8 training rows for 9 clusters.
+    X = np.random.RandomState(0).normal(size=(10, 3))
+    with pytest.raises(ValueError, match=r"fewer than n_clusters=9"):
+        GWAEClusterer(n_clusters=9, **FAST).fit(X)
+
+
+@pytest.mark.parametrize("params", [{"n_clusters": 0}, {"n_init": 0}, {"n_clusters": 2.5}])
+def test_invalid_parameters_raise(blobs, params):
+    name = next(iter(params))
+    with pytest.raises(ValueError, match=name):
+        GWAEClusterer(**{"n_clusters": 2, **FAST, **params}).fit(blobs[0])
+
+
+def test_failed_fit_leaves_previous_fit_unchanged(blobs):
+    X = blobs[0]
+    est = GWAEClusterer(n_clusters=N_CLUSTERS, **FAST).fit(X)
+    labels, means, model = est.labels_, est.means_, est.model_
+    labels_copy, proba = labels.copy(), est.predict_proba(X)
+    # Validated (with 4 features, which resets n_features_in_), then rejected by the split.
+    with pytest.raises(ValueError, match="n_clusters"):
+        est.fit(np.zeros((2, 4)))
+    assert est.labels_ is labels and est.means_ is means and est.model_ is model
+    np.testing.assert_array_equal(est.labels_, labels_copy)
+    assert est.n_features_in_ == X.shape[1]
+    np.testing.assert_array_equal(est.predict_proba(X), proba)
+
+
+# ---------------------------------------------------------------------- empty components
+
+
+@pytest.mark.filterwarnings("default::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("random_state", [0, 1])
+def test_empty_components_warn(random_state):
+    # 3 distinct points, each 30 times, and 5 components: two components are left without a
+    # sample (EM may also put two components on one point; they share its weight, but only
+    # one wins its samples).
+    points = np.random.RandomState(random_state).normal(size=(3, 6)) * 3
+    X = np.repeat(points, 30, axis=0)
+    params = {**FAST, "max_iter": 2, "random_state": random_state}
+    with pytest.warns(ConvergenceWarning, match="most responsible component") as record:
+        est = GWAEClusterer(n_clusters=5, **params).fit(X)
+    message = next(str(w.message) for w in record if "most responsible" in str(w.message))
+    assert "n_clusters=5" in message
+    empty = [int(i) for i in re.search(r"component\(s\) \[([\d, ]+)\]", message)[1].split(",")]
+    assert len(empty) == 2
+    assert not set(empty) & set(est.labels_)
+    assert len(set(est.labels_)) == 3
+
+
+@pytest.mark.filterwarnings("default::sklearn.exceptions.ConvergenceWarning")
+def test_no_empty_component_warning_on_matching_clusters(blobs):
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        GWAEClusterer(n_clusters=N_CLUSTERS, **FAST).fit(blobs[0])
+    messages = [str(w.message) for w in record]
+    assert any("max_iter=3" in m for m in messages)  # the recording works
+    assert not any("most responsible" in m for m in messages)
+
+
+# ---------------------------------------------------------------------- persistence
+
+
+def test_pickle_round_trip(fitted, blobs):
+    X = blobs[0]
+    restored = pickle.loads(pickle.dumps(fitted))
+    np.testing.assert_array_equal(restored.predict(X), fitted.predict(X))
+    np.testing.assert_array_equal(restored.predict_proba(X), fitted.predict_proba(X))
+    np.testing.assert_array_equal(restored.transform(X), fitted.transform(X))
+    np.testing.assert_array_equal(restored.labels_, fitted.labels_)
+    np.testing.assert_array_equal(restored.means_, fitted.means_)
+    for a, b in zip(restored.sample(5, random_state=0), fitted.sample(5, random_state=0)):
+        np.testing.assert_array_equal(a, b)
+    assert restored.score(X) == fitted.score(X)
+    assert restored.get_params() == fitted.get_params()
+
+
+# ---------------------------------------------------------------------- score, outliers
+
+
+@pytest.fixture(scope="module", params=["transformer", "clusterer"])
+def fitted_on_normal(request):
+    """A GWAETransformer or GWAEClusterer fitted on 300 standard normal rows of 5 features."""
+    X = np.random.RandomState(0).normal(size=(300, 5))
+    if request.param == "transformer":
+        return GWAETransformer(**FAST).fit(X)
+    return GWAEClusterer(n_clusters=2, **FAST).fit(X)
+
+
+def test_score_is_mean_of_score_samples(fitted_on_normal):
+    X = np.random.RandomState(1).normal(size=(50, 5))
+    scores = fitted_on_normal.score_samples(X)
+    assert scores.shape == (50,)
+    assert np.isfinite(scores).all()
+    np.testing.assert_allclose(fitted_on_normal.score(X), scores.mean(), rtol=1e-6)
+
+
+def test_score_samples_does_not_depend_on_row_order(fitted_on_normal):
+    # More than 512 rows: the pair terms are taken within chunks.
+    X = np.random.RandomState(1).normal(size=(600, 5))
+    perm = np.random.RandomState(2).permutation(len(X))
+    scores = fitted_on_normal.score_samples(X)
+    np.testing.assert_allclose(
+        fitted_on_normal.score_samples(X[perm]), scores[perm], rtol=1e-6, atol=1e-9
+    )
+    np.testing.assert_allclose(fitted_on_normal.score(X[perm]), scores.mean(), rtol=1e-6)
+
+
+def test_score_samples_detects_outliers(fitted_on_normal):
+    rng = np.random.RandomState(1)
+    inliers = rng.normal(size=(100, 5))
+    outliers = inliers + 20.0
+    scores = fitted_on_normal.score_samples(np.vstack([inliers, outliers]))
+    inlier_scores, outlier_scores = scores[:100], scores[100:]
+    assert np.median(outlier_scores) < np.percentile(inlier_scores, 5)
+    # On a shift this large, not a single outlier scores like the inliers' lowest 5%.
+    assert outlier_scores.max() < np.percentile(inlier_scores, 5)
