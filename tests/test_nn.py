@@ -799,3 +799,33 @@ def test_criterion_terms_do_not_need_grad_and_ignore_critic():
     again = model.criterion_terms(_x(), torch.Generator().manual_seed(0))
     for key in terms:
         assert torch.equal(terms[key], again[key])
+
+
+def test_best_scale_recovers_an_exact_ratio_and_makes_gw_scale_free(rs):
+    from skgwae.nn.losses import best_scale, gw_per_sample_best_scale
+
+    x = t64(rs.normal(size=(12, 5)))
+    z = x[:, :3]
+    dx, dz = torch.cdist(x, x), torch.cdist(z, z)
+    assert best_scale(2.0 * dz, dz).item() == pytest.approx(2.0)
+    # An exact scaled isometry has zero distortion, whatever the scale.
+    assert gw_per_sample_best_scale(x, 0.1 * x).abs().max().item() < 1e-12
+    # The value does not depend on the latent scale, and no ratio does better.
+    base = gw_per_sample_best_scale(x, z)
+    assert torch.allclose(gw_per_sample_best_scale(x, 7.0 * z), base)
+    c = best_scale(dx, dz)
+    for other in (0.8 * c, 1.2 * c):
+        assert (dx - other * dz).abs().mean() >= (dx - c * dz).abs().mean()
+    assert best_scale(dx, torch.zeros_like(dz)).item() == 0.0
+
+
+def test_replace_prior_scale_keeps_kappa_over_s():
+    model = _model(prior="gmm", prior_params={"n_clusters": 3})
+    model.eval()
+    before = model.kappa.item() / model.prior_scale()
+    old = model.prior_scale()
+    with torch.no_grad():
+        model.prior.means.mul_(5.0)
+        model.prior.batchnorm.running_var.fill_(0.25)
+    model.replace_prior_scale(old)
+    assert model.kappa.item() / model.prior_scale() == pytest.approx(before, rel=1e-5)

@@ -25,6 +25,32 @@ def gw_per_sample(x, z, kappa, scale):
     return (dx - dz).abs().mean(dim=1)
 
 
+def best_scale(dx, dz):
+    """The c >= 0 that minimises ``sum_{j,k} |dx_jk - c * dz_jk|`` over the pairs j < k.
+
+    It is the median of the ratios dx / dz weighted by dz (pairs with dz = 0 do not depend
+    on c); 0 when every dz is 0.
+    """
+    rows, cols = torch.triu_indices(dx.shape[0], dx.shape[1], offset=1, device=dx.device)
+    dx, dz = dx[rows, cols], dz[rows, cols]
+    keep = dz > 0
+    if not bool(keep.any()):
+        return dz.new_zeros(())
+    ratio, weight = dx[keep] / dz[keep], dz[keep]
+    ratio, order = torch.sort(ratio)
+    cumulative = torch.cumsum(weight[order], dim=0)
+    index = torch.searchsorted(cumulative, 0.5 * cumulative[-1])
+    return ratio[index.clamp_max(ratio.shape[0] - 1)]
+
+
+def gw_per_sample_best_scale(x, z):
+    """:func:`gw_per_sample` with kappa / scale replaced by the best ratio for these pairs
+    (:func:`best_scale`): each row's mismatch to the nearest scaled isometry."""
+    dx = torch.cdist(x, x)
+    dz = torch.cdist(z, z)
+    return (dx - best_scale(dx, dz) * dz).abs().mean(dim=1)
+
+
 def gw_loss(x, z, kappa, scale):
     """The p = 1 Gromov-Wasserstein term on a fixed coupling of the pairs (x_j, z_j).
 

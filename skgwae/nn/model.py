@@ -1,6 +1,8 @@
 """The GWAE model: encoder, decoder, prior, trainable kappa and optional critic, and the
 computation of each loss term on a mini-batch."""
 
+import math
+
 import torch
 from torch import nn
 
@@ -9,7 +11,7 @@ from .losses import (
     critic_penalty,
     entropy_loss,
     gw_loss,
-    gw_per_sample,
+    gw_per_sample_best_scale,
     latent_scale,
     mmd,
     mmd_per_sample,
@@ -105,6 +107,25 @@ class GWAEModel(nn.Module):
             self.train(was_training)
         self.log_kappa.copy_(ratio.clamp_min(1e-8).log())
 
+    @torch.no_grad()
+    def prior_scale(self, n_samples=4096, seed=0):
+        """s of L_GW for the prior in evaluation mode: :func:`latent_scale` of
+        ``n_samples`` prior draws with a fixed seed."""
+        was_training = self.training
+        self.eval()
+        try:
+            device = self.log_kappa.device
+            generator = torch.Generator(device=device).manual_seed(seed)
+            return latent_scale(self.prior(n_samples, generator)).item()
+        finally:
+            self.train(was_training)
+
+    @torch.no_grad()
+    def replace_prior_scale(self, old_scale):
+        """After the prior was changed in place (its scale was ``old_scale``), rescale
+        kappa so that L_GW, which depends on kappa / s only, is unchanged."""
+        self.log_kappa.add_(math.log(self.prior_scale() / old_scale))
+
     def main_parameters(self):
         """Encoder, decoder, prior and log_kappa: what the main optimiser updates."""
         return [p for name, p in self.named_parameters() if not name.startswith("critic.")]
@@ -165,17 +186,19 @@ class GWAEModel(nn.Module):
         """The terms of the model-selection criterion on data x (call in eval mode), per row.
 
         Keys: ``"gw"`` (row i's share of L_GW on the inference pairs (x_i, mu(x_i)), with
-        the prior's scale), ``"w"`` (its L_W term with z_i ~ q(z|x_i)) and ``"mmd"`` (its
-        share of the MMD between the z_i and as many prior samples, with the model's
-        kernel). Each is a tensor of shape (n,) whose mean is the batch's term. None depends
-        on the critic, so they are comparable across couplings and over training.
+        kappa / s replaced by the ratio that minimises it on x: the distortion of the
+        embedding up to scale, which does not depend on the prior's scale), ``"w"`` (its
+        L_W term with z_i ~ q(z|x_i)) and ``"mmd"`` (its share of the MMD between the z_i
+        and as many prior samples, with the model's kernel). Each is a tensor of shape (n,)
+        whose mean is the batch's term. None depends on the critic, so they are comparable
+        across couplings and over training.
         """
         n = x.shape[0]
         z, mu, _ = self.encode_sample(x, generator)
         z_gen = self.prior(n, generator)
         x_hat = self.decoder(z)
         return {
-            "gw": gw_per_sample(x, mu, self.kappa, latent_scale(z_gen)),
+            "gw": gw_per_sample_best_scale(x, mu),
             "w": reconstruction_per_sample(x, x_hat),
             "mmd": mmd_per_sample(z, z_gen, self.mmd_kernel),
         }
