@@ -59,7 +59,7 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
     n_components : int, default=10
         Dimension of the latent space. Measured on digits (Hungarian accuracy of the
         mixture on the latent codes, seeds 0-2): 5 dimensions 0.77-0.80, 10 dimensions
-        0.82-0.85, 20 dimensions 0.72-0.83 (fits stop early and the mixture has many more
+        0.80-0.86, 20 dimensions 0.72-0.83 (fits stop early and the mixture has many more
         covariance parameters).
     n_init : int, default=1
         Number of GWAE fits from different seeds; the one with the best :meth:`score`
