@@ -34,7 +34,6 @@ benchmarks/results/cluster.csv (and cluster_selection.csv).
 """
 
 import argparse
-import ast
 import pathlib
 import platform
 import time
@@ -43,6 +42,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import torch
+from embed import parse_params  # benchmarks/ is on sys.path when a script there runs
 from sklearn.cluster import KMeans
 from sklearn.datasets import load_breast_cancer, load_digits, load_wine, make_blobs
 from sklearn.decomposition import PCA
@@ -184,17 +184,6 @@ def run_selection(datasets, seed, params):
                 flush=True,
             )
     return pd.DataFrame(rows)
-
-
-def parse_params(items):
-    params = {}
-    for item in items:
-        key, _, value = item.partition("=")
-        try:
-            params[key] = ast.literal_eval(value)
-        except (ValueError, SyntaxError):
-            params[key] = value
-    return params
 
 
 def summary(df, by, columns):
