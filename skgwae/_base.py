@@ -41,6 +41,35 @@ FLOAT32_MAX = float(np.finfo(np.float32).max)
 # The numpydoc entries of the training parameters every GWAE estimator shares; each
 # estimator's docstring holds the placeholder below where they go.
 TRAINING_PARAMETERS_PLACEHOLDER = "%(training_parameters)s"
+# Likewise for the fitted attributes every GWAE estimator has.
+FITTED_ATTRIBUTES_PLACEHOLDER = "%(fitted_attributes)s"
+FITTED_ATTRIBUTES_DOC = """\
+model_ : skgwae.nn.GWAEModel
+    The fitted torch model (encoder, decoder, prior, kappa and critic).
+encoder_, decoder_, prior_, critic_ : torch.nn.Module
+    The fitted parts of ``model_`` (``critic_`` is None with the MMD coupling).
+kappa_ : float
+    The learned ratio between data and (scale-normalised) latent distances.
+n_iter_ : int
+    Number of epochs run (of the kept fit, with ``n_init``).
+history_ : list of dict
+    One dict per epoch: training terms ``loss``, ``gw``, ``w``, ``d``, ``h``, ``kappa``,
+    validation terms ``val_gw``, ``val_w``, ``val_mmd``, ``val_score`` (with early
+    stopping), ``seconds`` and the epoch number ``epoch``.
+    ``pandas.DataFrame(history_)`` tabulates it.
+loss_curve_ : list of float
+    Training loss per epoch.
+validation_scores_ : list of float or None
+    Validation score per epoch (None without early stopping).
+best_validation_score_ : float or None
+    Best validation score during training, whose weights were kept (None without
+    early stopping).
+device_ : str
+    The device the model lives on.
+n_features_in_ : int
+    Number of features seen during fit.
+feature_names_in_ : ndarray of shape (n_features_in_,)
+    Names of features seen during fit, when X has string column names."""
 TRAINING_PARAMETERS_DOC = """\
 coupling : {"mmd", "critic"}, default="mmd"
     How L_D, the mismatch between the inference joint p(x) q(z|x) and the generative
@@ -660,9 +689,12 @@ def shares_training_parameters(init):
 
 
 def document_training_parameters(cls):
-    """Class decorator: put the shared training parameters' docs into ``cls.__doc__``."""
+    """Class decorator: put the docs of the shared training parameters and fitted
+    attributes into ``cls.__doc__``."""
     if cls.__doc__:  # None under python -OO
-        cls.__doc__ = inspect.cleandoc(cls.__doc__).replace(
-            TRAINING_PARAMETERS_PLACEHOLDER, TRAINING_PARAMETERS_DOC
+        cls.__doc__ = (
+            inspect.cleandoc(cls.__doc__)
+            .replace(TRAINING_PARAMETERS_PLACEHOLDER, TRAINING_PARAMETERS_DOC)
+            .replace(FITTED_ATTRIBUTES_PLACEHOLDER, FITTED_ATTRIBUTES_DOC)
         )
     return cls

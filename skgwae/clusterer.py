@@ -78,29 +78,7 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
         final batch-norm with its running statistics, as in evaluation mode).
     covariances_ : ndarray of shape (n_clusters, n_components, n_components)
         Component covariance matrices in the latent space (mapped likewise).
-    model_ : skgwae.nn.GWAEModel
-        The fitted torch model (encoder, decoder, mixture prior, kappa and critic).
-    encoder_, decoder_, prior_, critic_ : torch.nn.Module
-        The fitted parts of ``model_`` (``critic_`` is None with the MMD coupling).
-    kappa_ : float
-        The learned ratio between data and (scale-normalised) latent distances.
-    n_iter_ : int
-        Number of epochs run (of the kept fit).
-    history_ : list of dict
-        One dict per epoch of the kept fit, as in :class:`GWAETransformer`.
-        ``pandas.DataFrame(history_)`` tabulates it.
-    loss_curve_ : list of float
-        Training loss per epoch.
-    validation_scores_ : list of float or None
-        Validation score per epoch (None without early stopping).
-    best_validation_score_ : float or None
-        Best validation score during training (None without early stopping).
-    device_ : str
-        The device the model lives on.
-    n_features_in_ : int
-        Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Names of features seen during fit, when X has string column names.
+    %(fitted_attributes)s
 
     See Also
     --------

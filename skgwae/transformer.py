@@ -47,31 +47,7 @@ class GWAETransformer(LatentTransformMixin, BaseGWAE):
     %(training_parameters)s
     Attributes
     ----------
-    model_ : skgwae.nn.GWAEModel
-        The fitted torch model (encoder, decoder, prior, kappa and critic).
-    encoder_, decoder_, prior_, critic_ : torch.nn.Module
-        The fitted parts of ``model_`` (``critic_`` is None with the MMD coupling).
-    kappa_ : float
-        The learned ratio between data and (scale-normalised) latent distances.
-    n_iter_ : int
-        Number of epochs run.
-    history_ : list of dict
-        One dict per epoch: training terms ``loss``, ``gw``, ``w``, ``d``, ``h``, ``kappa``,
-        validation terms ``val_gw``, ``val_w``, ``val_mmd``, ``val_score`` (with early
-        stopping), ``seconds`` and the epoch number ``epoch``.
-        ``pandas.DataFrame(history_)`` tabulates it.
-    loss_curve_ : list of float
-        Training loss per epoch.
-    validation_scores_ : list of float or None
-        Validation score per epoch (None without early stopping).
-    best_validation_score_ : float or None
-        Best validation score, whose weights were kept (None without early stopping).
-    device_ : str
-        The device the model lives on.
-    n_features_in_ : int
-        Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Names of features seen during fit, when X has string column names.
+    %(fitted_attributes)s
 
     See Also
     --------
