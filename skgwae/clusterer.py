@@ -42,9 +42,13 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
     1. Train the GWAE with the mixture prior (the full objective, early stopping).
     2. Set the prior to the maximum-likelihood mixture of the encoded training data: EM in
        the latent space on the latent means mu(x), from ``EM_N_INIT`` = 10 k-means++ starts
-       (best likelihood kept), written into the prior's components. This is the closed-form
-       optimum of the prior for the coupling q(z) = p(z) that the objective's L_D term
-       pursues by gradient steps, and it ties every component to a cluster of the codes.
+       (best likelihood kept), written into the prior's components, with kappa rescaled
+       so that L_GW is unchanged. This is a closed-form step towards the coupling
+       q(z) = p(z) that the objective's L_D term pursues by gradient steps, and it ties
+       every component to a cluster of the codes. The mixture is fitted to the means, not
+       to the noisy codes z ~ q(z|x), so it is narrower than the codes; this raises the
+       MMD part of :meth:`score` (adding the posterior variance to the components made
+       one component swallow the others when some coordinates carry only noise).
        A component that is the most responsible one for no training sample is reported
        with a ConvergenceWarning.
 
