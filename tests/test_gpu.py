@@ -1,4 +1,5 @@
-"""GWAETransformer on CUDA, and CUDA-fitted models loaded on a machine without CUDA.
+"""GWAETransformer and GWAEClusterer on CUDA, and CUDA-fitted models loaded on a machine
+without CUDA.
 
 Skipped where torch sees no CUDA device.
 """
@@ -9,7 +10,7 @@ import numpy as np
 import pytest
 import torch
 
-from skgwae import DeviceWarning, GWAETransformer
+from skgwae import DeviceWarning, GWAEClusterer, GWAETransformer
 
 pytestmark = [
     pytest.mark.skipif(not torch.cuda.is_available(), reason="CUDA is not available"),
@@ -82,3 +83,27 @@ def test_cuda_pickle_loads_on_cuda(cuda_params, X_small):
     restored = pickle.loads(pickle.dumps(est))
     assert restored.device_.startswith("cuda")
     np.testing.assert_array_equal(restored.transform(X_small), Z)
+
+
+def test_clusterer_on_cuda(cuda_params, X_small):
+    est = GWAEClusterer(n_clusters=3, **cuda_params).fit(X_small)
+    assert est.device_.startswith("cuda")
+    assert all(p.device.type == "cuda" for p in est.model_.parameters())
+    proba = est.predict_proba(X_small)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-6)
+    np.testing.assert_array_equal(est.predict(X_small), est.labels_)
+    X_gen, y_gen = est.sample(5, random_state=0)
+    assert X_gen.shape == (5, X_small.shape[1]) and set(y_gen) <= {0, 1, 2}
+    assert np.isfinite(est.score_samples(X_small)).all()
+
+
+def test_clusterer_cuda_pickle_loads_on_cpu(cuda_params, X_small, monkeypatch):
+    est = GWAEClusterer(n_clusters=3, **cuda_params).fit(X_small)
+    proba = est.predict_proba(X_small)
+    blob = pickle.dumps(est)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    with pytest.warns(DeviceWarning, match="not available"):
+        restored = pickle.loads(blob)
+    assert restored.device_ == "cpu"
+    np.testing.assert_allclose(restored.predict_proba(X_small), proba, rtol=0, atol=1e-4)
+    np.testing.assert_allclose(restored.means_, est.means_)
