@@ -102,7 +102,8 @@ batch_size : int or "auto", default="auto"
     than the training set are clipped with a warning.
 max_iter : int, default=400
     Maximum number of epochs (named as in scikit-learn's MLP). Default fits stop early
-    before it on small tabular data (digits: 230-290 epochs, 20-28 s on 2 CPU cores).
+    before it on small tabular data (digits, 2 components: 202-354 epochs, 15-27 s on 2
+    CPU cores, ``benchmarks/embed.py``).
 learning_rate : float, default=1e-3
     Step size of the optimisers. The authors' 1e-4 needs many GPU epochs; 1e-3 reaches
     a stopping point on small data in seconds.

@@ -8,6 +8,7 @@ nondeterminism that the suite should expose, not hide.
 import numpy as np
 import pytest
 import torch
+from threadpoolctl import threadpool_limits
 
 # Tiny, fast settings for GWAETransformer: a few epochs of a one-layer network.
 FAST_PARAMS = dict(
@@ -46,3 +47,13 @@ def _one_torch_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(previous)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_blas_thread():
+    """One BLAS thread for the session. The EM steps (GaussianMixture) in the clusterer
+    tests solve tiny triangular systems; with two OpenBLAS threads on a busy 2-core
+    machine they waited on each other and a fit was 10 times slower. Joblib's loky
+    workers set their own limits."""
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield

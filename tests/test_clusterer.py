@@ -12,7 +12,6 @@ import torch
 from sklearn.datasets import make_blobs
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import adjusted_rand_score
-from threadpoolctl import threadpool_limits
 
 from skgwae import GWAEClusterer, GWAETransformer
 from skgwae.training import evaluate_criterion
@@ -29,14 +28,6 @@ FAST = {
     "random_state": 0,
 }
 N_CLUSTERS = 3
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _one_blas_thread():
-    """One BLAS thread: the 2x2 triangular solves of the EM step (GaussianMixture) wait on
-    OpenBLAS's second thread on a busy 2-core machine, which made a fit 10 times slower."""
-    with threadpool_limits(limits=1, user_api="blas"):
-        yield
 
 
 def _blobs(n_samples=120, n_features=6, random_state=0, **kwargs):

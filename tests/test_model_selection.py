@@ -7,7 +7,6 @@ from sklearn.mixture import GaussianMixture
 from sklearn.model_selection import GridSearchCV, KFold, cross_val_score
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
-from threadpoolctl import threadpool_limits
 
 from skgwae import GWAEClusterer, GWAETransformer
 
@@ -22,13 +21,6 @@ FAST = {
     "random_state": 0,
 }
 PRIORS = ["gaussian", "neural", "factorized_neural", "gmm"]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _one_blas_thread():
-    """One BLAS thread in this process (see test_clusterer.py); loky workers limit their own."""
-    with threadpool_limits(limits=1, user_api="blas"):
-        yield
 
 
 @pytest.fixture(scope="module")

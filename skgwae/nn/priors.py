@@ -43,6 +43,11 @@ class Prior(nn.Module):
             dtype=a.dtype,
         )
 
+    def uniform(self, n_samples, n_columns, generator):
+        """U[0, 1) draws of shape (n_samples, n_columns) on the prior's device."""
+        a = self._anchor
+        return torch.rand(n_samples, n_columns, generator=generator, device=a.device, dtype=a.dtype)
+
     def forward(self, n_samples, generator=None):
         raise NotImplementedError
 
@@ -72,14 +77,7 @@ class UniformPrior(Prior):
     """U[-sqrt(3), sqrt(3)]^d: independent coordinates with zero mean and unit variance."""
 
     def forward(self, n_samples, generator=None):
-        a = self._anchor
-        u = torch.rand(
-            n_samples,
-            self.n_components,
-            generator=generator,
-            device=a.device,
-            dtype=a.dtype,
-        )
+        u = self.uniform(n_samples, self.n_components, generator)
         return (2.0 * u - 1.0) * math.sqrt(3.0)
 
 
@@ -198,14 +196,7 @@ class GMMPrior(Prior):
 
     def assignments(self, n_samples, generator=None):
         """Straight-through one-hot component draws, shape (n_samples, n_clusters)."""
-        a = self._anchor
-        u = torch.rand(
-            n_samples,
-            self.n_clusters,
-            generator=generator,
-            device=a.device,
-            dtype=a.dtype,
-        )
+        u = self.uniform(n_samples, self.n_clusters, generator)
         gumbel = -torch.log(-torch.log(u.clamp(1e-20, 1.0 - 1e-7)))
         soft = torch.softmax(torch.log_softmax(self.logits, dim=0) + gumbel, dim=1)
         hard = nn.functional.one_hot(soft.argmax(dim=1), self.n_clusters).to(soft.dtype)
