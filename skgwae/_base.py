@@ -1,5 +1,6 @@
 """The shared machinery of the GWAE estimators: parameters, fitting, persistence."""
 
+import copy
 import inspect
 import math
 import warnings
@@ -19,9 +20,10 @@ from ._sklearn_compat import (
     validate_data,
 )
 from ._version import __version__
-from .exceptions import DeviceWarning
+from .exceptions import DeviceWarning, InconsistentVersionWarning
 from .nn import GWAEModel
 from .training import (
+    History,
     Trainer,
     as_tensor,
     evaluate_criterion,
@@ -37,6 +39,9 @@ AUTO_BATCH_SIZE = 64
 # kappa_init="auto" matches the distance scales on at most this many training rows.
 KAPPA_CALIBRATION_ROWS = 1024
 FLOAT32_MAX = float(np.finfo(np.float32).max)
+# Distances between rows whose norms exceed this overflow float32 when squared (with a
+# factor 2 of margin for the difference of two rows and a factor 10 for sums over pairs).
+FLOAT32_MAX_NORM = math.sqrt(FLOAT32_MAX) / 20
 
 # The numpydoc entries of the training parameters every GWAE estimator shares; each
 # estimator's docstring holds the placeholder below where they go.
@@ -55,8 +60,8 @@ n_iter_ : int
 history_ : list of dict
     One dict per epoch: training terms ``loss``, ``gw``, ``w``, ``d``, ``h``, ``kappa``,
     validation terms ``val_gw``, ``val_w``, ``val_mmd``, ``val_score`` (with early
-    stopping), ``seconds`` and the epoch number ``epoch``.
-    ``pandas.DataFrame(history_)`` tabulates it.
+    stopping), ``seconds`` and the epoch number ``epoch``. ``history_.to_frame()`` gives
+    it as a pandas DataFrame indexed by epoch. With ``warm_start``, each fit appends.
 loss_curve_ : list of float
     Training loss per epoch.
 validation_scores_ : list of float or None
@@ -148,7 +153,15 @@ random_state : int, RandomState instance or None, default=None
     Seeds the validation split, the weight initialisation and all training noise. The
     same seed on the same device gives the same model. The global torch RNG is untouched.
 verbose : int, default=0
-    1 shows a progress bar per fit; 2 also prints one line per epoch."""
+    1 shows a progress bar per fit; 2 also prints one line per epoch.
+warm_start : bool, default=False
+    When True and the estimator is fitted, :meth:`fit` continues training the fitted
+    model (and its optimiser state) for up to ``max_iter`` more epochs instead of
+    starting afresh; ``history_`` and ``n_iter_`` accumulate, and restarts (``n_init``)
+    are skipped. Parameters that shape the model (``n_components``, the prior, the
+    networks, the couplings) must not change in between; the data must have the same
+    features. With True, a pickle also keeps the optimiser state, so that a loaded
+    model continues where it stopped."""
 
 
 @torch.no_grad()
@@ -196,6 +209,7 @@ class BaseGWAE(BaseEstimator):
         "device": [str],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
+        "warm_start": ["boolean"],
     }
 
     def __init__(
@@ -221,6 +235,7 @@ class BaseGWAE(BaseEstimator):
         device="auto",
         random_state=None,
         verbose=0,
+        warm_start=False,
     ):
         self.n_components = n_components
         self.coupling = coupling
@@ -242,6 +257,7 @@ class BaseGWAE(BaseEstimator):
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
+        self.warm_start = warm_start
 
     # ------------------------------------------------------------------ validation helpers
 
@@ -269,6 +285,17 @@ class BaseGWAE(BaseEstimator):
             raise ValueError(
                 f"{name} contains values too large for float32 (|value| > {FLOAT32_MAX:.3g}); "
                 "rescale the data, for example with StandardScaler."
+            )
+
+    @staticmethod
+    def _check_distance_range(X):
+        # Finite float32 values can still have squared distances that overflow float32.
+        norm = np.sqrt(np.square(X, dtype=np.float64).sum(axis=1)).max() if X.size else 0.0
+        if norm > FLOAT32_MAX_NORM:
+            raise ValueError(
+                f"X contains samples with norms up to {norm:.3g}: squared distances between "
+                f"samples overflow float32 (norms must stay below {FLOAT32_MAX_NORM:.3g}). "
+                "Rescale the data, for example with StandardScaler."
             )
 
     def _split(self, X, rng):
@@ -339,20 +366,31 @@ class BaseGWAE(BaseEstimator):
         """Post-process a trained model in place (for example, set the prior from data)."""
 
     def _fit(self, X):
-        X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_min_samples=2)
+        warm = self.warm_start and hasattr(self, "model_")
+        X = validate_data(
+            self, X, dtype=[np.float64, np.float32], ensure_min_samples=2, reset=not warm
+        )
         self._check_float32_range(X)
-        hidden = self._hidden_sizes()
-        prior, prior_params = self._prior_spec()
+        self._check_distance_range(X)
+        config = self._model_config(X.shape[1])
+        if warm:
+            self._check_warm_start(config)
         device = self._resolve_device()
         rng = check_random_state(self.random_state)
         X_train, X_val = self._split(X, rng)
+        n_restarts = 1 if warm else self._n_restarts()
         best = None
-        for _ in range(self._n_restarts()):
+        for _ in range(n_restarts):
             init_seed, train_seed = (int(s) for s in rng.randint(np.iinfo(np.int32).max, size=2))
-            model = self._build_model(X_train, hidden, prior, prior_params, init_seed)
-            result = self._trainer(X_train.shape[0], device, train_seed).fit(model, X_train, X_val)
+            if warm:
+                # A copy, so that a failed fit leaves the fitted model as it was.
+                model, optimizer_state = copy.deepcopy(self.model_), self._optimizer_state
+            else:
+                model, optimizer_state = self._build_model(X_train, config, init_seed), None
+            trainer = self._trainer(X_train.shape[0], device, train_seed)
+            result = trainer.fit(model, X_train, X_val, optimizer_state)
             self._after_training(model, X_train, init_seed)
-            if self._n_restarts() == 1:
+            if n_restarts == 1 or result.interrupted:
                 best = (None, model, result)
                 break
             # Restarts are compared by the label-free criterion on the held-out rows.
@@ -367,12 +405,18 @@ class BaseGWAE(BaseEstimator):
                 best = (selection_score, model, result)
         _, model, result = best
 
+        history = result.history
+        if warm:  # continue the epoch count and the record of the previous fits
+            n_before = len(self.history_)
+            history = History(self.history_)
+            history.extend({**row, "epoch": row["epoch"] + n_before} for row in result.history)
         self.model_ = model
+        self._optimizer_state = result.optimizer_state
         self.device_ = str(device)
-        self.n_iter_ = result.n_epochs
-        self.history_ = result.history
-        self.loss_curve_ = result.history.column("loss")
-        self.validation_scores_ = result.history.column("val_score") if X_val is not None else None
+        self.n_iter_ = len(history)
+        self.history_ = history
+        self.loss_curve_ = history.column("loss")
+        self.validation_scores_ = history.column("val_score") if X_val is not None else None
         self.best_validation_score_ = result.best_validation_score
         self.kappa_ = float(model.kappa.item())
         self._n_features_out = self.n_components
@@ -384,18 +428,34 @@ class BaseGWAE(BaseEstimator):
                 ConvergenceWarning,
             )
 
-    def _build_model(self, X_train, hidden, prior, prior_params, init_seed):
+    def _model_config(self, n_features):
+        """The constructor arguments of the model (see :class:`skgwae.nn.GWAEModel`) but
+        ``kappa_init``, from the parameters (validated)."""
+        prior, prior_params = self._prior_spec()
+        return dict(
+            n_features=n_features,
+            n_components=self.n_components,
+            hidden_layer_sizes=self._hidden_sizes(),
+            prior=prior,
+            prior_params=dict(prior_params or {}),
+            coupling=self.coupling,
+            gw_coupling=self.gw_coupling,
+            mmd_kernel=self.mmd_kernel,
+        )
+
+    def _check_warm_start(self, config):
+        fitted = self.model_.config
+        changed = [f"{k} ({fitted[k]!r} -> {v!r})" for k, v in config.items() if fitted[k] != v]
+        if changed:
+            raise ValueError(
+                "warm_start=True continues the fitted model, but the model it describes "
+                f"has changed: {', '.join(changed)}. Set warm_start=False to fit a new model."
+            )
+
+    def _build_model(self, X_train, config, init_seed):
         with seeded(init_seed):
             model = GWAEModel(
-                n_features=X_train.shape[1],
-                n_components=self.n_components,
-                hidden_layer_sizes=hidden,
-                prior=prior,
-                prior_params=prior_params,
-                coupling=self.coupling,
-                gw_coupling=self.gw_coupling,
-                mmd_kernel=self.mmd_kernel,
-                kappa_init=1.0 if self.kappa_init == "auto" else self.kappa_init,
+                **config, kappa_init=1.0 if self.kappa_init == "auto" else self.kappa_init
             )
             if self.kappa_init == "auto":
                 # X_train is in random order: its first rows are a random subset.
@@ -622,6 +682,11 @@ class BaseGWAE(BaseEstimator):
         # BaseEstimator may hand back the instance's own __dict__: copy before editing.
         state = dict(super().__getstate__())
         state["_skgwae_version"] = __version__
+        # The optimiser state is as large as the model again; only a model meant to
+        # continue training (warm_start) keeps it.
+        optimizer_state = state.pop("_optimizer_state", None)
+        if self.warm_start and optimizer_state is not None:
+            state["_optimizer_state"] = _to_cpu(optimizer_state)
         if "model_" in state:
             # Store the constructor arguments and a CPU state dict, never device tensors or
             # optimiser state: the pickle is small and loads on a machine without a GPU.
@@ -633,6 +698,15 @@ class BaseGWAE(BaseEstimator):
         return state
 
     def __setstate__(self, state):
+        state = dict(state)
+        version = state.pop("_skgwae_version", "unknown")
+        if version != __version__:
+            warnings.warn(
+                f"Trying to unpickle estimator {type(self).__name__} from skgwae version "
+                f"{version} when using version {__version__}. This might lead to breaking "
+                "code or invalid results. Use at your own risk.",
+                InconsistentVersionWarning,
+            )
         stored = state.get("model_")
         if isinstance(stored, dict):
             model = GWAEModel(**stored["config"])
@@ -648,6 +722,17 @@ class BaseGWAE(BaseEstimator):
                 state["device_"] = "cpu"
             state["model_"] = model.to(device).eval()
         super().__setstate__(state)
+
+
+def _to_cpu(obj):
+    """A copy of nested dicts / lists / tuples with every tensor moved to the CPU."""
+    if isinstance(obj, torch.Tensor):
+        return obj.detach().cpu()
+    if isinstance(obj, dict):
+        return {k: _to_cpu(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(_to_cpu(v) for v in obj)
+    return obj
 
 
 class LatentTransformMixin(ClassNamePrefixFeaturesOutMixin, TransformerMixin):

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from skgwae.exceptions import NonFiniteLossError
+from skgwae.exceptions import NonFiniteLossError, NonFiniteLossWarning
 from skgwae.nn import GWAEModel
 from skgwae.training import (
     Trainer,
@@ -477,13 +477,156 @@ def test_fit_keyboard_interrupt_warns_and_keeps_model(monkeypatch):
     assert torch.isfinite(mu).all()
 
 
-def test_fit_keyboard_interrupt_in_first_epoch_propagates(monkeypatch):
-    def interrupting(self, *args):
-        raise KeyboardInterrupt
+def test_fit_keyboard_interrupt_in_first_epoch_rolls_back_to_the_start(monkeypatch):
+    # A KeyboardInterrupt raised as an exception (not through the SIGINT handler) may leave
+    # a step half done, so the model returns to its last complete epoch: here, the start.
+    original = Trainer._train_epoch
+
+    def interrupting(self, model, *args):
+        original(self, model, *args)  # the weights move...
+        raise KeyboardInterrupt  # ...then the interrupt arrives
 
     monkeypatch.setattr(Trainer, "_train_epoch", interrupting)
-    with pytest.raises(KeyboardInterrupt):
-        _trainer().fit(_model(), _data())
+    model = _model()
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    with pytest.warns(UserWarning, match="after 0 complete epoch"):
+        result = _trainer().fit(model, _data())
+    assert result.interrupted and result.n_epochs == 0
+    assert result.best_validation_score is None
+    for k, v in model.state_dict().items():
+        torch.testing.assert_close(v, before[k])
+
+
+def _sigint_at_step(monkeypatch, step, n_signals=1):
+    """Make the SIGINT signal arrive during main step ``step`` (1-based), ``n_signals``
+    times; returns the list of steps run."""
+    import signal
+
+    original = GWAEModel.main_terms
+    steps = []
+
+    def main_terms(self, *args, **kwargs):
+        steps.append(1)
+        if len(steps) == step:
+            for _ in range(n_signals):
+                signal.raise_signal(signal.SIGINT)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(GWAEModel, "main_terms", main_terms)
+    return steps
+
+
+@pytest.mark.parametrize("with_validation", [False, True])
+def test_fit_sigint_stops_after_the_current_step(monkeypatch, with_validation):
+    import signal
+
+    # 60 rows in batches of 16: 4 steps per epoch; the signal comes in the 2nd step of
+    # epoch 3, which completes, and no further step runs.
+    steps = _sigint_at_step(monkeypatch, 10)
+    model = _model()
+    X_val = _data(30, 1) if with_validation else None
+    try:
+        with pytest.warns(UserWarning, match="after 2 complete epoch"):
+            result = _trainer(max_epochs=10).fit(model, _data(), X_val)
+    except KeyboardInterrupt:
+        pytest.fail("the SIGINT escaped Trainer.fit")
+    assert len(steps) == 10
+    assert result.interrupted and result.n_epochs == 2
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    if with_validation:  # the best validated weights are kept
+        terms = evaluate_criterion(model, X_val, lambda_w=1.0, lambda_d=1.0, device=CPU)
+        assert terms["score"] == pytest.approx(result.best_validation_score, rel=1e-5)
+    assert all(torch.isfinite(v).all() for v in model.state_dict().values())
+
+
+def test_fit_second_sigint_interrupts_at_once_and_rolls_back(monkeypatch):
+    import signal
+
+    steps = _sigint_at_step(monkeypatch, 6, n_signals=2)
+    model = _model()
+    with pytest.warns(UserWarning, match="after 1 complete epoch"):
+        result = _trainer(max_epochs=10).fit(model, _data())
+    assert len(steps) == 6 and result.interrupted and result.n_epochs == 1
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_fit_leaves_a_custom_sigint_handler_alone(monkeypatch):
+    import signal
+
+    seen = []
+    previous = signal.signal(signal.SIGINT, lambda *a: seen.append(1))
+    try:
+        steps = _sigint_at_step(monkeypatch, 2)
+        result = _trainer(max_epochs=2).fit(_model(), _data())
+        assert seen == [1] and len(steps) == 8 and not result.interrupted
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _nan_in_epoch(monkeypatch, epochs):
+    """Make the given epochs (1-based call numbers) end with a NaN loss after their steps."""
+    original = Trainer._train_epoch
+    calls = []
+
+    def train_epoch(self, *args):
+        calls.append(1)
+        means = original(self, *args)
+        return means * math.nan if len(calls) in epochs else means
+
+    monkeypatch.setattr(Trainer, "_train_epoch", train_epoch)
+    return calls
+
+
+@pytest.mark.parametrize("coupling", ["mmd", "critic"])
+def test_fit_recovers_from_a_non_finite_epoch(monkeypatch, coupling):
+    _nan_in_epoch(monkeypatch, {2})
+    model = _model(coupling=coupling)
+    trainer = _trainer(max_epochs=4, n_critic=1)
+    with pytest.warns(NonFiniteLossWarning, match="at epoch 2.*lowered to 0.001"):
+        result = trainer.fit(model, _data())
+    assert result.n_recoveries == 1
+    assert [row["epoch"] for row in result.history] == [1, 3, 4]
+    assert all(math.isfinite(v) for row in result.history for v in row.values())
+    for state in result.optimizer_state:
+        assert state["param_groups"][0]["lr"] == pytest.approx(1e-3)
+
+
+def test_fit_rollback_restores_the_previous_epoch_exactly(monkeypatch):
+    # Epoch 2 is rolled back: the model after "epoch 2" equals the model after epoch 1.
+    states = []
+    original = Trainer._train_epoch
+
+    def train_epoch(self, model, *args):
+        states.append({k: v.clone() for k, v in model.state_dict().items()})
+        means = original(self, model, *args)
+        return means * math.nan if len(states) == 2 else means
+
+    monkeypatch.setattr(Trainer, "_train_epoch", train_epoch)
+    with pytest.warns(NonFiniteLossWarning):
+        _trainer(max_epochs=3).fit(_model(), _data())
+    for k, v in states[2].items():  # the state entering epoch 3 is the one entering 2
+        torch.testing.assert_close(v, states[1][k])
+
+
+def test_fit_gives_up_after_max_recoveries(monkeypatch):
+    from skgwae.training.trainer import MAX_RECOVERIES
+
+    calls = _nan_in_epoch(monkeypatch, set(range(1, 100)))
+    with pytest.warns(NonFiniteLossWarning), pytest.raises(NonFiniteLossError, match="times"):
+        _trainer(max_epochs=20).fit(_model(), _data())
+    assert len(calls) == MAX_RECOVERIES + 1
+
+
+def test_fit_continues_from_optimizer_state():
+    model = _model()
+    first = _trainer(max_epochs=2).fit(model, _data())
+    assert first.optimizer_state[0]["state"]  # Adam moments
+    step = first.optimizer_state[0]["state"][0]["step"]
+    second = _trainer(max_epochs=1, learning_rate=5e-3).fit(
+        model, _data(), None, first.optimizer_state
+    )
+    assert second.optimizer_state[0]["state"][0]["step"] == step + 4
+    assert second.optimizer_state[0]["param_groups"][0]["lr"] == 5e-3
 
 
 def test_fit_huge_values_raise_non_finite_loss():

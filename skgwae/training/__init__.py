@@ -2,10 +2,12 @@
 history. Knows nothing of scikit-learn."""
 
 from .device import flush_denormal, resolve_device
+from .history import History
 from .seeding import make_generator, seeded
 from .trainer import Trainer, TrainResult, as_tensor, evaluate_criterion
 
 __all__ = [
+    "History",
     "Trainer",
     "TrainResult",
     "as_tensor",

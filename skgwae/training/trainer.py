@@ -1,7 +1,10 @@
 """The optimisation loop of a GWAE."""
 
+import copy
 import dataclasses
 import math
+import signal
+import threading
 import time
 import warnings
 
@@ -9,7 +12,7 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-from ..exceptions import NonFiniteLossError
+from ..exceptions import NonFiniteLossError, NonFiniteLossWarning
 from .device import flush_denormal
 from .early_stopping import EarlyStopping
 from .history import History
@@ -21,6 +24,10 @@ CRITERION_CHUNK = 512
 # The criterion draws its noise from its own generator with this seed, so that the same
 # model and data always give the same score.
 CRITERION_SEED = 0
+# A non-finite epoch is rolled back and the learning rate divided by this factor, at most
+# MAX_RECOVERIES times in one fit; then the fit fails with NonFiniteLossError.
+RECOVERY_FACTOR = 10.0
+MAX_RECOVERIES = 3
 
 
 def as_tensor(X, device):
@@ -92,6 +99,8 @@ class TrainResult:
     best_validation_score: float | None
     stopped_early: bool
     interrupted: bool
+    optimizer_state: list
+    n_recoveries: int = 0
 
 
 class Trainer:
@@ -145,14 +154,19 @@ class Trainer:
         main = torch.optim.Adam(model.main_parameters(), lr=self.learning_rate, betas=(0.9, 0.999))
         return main, None
 
-    def _train_epoch(self, model, X, generator, main_opt, critic_opt):
-        """One pass over X; returns the mean terms as a tensor [loss, gw, w, d, h]."""
+    def _train_epoch(self, model, X, generator, main_opt, critic_opt, stop=None):
+        """One pass over X; returns the mean terms as a tensor [loss, gw, w, d, h].
+
+        Returns early, before the next step, once ``stop.requested`` is set.
+        """
         n = X.shape[0]
         # Near-equal batches, none smaller than 2 (batch statistics need two rows).
         n_batches = max(1, min(round(n / self.batch_size), n // 2))
         perm = torch.randperm(n, generator=generator, device=X.device)
         sums = torch.zeros(5, device=X.device)
         for idx in torch.tensor_split(perm, n_batches):
+            if stop is not None and stop.requested:
+                break
             xb = X[idx]
             if critic_opt is not None:
                 model.critic.requires_grad_(False)
@@ -180,46 +194,49 @@ class Trainer:
             )
         return sums / n_batches
 
-    def fit(self, model, X_train, X_val=None):
-        """Train ``model`` in place on ``X_train`` (float32 array), monitoring ``X_val``."""
+    def fit(self, model, X_train, X_val=None, optimizer_state=None):
+        """Train ``model`` in place on ``X_train`` (float32 array), monitoring ``X_val``.
+
+        ``optimizer_state`` (the ``optimizer_state`` of an earlier :class:`TrainResult` of
+        this model) continues that optimisation instead of starting afresh.
+
+        Faults: an epoch whose loss or validation score is not finite is rolled back (model
+        and optimiser) and the learning rate divided by ``RECOVERY_FACTOR``, with a
+        :class:`NonFiniteLossWarning`; after ``MAX_RECOVERIES`` such epochs it raises
+        :class:`NonFiniteLossError`. Ctrl-C (SIGINT, in the main thread) stops after the
+        current step; a KeyboardInterrupt raised anywhere else rolls back to the last
+        complete epoch. Either way the best weights so far are kept, with a warning.
+        """
         device = self.device
         model.to(device).train()
         X = as_tensor(X_train, device)
         X_val = None if X_val is None else as_tensor(X_val, device)
         generator = make_generator(self.seed, device)
         main_opt, critic_opt = self._optimizers(model)
+        optimizers = [opt for opt in (main_opt, critic_opt) if opt is not None]
+        if optimizer_state is not None:
+            # A copy: torch's optimisers would otherwise update the caller's tensors in place.
+            for opt, state in zip(optimizers, copy.deepcopy(optimizer_state)):
+                opt.load_state_dict(state)
+            _set_learning_rate(optimizers, self.learning_rate)
         stopper = EarlyStopping(self.n_iter_no_change, self.tol, higher_is_better=X_val is not None)
         history = History()
         best_state = None
+        # The state at the end of the last complete, finite epoch: what a fault rolls back to.
+        last_good = _snapshot(model, optimizers)
+        n_recoveries = 0
         interrupted = False
-        epoch = 0
-        bar = tqdm(
-            total=self.max_epochs,
-            desc="GWAE fit",
-            disable=self.verbose < 1,
-            leave=False,
-        )
-        with flush_denormal(device):
+        bar = tqdm(total=self.max_epochs, desc="GWAE fit", disable=self.verbose < 1, leave=False)
+        with flush_denormal(device), _StopRequest() as stop:
             try:
                 for epoch in range(1, self.max_epochs + 1):
                     start = time.perf_counter()
-                    means = self._train_epoch(model, X, generator, main_opt, critic_opt)
-                    loss, gw, w, d, h = means.tolist()
-                    if not all(map(math.isfinite, (loss, gw, w, d, h))):
-                        raise NonFiniteLossError(
-                            f"The training loss became non-finite at epoch {epoch} "
-                            f"(L_GW={gw}, L_W={w}, L_D={d}, L_H={h}). Lower learning_rate, or "
-                            "check the scale of the data."
-                        )
-                    row = dict(
-                        epoch=epoch,
-                        loss=loss,
-                        gw=gw,
-                        w=w,
-                        d=d,
-                        h=h,
-                        kappa=model.kappa.item(),
-                    )
+                    means = self._train_epoch(model, X, generator, main_opt, critic_opt, stop)
+                    if stop.requested:
+                        interrupted = True
+                        break
+                    row = dict(zip(("loss", "gw", "w", "d", "h"), means.tolist()))
+                    row = {"epoch": epoch, **row, "kappa": model.kappa.item()}
                     if X_val is not None:
                         val = evaluate_criterion(
                             model,
@@ -229,27 +246,39 @@ class Trainer:
                             device=device,
                         )
                         row.update({f"val_{k}": v for k, v in val.items()})
-                        monitored = val["score"]
-                    else:
-                        monitored = loss
+                    if not all(math.isfinite(v) for v in row.values()):
+                        n_recoveries += 1
+                        self._recover(model, optimizers, last_good, row, n_recoveries)
+                        last_good = _snapshot(model, optimizers)
+                        continue
+                    last_good = _snapshot(model, optimizers)
+                    monitored = row["val_score"] if X_val is not None else row["loss"]
                     row["seconds"] = time.perf_counter() - start
                     history.record(**row)
                     if stopper.update(monitored, epoch) and X_val is not None:
-                        best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+                        best_state = last_good[0]
                     self._report(bar, row)
                     if stopper.should_stop:
                         break
             except KeyboardInterrupt:
-                if not history:
-                    raise
+                # Raised mid-step (no signal handler here, or a second Ctrl-C): the weights
+                # may be half-updated, so return to the last complete epoch.
                 interrupted = True
-                warnings.warn(
-                    f"Training interrupted by the user after {len(history)} epoch(s); keeping "
-                    "the best weights so far.",
-                    UserWarning,
-                )
+                _restore(model, optimizers, last_good)
             finally:
                 bar.close()
+        if not history and n_recoveries and not interrupted:
+            raise NonFiniteLossError(
+                f"The training loss became non-finite in each of the {n_recoveries} epoch(s) "
+                "run. Lower learning_rate, or check the scale of the data (for example with "
+                "StandardScaler)."
+            )
+        if interrupted:
+            warnings.warn(
+                f"Training interrupted by the user after {len(history)} complete epoch(s); "
+                "keeping the best weights so far.",
+                UserWarning,
+            )
         if best_state is not None:
             model.load_state_dict(best_state)
         model.eval()
@@ -257,9 +286,31 @@ class Trainer:
             history=history,
             n_epochs=len(history),
             best_epoch=stopper.best_epoch,
-            best_validation_score=stopper.best_value if X_val is not None else None,
+            best_validation_score=stopper.best_value if history and X_val is not None else None,
             stopped_early=stopper.should_stop,
             interrupted=interrupted,
+            optimizer_state=[copy.deepcopy(opt.state_dict()) for opt in optimizers],
+            n_recoveries=n_recoveries,
+        )
+
+    def _recover(self, model, optimizers, last_good, row, n_recoveries):
+        """Roll back a non-finite epoch and lower the learning rate, or give up."""
+        terms = ", ".join(f"{k}={v:.4g}" for k, v in row.items() if k != "epoch")
+        if n_recoveries > MAX_RECOVERIES:
+            raise NonFiniteLossError(
+                f"The training loss became non-finite at epoch {row['epoch']} ({terms}) "
+                f"{MAX_RECOVERIES} times over, even after lowering the learning rate to "
+                f"{optimizers[0].param_groups[0]['lr']:.3g}. Lower learning_rate, or check "
+                "the scale of the data (for example with StandardScaler)."
+            )
+        _restore(model, optimizers, last_good)
+        lowered = optimizers[0].param_groups[0]["lr"] / RECOVERY_FACTOR
+        _set_learning_rate(optimizers, lowered)
+        warnings.warn(
+            f"The training loss became non-finite at epoch {row['epoch']} ({terms}); the "
+            f"weights of the previous epoch are restored and the learning rate lowered to "
+            f"{lowered:.3g}.",
+            NonFiniteLossWarning,
         )
 
     def _report(self, bar, row):
@@ -273,3 +324,55 @@ class Trainer:
                 f"{k}={v:.4g}" for k, v in row.items() if k != "epoch" and isinstance(v, float)
             )
             tqdm.write(f"epoch {row['epoch']:4d} {parts}")
+
+
+def _snapshot(model, optimizers):
+    """Copies of the model's and optimisers' states (on their device)."""
+    return (
+        {k: v.detach().clone() for k, v in model.state_dict().items()},
+        [copy.deepcopy(opt.state_dict()) for opt in optimizers],
+    )
+
+
+def _restore(model, optimizers, snapshot):
+    model_state, optimizer_states = snapshot
+    model.load_state_dict(model_state)
+    for opt, state in zip(optimizers, optimizer_states):
+        opt.load_state_dict(state)
+
+
+def _set_learning_rate(optimizers, learning_rate):
+    for opt in optimizers:
+        for group in opt.param_groups:
+            group["lr"] = learning_rate
+
+
+class _StopRequest:
+    """Turns Ctrl-C (SIGINT) during training into a request to stop after the current step.
+
+    Python runs signal handlers in the main thread only, so the handler is installed there,
+    and only over Python's default one (a framework's own handler is left alone). A second
+    Ctrl-C raises KeyboardInterrupt at once, for a user who does not want to wait.
+    """
+
+    def __init__(self):
+        self.requested = False
+        self._previous = None
+
+    def __enter__(self):
+        if (
+            threading.current_thread() is threading.main_thread()
+            and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        ):
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def _handle(self, signum, frame):
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+
+    def __exit__(self, *exc_info):
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+        return False

@@ -1,0 +1,264 @@
+"""Faults during fit, interrupts, warm starts and persistence across versions, seen from the
+estimators (the trainer's side is in test_training.py)."""
+
+import math
+import pickle
+import signal
+import warnings
+
+import numpy as np
+import pytest
+import torch
+from sklearn.datasets import make_blobs
+from sklearn.utils.validation import check_is_fitted
+
+import skgwae._base
+from skgwae import GWAEClusterer, GWAETransformer
+from skgwae.exceptions import (
+    InconsistentVersionWarning,
+    NonFiniteLossError,
+    NonFiniteLossWarning,
+)
+from skgwae.nn import GWAEModel
+from skgwae.training import Trainer
+
+ESTIMATORS = {
+    "transformer": (GWAETransformer, {}),
+    "clusterer": (GWAEClusterer, {"n_clusters": 2, "n_components": 2}),
+}
+
+
+@pytest.fixture(params=sorted(ESTIMATORS))
+def make_estimator(request, fast_params):
+    cls, own = ESTIMATORS[request.param]
+
+    def make(**params):
+        return cls(**{**fast_params, **own, **params})
+
+    return make
+
+
+def _nan_in_epochs(monkeypatch, epochs):
+    original = Trainer._train_epoch
+    calls = []
+
+    def train_epoch(self, *args):
+        calls.append(1)
+        means = original(self, *args)
+        return means * math.nan if len(calls) in epochs else means
+
+    monkeypatch.setattr(Trainer, "_train_epoch", train_epoch)
+    return calls
+
+
+# ---------------------------------------------------------------------- non-finite loss
+
+
+def test_non_finite_epoch_recovers_with_a_convergence_warning(make_estimator, X_small, monkeypatch):
+    from sklearn.exceptions import ConvergenceWarning
+
+    _nan_in_epochs(monkeypatch, {2})
+    est = make_estimator(max_iter=4)
+    with pytest.warns(ConvergenceWarning, match="non-finite at epoch 2") as record:
+        est.fit(X_small)
+    assert any(issubclass(w.category, NonFiniteLossWarning) for w in record)
+    check_is_fitted(est)
+    assert [row["epoch"] for row in est.history_] == [1, 3, 4]  # the bad epoch is not kept
+    assert np.isfinite(est.transform(X_small)).all()
+    assert np.isfinite(est.score(X_small))
+
+
+def test_absurd_learning_rate_fails_cleanly_and_keeps_the_previous_fit(make_estimator, X_small):
+    est = make_estimator().fit(X_small)
+    before = est.transform(X_small)
+    est.set_params(learning_rate=1e12)
+    with pytest.warns(NonFiniteLossWarning), pytest.raises(ValueError, match="non-finite"):
+        est.fit(X_small)
+    np.testing.assert_array_equal(est.transform(X_small), before)
+    assert est.learning_rate == 1e12  # the parameter the user set is left alone
+
+
+@pytest.mark.parametrize("scale", [1e18, 1e30, 1e37])
+def test_distances_that_overflow_float32_are_a_clear_error(make_estimator, X_small, scale):
+    X = X_small / np.abs(X_small).max() * scale
+    with pytest.raises(ValueError, match="squared distances between samples overflow float32"):
+        make_estimator().fit(X)
+
+
+def test_large_but_representable_data_fits(make_estimator, X_small):
+    est = make_estimator().fit(X_small * 1e12)
+    assert np.isfinite(est.transform(X_small * 1e12)).all()
+
+
+# ---------------------------------------------------------------------- interrupts
+
+
+def _sigint_at_step(monkeypatch, step):
+    original = GWAEModel.main_terms
+    steps = []
+
+    def main_terms(self, *args, **kwargs):
+        steps.append(1)
+        if len(steps) == step:
+            signal.raise_signal(signal.SIGINT)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(GWAEModel, "main_terms", main_terms)
+    return steps
+
+
+def test_ctrl_c_stops_after_the_current_step_and_keeps_the_best_weights(
+    make_estimator, X_small, monkeypatch
+):
+    # 36 training rows in batches of 16: 2 steps per epoch; the signal comes in epoch 3.
+    steps = _sigint_at_step(monkeypatch, 6)
+    est = make_estimator(max_iter=50)
+    try:
+        with warnings.catch_warnings(record=True) as record:
+            warnings.simplefilter("always")
+            est.fit(X_small)
+    except KeyboardInterrupt:
+        pytest.fail("Ctrl-C escaped fit")
+    messages = [str(w.message) for w in record]
+    assert any("interrupted by the user after 2 complete epoch(s)" in m for m in messages)
+    assert not any("max_iter" in m for m in messages)  # no convergence complaint
+    assert len(steps) == 6 and est.n_iter_ == 2
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    # The weights kept are those of the best validated epoch.
+    assert est.best_validation_score_ == max(est.validation_scores_)
+    assert np.isfinite(est.transform(X_small)).all()
+    if hasattr(est, "predict"):
+        assert est.predict(X_small).shape == (40,)
+
+
+def test_ctrl_c_stops_the_restarts_too(fast_params, X_small, monkeypatch):
+    steps = _sigint_at_step(monkeypatch, 3)
+    est = GWAEClusterer(**fast_params, n_clusters=2, n_init=3)
+    with pytest.warns(UserWarning, match="interrupted"):
+        est.fit(X_small)
+    assert len(steps) == 3  # no second restart ran
+    check_is_fitted(est)
+
+
+# ---------------------------------------------------------------------- warm start
+
+
+def test_warm_start_continues_from_the_fitted_state(make_estimator, X_small):
+    est = make_estimator(max_iter=3, warm_start=True, early_stopping=False)
+    est.fit(X_small)
+    weights = {k: v.clone() for k, v in est.model_.state_dict().items()}
+    first_history = list(est.history_)
+    est.fit(X_small)
+    assert est.n_iter_ == 6 and len(est.loss_curve_) == 6
+    assert [row["epoch"] for row in est.history_] == [1, 2, 3, 4, 5, 6]
+    assert est.history_[:3] == first_history
+    # It continued: the same as one 6-epoch fit... (the batch order restarts, so compare
+    # the losses' trend rather than values) and not a refit from scratch.
+    fresh = make_estimator(max_iter=3, early_stopping=False).fit(X_small)
+    assert est.history_[3]["loss"] != pytest.approx(fresh.history_[0]["loss"])
+    assert any(not torch.equal(v, weights[k]) for k, v in est.model_.state_dict().items())
+
+
+def test_warm_start_keeps_the_optimizer_moments(fast_params, X_small):
+    est = GWAETransformer(**fast_params, warm_start=True).fit(X_small)
+    steps = est._optimizer_state[0]["state"][0]["step"].item()
+    est.fit(X_small)
+    # A second fit of 3 epochs of 2 steps each (36 training rows, batches of 16).
+    assert steps == 6 and est._optimizer_state[0]["state"][0]["step"].item() == 12
+
+
+def test_without_warm_start_fit_starts_afresh(fast_params, X_small):
+    est = GWAETransformer(**fast_params).fit(X_small)
+    Z = est.transform(X_small)
+    est.fit(X_small)
+    np.testing.assert_array_equal(est.transform(X_small), Z)
+    assert est.n_iter_ == 3
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [({"n_components": 3}, "n_components"), ({"hidden_layer_sizes": (8,)}, "hidden_layer_sizes")],
+)
+def test_warm_start_refuses_a_changed_model(make_estimator, X_small, change, message):
+    est = make_estimator(warm_start=True).fit(X_small)
+    model = est.model_
+    est.set_params(**change)
+    with pytest.raises(ValueError, match=f"warm_start=True.*{message}"):
+        est.fit(X_small)
+    assert est.model_ is model
+
+
+def test_warm_start_refuses_other_features(make_estimator, X_small):
+    est = make_estimator(warm_start=True).fit(X_small)
+    with pytest.raises(ValueError, match="features"):
+        est.fit(X_small[:, :4])
+
+
+def test_warm_start_failure_leaves_the_fitted_model_untouched(fast_params, X_small):
+    est = GWAETransformer(**fast_params, warm_start=True).fit(X_small)
+    before = {k: v.clone() for k, v in est.model_.state_dict().items()}
+    est.set_params(learning_rate=1e12)
+    with pytest.warns(NonFiniteLossWarning), pytest.raises(NonFiniteLossError):
+        est.fit(X_small)
+    for k, v in est.model_.state_dict().items():
+        torch.testing.assert_close(v, before[k])
+    assert est.n_iter_ == 3
+
+
+def test_warm_start_clusterer_refits_its_mixture(fast_params):
+    X, _ = make_blobs(60, n_features=4, centers=2, random_state=0)
+    est = GWAEClusterer(**fast_params, n_clusters=2, warm_start=True).fit(X)
+    est.fit(X)
+    assert est.n_iter_ == 6
+    np.testing.assert_allclose(est.means_, est.prior_.components()[0].detach().numpy(), atol=1e-5)
+
+
+# ---------------------------------------------------------------------- persistence
+
+
+def test_pickle_holds_no_training_data_and_no_optimizer_state(fast_params):
+    X = np.random.RandomState(0).normal(size=(2000, 50))
+    est = GWAETransformer(**fast_params).fit(X)
+    blob = pickle.dumps(est)
+    n_weights = sum(v.numel() for v in est.model_.state_dict().values())
+    assert len(blob) < 4 * n_weights + 20_000  # float32 weights plus a little metadata
+    assert len(blob) < X.nbytes / 20
+    assert "_optimizer_state" not in pickle.loads(blob).__dict__
+
+
+def test_pickle_keeps_the_optimizer_state_with_warm_start(fast_params, X_small):
+    est = GWAETransformer(**fast_params, warm_start=True).fit(X_small)
+    restored = pickle.loads(pickle.dumps(est))
+    state = restored._optimizer_state[0]["state"][0]
+    assert state["exp_avg"].device.type == "cpu"
+    restored.fit(X_small)
+    assert restored.n_iter_ == 6
+
+
+def test_unpickling_under_another_version_warns(fast_params, X_small, monkeypatch):
+    est = GWAETransformer(**fast_params).fit(X_small)
+    monkeypatch.setattr(skgwae._base, "__version__", "0.0.1")
+    blob = pickle.dumps(est)
+    monkeypatch.undo()
+    with pytest.warns(InconsistentVersionWarning, match="from skgwae version 0.0.1 when using"):
+        restored = pickle.loads(blob)
+    np.testing.assert_array_equal(restored.transform(X_small), est.transform(X_small))
+
+
+def test_unpickling_under_the_same_version_is_silent(fast_params, X_small):
+    blob = pickle.dumps(GWAETransformer(**fast_params).fit(X_small))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        pickle.loads(blob)
+    assert "_skgwae_version" not in pickle.loads(blob).__dict__
+
+
+# ---------------------------------------------------------------------- history
+
+
+def test_history_as_a_data_frame(fast_params, X_small):
+    est = GWAETransformer(**fast_params).fit(X_small)
+    frame = est.history_.to_frame()
+    assert list(frame.index) == [1, 2, 3] and frame.index.name == "epoch"
+    assert {"loss", "gw", "w", "d", "h", "kappa", "val_score", "seconds"} <= set(frame.columns)
+    np.testing.assert_allclose(frame["loss"], est.loss_curve_)
