@@ -26,7 +26,14 @@ setup(
         "tqdm>=4.60",
     ],
     extras_require={
-        "test": ["pytest>=7", "pytest-xdist>=3"],
+        "plotting": ["matplotlib>=3.5"],
+        "test": [
+            "pytest>=7",
+            "pytest-xdist>=3",
+            "hypothesis>=6.80",
+            "matplotlib>=3.5",
+            "dask[distributed]>=2023.1",
+        ],
         "benchmarks": ["matplotlib>=3.5"],
     },
     classifiers=[

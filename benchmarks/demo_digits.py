@@ -6,7 +6,11 @@ On scikit-learn's digits (1797 images of 8x8 pixels, scaled to [0, 1]; no downlo
   trustworthiness, GW distortion and fit seconds; a table (digits_demo.csv) and a figure
   of the two embeddings (digits_demo.png);
 - clustering: GWAEClusterer and KMeans with 10 clusters, with Hungarian-matched accuracy,
-  NMI, ARI and fit seconds; a table (digits_cluster.csv).
+  NMI, ARI and fit seconds; a table (digits_cluster.csv);
+- the skgwae.plotting helpers on those fits: the transformer's training history
+  (digits_history.png), the clusterer's 10-D latent space in 2-D coloured by digit
+  (digits_latent.png), and images it generates from its prior and reconstructs
+  (digits_samples.png).
 
 Everything goes to the output folder.
 
@@ -33,6 +37,7 @@ from sklearn.neighbors import KNeighborsClassifier  # noqa: E402
 
 from skgwae import GWAEClusterer, GWAETransformer  # noqa: E402
 from skgwae.metrics import cluster_accuracy, gw_distortion  # noqa: E402
+from skgwae.plotting import plot_history, plot_latent, plot_samples  # noqa: E402
 
 
 def main(argv=None):
@@ -87,11 +92,32 @@ def main(argv=None):
     fig.colorbar(points, ax=axes, label="digit")
     fig.savefig(out / "digits_demo.png", dpi=110, bbox_inches="tight")
     print(f"wrote {out / 'digits_demo.csv'} and {out / 'digits_demo.png'}")
-    cluster(X, y, args.seed, out)
+
+    axes = plot_history(gwae)
+    axes[0].figure.savefig(out / "digits_history.png", dpi=90, bbox_inches="tight")
+    clusterer = cluster(X, y, args.seed, out)
+    plots(clusterer, X, y, args.seed, out)
+
+
+def plots(clusterer, X, y, seed, out):
+    """The latent space of the fitted clusterer, and images from it."""
+    ax = plot_latent(clusterer, X, y, s=6)
+    ax.set_title("GWAEClusterer latent means (PCA of 10-D), coloured by digit")
+    ax.figure.savefig(out / "digits_latent.png", dpi=90, bbox_inches="tight")
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5))
+    plot_samples(
+        clusterer, (8, 8), n_samples=32, n_cols=8, random_state=seed, cmap="gray_r", ax=left
+    )
+    left.set_title("samples from the prior (tag: component)")
+    plot_samples(clusterer, (8, 8), X=X[:16], n_cols=8, cmap="gray_r", ax=right)
+    right.set_title("digits and their reconstructions")
+    fig.savefig(out / "digits_samples.png", dpi=90, bbox_inches="tight")
+    print(f"wrote digits_history.png, digits_latent.png and digits_samples.png in {out}")
 
 
 def cluster(X, y, seed, out):
-    """GWAEClusterer against KMeans, 10 clusters; prints and saves the table."""
+    """GWAEClusterer against KMeans, 10 clusters; prints and saves the table, returns the
+    fitted GWAEClusterer."""
     models = {
         "KMeans": KMeans(n_clusters=10, random_state=seed),
         "GWAE": GWAEClusterer(n_clusters=10, random_state=seed, verbose=1),
@@ -115,6 +141,7 @@ def cluster(X, y, seed, out):
     print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     table.to_csv(out / "digits_cluster.csv", index=False)
     print(f"wrote {out / 'digits_cluster.csv'}")
+    return models["GWAE"]
 
 
 if __name__ == "__main__":

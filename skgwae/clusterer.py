@@ -143,6 +143,11 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
         """Set the mixture prior to the EM fit of the training rows' latent codes."""
         device = next(model.parameters()).device
         codes = apply_in_chunks(lambda x: model.encoder(x)[0], X_train.astype(np.float64), device)
+        # EM runs on standardised codes: on codes far from unit scale (data not scaled),
+        # its covariances lose their precision and the fit fails, and reg_covar is absolute.
+        center = codes.mean(axis=0)
+        scale = float(codes.std()) or 1.0
+        codes = (codes - center) / scale
         mixture = GaussianMixture(
             self.n_clusters,
             covariance_type="full",
@@ -167,7 +172,9 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
                 ConvergenceWarning,
             )
         old_scale = model.prior_scale()
-        model.prior.set_components(mixture.means_, mixture.covariances_, mixture.weights_)
+        model.prior.set_components(
+            mixture.means_ * scale + center, mixture.covariances_ * scale**2, mixture.weights_
+        )
         # The new prior's scale s differs from the batch-normed one's; L_GW depends on
         # kappa / s, so kappa follows s and the objective's GW term is unchanged.
         model.replace_prior_scale(old_scale)

@@ -1,0 +1,510 @@
+"""Plots of fitted GWAE estimators: training history, latent space, generated images.
+
+matplotlib is an optional dependency (``pip install "skgwae[plotting]"``); it is imported
+only when a function is called, so ``import skgwae.plotting`` works without it.
+
+The functions take any fitted estimator with the public API of the GWAE estimators
+(``history_``, ``transform``, ``inverse_transform``, ``sample``, ``predict``,
+``n_features_in_``), by duck typing: this module does not import the estimator classes.
+"""
+
+import math
+from numbers import Integral
+
+import numpy as np
+from sklearn.decomposition import PCA
+from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.validation import check_is_fitted, column_or_1d
+
+__all__ = ["plot_history", "plot_latent", "plot_samples"]
+
+MATPLOTLIB_MISSING = (
+    "skgwae.plotting needs matplotlib, which is not installed: install it with "
+    'pip install "skgwae[plotting]" (or pip install matplotlib).'
+)
+
+# Panels of plot_history: (title, training key, validation key). The validation terms are
+# those of ``score``: L_GW at its best scale and a kernel MMD in place of L_D, so they
+# follow the training terms without being equal to them.
+HISTORY_PANELS = (
+    ("total loss", "loss", None),
+    ("L_GW (Gromov-Wasserstein)", "gw", "val_gw"),
+    ("L_W (reconstruction)", "w", "val_w"),
+    ("L_D (coupling)", "d", "val_mmd"),
+    ("L_H (entropy)", "h", None),
+    ("validation score", None, "val_score"),
+)
+# A panel gets a log y-axis when its values are all positive and span at least this factor
+# (two decades: over less, matplotlib labels minor ticks, a clutter of labels).
+LOG_SCALE_RATIO = 100.0
+# Up to this many classes, plot_latent draws a legend; more get a colorbar.
+MAX_LEGEND_CLASSES = 20
+
+
+def _pyplot():
+    """matplotlib.pyplot, or an ImportError that says how to install it."""
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError as exc:
+        raise ImportError(MATPLOTLIB_MISSING) from exc
+    return plt
+
+
+# ---------------------------------------------------------------------- history
+
+
+def plot_history(estimator, *, ax=None):
+    """Plot the loss terms of a fitted GWAE estimator per epoch, from its ``history_``.
+
+    One panel per term: the total training loss, L_GW, L_W, L_D and L_H, and, when the
+    estimator was fitted with early stopping, the validation score. The validation terms
+    (``val_gw``, ``val_w``, ``val_mmd``) are overlaid on their training counterparts. They
+    are the terms of the estimator's ``score`` on the held-out rows, measured after each
+    epoch: L_GW at its best scale and a kernel MMD in place of L_D, so they follow the
+    training terms (means over the epoch's mini-batches) without being equal to them. The
+    epoch whose weights were kept (the best validation score) is marked on the score
+    panel. A panel whose values are all positive and span a factor of 100 or more has a
+    logarithmic y-axis.
+
+    Parameters
+    ----------
+    estimator : fitted GWAE estimator
+        A fitted :class:`~skgwae.GWAETransformer` or :class:`~skgwae.GWAEClusterer` (any
+        fitted estimator with a ``history_`` list of per-epoch dicts).
+    ax : array-like of matplotlib Axes, default=None
+        Axes to draw on, one per panel, in the order above: 5 panels without early
+        stopping, 6 with it. None creates a new figure with a grid of 3 panels per row.
+
+    Returns
+    -------
+    axes : ndarray of matplotlib Axes of shape (n_panels,)
+        The panels, in the order above.
+
+    Raises
+    ------
+    sklearn.exceptions.NotFittedError
+        If the estimator is not fitted.
+    ValueError
+        If ``ax`` does not hold exactly one Axes per panel.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from skgwae import GWAETransformer
+    >>> from skgwae.plotting import plot_history
+    >>> X = load_digits().data / 16
+    >>> est = GWAETransformer(max_iter=30, random_state=0).fit(X)  # doctest: +SKIP
+    >>> axes = plot_history(est)  # doctest: +SKIP
+    >>> axes.shape  # doctest: +SKIP
+    (6,)
+    """
+    plt = _pyplot()
+    check_is_fitted(estimator)
+    history = list(estimator.history_)
+    epochs = np.array([row["epoch"] for row in history])
+
+    def column(key):
+        # A key that is missing from some epoch is not plotted at all.
+        if key is None or any(row.get(key) is None for row in history):
+            return None
+        return np.array([row[key] for row in history], dtype=float)
+
+    panels = []
+    for title, train_key, val_key in HISTORY_PANELS:
+        train, val = column(train_key), column(val_key)
+        if train is not None or val is not None:
+            panels.append((title, train, val))
+
+    if ax is None:
+        n_cols = min(3, len(panels))
+        n_rows = math.ceil(len(panels) / n_cols)
+        fig, grid = plt.subplots(
+            n_rows,
+            n_cols,
+            figsize=(3.6 * n_cols, 2.6 * n_rows),
+            squeeze=False,
+            layout="constrained",
+        )
+        grid = grid.ravel()
+        for unused in grid[len(panels) :]:
+            fig.delaxes(unused)
+        axes = grid[: len(panels)]
+    else:
+        axes = np.ravel(np.asarray(ax, dtype=object))
+        if axes.size != len(panels):
+            raise ValueError(
+                f"plot_history draws {len(panels)} panels for this estimator "
+                f"({', '.join(title for title, _, _ in panels)}); ax holds {axes.size} Axes."
+            )
+
+    for axis, (title, train, val) in zip(axes, panels):
+        if train is not None:
+            axis.plot(epochs, train, marker=".", label="training")
+        if val is not None:
+            label = "validation (MMD)" if title.startswith("L_D") else "validation"
+            axis.plot(epochs, val, marker=".", label=label)
+        values = np.concatenate([v for v in (train, val) if v is not None])
+        if np.all(values > 0) and values.max() >= LOG_SCALE_RATIO * values.min():
+            axis.set_yscale("log")
+        if train is None and val is not None:
+            # The validation score decides which weights are kept: mark that epoch.
+            best = int(np.argmax(val))
+            axis.plot(
+                epochs[best], val[best], marker="*", markersize=12, linestyle="", label="kept"
+            )
+        if val is not None:
+            axis.legend(fontsize="small")
+        axis.set_title(title, fontsize="medium")
+        axis.set_xlabel("epoch")
+    return axes
+
+
+# ---------------------------------------------------------------------- latent space
+
+
+def plot_latent(estimator, X, y=None, *, ax=None, **scatter_kwargs):
+    """Scatter plot of the latent means of X under a fitted GWAE estimator.
+
+    The points are ``estimator.transform(X)``. A latent space of more than 2 dimensions is
+    projected on its first 2 principal components (PCA of these latent means; the axis
+    labels give the share of variance each explains); a 1-dimensional one is drawn as a
+    strip, its points spread vertically by a fixed random jitter. The points are coloured
+    by ``y`` when given; otherwise, if the estimator has ``predict`` (the
+    :class:`~skgwae.GWAEClusterer`), by its predicted clusters. Categorical labels with at
+    most 20 classes get a legend, other labels a colorbar.
+
+    Parameters
+    ----------
+    estimator : fitted GWAE estimator
+        A fitted :class:`~skgwae.GWAETransformer` or :class:`~skgwae.GWAEClusterer` (any
+        fitted estimator with ``transform``; a pipeline ending in one works too).
+    X : array-like of shape (n_samples, n_features)
+        Data to embed.
+    y : array-like of shape (n_samples,), default=None
+        Labels or values that colour the points.
+    ax : matplotlib Axes, default=None
+        Axes to draw on. None creates a new figure.
+    **scatter_kwargs
+        Passed to :meth:`matplotlib.axes.Axes.scatter` (for example ``s``, ``alpha`` or
+        ``cmap``). ``c`` or ``color`` colour all points as given, instead of the clusters;
+        they cannot be combined with ``y``.
+
+    Returns
+    -------
+    ax : matplotlib Axes
+        The Axes with the scatter plot.
+
+    Raises
+    ------
+    sklearn.exceptions.NotFittedError
+        If the estimator is not fitted.
+    ValueError
+        If ``y`` does not have one value per sample, or is given together with ``c`` or
+        ``color``.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from skgwae import GWAETransformer
+    >>> from skgwae.plotting import plot_latent
+    >>> X, y = load_digits(return_X_y=True)
+    >>> est = GWAETransformer(n_components=2, random_state=0).fit(X / 16)  # doctest: +SKIP
+    >>> ax = plot_latent(est, X / 16, y)  # doctest: +SKIP
+    >>> ax.get_xlabel()  # doctest: +SKIP
+    'latent 1'
+    """
+    plt = _pyplot()
+    check_is_fitted(estimator)
+    explicit_colour = "c" in scatter_kwargs or "color" in scatter_kwargs
+    if y is not None and explicit_colour:
+        raise ValueError("Pass either y or a colour (c or color) to plot_latent, not both.")
+    # np.asarray: transform returns a DataFrame after set_output(transform="pandas").
+    Z = np.asarray(estimator.transform(X), dtype=float)
+    n_samples, n_dims = Z.shape
+
+    legend_title = "label"
+    if y is not None:
+        y = column_or_1d(y)
+        if y.shape[0] != n_samples:
+            raise ValueError(f"y has {y.shape[0]} values, but X has {n_samples} samples.")
+    elif not explicit_colour and hasattr(estimator, "predict"):
+        y = np.asarray(estimator.predict(X))
+        legend_title = "cluster"
+
+    if n_dims > 2:
+        pca = PCA(n_components=2, svd_solver="full")
+        points = pca.fit_transform(Z)
+        xlabel, ylabel = (
+            f"latent PC{i + 1} ({ratio:.0%} of variance)"
+            for i, ratio in enumerate(pca.explained_variance_ratio_)
+        )
+    elif n_dims == 2:
+        points = Z
+        xlabel, ylabel = "latent 1", "latent 2"
+    else:
+        # A fixed jitter, so that the same call draws the same picture.
+        jitter = np.random.RandomState(0).uniform(-0.4, 0.4, size=n_samples)
+        points = np.column_stack([Z[:, 0], jitter])
+        xlabel, ylabel = "latent 1", None
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5.5, 4.5), layout="constrained")
+    scatter_kwargs.setdefault("s", 12)
+    _scatter_coloured(ax, points, y, legend_title, scatter_kwargs)
+    ax.set_xlabel(xlabel)
+    if ylabel is None:
+        ax.set_ylim(-1, 1)
+        ax.set_yticks([])
+    else:
+        ax.set_ylabel(ylabel)
+    return ax
+
+
+def _scatter_coloured(ax, points, y, legend_title, scatter_kwargs):
+    """Scatter ``points`` on ``ax``, coloured by ``y`` (None: as ``scatter_kwargs`` say)."""
+    import matplotlib
+
+    x0, x1 = points[:, 0], points[:, 1]
+    if y is None:
+        ax.scatter(x0, x1, **scatter_kwargs)
+        return
+    cmap = scatter_kwargs.pop("cmap", None)
+    classes, codes = np.unique(y, return_inverse=True)
+    categorical = type_of_target(y) in ("binary", "multiclass")
+    if categorical and classes.size <= MAX_LEGEND_CLASSES:
+        if cmap is None:
+            # The first colours of a qualitative colormap: the most distinct ones.
+            colours = matplotlib.colormaps["tab10" if classes.size <= 10 else "tab20"].colors
+        else:
+            colours = matplotlib.colormaps.get_cmap(cmap)(np.linspace(0, 1, classes.size))
+        for k, label in enumerate(classes):
+            ax.scatter(
+                x0[codes == k], x1[codes == k], color=colours[k], label=str(label), **scatter_kwargs
+            )
+        ax.legend(title=legend_title, fontsize="small", markerscale=1.5)
+        return
+    # Continuous values, or too many classes for a legend: a colorbar (of the class codes
+    # when the labels are not numbers).
+    numeric = np.issubdtype(y.dtype, np.number) or y.dtype == bool
+    values = y.astype(float) if numeric else codes
+    mappable = ax.scatter(x0, x1, c=values, cmap=cmap or "viridis", **scatter_kwargs)
+    ax.figure.colorbar(mappable, ax=ax, label=legend_title if numeric else f"{legend_title} (code)")
+
+
+# ---------------------------------------------------------------------- images
+
+
+def plot_samples(
+    estimator,
+    image_shape,
+    *,
+    X=None,
+    n_samples=16,
+    n_cols=None,
+    random_state=None,
+    cmap="gray",
+    ax=None,
+):
+    """Show generated samples, or reconstructions of X, of a fitted GWAE as an image grid.
+
+    Without X, ``n_samples`` new samples from the prior through the decoder
+    (``estimator.sample``); samples of a :class:`~skgwae.GWAEClusterer` are sorted by the
+    cluster they were drawn from, which is written in the corner of each image. With X,
+    the first ``n_samples`` rows of X (originals) and their reconstructions
+    ``inverse_transform(transform(X))``: each row of originals has its reconstructions
+    in the row below.
+
+    All images share one grey or colour scale, so that they can be compared: the range of
+    the originals with X (reconstructions are clipped to it), else the range of the
+    samples.
+
+    Parameters
+    ----------
+    estimator : fitted GWAE estimator
+        A fitted :class:`~skgwae.GWAETransformer` or :class:`~skgwae.GWAEClusterer`
+        trained on images flattened to rows.
+    image_shape : tuple of int
+        Shape of one image: ``(height, width)``, or ``(channels, height, width)`` with 1 or
+        3 channels (channels first, as in torch). Its product must equal the number of
+        features of the estimator.
+    X : array-like of shape (n_rows, n_features), default=None
+        Images to reconstruct. None shows samples from the prior instead.
+    n_samples : int, default=16
+        Number of images to generate, or of rows of X to reconstruct (at most ``n_rows``).
+    n_cols : int, default=None
+        Images per row of the grid. None chooses a nearly square grid.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the samples from the prior; ignored with X (reconstruction is deterministic).
+    cmap : str or matplotlib Colormap, default="gray"
+        Colormap of single-channel images (``"gray_r"`` shows dark strokes on white);
+        ignored for 3 channels.
+    ax : matplotlib Axes, default=None
+        Axes to draw the grid on, as one image. None creates a new figure.
+
+    Returns
+    -------
+    ax : matplotlib Axes
+        The Axes with the image grid.
+
+    Raises
+    ------
+    sklearn.exceptions.NotFittedError
+        If the estimator is not fitted.
+    ValueError
+        If ``image_shape`` is not a valid image shape or its size is not the number of
+        features, or if ``n_samples`` or ``n_cols`` is not a positive integer.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from skgwae import GWAETransformer
+    >>> from skgwae.plotting import plot_samples
+    >>> X = load_digits().data / 16
+    >>> est = GWAETransformer(n_components=10, random_state=0).fit(X)  # doctest: +SKIP
+    >>> ax = plot_samples(est, (8, 8), random_state=0)  # doctest: +SKIP
+    >>> ax = plot_samples(est, (8, 8), X=X, n_samples=12)  # doctest: +SKIP
+    """
+    plt = _pyplot()
+    check_is_fitted(estimator)
+    image_shape = _check_image_shape(image_shape, estimator.n_features_in_)
+    for name, value in (("n_samples", n_samples), ("n_cols", n_cols)):
+        if value is not None and (
+            not isinstance(value, Integral) or isinstance(value, bool) or value < 1
+        ):
+            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+
+    cluster_labels = None
+    if X is None:
+        generated = estimator.sample(n_samples, random_state=random_state)
+        if isinstance(generated, tuple):  # GWAEClusterer: (samples, clusters)
+            generated, cluster_labels = generated
+            order = np.argsort(cluster_labels, kind="stable")
+            generated, cluster_labels = np.asarray(generated)[order], cluster_labels[order]
+        images = np.asarray(generated, dtype=float)
+        lo, hi = images.min(), images.max()
+        n_shown = len(images)
+        n_cols = n_cols or math.ceil(math.sqrt(n_shown))
+        positions = [divmod(i, n_cols) for i in range(n_shown)]
+        row_labels = None
+    else:
+        X_head = X.iloc[:n_samples] if hasattr(X, "iloc") else np.asarray(X)[:n_samples]
+        originals = np.asarray(X_head, dtype=float)
+        reconstructions = np.asarray(
+            estimator.inverse_transform(estimator.transform(X_head)), dtype=float
+        )
+        lo, hi = originals.min(), originals.max()
+        n_shown = len(originals)
+        # Two grid rows (originals, reconstructions) per row of images: a wider grid keeps
+        # the figure nearly square.
+        n_cols = n_cols or math.ceil(math.sqrt(2 * n_shown))
+        images = np.concatenate([originals, reconstructions])
+        positions = [(2 * (i // n_cols), i % n_cols) for i in range(n_shown)]
+        positions += [(row + 1, col) for row, col in positions]
+        row_labels = ("original", "reconstruction")
+
+    # One scale for the whole grid; a constant grid is shown mid-grey, not divided by 0.
+    scaled = np.clip((images - lo) / (hi - lo), 0, 1) if hi > lo else np.full_like(images, 0.5)
+    mosaic, origins = _mosaic(scaled, image_shape, positions)
+    if ax is None:
+        ax = _image_axes(plt, mosaic.shape[:2], image_shape[-2], row_labels is not None)
+    ax.imshow(mosaic, cmap=cmap, vmin=0, vmax=1, interpolation="nearest")
+    ax.set_xticks([])
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    height = image_shape[-2]
+    if row_labels is None:
+        ax.set_yticks([])
+        ax.set_title("samples from the prior", fontsize="medium")
+    else:
+        # Label each grid row at its centre: originals, then their reconstructions.
+        rows = sorted({(row, top) for (row, _), (top, _) in zip(positions, origins)})
+        ax.set_yticks(
+            [top + (height - 1) / 2 for _, top in rows],
+            [row_labels[row % 2] for row, _ in rows],
+            fontsize="small",
+        )
+        ax.tick_params(axis="y", length=0)
+    if cluster_labels is not None:
+        for label, (top, left) in zip(cluster_labels, origins):
+            # Pixel centres are at integers: the tile's corner is half a pixel up and left.
+            ax.text(
+                left - 0.4,
+                top - 0.4,
+                str(label),
+                color="tab:red",
+                fontsize="x-small",
+                ha="left",
+                va="top",
+            )
+    return ax
+
+
+def _image_axes(plt, mosaic_shape, image_height, row_labels):
+    """A new figure and Axes sized to the mosaic: about 0.6 inch per image, at most 10
+    inches a side, with margins for the row labels or the title.
+
+    The Axes has the mosaic's aspect ratio, so imshow fills it; layout engines misplace
+    the row labels of such a fixed-aspect Axes (they were cut off at the figure's edge).
+    """
+    inches_per_pixel = 0.6 / (image_height + 1)
+    height, width = (inches_per_pixel * n for n in mosaic_shape)
+    shrink = min(1.0, 10 / height, 10 / width)
+    height, width = shrink * height, shrink * width
+    left, right = (1.1, 0.1) if row_labels else (0.1, 0.1)
+    top, bottom = (0.1, 0.1) if row_labels else (0.35, 0.1)
+    # Room for the title above a narrow grid.
+    pad = max(0.0, 2.0 - (left + width + right)) / 2
+    left, right = left + pad, right + pad
+    fig_width, fig_height = left + width + right, bottom + height + top
+    fig = plt.figure(figsize=(fig_width, fig_height))
+    return fig.add_axes(
+        (left / fig_width, bottom / fig_height, width / fig_width, height / fig_height)
+    )
+
+
+def _check_image_shape(image_shape, n_features):
+    """``image_shape`` as a tuple of ints (height, width) or (channels, height, width)."""
+    shape = tuple(np.atleast_1d(image_shape).tolist()) if image_shape is not None else ()
+    if (
+        len(shape) not in (2, 3)
+        or not all(isinstance(s, int) and not isinstance(s, bool) and s >= 1 for s in shape)
+        or (len(shape) == 3 and shape[0] not in (1, 3))
+    ):
+        raise ValueError(
+            "image_shape must be (height, width) or (channels, height, width) with 1 or 3 "
+            f"channels, got {image_shape!r}."
+        )
+    if math.prod(shape) != n_features:
+        raise ValueError(
+            f"image_shape={shape} holds {math.prod(shape)} values, but the estimator has "
+            f"n_features_in_={n_features} features."
+        )
+    return shape
+
+
+def _mosaic(images, image_shape, positions):
+    """Tile flat images (values in [0, 1]) at grid ``positions`` (row, column) into one
+    array for ``imshow``; return it and the top-left pixel of each tile.
+
+    Gaps between tiles are transparent: NaN for single-channel images (drawn in the
+    background colour), alpha 0 for RGB ones.
+    """
+    rgb = len(image_shape) == 3 and image_shape[0] == 3
+    height, width = image_shape[-2:]
+    gap = max(1, round(0.125 * max(height, width)))
+    n_rows = max(row for row, _ in positions) + 1
+    n_cols = max(col for _, col in positions) + 1
+    canvas_shape = (n_rows * (height + gap) - gap, n_cols * (width + gap) - gap)
+    if rgb:
+        canvas = np.zeros(canvas_shape + (4,))
+        tiles = images.reshape(-1, 3, height, width).transpose(0, 2, 3, 1)
+        tiles = np.concatenate([tiles, np.ones(tiles.shape[:-1] + (1,))], axis=-1)
+    else:
+        canvas = np.full(canvas_shape, np.nan)
+        tiles = images.reshape(-1, height, width)
+    origins = []
+    for tile, (row, col) in zip(tiles, positions):
+        top, left = row * (height + gap), col * (width + gap)
+        canvas[top : top + height, left : left + width] = tile
+        origins.append((top, left))
+    return canvas, origins
