@@ -290,7 +290,8 @@ class BaseGWAE(BaseEstimator):
     @staticmethod
     def _check_distance_range(X):
         # Finite float32 values can still have squared distances that overflow float32.
-        norm = np.sqrt(np.square(X, dtype=np.float64).sum(axis=1)).max() if X.size else 0.0
+        with np.errstate(over="ignore"):  # an overflow here reads inf and is reported
+            norm = np.sqrt(np.square(X, dtype=np.float64).sum(axis=1)).max() if X.size else 0.0
         if norm > FLOAT32_MAX_NORM:
             raise ValueError(
                 f"X contains samples with norms up to {norm:.3g}: squared distances between "
@@ -367,8 +368,13 @@ class BaseGWAE(BaseEstimator):
 
     def _fit(self, X):
         warm = self.warm_start and hasattr(self, "model_")
-        X = validate_data(
-            self, X, dtype=[np.float64, np.float32], ensure_min_samples=2, reset=not warm
+        X = _checked_input(
+            validate_data,
+            self,
+            X,
+            dtype=[np.float64, np.float32],
+            ensure_min_samples=2,
+            reset=not warm,
         )
         self._check_float32_range(X)
         self._check_distance_range(X)
@@ -518,7 +524,7 @@ class BaseGWAE(BaseEstimator):
 
     def _validate_X(self, X):
         check_is_fitted(self)
-        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
+        X = _checked_input(validate_data, self, X, dtype=[np.float64, np.float32], reset=False)
         self._check_float32_range(X)
         return X
 
@@ -552,7 +558,7 @@ class BaseGWAE(BaseEstimator):
             Decoded data.
         """
         check_is_fitted(self)
-        Z = check_array(X, dtype=[np.float64, np.float32])
+        Z = _checked_input(check_array, X, dtype=[np.float64, np.float32])
         if Z.shape[1] != self.n_components:
             raise ValueError(
                 f"X has {Z.shape[1]} features, but inverse_transform expects "
@@ -667,6 +673,8 @@ class BaseGWAE(BaseEstimator):
         X = self._validate_X(X)
         if X.shape[0] < 2:
             raise ValueError(f"The score needs at least 2 samples, got n_samples={X.shape[0]}.")
+        # The score's pair terms square distances between samples, as fit does.
+        self._check_distance_range(X)
         return evaluate_criterion(
             self.model_,
             X,
@@ -722,6 +730,22 @@ class BaseGWAE(BaseEstimator):
                 state["device_"] = "cpu"
             state["model_"] = model.to(device).eval()
         super().__setstate__(state)
+
+
+def _checked_input(check, *args, **kwargs):
+    """``check(*args, **kwargs)`` (scikit-learn's validate_data or check_array), with two
+    of its unclear failures turned into ValueErrors that name the problem."""
+    X = args[1] if check is validate_data else args[0]
+    if getattr(X, "ndim", None) == 2 and X.shape[1] == 0:  # a DataFrame without columns
+        raise ValueError(
+            f"Found array with 0 feature(s) (shape={X.shape}) while a minimum of 1 is required."
+        )
+    try:
+        return check(*args, **kwargs)
+    except OverflowError as exc:  # Python ints beyond float64
+        raise ValueError(
+            f"X contains a number too large to convert to float64 ({exc}); rescale the data."
+        ) from None
 
 
 def _to_cpu(obj):

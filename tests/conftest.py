@@ -57,3 +57,16 @@ def _one_blas_thread():
     workers set their own limits."""
     with threadpool_limits(limits=1, user_api="blas"):
         yield
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the outcome tally of tests/test_fuzz.py if it ran. The module is looked up by
+    its last name part, which is the same under every pytest import mode."""
+    import sys
+
+    for name, module in list(sys.modules.items()):
+        tally = getattr(module, "FUZZ_TALLY", None) if name.split(".")[-1] == "test_fuzz" else None
+        if tally:
+            terminalreporter.section("skgwae fuzz outcomes (estimator, outcome: cases)")
+            for (estimator, outcome), count in sorted(tally.items()):
+                terminalreporter.line(f"{estimator:24} {outcome:32} {count:5d}")

@@ -321,3 +321,29 @@ def test_keyboard_interrupt_after_first_epoch_warns_and_keeps_weights(
     check_is_fitted(est)
     assert est.n_iter_ == 2 == len(est.history_)
     assert np.isfinite(est.transform(X_small)).all()
+
+
+# ---------------------------------------------------------------------- found by fuzzing
+
+
+def test_int_too_large_for_float64(fast_params, fitted):
+    with pytest.raises(ValueError, match="too large to convert to float64"):
+        GWAETransformer(**fast_params).fit([[10**400, 1], [1, 2], [2, 3], [3, 4]])
+    with pytest.raises(ValueError, match="too large to convert to float64"):
+        fitted.transform([[10**400] * 5, [1] * 5])
+
+
+def test_data_frame_without_columns(fast_params, fitted):
+    pd = pytest.importorskip("pandas")
+    with pytest.raises(ValueError, match="0 feature"):
+        GWAETransformer(**fast_params).fit(pd.DataFrame(index=range(10)))
+    with pytest.raises(ValueError, match="0 feature"):
+        fitted.transform(pd.DataFrame(index=range(10)))
+
+
+def test_score_of_data_whose_distances_overflow_float32(fitted):
+    X = np.zeros((4, 5))
+    X[:, 0] = [0.0, 1e19, 2e19, 3e19]
+    for method in (fitted.score, fitted.score_samples):
+        with pytest.raises(ValueError, match="overflow float32"):
+            method(X)
