@@ -16,7 +16,7 @@ from sklearn.decomposition import PCA
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
-__all__ = ["plot_history", "plot_latent", "plot_samples"]
+__all__ = ["plot_history", "plot_latent", "plot_samples", "plot_traversal"]
 
 MATPLOTLIB_MISSING = (
     "skgwae.plotting needs matplotlib, which is not installed: install it with "
@@ -436,6 +436,94 @@ def plot_samples(
                 ha="left",
                 va="top",
             )
+    return ax
+
+
+def plot_traversal(
+    estimator, X, image_shape, *, n_steps=7, span=2.0, components=None, cmap="gray", ax=None
+):
+    """Show a latent traversal of a fitted GWAE: one image row per latent coordinate.
+
+    The base code is the latent mean of the first row of X. Row j decodes that code with
+    coordinate j replaced by ``n_steps`` evenly spaced values from ``-span`` to ``+span``
+    standard deviations of coordinate j over X, around its mean over X, the other
+    coordinates fixed. A disentangled code changes one factor of the image per row.
+
+    Parameters
+    ----------
+    estimator : fitted GWAE estimator
+        A fitted :class:`~skgwae.GWAETransformer` or :class:`~skgwae.GWAEClusterer`
+        trained on images flattened to rows.
+    X : array-like of shape (n_rows, n_features)
+        Images: the first is the base, all of them (at least 2) give each coordinate's
+        mean and spread.
+    image_shape : tuple of int
+        Shape of one image: ``(height, width)``, or ``(channels, height, width)`` with 1 or
+        3 channels (channels first).
+    n_steps : int, default=7
+        Images per row.
+    span : float, default=2.0
+        Half-width of the traversal in standard deviations.
+    components : array-like of int, default=None
+        The latent coordinates to traverse, one row each; None traverses all.
+    cmap : str or matplotlib Colormap, default="gray"
+        Colormap of single-channel images; ignored for 3 channels.
+    ax : matplotlib Axes, default=None
+        Axes to draw the grid on. None creates a new figure.
+
+    Returns
+    -------
+    ax : matplotlib Axes
+        The Axes with the traversal grid; its y tick labels name the coordinates.
+
+    Examples
+    --------
+    >>> from skgwae.datasets import make_shapes
+    >>> from skgwae import GWAETransformer
+    >>> from skgwae.plotting import plot_traversal
+    >>> X, factors = make_shapes(2000, image_size=32, random_state=0)
+    >>> est = GWAETransformer(n_components=6, prior="factorized_neural",
+    ...                       image_shape=(32, 32)).fit(X)  # doctest: +SKIP
+    >>> ax = plot_traversal(est, X, (32, 32))  # doctest: +SKIP
+    """
+    plt = _pyplot()
+    check_is_fitted(estimator)
+    image_shape = _check_image_shape(image_shape, estimator.n_features_in_)
+    if not isinstance(n_steps, Integral) or isinstance(n_steps, bool) or n_steps < 2:
+        raise ValueError(f"n_steps must be an integer >= 2, got {n_steps!r}.")
+    codes = np.asarray(estimator.transform(X), dtype=float)
+    if len(codes) < 2:
+        raise ValueError("plot_traversal needs at least 2 rows of X for the codes' spread.")
+    d = codes.shape[1]
+    components = np.arange(d) if components is None else np.atleast_1d(components)
+    if not np.issubdtype(components.dtype, np.integer) or not np.all(
+        (components >= 0) & (components < d)
+    ):
+        raise ValueError(f"components must be latent coordinates in [0, {d}), got {components!r}.")
+    offsets = np.linspace(-span, span, n_steps)
+    grid = np.repeat(codes[:1], len(components) * n_steps, axis=0)
+    for row, j in enumerate(components):
+        grid[row * n_steps : (row + 1) * n_steps, j] = (
+            codes[:, j].mean() + offsets * codes[:, j].std()
+        )
+    images = np.asarray(estimator.inverse_transform(grid), dtype=float)
+    lo, hi = images.min(), images.max()
+    scaled = np.clip((images - lo) / (hi - lo), 0, 1) if hi > lo else np.full_like(images, 0.5)
+    positions = [divmod(i, n_steps) for i in range(len(images))]
+    mosaic, origins = _mosaic(scaled, image_shape, positions)
+    if ax is None:
+        ax = _image_axes(plt, mosaic.shape[:2], image_shape[-2], True)
+    ax.imshow(mosaic, cmap=cmap, vmin=0, vmax=1, interpolation="nearest")
+    ax.set_xticks([])
+    height = image_shape[-2]
+    ax.set_yticks(
+        [origins[row * n_steps][0] + (height - 1) / 2 for row in range(len(components))],
+        [f"z{j}" for j in components],
+        fontsize="small",
+    )
+    ax.tick_params(axis="y", length=0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
     return ax
 
 

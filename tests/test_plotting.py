@@ -19,7 +19,12 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 
 import skgwae.plotting  # noqa: E402
-from skgwae.plotting import plot_history, plot_latent, plot_samples  # noqa: E402
+from skgwae.plotting import (  # noqa: E402
+    plot_history,
+    plot_latent,
+    plot_samples,
+    plot_traversal,
+)
 
 # Every fit here runs to its tiny max_iter.
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -318,3 +323,61 @@ def test_figures_save_to_png(tmp_path, fitted, fitted_digits, X_small, digits):
         path = tmp_path / f"{name}.png"
         fig.savefig(path)
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
+
+
+# ---------------------------------------------------------------------- plot_traversal
+
+
+def test_plot_traversal_rows_vary_one_coordinate(fitted_digits, digits, monkeypatch):
+    decoded = []
+    original = fitted_digits.inverse_transform
+
+    def spy(Z):
+        decoded.append(np.array(Z))
+        return original(Z)
+
+    monkeypatch.setattr(fitted_digits, "inverse_transform", spy)
+    ax = plot_traversal(fitted_digits, digits, (8, 8), n_steps=5, span=1.5)
+    assert isinstance(ax, Axes)
+    (Z,) = decoded
+    codes = fitted_digits.transform(digits)
+    assert Z.shape == (2 * 5, 2)
+    for j in range(2):
+        rows = Z[j * 5 : (j + 1) * 5]
+        other = 1 - j
+        np.testing.assert_allclose(rows[:, other], codes[0, other])  # the others stay fixed
+        expected = codes[:, j].mean() + np.linspace(-1.5, 1.5, 5) * codes[:, j].std()
+        np.testing.assert_allclose(rows[:, j], expected, rtol=1e-6)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["z0", "z1"]
+    # One grid: 2 rows of 5 images of 8x8 with 1-pixel gaps.
+    assert ax.images[0].get_array().shape == (2 * 8 + 1, 5 * 8 + 4)
+
+
+def test_plot_traversal_chosen_components(fitted_digits, digits):
+    ax = plot_traversal(fitted_digits, digits, (8, 8), components=[1])
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["z1"]
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"components": [2]}, "components"),
+        ({"components": [0.5]}, "components"),
+        ({"n_steps": 1}, "n_steps"),
+        ({"image_shape": (8, 7)}, "image_shape"),
+    ],
+)
+def test_plot_traversal_bad_arguments(fitted_digits, digits, kwargs, message):
+    kwargs = {"image_shape": (8, 8), **kwargs}
+    with pytest.raises(ValueError, match=message):
+        plot_traversal(fitted_digits, digits, **kwargs)
+
+
+def test_plot_traversal_needs_two_rows(fitted_digits, digits):
+    with pytest.raises(ValueError, match="at least 2 rows"):
+        plot_traversal(fitted_digits, digits[:1], (8, 8))
+
+
+def test_plot_traversal_unfitted(fast_params, digits):
+    with pytest.raises(NotFittedError):
+        plot_traversal(GWAETransformer(**fast_params), digits, (8, 8))

@@ -5,7 +5,9 @@ import math
 
 import torch
 from torch import nn
+from torch.nn.utils.parametrizations import spectral_norm
 
+from .conv import ConvCriticBranch, ConvDecoder, ConvEncoder
 from .losses import (
     critic_gap,
     critic_penalty,
@@ -46,6 +48,11 @@ class GWAEModel(nn.Module):
         The kernel of the MMD coupling and of :meth:`criterion_terms`.
     kappa_init : float
         Initial value of kappa = exp(log_kappa).
+    image_shape : tuple of int (C, H, W) or None
+        With a shape, the rows are flattened images of it and the encoder, decoder and
+        critic x-branch are convolutional (:mod:`skgwae.nn.conv`); else MLPs.
+    output : {"linear", "sigmoid"}
+        The decoder's output: unbounded, or in (0, 1) (convolutional decoder only).
     """
 
     def __init__(
@@ -59,6 +66,8 @@ class GWAEModel(nn.Module):
         gw_coupling="generative",
         mmd_kernel="imq",
         kappa_init=1.0,
+        image_shape=None,
+        output="linear",
     ):
         super().__init__()
         # The constructor arguments, so that the model can be rebuilt from a state dict.
@@ -72,16 +81,31 @@ class GWAEModel(nn.Module):
             gw_coupling=gw_coupling,
             mmd_kernel=mmd_kernel,
             kappa_init=kappa_init,
+            image_shape=None if image_shape is None else tuple(image_shape),
+            output=output,
         )
         self.coupling = coupling
         self.gw_coupling = gw_coupling
         self.mmd_kernel = mmd_kernel
-        self.encoder = MLPEncoder(n_features, n_components, hidden_layer_sizes)
-        self.decoder = MLPDecoder(n_components, n_features, hidden_layer_sizes)
+        if image_shape is None:
+            self.encoder = MLPEncoder(n_features, n_components, hidden_layer_sizes)
+            self.decoder = MLPDecoder(n_components, n_features, hidden_layer_sizes)
+        else:
+            self.encoder = ConvEncoder(image_shape, n_components, hidden_layer_sizes)
+            self.decoder = ConvDecoder(n_components, image_shape, hidden_layer_sizes, output)
         self.prior = make_prior(prior, n_components, **(prior_params or {}))
         self.log_kappa = nn.Parameter(torch.tensor(float(kappa_init)).log())
         self.critic = (
-            JointCritic(n_features, n_components, hidden_layer_sizes)
+            JointCritic(
+                n_features,
+                n_components,
+                hidden_layer_sizes,
+                x_net=None
+                if image_shape is None
+                else ConvCriticBranch(
+                    image_shape, hidden_layer_sizes, JointCritic.branch_features, spectral_norm
+                ),
+            )
             if coupling == "critic"
             else None
         )

@@ -68,18 +68,22 @@ class JointCritic(nn.Module):
     An x-branch and a z-branch each map to 64 features; the two are concatenated, halved and
     passed through an MLP head to one scalar. Every linear layer carries spectral norm and the
     activations are LeakyReLU(0.2). The authors' x-branch is convolutional (64x64 images);
-    here it is an MLP with the given hidden sizes.
+    here it is an MLP with the given hidden sizes, or the ``x_net`` given (convolutional for
+    images, see :mod:`skgwae.nn.conv`), which must map x to ``branch_features`` features.
     """
 
     branch_features = 64
 
-    def __init__(self, n_features, n_components, hidden_layer_sizes):
+    def __init__(self, n_features, n_components, hidden_layer_sizes, x_net=None):
         super().__init__()
         act = lambda: nn.LeakyReLU(0.2)  # noqa: E731
         width = max(hidden_layer_sizes) if hidden_layer_sizes else 64
         f = self.branch_features
         # The x-branch ends linear and the z-branch in an activation, as in the authors' code.
-        self.x_net = mlp([n_features, *hidden_layer_sizes, f], act, wrap=spectral_norm)
+        # ``x_net`` replaces the MLP x-branch (the convolutional one for images).
+        if x_net is None:
+            x_net = mlp([n_features, *hidden_layer_sizes, f], act, wrap=spectral_norm)
+        self.x_net = x_net
         self.z_net = mlp(
             [n_components, *hidden_layer_sizes, f],
             act,
