@@ -134,7 +134,10 @@ lambda_d : float, default=1.0
     (trustworthiness 0.841 against 0.929), and weight 100 collapses the encoder onto
     the prior (DESIGN.md section 3).
 lambda_h : float, default=0.03
-    Weight of the entropy term L_H (the authors' value).
+    Weight of the entropy term L_H (the authors' value). Larger weights keep the encoder
+    noisier, as a larger beta does in a beta-VAE: on the shapes images of
+    ``benchmarks/disentangle.py`` (MLP networks, 2 seeds), 0.5 raised the mean MIG from
+    0.03-0.04 to 0.13-0.16 for each prior; 1.0 lowered it again in a one-seed trial.
 kappa_init : float or "auto", default="auto"
     Initial value of the trainable ratio kappa of L_GW. ``"auto"`` sets it so that the
     mean data distance equals kappa times the mean scale-normalised prior distance on
