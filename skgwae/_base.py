@@ -69,6 +69,9 @@ validation_scores_ : list of float or None
 best_validation_score_ : float or None
     Best validation score during training, whose weights were kept (None without
     early stopping).
+best_epoch_ : int or None
+    The epoch (as numbered in ``history_``) whose weights the model holds: the best
+    validated one with early stopping, else the last one (None if no epoch completed).
 device_ : str
     The device the model lives on.
 n_features_in_ : int
@@ -455,7 +458,7 @@ class BaseGWAE(BaseEstimator):
                 best = (selection_score, model, result)
         _, model, result = best
 
-        history = result.history
+        history, n_before = result.history, 0
         if warm:  # continue the epoch count and the record of the previous fits
             n_before = len(self.history_)
             history = History(self.history_)
@@ -468,6 +471,9 @@ class BaseGWAE(BaseEstimator):
         self.loss_curve_ = history.column("loss")
         self.validation_scores_ = history.column("val_score") if X_val is not None else None
         self.best_validation_score_ = result.best_validation_score
+        # The epoch whose weights were kept: the best validated one, else the last one.
+        kept = result.best_epoch if X_val is not None else len(result.history)
+        self.best_epoch_ = None if not result.history or kept is None else kept + n_before
         self.kappa_ = float(model.kappa.item())
         self._n_features_out = self.n_components
         self._fit_dtype = X.dtype

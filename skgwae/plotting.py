@@ -296,7 +296,7 @@ def _scatter_coloured(ax, points, y, legend_title, scatter_kwargs):
 
 def plot_samples(
     estimator,
-    image_shape,
+    image_shape=None,
     *,
     X=None,
     n_samples=16,
@@ -323,10 +323,10 @@ def plot_samples(
     estimator : fitted GWAE estimator
         A fitted :class:`~skgwae.GWAETransformer` or :class:`~skgwae.GWAEClusterer`
         trained on images flattened to rows.
-    image_shape : tuple of int
+    image_shape : tuple of int, default=None
         Shape of one image: ``(height, width)``, or ``(channels, height, width)`` with 1 or
         3 channels (channels first, as in torch). Its product must equal the number of
-        features of the estimator.
+        features of the estimator. None: the estimator's own ``image_shape``.
     X : array-like of shape (n_rows, n_features), default=None
         Images to reconstruct. None shows samples from the prior instead.
     n_samples : int, default=16
@@ -366,7 +366,9 @@ def plot_samples(
     """
     plt = _pyplot()
     check_is_fitted(estimator)
-    image_shape = _check_image_shape(image_shape, estimator.n_features_in_)
+    image_shape = _check_image_shape(
+        _image_shape_of(estimator, image_shape), estimator.n_features_in_
+    )
     for name, value in (("n_samples", n_samples), ("n_cols", n_cols)):
         if value is not None and (
             not isinstance(value, Integral) or isinstance(value, bool) or value < 1
@@ -440,7 +442,7 @@ def plot_samples(
 
 
 def plot_traversal(
-    estimator, X, image_shape, *, n_steps=7, span=2.0, components=None, cmap="gray", ax=None
+    estimator, X, image_shape=None, *, n_steps=7, span=2.0, components=None, cmap="gray", ax=None
 ):
     """Show a latent traversal of a fitted GWAE: one image row per latent coordinate.
 
@@ -457,9 +459,9 @@ def plot_traversal(
     X : array-like of shape (n_rows, n_features)
         Images: the first is the base, all of them (at least 2) give each coordinate's
         mean and spread.
-    image_shape : tuple of int
+    image_shape : tuple of int, default=None
         Shape of one image: ``(height, width)``, or ``(channels, height, width)`` with 1 or
-        3 channels (channels first).
+        3 channels (channels first). None: the estimator's own ``image_shape``.
     n_steps : int, default=7
         Images per row.
     span : float, default=2.0
@@ -488,7 +490,9 @@ def plot_traversal(
     """
     plt = _pyplot()
     check_is_fitted(estimator)
-    image_shape = _check_image_shape(image_shape, estimator.n_features_in_)
+    image_shape = _check_image_shape(
+        _image_shape_of(estimator, image_shape), estimator.n_features_in_
+    )
     if not isinstance(n_steps, Integral) or isinstance(n_steps, bool) or n_steps < 2:
         raise ValueError(f"n_steps must be an integer >= 2, got {n_steps!r}.")
     codes = np.asarray(estimator.transform(X), dtype=float)
@@ -548,6 +552,18 @@ def _image_axes(plt, mosaic_shape, image_height, row_labels):
     return fig.add_axes(
         (left / fig_width, bottom / fig_height, width / fig_width, height / fig_height)
     )
+
+
+def _image_shape_of(estimator, image_shape):
+    """``image_shape``, or else the one the estimator was fitted with, if any."""
+    if image_shape is None:
+        image_shape = getattr(estimator, "image_shape", None)
+        if image_shape is None:
+            raise ValueError(
+                "image_shape is needed: the estimator was fitted without one, so the shape "
+                "of its images is unknown."
+            )
+    return image_shape
 
 
 def _check_image_shape(image_shape, n_features):

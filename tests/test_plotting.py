@@ -381,3 +381,16 @@ def test_plot_traversal_needs_two_rows(fitted_digits, digits):
 def test_plot_traversal_unfitted(fast_params, digits):
     with pytest.raises(NotFittedError):
         plot_traversal(GWAETransformer(**fast_params), digits, (8, 8))
+
+
+def test_image_plots_default_to_the_fitted_image_shape(fast_params, digits):
+    est = GWAETransformer(**fast_params, image_shape=(8, 8)).fit(digits)
+    assert plot_samples(est, n_samples=4).images[0].get_array().shape == (17, 17)
+    assert len(plot_traversal(est, digits).get_yticklabels()) == 2
+
+
+def test_image_plots_need_a_shape_without_a_fitted_one(fitted_digits, digits):
+    with pytest.raises(ValueError, match="image_shape is needed"):
+        plot_samples(fitted_digits)
+    with pytest.raises(ValueError, match="image_shape is needed"):
+        plot_traversal(fitted_digits, digits)

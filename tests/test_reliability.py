@@ -262,3 +262,31 @@ def test_history_as_a_data_frame(fast_params, X_small):
     assert list(frame.index) == [1, 2, 3] and frame.index.name == "epoch"
     assert {"loss", "gw", "w", "d", "h", "kappa", "val_score", "seconds"} <= set(frame.columns)
     np.testing.assert_allclose(frame["loss"], est.loss_curve_)
+
+
+# ---------------------------------------------------------------------- best_epoch_
+
+
+def test_best_epoch_is_the_epoch_whose_weights_are_kept(fast_params, X_small):
+    est = GWAETransformer(**{**fast_params, "max_iter": 6}).fit(X_small)
+    best = est.history_[int(np.argmax(est.validation_scores_))]["epoch"]
+    assert est.best_epoch_ == best
+    assert est.validation_scores_[est.best_epoch_ - 1] == est.best_validation_score_
+    no_validation = GWAETransformer(**fast_params, early_stopping=False).fit(X_small)
+    assert no_validation.best_epoch_ == no_validation.n_iter_ == 3
+
+
+def test_best_epoch_counts_on_after_a_warm_start(fast_params, X_small):
+    est = GWAETransformer(**fast_params, warm_start=True, early_stopping=False).fit(X_small)
+    est.fit(X_small)
+    assert est.best_epoch_ == 6 == est.history_[-1]["epoch"]
+
+
+def test_best_epoch_is_none_when_no_epoch_completed(fast_params, X_small, monkeypatch):
+    def interrupted(self, *args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Trainer, "_train_epoch", interrupted)
+    with pytest.warns(UserWarning, match="interrupted"):
+        est = GWAETransformer(**fast_params).fit(X_small)
+    assert est.best_epoch_ is None
