@@ -416,12 +416,10 @@ class BaseGWAE(BaseEstimator):
     def _fit(self, X):
         warm = self.warm_start and hasattr(self, "model_")
         X = _checked_input(
-            validate_data,
-            self,
             X,
-            dtype=[np.float64, np.float32],
-            ensure_min_samples=2,
-            reset=not warm,
+            lambda X: validate_data(
+                self, X, dtype=[np.float64, np.float32], ensure_min_samples=2, reset=not warm
+            ),
         )
         self._check_float32_range(X)
         self._check_distance_range(X)
@@ -578,7 +576,9 @@ class BaseGWAE(BaseEstimator):
 
     def _validate_X(self, X):
         check_is_fitted(self)
-        X = _checked_input(validate_data, self, X, dtype=[np.float64, np.float32], reset=False)
+        X = _checked_input(
+            X, lambda X: validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
+        )
         self._check_float32_range(X)
         return X
 
@@ -612,7 +612,7 @@ class BaseGWAE(BaseEstimator):
             Decoded data.
         """
         check_is_fitted(self)
-        Z = _checked_input(check_array, X, dtype=[np.float64, np.float32])
+        Z = _checked_input(X, lambda Z: check_array(Z, dtype=[np.float64, np.float32]))
         if Z.shape[1] != self.n_components:
             raise ValueError(
                 f"X has {Z.shape[1]} features, but inverse_transform expects "
@@ -786,16 +786,15 @@ class BaseGWAE(BaseEstimator):
         super().__setstate__(state)
 
 
-def _checked_input(check, *args, **kwargs):
-    """``check(*args, **kwargs)`` (scikit-learn's validate_data or check_array), with two
-    of its unclear failures turned into ValueErrors that name the problem."""
-    X = args[1] if check is validate_data else args[0]
+def _checked_input(X, check):
+    """``check(X)`` (scikit-learn's validate_data or check_array on X), with two of its
+    unclear failures turned into ValueErrors that name the problem."""
     if getattr(X, "ndim", None) == 2 and X.shape[1] == 0:  # a DataFrame without columns
         raise ValueError(
             f"Found array with 0 feature(s) (shape={X.shape}) while a minimum of 1 is required."
         )
     try:
-        return check(*args, **kwargs)
+        return check(X)
     except OverflowError as exc:  # Python ints beyond float64
         raise ValueError(
             f"X contains a number too large to convert to float64 ({exc}); rescale the data."

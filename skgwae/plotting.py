@@ -404,8 +404,7 @@ def plot_samples(
         positions += [(row + 1, col) for row, col in positions]
         row_labels = ("original", "reconstruction")
 
-    # One scale for the whole grid; a constant grid is shown mid-grey, not divided by 0.
-    scaled = np.clip((images - lo) / (hi - lo), 0, 1) if hi > lo else np.full_like(images, 0.5)
+    scaled = _unit_scale(images, lo, hi)
     mosaic, origins = _mosaic(scaled, image_shape, positions)
     if ax is None:
         ax = _image_axes(plt, mosaic.shape[:2], image_shape[-2], row_labels is not None)
@@ -511,8 +510,7 @@ def plot_traversal(
             codes[:, j].mean() + offsets * codes[:, j].std()
         )
     images = np.asarray(estimator.inverse_transform(grid), dtype=float)
-    lo, hi = images.min(), images.max()
-    scaled = np.clip((images - lo) / (hi - lo), 0, 1) if hi > lo else np.full_like(images, 0.5)
+    scaled = _unit_scale(images, images.min(), images.max())
     positions = [divmod(i, n_steps) for i in range(len(images))]
     mosaic, origins = _mosaic(scaled, image_shape, positions)
     if ax is None:
@@ -584,6 +582,12 @@ def _check_image_shape(image_shape, n_features):
             f"n_features_in_={n_features} features."
         )
     return shape
+
+
+def _unit_scale(images, lo, hi):
+    """Map [lo, hi] to [0, 1] (clipped): one scale for the whole grid. A constant grid is
+    shown mid-grey, not divided by 0."""
+    return np.clip((images - lo) / (hi - lo), 0, 1) if hi > lo else np.full_like(images, 0.5)
 
 
 def _mosaic(images, image_shape, positions):

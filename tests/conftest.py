@@ -5,6 +5,9 @@ There is deliberately no autouse global seeding: every fit is seeded through
 nondeterminism that the suite should expose, not hide.
 """
 
+import math
+import signal
+
 import numpy as np
 import pytest
 import torch
@@ -57,6 +60,50 @@ def _one_blas_thread():
     workers set their own limits."""
     with threadpool_limits(limits=1, user_api="blas"):
         yield
+
+
+@pytest.fixture
+def nan_in_epochs(monkeypatch):
+    """A function ``(epochs) -> calls``: the trainer's epochs numbered in ``epochs``
+    (1-based calls) run their steps, then report a NaN loss; ``calls`` counts the epochs."""
+    from skgwae.training import Trainer
+
+    original = Trainer._train_epoch
+    calls = []
+
+    def install(epochs):
+        def train_epoch(self, *args):
+            calls.append(1)
+            means = original(self, *args)
+            return means * math.nan if len(calls) in epochs else means
+
+        monkeypatch.setattr(Trainer, "_train_epoch", train_epoch)
+        return calls
+
+    return install
+
+
+@pytest.fixture
+def sigint_at_step(monkeypatch):
+    """A function ``(step, n_signals=1) -> steps``: SIGINT arrives ``n_signals`` times during
+    main step ``step`` (1-based); ``steps`` counts the main steps run."""
+    from skgwae.nn import GWAEModel
+
+    original = GWAEModel.main_terms
+    steps = []
+
+    def install(step, n_signals=1):
+        def main_terms(self, *args, **kwargs):
+            steps.append(1)
+            if len(steps) == step:
+                for _ in range(n_signals):
+                    signal.raise_signal(signal.SIGINT)
+            return original(self, *args, **kwargs)
+
+        monkeypatch.setattr(GWAEModel, "main_terms", main_terms)
+        return steps
+
+    return install
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -497,32 +497,13 @@ def test_fit_keyboard_interrupt_in_first_epoch_rolls_back_to_the_start(monkeypat
         torch.testing.assert_close(v, before[k])
 
 
-def _sigint_at_step(monkeypatch, step, n_signals=1):
-    """Make the SIGINT signal arrive during main step ``step`` (1-based), ``n_signals``
-    times; returns the list of steps run."""
-    import signal
-
-    original = GWAEModel.main_terms
-    steps = []
-
-    def main_terms(self, *args, **kwargs):
-        steps.append(1)
-        if len(steps) == step:
-            for _ in range(n_signals):
-                signal.raise_signal(signal.SIGINT)
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(GWAEModel, "main_terms", main_terms)
-    return steps
-
-
 @pytest.mark.parametrize("with_validation", [False, True])
-def test_fit_sigint_stops_after_the_current_step(monkeypatch, with_validation):
+def test_fit_sigint_stops_after_the_current_step(with_validation, sigint_at_step):
     import signal
 
     # 60 rows in batches of 16: 4 steps per epoch; the signal comes in the 2nd step of
     # epoch 3, which completes, and no further step runs.
-    steps = _sigint_at_step(monkeypatch, 10)
+    steps = sigint_at_step(10)
     model = _model()
     X_val = _data(30, 1) if with_validation else None
     try:
@@ -539,10 +520,10 @@ def test_fit_sigint_stops_after_the_current_step(monkeypatch, with_validation):
     assert all(torch.isfinite(v).all() for v in model.state_dict().values())
 
 
-def test_fit_second_sigint_interrupts_at_once_and_rolls_back(monkeypatch):
+def test_fit_second_sigint_interrupts_at_once_and_rolls_back(sigint_at_step):
     import signal
 
-    steps = _sigint_at_step(monkeypatch, 6, n_signals=2)
+    steps = sigint_at_step(6, n_signals=2)
     model = _model()
     with pytest.warns(UserWarning, match="after 1 complete epoch"):
         result = _trainer(max_epochs=10).fit(model, _data())
@@ -550,36 +531,22 @@ def test_fit_second_sigint_interrupts_at_once_and_rolls_back(monkeypatch):
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
-def test_fit_leaves_a_custom_sigint_handler_alone(monkeypatch):
+def test_fit_leaves_a_custom_sigint_handler_alone(sigint_at_step):
     import signal
 
     seen = []
     previous = signal.signal(signal.SIGINT, lambda *a: seen.append(1))
     try:
-        steps = _sigint_at_step(monkeypatch, 2)
+        steps = sigint_at_step(2)
         result = _trainer(max_epochs=2).fit(_model(), _data())
         assert seen == [1] and len(steps) == 8 and not result.interrupted
     finally:
         signal.signal(signal.SIGINT, previous)
 
 
-def _nan_in_epoch(monkeypatch, epochs):
-    """Make the given epochs (1-based call numbers) end with a NaN loss after their steps."""
-    original = Trainer._train_epoch
-    calls = []
-
-    def train_epoch(self, *args):
-        calls.append(1)
-        means = original(self, *args)
-        return means * math.nan if len(calls) in epochs else means
-
-    monkeypatch.setattr(Trainer, "_train_epoch", train_epoch)
-    return calls
-
-
 @pytest.mark.parametrize("coupling", ["mmd", "critic"])
-def test_fit_recovers_from_a_non_finite_epoch(monkeypatch, coupling):
-    _nan_in_epoch(monkeypatch, {2})
+def test_fit_recovers_from_a_non_finite_epoch(coupling, nan_in_epochs):
+    nan_in_epochs({2})
     model = _model(coupling=coupling)
     trainer = _trainer(max_epochs=4, n_critic=1)
     with pytest.warns(NonFiniteLossWarning, match="at epoch 2.*lowered to 0.001"):
@@ -608,10 +575,10 @@ def test_fit_rollback_restores_the_previous_epoch_exactly(monkeypatch):
         torch.testing.assert_close(v, states[1][k])
 
 
-def test_fit_gives_up_after_max_recoveries(monkeypatch):
+def test_fit_gives_up_after_max_recoveries(nan_in_epochs):
     from skgwae.training.trainer import MAX_RECOVERIES
 
-    calls = _nan_in_epoch(monkeypatch, set(range(1, 100)))
+    calls = nan_in_epochs(set(range(1, 100)))
     with pytest.warns(NonFiniteLossWarning), pytest.raises(NonFiniteLossError, match="times"):
         _trainer(max_epochs=20).fit(_model(), _data())
     assert len(calls) == MAX_RECOVERIES + 1
