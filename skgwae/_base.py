@@ -8,10 +8,16 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
+from sklearn import get_config
+from sklearn.base import (
+    BaseEstimator,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+)
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_array, check_random_state
 
+from ._data import TrainingData, is_chunked
 from ._sklearn_compat import (
     Interval,
     StrOptions,
@@ -23,12 +29,15 @@ from ._version import __version__
 from .exceptions import DeviceWarning, InconsistentVersionWarning
 from .nn import GWAEModel
 from .training import (
+    ArrayRows,
     History,
+    IterableRows,
     Trainer,
     as_tensor,
     evaluate_criterion,
     make_generator,
     resolve_device,
+    scan_rows,
     seeded,
 )
 
@@ -36,6 +45,12 @@ from .training import (
 INFERENCE_CHUNK = 8192
 # batch_size="auto": at most this many rows per batch.
 AUTO_BATCH_SIZE = 64
+# An array larger than scikit-learn's working_memory is read by chunks of at most this
+# fraction of it (64 MiB at the default 1024 MiB): a few chunks' copies (reading,
+# conversion, device) stay well inside it.
+CHUNKS_PER_WORKING_MEMORY = 16
+# Data read by chunks: at most this many validation rows (they stay in memory).
+CHUNKED_VALIDATION_ROWS = 10_000
 # kappa_init="auto" matches the distance scales on at most this many training rows.
 KAPPA_CALIBRATION_ROWS = 1024
 FLOAT32_MAX = float(np.finfo(np.float32).max)
@@ -168,6 +183,17 @@ tol : float, default=1e-4
     Minimal improvement of the monitored value that resets the patience.
 device : str, default="auto"
     ``"auto"`` (CUDA when available, else CPU), ``"cpu"``, ``"cuda"`` or ``"cuda:N"``.
+precision : {"float32", "bfloat16"}, default="float32"
+    ``"bfloat16"`` runs the training forward passes under bfloat16 autocast (matrix
+    products in bfloat16, losses and weights in float32); meant for CUDA GPUs with
+    bfloat16 units. The default is float32: on 2 CPU cores autocast made a step
+    13-54 % slower (``benchmarks/speed.py --options``), and it changes the numbers
+    (not the model's quality on the data measured there). Inference is float32 always.
+compile : bool, default=False
+    Compile the encoder, decoder and critic with ``torch.compile`` for the fit. The
+    first steps then wait for the compilation (about 20 s on 2 CPU cores) and, on those
+    cores, the compiled step was slower (``benchmarks/speed.py --options``), hence the
+    default. Needs a C++ compiler on the CPU and Triton on CUDA.
 random_state : int, RandomState instance or None, default=None
     Seeds the validation split, the weight initialisation and all training noise. The
     same seed on the same device gives the same model. The global torch RNG is untouched.
@@ -184,14 +210,20 @@ warm_start : bool, default=False
 
 
 @torch.no_grad()
-def apply_in_chunks(fn, A, device):
+def apply_in_chunks(fn, A, device, dtype=None):
     """``fn`` on float32 tensors of the rows of A, in chunks of ``INFERENCE_CHUNK`` rows on
-    ``device``; the results concatenated as an array of A's dtype."""
-    out = [
-        fn(as_tensor(chunk, device)).cpu().numpy()
-        for chunk in np.array_split(A, max(1, math.ceil(len(A) / INFERENCE_CHUNK)))
-    ]
-    return np.concatenate(out).astype(A.dtype, copy=False)
+    ``device``; the results concatenated as an array of ``dtype`` (default: A's).
+
+    Only one chunk is on the device at a time, so device memory is bounded whatever the
+    number of rows; the output is allocated once and filled chunk by chunk.
+    """
+    out = None
+    for start in range(0, max(len(A), 1), INFERENCE_CHUNK):
+        result = fn(as_tensor(A[start : start + INFERENCE_CHUNK], device)).cpu().numpy()
+        if out is None:
+            out = np.empty((len(A), *result.shape[1:]), dtype=dtype or A.dtype)
+        out[start : start + len(result)] = result
+    return out
 
 
 class BaseGWAE(BaseEstimator):
@@ -227,6 +259,8 @@ class BaseGWAE(BaseEstimator):
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
         "device": [str],
+        "precision": [StrOptions({"float32", "bfloat16"})],
+        "compile": ["boolean"],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
         "warm_start": ["boolean"],
@@ -254,6 +288,8 @@ class BaseGWAE(BaseEstimator):
         n_iter_no_change=20,
         tol=1e-4,
         device="auto",
+        precision="float32",
+        compile=False,
         random_state=None,
         verbose=0,
         warm_start=False,
@@ -277,6 +313,8 @@ class BaseGWAE(BaseEstimator):
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
         self.device = device
+        self.precision = precision
+        self.compile = compile
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start
@@ -328,7 +366,8 @@ class BaseGWAE(BaseEstimator):
     @staticmethod
     def _check_float32_range(X, name="X"):
         # Values finite in float64 may overflow float32, where the networks compute.
-        if X.size and np.abs(X).max() > FLOAT32_MAX:
+        # max and min, not abs: no temporary copy of X.
+        if X.size and max(X.max(), -X.min()) > FLOAT32_MAX:
             raise ValueError(
                 f"{name} contains values too large for float32 (|value| > {FLOAT32_MAX:.3g}); "
                 "rescale the data, for example with StandardScaler."
@@ -337,8 +376,12 @@ class BaseGWAE(BaseEstimator):
     @staticmethod
     def _check_distance_range(X):
         # Finite float32 values can still have squared distances that overflow float32.
+        norm = 0.0
         with np.errstate(over="ignore"):  # an overflow here reads inf and is reported
-            norm = np.sqrt(np.square(X, dtype=np.float64).sum(axis=1)).max() if X.size else 0.0
+            # By chunks of rows: the squares are a temporary as large as the chunk only.
+            for start in range(0, X.shape[0] if X.size else 0, INFERENCE_CHUNK):
+                chunk = X[start : start + INFERENCE_CHUNK]
+                norm = max(norm, np.sqrt(np.square(chunk, dtype=np.float64).sum(axis=1).max()))
         if norm > FLOAT32_MAX_NORM:
             raise ValueError(
                 f"X contains samples with norms up to {norm:.3g}: squared distances between "
@@ -380,10 +423,25 @@ class BaseGWAE(BaseEstimator):
     def fit(self, X, y=None):
         """Fit the GWAE on X.
 
+        Data larger than memory is read a chunk at a time, with one chunk on the device:
+        an iterable of 2-D chunks, or a numpy array (such as a ``numpy.memmap``) whose
+        float32 copy exceeds scikit-learn's ``working_memory`` (1024 MiB by default; see
+        :func:`sklearn.config_context`). An array is then read in chunks of at most
+        ``working_memory / 16`` bytes, each made of 16 blocks of contiguous rows drawn at
+        random every epoch (so rows stored in order still mix); chunks of an iterable are
+        taken in the order it yields them, so shuffle them if they are stored in order.
+        Each chunk holds out ``validation_fraction`` of its rows for early stopping, at
+        most 10,000 rows in all (kept in memory). Memory-mapped data no larger than
+        ``working_memory`` is fitted exactly as the same array in memory.
+
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Training data, at least 2 samples (4 with ``early_stopping=True``).
+        X : array-like of shape (n_samples, n_features), or iterable of such arrays
+            Training data, at least 2 samples (4 with ``early_stopping=True``). An
+            iterable of chunks (a list of arrays or DataFrames, a torch DataLoader of
+            2-D tensors, any object whose ``__iter__`` starts a new pass) is read once
+            to check it and once per epoch, so it must yield the same chunks each time;
+            a one-pass iterator is refused (use :meth:`partial_fit`).
         y : None
             Ignored; present for API consistency.
 
@@ -414,21 +472,16 @@ class BaseGWAE(BaseEstimator):
         """Post-process a trained model in place (for example, set the prior from data)."""
 
     def _fit(self, X):
+        """Fit on X (validated here); returns X's rows for a subclass's last pass over them:
+        the checked array, or the :class:`ChunkedRows` of chunked data."""
         warm = self.warm_start and hasattr(self, "model_")
-        X = _checked_input(
-            X,
-            lambda X: validate_data(
-                self, X, dtype=[np.float64, np.float32], ensure_min_samples=2, reset=not warm
-            ),
-        )
-        self._check_float32_range(X)
-        self._check_distance_range(X)
-        config = self._model_config(X)
+        rng = check_random_state(self.random_state)
+        data = self._training_data(X, reset=not warm, rng=rng)
+        config = self._model_config(data.n_features, data.in_unit_range)
         if warm:
             self._check_warm_start(config)
         device = self._resolve_device()
-        rng = check_random_state(self.random_state)
-        X_train, X_val = self._split(X, rng)
+        X_train, X_val = data.train, data.validation
         n_restarts = 1 if warm else self._n_restarts()
         best = None
         for _ in range(n_restarts):
@@ -437,8 +490,9 @@ class BaseGWAE(BaseEstimator):
                 # A copy, so that a failed fit leaves the fitted model as it was.
                 model, optimizer_state = copy.deepcopy(self.model_), self._optimizer_state
             else:
-                model, optimizer_state = self._build_model(X_train, config, init_seed), None
-            trainer = self._trainer(X_train.shape[0], device, train_seed)
+                model = self._build_model(data.calibration_rows, config, init_seed)
+                optimizer_state = None
+            trainer = self._trainer(data.n_train, device, train_seed)
             result = trainer.fit(model, X_train, X_val, optimizer_state)
             self._after_training(model, X_train, init_seed)
             if n_restarts == 1 or result.interrupted:
@@ -455,9 +509,23 @@ class BaseGWAE(BaseEstimator):
             if best is None or selection_score > best[0]:
                 best = (selection_score, model, result)
         _, model, result = best
+        self._set_fitted(
+            model, result, device, data.dtype, append=warm, validated=X_val is not None
+        )
+        if not (result.stopped_early or result.interrupted):
+            warnings.warn(
+                f"The GWAE fit stopped at max_iter={self.max_iter} epochs before its "
+                "monitored value stopped improving; consider a larger max_iter.",
+                ConvergenceWarning,
+            )
+        return data.all_rows
 
+    def _set_fitted(self, model, result, device, dtype, *, append, validated):
+        """Set the fitted attributes from a trained model and its TrainResult; with
+        ``append``, the history continues the previous fits' record; ``validated`` says
+        whether the fit was monitored on validation rows."""
         history, n_before = result.history, 0
-        if warm:  # continue the epoch count and the record of the previous fits
+        if append:  # continue the epoch count and the record of the previous fits
             n_before = len(self.history_)
             history = History(self.history_)
             history.extend({**row, "epoch": row["epoch"] + n_before} for row in result.history)
@@ -467,29 +535,188 @@ class BaseGWAE(BaseEstimator):
         self.n_iter_ = len(history)
         self.history_ = history
         self.loss_curve_ = history.column("loss")
-        self.validation_scores_ = history.column("val_score") if X_val is not None else None
+        self.validation_scores_ = history.column("val_score") if validated else None
         self.best_validation_score_ = result.best_validation_score
         # The epoch whose weights were kept: the best validated one, else the last one.
-        kept = result.best_epoch if X_val is not None else len(result.history)
+        kept = result.best_epoch if validated else len(result.history)
         self.best_epoch_ = None if not result.history or kept is None else kept + n_before
         self.kappa_ = float(model.kappa.item())
         self._n_features_out = self.n_components
-        self._fit_dtype = X.dtype
-        if not (result.stopped_early or result.interrupted):
-            warnings.warn(
-                f"The GWAE fit stopped at max_iter={self.max_iter} epochs before its "
-                "monitored value stopped improving; consider a larger max_iter.",
-                ConvergenceWarning,
-            )
+        self._fit_dtype = dtype
 
-    def _model_config(self, X):
-        """The constructor arguments of the model (see :class:`skgwae.nn.GWAEModel`) but
-        ``kappa_init``, from the parameters (validated) and the training data X."""
-        prior, prior_params = self._prior_spec()
-        image_shape = self._image_shape(X.shape[1])
-        in_unit_range = X.size > 0 and X.min() >= 0 and X.max() <= 1
-        return dict(
+    # ------------------------------------------------------------------ training data
+
+    def _training_data(self, X, *, reset, rng):
+        """Validate X and split it into training and validation rows (a _TrainingData)."""
+        if is_chunked(X, _working_memory_bytes()):
+            return self._chunked_training_data(X, reset=reset, rng=rng)
+        X = self._check_fit_input(X, reset=reset)
+        X_train, X_val = self._split(X, rng)
+        return TrainingData(
+            train=X_train,
+            validation=X_val,
+            all_rows=X,
+            calibration_rows=X_train[:KAPPA_CALIBRATION_ROWS],  # X_train is shuffled
             n_features=X.shape[1],
+            n_train=X_train.shape[0],
+            dtype=X.dtype,
+            in_unit_range=X.size > 0 and X.min() >= 0 and X.max() <= 1,
+        )
+
+    def _check_fit_input(self, X, *, reset, ensure_min_samples=2):
+        X = _checked_input(
+            X,
+            lambda X: validate_data(
+                self,
+                X,
+                dtype=[np.float64, np.float32],
+                ensure_min_samples=ensure_min_samples,
+                reset=reset,
+            ),
+        )
+        self._check_float32_range(X)
+        self._check_distance_range(X)
+        return X
+
+    def _chunked_training_data(self, X, *, reset, rng):
+        """Training data from a memory-mapped array or an iterable of chunks, read a chunk
+        at a time: one pass here checks every chunk and holds out the validation rows."""
+        first_read = [reset]
+
+        def prepare(chunk):
+            # The first chunk read sets n_features_in_ / feature_names_in_ (unless warm);
+            # every later one is checked against them.
+            reset_now, first_read[0] = first_read[0], False
+            try:
+                return self._check_fit_input(chunk, reset=reset_now, ensure_min_samples=1)
+            except ValueError as exc:
+                raise ValueError(f"In a chunk of X: {exc}") from None
+
+        if isinstance(X, np.ndarray):
+            chunk_bytes = _working_memory_bytes() // CHUNKS_PER_WORKING_MEMORY
+            chunk_rows = max(2, chunk_bytes // (4 * max(1, X.shape[1])))
+            source = ArrayRows(X, chunk_rows, prepare)
+            n_rows = X.shape[0]
+        else:
+            if iter(X) is X:
+                raise ValueError(
+                    "X is an iterator, which can be read only once, but fit reads the data "
+                    "once per epoch (and once more to check it). Pass a list of chunks or a "
+                    "re-iterable object (such as a torch DataLoader), or call partial_fit "
+                    "on each chunk."
+                )
+            source = IterableRows(X, prepare)
+            n_rows = None
+        scan = scan_rows(
+            source,
+            validation_fraction=self.validation_fraction if self.early_stopping else None,
+            max_validation_rows=CHUNKED_VALIDATION_ROWS,
+            n_sample=KAPPA_CALIBRATION_ROWS,
+            seed=rng.randint(np.iinfo(np.int32).max),
+            n_rows=n_rows,
+        )
+        n_val = 0 if scan.validation_rows is None else len(scan.validation_rows)
+        if scan.n_train < 2 or (self.early_stopping and n_val < 2):
+            raise ValueError(
+                f"X has {scan.n_rows} samples, too few to train on"
+                + (
+                    f" with a validation split of validation_fraction={self.validation_fraction}"
+                    " (both parts need at least 2 samples; set early_stopping=False)"
+                    if self.early_stopping
+                    else " (at least 2 are needed)"
+                )
+                + "."
+            )
+        self._check_n_train(scan.n_train)
+        source.held_out = scan.held_out
+        if isinstance(source, IterableRows):
+            source.n_units = scan.n_units
+        return TrainingData(
+            train=source,
+            validation=scan.validation_rows,
+            all_rows=source,
+            calibration_rows=scan.sample_rows,
+            n_features=self.n_features_in_,
+            n_train=scan.n_train,
+            dtype=scan.dtype,
+            in_unit_range=scan.minimum >= 0 and scan.maximum <= 1,
+        )
+
+    def _check_n_train(self, n_train):
+        """Raise ValueError if ``n_train`` training rows are too few for this estimator."""
+
+    # ------------------------------------------------------------------ incremental fitting
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y=None):
+        """Train on X for one epoch, continuing the fitted model if there is one.
+
+        The first call (on an unfitted estimator) builds the model from X; each call then
+        takes one pass over X in batches of ``batch_size``, with the optimiser state
+        (Adam or RMSprop moments) kept from call to call, so that a stream of chunks
+        trains as one long fit. There is no validation split or early stopping
+        (``max_iter``, ``early_stopping``, ``n_init`` and ``warm_start`` do not apply);
+        ``history_`` gets one row per call. A call after :meth:`fit` continues that fit.
+        The model's structure is fixed by the first call: later chunks must have the same
+        features (and, with ``image_shape``, stay in [0, 1] if the first did).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            One chunk of training data, at least 2 samples.
+        y : None
+            Ignored; present for API consistency.
+
+        Returns
+        -------
+        self : object
+            The estimator.
+        """
+        previous_state = dict(self.__dict__)
+        try:
+            self._partial_fit(X)
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(previous_state)
+            raise
+        return self
+
+    def _partial_fit(self, X):
+        fitted = hasattr(self, "model_")
+        X = self._check_fit_input(X, reset=not fitted)
+        self._check_n_train(X.shape[0])
+        config = self._model_config(X.shape[1], X.size > 0 and X.min() >= 0 and X.max() <= 1)
+        # Each call draws its seeds from random_state and the number of epochs so far, so
+        # a given sequence of calls gives the same model.
+        if isinstance(self.random_state, Integral):
+            n_before = self.n_iter_ if fitted else 0
+            seed = np.random.SeedSequence([self.random_state, n_before]).generate_state(1)[0]
+        else:
+            seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+        rng = np.random.RandomState(seed)
+        init_seed, train_seed = (int(s) for s in rng.randint(np.iinfo(np.int32).max, size=2))
+        X_train = X[rng.permutation(X.shape[0])]
+        if fitted:
+            self._check_warm_start(config)
+            # A copy, so that a failed call leaves the fitted model as it was.
+            model = copy.deepcopy(self.model_)
+            optimizer_state = getattr(self, "_optimizer_state", None)
+        else:
+            model, optimizer_state = self._build_model(X_train, config, init_seed), None
+        trainer = self._trainer(X.shape[0], self._resolve_device(), train_seed, max_epochs=1)
+        result = trainer.fit(model, X_train, None, optimizer_state)
+        self._after_training(model, X_train, init_seed)
+        self._set_fitted(model, result, trainer.device, X.dtype, append=fitted, validated=False)
+        return X
+
+    def _model_config(self, n_features, in_unit_range):
+        """The constructor arguments of the model (see :class:`skgwae.nn.GWAEModel`) but
+        ``kappa_init``, from the parameters (validated) and the training data: its number
+        of features and whether all its values lie in [0, 1]."""
+        prior, prior_params = self._prior_spec()
+        image_shape = self._image_shape(n_features)
+        return dict(
+            n_features=n_features,
             image_shape=image_shape,
             output="sigmoid" if image_shape is not None and in_unit_range else "linear",
             n_components=self.n_components,
@@ -510,21 +737,21 @@ class BaseGWAE(BaseEstimator):
                 f"has changed: {', '.join(changed)}. Set warm_start=False to fit a new model."
             )
 
-    def _build_model(self, X_train, config, init_seed):
+    def _build_model(self, calibration_rows, config, init_seed):
         with seeded(init_seed):
             model = GWAEModel(
                 **config, kappa_init=1.0 if self.kappa_init == "auto" else self.kappa_init
             )
             if self.kappa_init == "auto":
-                # X_train is in random order: its first rows are a random subset.
-                rows = X_train[:KAPPA_CALIBRATION_ROWS]
-                model.calibrate_kappa(as_tensor(rows, "cpu"), make_generator(init_seed, "cpu"))
+                # calibration_rows: a random subset of the training rows.
+                rows = as_tensor(calibration_rows[:KAPPA_CALIBRATION_ROWS], "cpu")
+                model.calibrate_kappa(rows, make_generator(init_seed, "cpu"))
         return model
 
-    def _trainer(self, n_train, device, train_seed):
+    def _trainer(self, n_train, device, train_seed, max_epochs=None):
         return Trainer(
             batch_size=self._effective_batch_size(n_train),
-            max_epochs=self.max_iter,
+            max_epochs=self.max_iter if max_epochs is None else max_epochs,
             learning_rate=self.learning_rate,
             lambda_w=self.lambda_w,
             lambda_d=self.lambda_d,
@@ -534,6 +761,8 @@ class BaseGWAE(BaseEstimator):
             device=device,
             seed=train_seed,
             n_critic=self.n_critic,
+            precision=self.precision,
+            compile=self.compile,
             verbose=self.verbose,
         )
 
@@ -568,11 +797,11 @@ class BaseGWAE(BaseEstimator):
 
     # ------------------------------------------------------------------ inference
 
-    def _apply(self, fn, A):
+    def _apply(self, fn, A, dtype=None):
         """Apply ``fn`` to float32 tensors of the rows of A in chunks (evaluation mode);
-        return A's dtype."""
+        return ``dtype`` (default: A's)."""
         self.model_.eval()
-        return apply_in_chunks(fn, A, torch.device(self.device_))
+        return apply_in_chunks(fn, A, torch.device(self.device_), dtype)
 
     def _validate_X(self, X):
         check_is_fitted(self)
@@ -784,6 +1013,11 @@ class BaseGWAE(BaseEstimator):
                 state["device_"] = "cpu"
             state["model_"] = model.to(device).eval()
         super().__setstate__(state)
+
+
+def _working_memory_bytes():
+    """scikit-learn's ``working_memory`` setting (MiB), in bytes."""
+    return int(get_config()["working_memory"] * 2**20)
 
 
 def _checked_input(X, check):

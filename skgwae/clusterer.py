@@ -17,6 +17,7 @@ from ._base import (
     document_training_parameters,
     shares_training_parameters,
 )
+from ._data import all_chunks, training_chunks
 from ._sklearn_compat import Interval
 
 # EM initialisations (k-means++ seeded) when the mixture is set from the latent codes; EM in
@@ -131,18 +132,30 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
         if X.shape[0] < self.n_clusters:
             raise ValueError(f"n_samples={X.shape[0]} should be >= n_clusters={self.n_clusters}.")
         X_train, X_val = super()._split(X, rng)
-        if X_train.shape[0] < self.n_clusters:
-            raise ValueError(
-                f"The training part of the data has {X_train.shape[0]} samples after the "
-                f"validation split, fewer than n_clusters={self.n_clusters}. Pass more "
-                "data, a smaller validation_fraction or early_stopping=False."
-            )
+        self._check_n_train(X_train.shape[0])
         return X_train, X_val
+
+    def _check_n_train(self, n_train):
+        if n_train < self.n_clusters:
+            raise ValueError(
+                f"The data has {n_train} samples to train on (after any validation split), "
+                f"fewer than n_clusters={self.n_clusters}. Pass more data"
+                + (
+                    ", a smaller validation_fraction or early_stopping=False."
+                    if self.early_stopping
+                    else "."
+                )
+            )
 
     def _after_training(self, model, X_train, seed):
         """Set the mixture prior to the EM fit of the training rows' latent codes."""
         device = next(model.parameters()).device
-        codes = apply_in_chunks(lambda x: model.encoder(x)[0], X_train.astype(np.float64), device)
+        codes = np.concatenate(
+            [
+                apply_in_chunks(lambda x: model.encoder(x)[0], chunk, device, np.float64)
+                for chunk in training_chunks(X_train)
+            ]
+        )
         # EM runs on standardised codes: on codes far from unit scale (data not scaled),
         # its covariances lose their precision and the fit fails, and reg_covar is absolute.
         center = codes.mean(axis=0)
@@ -180,21 +193,39 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
         model.replace_prior_scale(old_scale)
 
     def _fit(self, X):
-        super()._fit(X)
+        rows = super()._fit(X)
+        self._set_clusters(all_chunks(rows))
+        return rows
+
+    def _partial_fit(self, X):
+        X = super()._partial_fit(X)
+        self._set_clusters([X])
+        return X
+
+    def _set_clusters(self, chunks):
+        """Set ``means_``, ``covariances_``, ``weights_`` from the fitted prior, and
+        ``labels_`` from the (checked) training rows, given as a sequence of arrays."""
         means, covariances, weights = (
             t.detach().double().cpu().numpy() for t in self.model_.prior.components()
         )
         self.means_ = means
         self.covariances_ = covariances
         self.weights_ = weights
-        self.labels_ = self.predict(X)
+        self.labels_ = np.concatenate(
+            [self._log_joint_of(chunk).argmax(axis=1) for chunk in chunks]
+        )
 
     # ------------------------------------------------------------------ clustering
 
     def _log_joint(self, X):
         """``log w_k + log N(mu(x_i); mean_k, cov_k)``, float64 array (n_samples, k)."""
-        X = self._validate_X(X).astype(np.float64, copy=False)
-        return self._apply(lambda x: self.model_.prior.log_joint(self.model_.encoder(x)[0]), X)
+        return self._log_joint_of(self._validate_X(X))
+
+    def _log_joint_of(self, X):
+        """:meth:`_log_joint` of rows already checked."""
+        return self._apply(
+            lambda x: self.model_.prior.log_joint(self.model_.encoder(x)[0]), X, np.float64
+        )
 
     def predict_proba(self, X):
         """Responsibility of each cluster for each sample.

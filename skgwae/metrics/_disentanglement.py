@@ -13,7 +13,12 @@ from sklearn.base import clone, is_classifier, is_regressor
 from sklearn.ensemble import ExtraTreesClassifier, ExtraTreesRegressor
 from sklearn.metrics import mutual_info_score
 from sklearn.model_selection import train_test_split
-from sklearn.utils import Bunch, check_array, check_consistent_length, check_random_state
+from sklearn.utils import (
+    Bunch,
+    check_array,
+    check_consistent_length,
+    check_random_state,
+)
 
 # A factor with at most this many distinct values is discrete under discrete_factors="auto".
 _MAX_DISCRETE_VALUES = 20

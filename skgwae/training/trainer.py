@@ -1,5 +1,6 @@
 """The optimisation loop of a GWAE."""
 
+import contextlib
 import copy
 import dataclasses
 import math
@@ -13,6 +14,7 @@ import torch
 from tqdm.auto import tqdm
 
 from ..exceptions import NonFiniteLossError, NonFiniteLossWarning
+from .chunks import ChunkedRows
 from .device import flush_denormal
 from .early_stopping import EarlyStopping
 from .history import History
@@ -130,6 +132,8 @@ class Trainer:
         device,
         seed,
         n_critic=5,
+        precision="float32",
+        compile=False,
         verbose=0,
     ):
         self.batch_size = batch_size
@@ -143,6 +147,8 @@ class Trainer:
         self.device = device
         self.seed = seed
         self.n_critic = n_critic
+        self.precision = precision
+        self.compile = compile
         self.verbose = verbose
 
     def _optimizers(self, model):
@@ -154,22 +160,45 @@ class Trainer:
         main = torch.optim.Adam(model.main_parameters(), lr=self.learning_rate, betas=(0.9, 0.999))
         return main, None
 
-    def _train_epoch(self, model, X, generator, main_opt, critic_opt, stop=None):
-        """One pass over X; returns the mean terms as a tensor [loss, gw, w, d, h].
+    def _epoch_chunks(self, data, epoch):
+        """The training rows of one epoch as device tensors: the resident tensor, or the
+        chunks of a :class:`ChunkedRows` in an order drawn for this epoch."""
+        if isinstance(data, torch.Tensor):
+            yield data
+            return
+        rng = np.random.default_rng([self.seed, epoch])
+        for chunk in data.chunks(rng):
+            yield as_tensor(chunk, self.device)
+
+    def _train_epoch(self, model, data, epoch, generator, main_opt, critic_opt, stop=None):
+        """One pass over the training rows; returns the mean terms as a tensor
+        [loss, gw, w, d, h] (on the device: read once per epoch, not per step).
 
         Returns early, before the next step, once ``stop.requested`` is set.
         """
-        n = X.shape[0]
-        # Near-equal batches, none smaller than 2 (batch statistics need two rows).
-        n_batches = max(1, min(round(n / self.batch_size), n // 2))
-        perm = torch.randperm(n, generator=generator, device=X.device)
-        sums = torch.zeros(5, device=X.device)
-        for idx in torch.tensor_split(perm, n_batches):
-            if stop is not None and stop.requested:
-                break
-            xb = X[idx]
-            if critic_opt is not None:
-                model.critic.requires_grad_(False)
+        sums = None
+        n_steps = 0
+        for X in self._epoch_chunks(data, epoch):
+            n = X.shape[0]
+            # Near-equal batches, none smaller than 2 (batch statistics need two rows).
+            n_batches = max(1, min(round(n / self.batch_size), n // 2))
+            perm = torch.randperm(n, generator=generator, device=X.device)
+            for idx in torch.tensor_split(perm, n_batches):
+                if stop is not None and stop.requested:
+                    return None if sums is None else sums / n_steps
+                step_terms = self._step(model, X[idx], generator, main_opt, critic_opt)
+                sums = step_terms if sums is None else sums + step_terms
+                n_steps += 1
+        if sums is None:
+            raise ValueError("The training data yielded no rows in this epoch.")
+        return sums / n_steps
+
+    def _step(self, model, xb, generator, main_opt, critic_opt):
+        """One step of the main optimiser and ``n_critic`` of the critic's on batch xb;
+        returns the detached terms [loss, gw, w, d, h]."""
+        if critic_opt is not None:
+            model.critic.requires_grad_(False)
+        with self._autocast():
             terms = model.main_terms(xb, generator)
             loss = (
                 terms["gw"]
@@ -177,22 +206,27 @@ class Trainer:
                 + self.lambda_d * terms["d"]
                 + self.lambda_h * terms["h"]
             )
-            main_opt.zero_grad(set_to_none=True)
-            loss.backward()
-            main_opt.step()
-            if critic_opt is not None:
-                model.critic.requires_grad_(True)
-                with torch.no_grad():
-                    mu, logvar = model.encoder(xb)
-                for _ in range(self.n_critic):
+        main_opt.zero_grad(set_to_none=True)
+        loss.backward()
+        main_opt.step()
+        if critic_opt is not None:
+            model.critic.requires_grad_(True)
+            with torch.no_grad(), self._autocast():
+                mu, logvar = model.encoder(xb)
+            for _ in range(self.n_critic):
+                with self._autocast():
                     critic_loss = model.critic_loss(xb, mu, logvar, generator)
-                    critic_opt.zero_grad(set_to_none=True)
-                    critic_loss.backward()
-                    critic_opt.step()
-            sums += torch.stack(
-                [loss.detach(), *(terms[k].detach() for k in ("gw", "w", "d", "h"))]
-            )
-        return sums / n_batches
+                critic_opt.zero_grad(set_to_none=True)
+                critic_loss.backward()
+                critic_opt.step()
+        parts = (loss, terms["gw"], terms["w"], terms["d"], terms["h"])
+        return torch.stack([t.detach().float() for t in parts])
+
+    def _autocast(self):
+        """bfloat16 autocast of the forward passes with ``precision="bfloat16"``."""
+        return torch.autocast(
+            self.device.type, dtype=torch.bfloat16, enabled=self.precision == "bfloat16"
+        )
 
     def fit(self, model, X_train, X_val=None, optimizer_state=None):
         """Train ``model`` in place on ``X_train`` (float32 array), monitoring ``X_val``.
@@ -209,7 +243,7 @@ class Trainer:
         """
         device = self.device
         model.to(device).train()
-        X = as_tensor(X_train, device)
+        data = X_train if isinstance(X_train, ChunkedRows) else as_tensor(X_train, device)
         X_val = None if X_val is None else as_tensor(X_val, device)
         generator = make_generator(self.seed, device)
         main_opt, critic_opt = self._optimizers(model)
@@ -227,11 +261,13 @@ class Trainer:
         n_recoveries = 0
         interrupted = False
         bar = tqdm(total=self.max_epochs, desc="GWAE fit", disable=self.verbose < 1, leave=False)
-        with flush_denormal(device), _StopRequest() as stop:
+        with flush_denormal(device), _StopRequest() as stop, _compiled(model, self.compile):
             try:
                 for epoch in range(1, self.max_epochs + 1):
                     start = time.perf_counter()
-                    means = self._train_epoch(model, X, generator, main_opt, critic_opt, stop)
+                    means = self._train_epoch(
+                        model, data, epoch, generator, main_opt, critic_opt, stop
+                    )
                     if stop.requested:
                         interrupted = True
                         break
@@ -345,6 +381,28 @@ def _set_learning_rate(optimizers, learning_rate):
     for opt in optimizers:
         for group in opt.param_groups:
             group["lr"] = learning_rate
+
+
+@contextlib.contextmanager
+def _compiled(model, enabled):
+    """Compile the model's networks in place (``torch.compile``) while the block runs.
+
+    The compiled forward is dropped afterwards, so the fitted model is a plain module
+    again (deep-copyable, picklable, and not recompiled for inference batch shapes).
+    """
+    modules = [m for m in (model.encoder, model.decoder, model.critic) if m is not None]
+    if not enabled:
+        yield
+        return
+    for module in modules:
+        # dynamic=True: the last batch of an epoch, and chunks, vary in size.
+        module.compile(dynamic=True)
+    try:
+        yield
+    finally:
+        for module in modules:
+            # nn.Module.compile keeps the compiled call here; None restores the plain one.
+            module._compiled_call_impl = None
 
 
 class _StopRequest:
