@@ -1,24 +1,38 @@
-"""Speed of the trainer: a GWAETransformer epoch against a bare PyTorch loop.
+"""Speed and memory of the trainer: a GWAETransformer epoch against a bare PyTorch loop.
 
-For synthetic data (n rows of n_features, a random 10-dimensional structure plus noise,
-standardised), each configuration runs in its own process (so that its peak memory is its
-own) and measures:
+The table (default mode). For synthetic data (n rows of n_features, a random
+10-dimensional structure plus noise, standardised), each configuration runs in its own
+process, which alternates, round after round, three ways of training the same model:
 
-- ``fit_s_per_epoch``: the median epoch of ``GWAETransformer(...).fit`` with its defaults
-  (validation split and early-stopping score each epoch, history, rollback snapshots),
-  from ``history_``;
-- ``bare_s_per_epoch``: the median epoch of a plain loop written here, with the same model
-  (``skgwae.nn.GWAEModel``, same networks and loss terms), optimisers and batch size, on
-  all n rows, and nothing else: no validation, no history, no progress, no snapshots;
-- ``ratio``: the two divided; samples per second of each; the peak memory of the process
-  (RSS on the CPU, ``torch.cuda.max_memory_allocated`` on a GPU).
+- ``bare``: a plain loop written here, with the same model (``skgwae.nn.GWAEModel``, same
+  networks and loss terms), optimisers and batch size 64, on all n rows, and nothing
+  else: no validation, no history, no progress, no snapshots;
+- ``fit``: ``GWAETransformer(early_stopping=False).fit``: the estimator's trainer on the
+  same n rows (rollback snapshots, history, interrupt handling and all);
+- ``fit_default``: ``GWAETransformer().fit`` with its defaults: it trains on 90 % of the
+  rows and scores the other 10 % every epoch for early stopping.
 
-``--gw`` instead times the GW term alone (forward and backward) against the batch size,
-next to a whole main step: the term is quadratic in the batch.
+Each round times a few epochs of each (the estimator's from ``history_``); ``ratio`` is
+the median over rounds of the fit's median epoch over the bare loop's in the same round,
+so slow spells of the machine hit both sides alike. Also the samples per second and the
+process's peak memory (RSS on the CPU, ``torch.cuda.max_memory_allocated`` on a GPU).
+
+Other modes:
+
+- ``--gw``: the GW term alone (forward and backward) against the batch size, next to a
+  whole main step: the term is quadratic in the batch.
+- ``--options``: the training options (``precision``, ``compile``, torch threads)
+  against the defaults, interleaved the same way.
+- ``--memmap``: fitting from a ``numpy.memmap`` read by chunks (``working_memory`` of
+  64 MiB) against the same array in memory, for growing n: seconds per epoch and peak
+  anonymous memory (RssAnon, sampled: a memory-mapped file's pages count in RSS but are
+  the page cache's to drop).
+- ``--inference``: ``transform``, ``inverse_transform`` and ``predict_proba`` of
+  1,000,000 x 64 rows: seconds and the memory they add.
 
     python benchmarks/speed.py                       # the table in README.rst
     python benchmarks/speed.py --n 2000 20000 --features 64 --couplings mmd   # a subset
-    python benchmarks/speed.py --gw                  # the GW term against the batch size
+    python benchmarks/speed.py --gw | --options | --memmap | --inference
     python benchmarks/speed.py --device cuda         # the same on a GPU
 """
 
@@ -28,25 +42,39 @@ import pathlib
 import resource
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 import warnings
 
 import numpy as np
 import pandas as pd
+import sklearn
 import torch
 
-from skgwae import GWAETransformer
+from skgwae import GWAEClusterer, GWAETransformer
 from skgwae.nn import GWAEModel
 from skgwae.nn.losses import gw_loss
 from skgwae.training import Trainer, as_tensor, make_generator
 
+RESULTS = pathlib.Path(__file__).parent / "results"
 
-def make_data(n, n_features, seed=0):
+
+def make_data(n, n_features, seed=0, out=None, block=100_000):
+    """n rows of a noisy 10-dimensional structure, standardised, as float32 (written block
+    by block into ``out`` when given, e.g. a memmap, so no float64 copy of it exists)."""
     rng = np.random.RandomState(seed)
-    latent = rng.normal(size=(n, 10)).astype(np.float32)
-    X = np.tanh(latent @ rng.normal(size=(10, n_features)).astype(np.float32))
-    X += 0.1 * rng.normal(size=X.shape).astype(np.float32)
-    return (X - X.mean(0)) / X.std(0)
+    mixing = rng.normal(size=(10, n_features)).astype(np.float32)
+    X = np.empty((n, n_features), np.float32) if out is None else out
+    for start in range(0, n, block):
+        m = min(block, n - start)
+        latent = rng.normal(size=(m, 10)).astype(np.float32)
+        X[start : start + m] = np.tanh(latent @ mixing) + 0.1 * rng.normal(
+            size=(m, n_features)
+        ).astype(np.float32)
+    # tanh of a standard normal mixture: centred; its spread is about 0.8 per feature.
+    X /= np.float32(0.8)
+    return X
 
 
 def peak_memory_mb(device):
@@ -55,10 +83,44 @@ def peak_memory_mb(device):
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
+class AnonPeak:
+    """The peak of the process's anonymous resident memory (RssAnon) while the block runs,
+    sampled every few milliseconds; ``.mb`` is it in MiB, ``.base_mb`` its value at entry."""
+
+    def __enter__(self):
+        self.base_mb = self.mb = _rss_anon_mb()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+        self._thread.start()
+        return self
+
+    def _poll(self):
+        while not self._stop.wait(0.002):
+            self.mb = max(self.mb, _rss_anon_mb())
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self.mb = max(self.mb, _rss_anon_mb())
+
+
+def _rss_anon_mb():
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("RssAnon:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _sync(device):
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+
+
 def bare_epochs(X, coupling, device, epochs, seed=0):
     """Seconds of each epoch of the plain loop: the Trainer's step, nothing around it."""
     est = GWAETransformer(coupling=coupling)  # only for its default sizes
-    with torch.random.fork_rng():
+    with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         model = GWAEModel(
             n_features=X.shape[1],
@@ -80,7 +142,6 @@ def bare_epochs(X, coupling, device, epochs, seed=0):
         tol=0.0,
         device=device,
         seed=seed,
-        n_critic=est.n_critic,
     )
     main_opt, critic_opt = trainer._optimizers(model)
     X = as_tensor(X, device)
@@ -114,13 +175,10 @@ def bare_epochs(X, coupling, device, epochs, seed=0):
     return seconds
 
 
-def fit_epochs(X, coupling, device, epochs, seed=0):
+def fit_epochs(X, device, epochs, seed=0, **params):
+    """Seconds of each epoch of a GWAETransformer fit (from its history)."""
     est = GWAETransformer(
-        coupling=coupling,
-        max_iter=epochs,
-        n_iter_no_change=10**6,
-        device=str(device),
-        random_state=seed,
+        max_iter=epochs, n_iter_no_change=10**6, device=str(device), random_state=seed, **params
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -128,44 +186,37 @@ def fit_epochs(X, coupling, device, epochs, seed=0):
     return [row["seconds"] for row in est.history_]
 
 
-def one(n, n_features, coupling, device, epochs, which):
-    """Run one configuration in this process and print its row as JSON."""
+def one(n, n_features, coupling, device, epochs, rounds):
+    """Run one configuration of the table in this process; print its row as JSON."""
     device = torch.device(device)
     X = make_data(n, n_features)
-    if which == "bare":
-        seconds = bare_epochs(X, coupling, device, epochs)
-        rows = n
-    else:
-        seconds = fit_epochs(X, coupling, device, epochs)
-        rows = n  # the estimator trains on 90 % and scores the other 10 % each epoch
-    median = float(np.median(seconds))
-    print(
-        json.dumps(
-            {
-                "s_per_epoch": median,
-                "samples_per_s": rows / median,
-                "peak_mb": peak_memory_mb(device),
-            }
-        )
-    )
+    ways = {
+        "bare": lambda: bare_epochs(X, coupling, device, epochs),
+        "fit": lambda: fit_epochs(X, device, epochs, coupling=coupling, early_stopping=False),
+        "fit_default": lambda: fit_epochs(X, device, epochs, coupling=coupling),
+    }
+    medians = {way: [] for way in ways}
+    for _ in range(rounds):
+        for way, run in ways.items():
+            medians[way].append(float(np.median(run())))
+    row = {}
+    for way in ways:
+        row[f"{way}_s_per_epoch"] = float(np.median(medians[way]))
+        row[f"{way}_samples_per_s"] = n / row[f"{way}_s_per_epoch"]
+    for way in ("fit", "fit_default"):
+        ratios = np.array(medians[way]) / np.array(medians["bare"])
+        row[f"{way}_ratio"] = float(np.median(ratios))
+        row[f"{way}_ratio_max"] = float(ratios.max())
+    row["peak_mb"] = peak_memory_mb(device)
+    print(json.dumps(row))
 
 
-def run_in_process(args, n, n_features, coupling, which, epochs):
-    command = [
-        sys.executable,
-        __file__,
-        "--one",
-        str(n),
-        str(n_features),
-        coupling,
-        which,
-        "--epochs",
-        str(epochs),
-        "--device",
-        args.device,
-    ]
-    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    return json.loads(out.strip().splitlines()[-1])
+def run_in_process(args, *extra):
+    command = [sys.executable, __file__, *map(str, extra), "--device", args.device]
+    out = subprocess.run(command, capture_output=True, text=True)
+    if out.returncode:
+        raise RuntimeError(out.stderr[-3000:])
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def table(args):
@@ -173,36 +224,38 @@ def table(args):
     for n_features in args.features:
         for coupling in args.couplings:
             for n in args.critic_n if coupling == "critic" and args.critic_n else args.n:
-                # Enough epochs for a median, fewer where one epoch is long.
-                epochs = max(
-                    2, min(args.epochs, int(2e6 // (n * (15 if coupling == "critic" else 1))))
+                # Rounds x epochs: enough for medians, fewer where an epoch is long.
+                cost = n * (8 if coupling == "critic" else 1)
+                rounds = 5 if cost <= 20_000 else 3 if cost <= 200_000 else 2
+                epochs = 3 if cost <= 20_000 else 2 if cost <= 200_000 else 1
+                start = time.perf_counter()
+                out = run_in_process(
+                    args, "--one", n, n_features, coupling, "--epochs", epochs, "--rounds", rounds
                 )
-                fit = run_in_process(args, n, n_features, coupling, "fit", epochs)
-                bare = run_in_process(args, n, n_features, coupling, "bare", epochs)
                 row = {
                     "n": n,
                     "n_features": n_features,
                     "coupling": coupling,
+                    "rounds": rounds,
                     "epochs": epochs,
-                    "fit_s_per_epoch": fit["s_per_epoch"],
-                    "bare_s_per_epoch": bare["s_per_epoch"],
-                    "ratio": fit["s_per_epoch"] / bare["s_per_epoch"],
-                    "fit_samples_per_s": fit["samples_per_s"],
-                    "bare_samples_per_s": bare["samples_per_s"],
-                    "fit_peak_mb": fit["peak_mb"],
-                    "bare_peak_mb": bare["peak_mb"],
+                    **out,
                 }
                 rows.append(row)
                 print(
-                    f"n={n:7d} f={n_features:4d} {coupling:6} fit {row['fit_s_per_epoch']:8.3f} s "
-                    f"bare {row['bare_s_per_epoch']:8.3f} s ratio {row['ratio']:.2f} "
-                    f"peak {row['fit_peak_mb']:.0f}/{row['bare_peak_mb']:.0f} MB",
+                    f"n={n:7d} f={n_features:4d} {coupling:6} bare {row['bare_s_per_epoch']:8.3f} s"
+                    f"  fit {row['fit_s_per_epoch']:8.3f} s ({row['fit_ratio']:.3f}, max "
+                    f"{row['fit_ratio_max']:.3f})  default {row['fit_default_s_per_epoch']:8.3f} s "
+                    f"({row['fit_default_ratio']:.3f})  peak {row['peak_mb']:.0f} MB  "
+                    f"[{time.perf_counter() - start:.0f} s]",
                     flush=True,
                 )
-    frame = pd.DataFrame(rows)
-    path = pathlib.Path(args.out) / f"speed_{args.device.split(':')[0]}.csv"
+    save(pd.DataFrame(rows), args, "speed")
+
+
+def save(frame, args, name):
+    path = pathlib.Path(args.out) / f"{name}_{args.device.split(':')[0]}.csv"
     frame.to_csv(path, index=False)
-    print(frame.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    print(frame.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     print(f"wrote {path}")
 
 
@@ -236,23 +289,174 @@ def gw_cost(args):
                 }
             )
             print(rows[-1], flush=True)
-    frame = pd.DataFrame(rows)
-    path = pathlib.Path(args.out) / f"speed_gw_{args.device.split(':')[0]}.csv"
-    frame.to_csv(path, index=False)
-    print(frame.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
-    print(f"wrote {path}")
+    save(pd.DataFrame(rows), args, "speed_gw")
 
 
 def time_it(fn, device, repeats=20):
     fn()  # warm up
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
+    _sync(device)
     start = time.perf_counter()
     for _ in range(repeats):
         fn()
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
+    _sync(device)
     return (time.perf_counter() - start) / repeats
+
+
+# ---------------------------------------------------------------- training options
+
+OPTIONS = {
+    "default": {},
+    "bfloat16": {"precision": "bfloat16"},
+    "compile": {"compile": True},
+    "1 thread": {"threads": 1},
+}
+
+
+def options_one(n, n_features, coupling, device, epochs, rounds):
+    """Each option's median epoch and the ratio to the default's in the same round, the
+    seconds of its first epoch (compilation), and its final training loss."""
+    device = torch.device(device)
+    X = make_data(n, n_features)
+    default_threads = torch.get_num_threads()
+    medians = {name: [] for name in OPTIONS}
+    first = {}
+    loss = {}
+    for _ in range(rounds):
+        for name, params in OPTIONS.items():
+            params = dict(params)
+            torch.set_num_threads(params.pop("threads", default_threads))
+            est = GWAETransformer(
+                coupling=coupling,
+                max_iter=epochs + 1,
+                early_stopping=False,
+                n_iter_no_change=10**6,
+                device=str(device),
+                random_state=0,
+                **params,
+            )
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                est.fit(X)
+            seconds = [row["seconds"] for row in est.history_]
+            first[name] = seconds[0]
+            medians[name].append(float(np.median(seconds[1:])))
+            loss[name] = est.history_[-1]["loss"]
+    torch.set_num_threads(default_threads)
+    row = {}
+    for name in OPTIONS:
+        row[f"{name}_s_per_epoch"] = float(np.median(medians[name]))
+        row[f"{name}_ratio"] = float(
+            np.median(np.array(medians[name]) / np.array(medians["default"]))
+        )
+        row[f"{name}_first_epoch_s"] = first[name]
+        row[f"{name}_loss"] = loss[name]
+    print(json.dumps(row))
+
+
+def options(args):
+    rows = []
+    configs = [
+        (20_000, 64, "mmd"),
+        (20_000, 784, "mmd"),
+        (2_000, 64, "critic"),
+        (2_000, 784, "critic"),
+    ]
+    if args.device.startswith("cuda"):
+        configs = [(200_000, 784, "mmd"), (20_000, 784, "critic")]
+    for n, n_features, coupling in configs:
+        out = run_in_process(
+            args, "--options-one", n, n_features, coupling, "--epochs", 2, "--rounds", 3
+        )
+        rows.append({"n": n, "n_features": n_features, "coupling": coupling, **out})
+        print(rows[-1], flush=True)
+    frame = pd.DataFrame(rows)
+    save(frame, args, "speed_options")
+
+
+# ---------------------------------------------------------------- data larger than memory
+
+
+def memmap_one(n, n_features, where, device, seed=0):
+    """One epoch of a fit from a memmap read by chunks ("memmap") or from the same data in
+    memory ("memory"); prints seconds and peak anonymous memory as JSON."""
+    device = torch.device(device)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = pathlib.Path(tmp) / "X.npy"
+        X = np.lib.format.open_memmap(path, mode="w+", dtype=np.float32, shape=(n, n_features))
+        make_data(n, n_features, seed, out=X)
+        X.flush()
+        del X
+        X = np.load(path, mmap_mode="r")
+        if where == "memory":
+            X = np.array(X)  # counted in the peak: the data the in-memory fit holds
+        est = GWAETransformer(max_iter=1, device=str(device), random_state=seed)
+        with warnings.catch_warnings(), AnonPeak() as peak:
+            warnings.simplefilter("ignore")
+            with sklearn.config_context(working_memory=64 if where == "memmap" else 1024):
+                est.fit(X)
+    print(
+        json.dumps(
+            {
+                "s_per_epoch": est.history_[0]["seconds"],
+                "peak_anon_mb": peak.mb,
+                "base_anon_mb": peak.base_mb,
+                "val_score": est.history_[0]["val_score"],
+            }
+        )
+    )
+
+
+def memmap(args):
+    rows = []
+    for n in args.memmap_n:
+        for where in ("memmap", "memory"):
+            out = run_in_process(args, "--memmap-one", n, 64, where)
+            rows.append({"n": n, "n_features": 64, "data": where, **out})
+            print(rows[-1], flush=True)
+    save(pd.DataFrame(rows), args, "speed_memmap")
+
+
+def inference(args):
+    """transform / inverse_transform / predict_proba of 1M x 64: seconds and added memory."""
+    device = torch.device(args.device)
+    n = args.inference_n
+    X = make_data(n, 64)
+    fit_rows = X[:2000]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        transformer = GWAETransformer(max_iter=2, device=str(device), random_state=0)
+        transformer.fit(fit_rows)
+        clusterer = GWAEClusterer(n_clusters=10, max_iter=2, device=str(device), random_state=0)
+        clusterer.fit(fit_rows)
+    Z = transformer.transform(X[:1000])
+    Z = np.repeat(Z, n // len(Z), axis=0)
+    calls = {
+        "transform": lambda: transformer.transform(X),
+        "inverse_transform": lambda: transformer.inverse_transform(Z),
+        "predict_proba": lambda: clusterer.predict_proba(X),
+    }
+    rows = []
+    for name, call in calls.items():
+        if device.type == "cuda":
+            torch.cuda.reset_peak_memory_stats(device)
+        start = time.perf_counter()
+        with AnonPeak() as peak:
+            out = call()
+        seconds = time.perf_counter() - start
+        rows.append(
+            {
+                "method": name,
+                "n": n,
+                "seconds": seconds,
+                "input_mb": (Z if name == "inverse_transform" else X).nbytes / 2**20,
+                "output_mb": out.nbytes / 2**20,
+                "added_anon_mb": peak.mb - peak.base_mb,
+                "device_peak_mb": peak_memory_mb(device) if device.type == "cuda" else None,
+            }
+        )
+        print(rows[-1], flush=True)
+        del out
+    save(pd.DataFrame(rows), args, "speed_inference")
 
 
 def main(argv=None):
@@ -261,25 +465,41 @@ def main(argv=None):
     parser.add_argument("--features", type=int, nargs="+", default=[64, 784])
     parser.add_argument("--couplings", nargs="+", default=["mmd", "critic"])
     parser.add_argument(
-        "--critic-n",
-        type=int,
-        nargs="+",
-        default=None,
-        help="the n values for the critic (default: --n); a critic epoch costs about 15 MMD epochs",
+        "--critic-n", type=int, nargs="+", default=None, help="the n values for the critic"
     )
-    parser.add_argument("--epochs", type=int, default=5, help="at most this many per row")
+    parser.add_argument("--epochs", type=int, default=3, help=argparse.SUPPRESS)
+    parser.add_argument("--rounds", type=int, default=3, help=argparse.SUPPRESS)
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--gw", action="store_true", help="time the GW term per batch size")
-    parser.add_argument("--out", default="benchmarks/results")
+    parser.add_argument("--options", action="store_true", help="time the training options")
+    parser.add_argument("--memmap", action="store_true", help="fit from a memmap, by chunks")
     parser.add_argument(
-        "--one", nargs=4, metavar=("N", "F", "COUPLING", "WHICH"), help=argparse.SUPPRESS
+        "--memmap-n", type=int, nargs="+", default=[125_000, 250_000, 500_000, 1_000_000]
     )
+    parser.add_argument("--inference", action="store_true", help="inference on 1M rows")
+    parser.add_argument("--inference-n", type=int, default=1_000_000)
+    parser.add_argument("--out", default=str(RESULTS))
+    parser.add_argument("--one", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--options-one", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--memmap-one", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:
-        n, f, coupling, which = args.one
-        one(int(n), int(f), coupling, args.device, args.epochs, which)
+        n, f, coupling = args.one
+        one(int(n), int(f), coupling, args.device, args.epochs, args.rounds)
+    elif args.options_one:
+        n, f, coupling = args.options_one
+        options_one(int(n), int(f), coupling, args.device, args.epochs, args.rounds)
+    elif args.memmap_one:
+        n, f, where = args.memmap_one
+        memmap_one(int(n), int(f), where, args.device)
     elif args.gw:
         gw_cost(args)
+    elif args.options:
+        options(args)
+    elif args.memmap:
+        memmap(args)
+    elif args.inference:
+        inference(args)
     else:
         table(args)
 
