@@ -190,7 +190,8 @@ precision : {"float32", "bfloat16"}, default="float32"
     13-54 % slower (``benchmarks/speed.py --options``), and it changes the numbers
     (not the model's quality on the data measured there). Inference is float32 always.
 compile : bool, default=False
-    Compile the encoder, decoder and critic with ``torch.compile`` for the fit. The
+    Compile the encoder and decoder with ``torch.compile`` for the fit (not the critic:
+    its gradient penalty differentiates twice, which compiled graphs do not support). The
     first steps then wait for the compilation (about 20 s on 2 CPU cores) and, on those
     cores, the compiled step was slower (``benchmarks/speed.py --options``), hence the
     default. Needs a C++ compiler on the CPU and Triton on CUDA.

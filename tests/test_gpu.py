@@ -107,3 +107,62 @@ def test_clusterer_cuda_pickle_loads_on_cpu(cuda_params, X_small, monkeypatch):
     assert restored.device_ == "cpu"
     np.testing.assert_allclose(restored.predict_proba(X_small), proba, rtol=0, atol=1e-4)
     np.testing.assert_allclose(restored.means_, est.means_)
+
+
+@pytest.mark.parametrize("coupling", ["mmd", "critic"])
+def test_cuda_bfloat16_fit(cuda_params, X_small, coupling):
+    cuda_params.update(coupling=coupling, n_critic=1, precision="bfloat16")
+    est = GWAETransformer(**cuda_params).fit(X_small)
+    assert all(p.dtype == torch.float32 for p in est.model_.parameters())
+    Z = est.transform(X_small)
+    assert np.isfinite(Z).all()
+    # Reproducible for a fixed seed on one device, as in float32.
+    np.testing.assert_allclose(
+        GWAETransformer(**cuda_params).fit(X_small).transform(X_small), Z, rtol=0, atol=1e-5
+    )
+    Z32 = GWAETransformer(**{**cuda_params, "precision": "float32"}).fit(X_small)
+    assert not np.array_equal(Z32.transform(X_small), Z)  # autocast ran
+
+
+def test_cuda_bfloat16_model_loads_on_cpu(cuda_params, X_small, monkeypatch):
+    est = GWAETransformer(**cuda_params, precision="bfloat16").fit(X_small)
+    Z = est.transform(X_small)
+    blob = pickle.dumps(est)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    with pytest.warns(DeviceWarning):
+        restored = pickle.loads(blob)
+    np.testing.assert_allclose(restored.transform(X_small), Z, rtol=0, atol=1e-5)
+
+
+def test_cuda_partial_fit_and_chunked_fit(cuda_params, X_small):
+    est = GWAETransformer(**cuda_params)
+    for chunk in np.array_split(X_small, 4):
+        est.partial_fit(chunk)
+    assert est.n_iter_ == 4 and est.device_.startswith("cuda")
+    chunked = GWAETransformer(**cuda_params).fit(np.array_split(X_small, 4))
+    assert chunked.device_.startswith("cuda")
+    assert np.isfinite(chunked.transform(X_small)).all()
+
+
+def test_cuda_inference_memory_is_bounded(cuda_params):
+    from skgwae import _base
+
+    X = np.random.RandomState(0).normal(size=(200_000, 64)).astype(np.float32)
+    est = GWAEClusterer(n_clusters=3, **cuda_params).fit(X[:500])
+    device = torch.device(est.device_)
+    chunk_bytes = _base.INFERENCE_CHUNK * 64 * 4
+    for method in (est.transform, est.predict_proba):
+        torch.cuda.synchronize(device)
+        base = torch.cuda.memory_allocated(device)
+        torch.cuda.reset_peak_memory_stats(device)
+        method(X)
+        added = torch.cuda.max_memory_allocated(device) - base
+        # A few chunk-sized buffers at most, never the 51 MB of X.
+        assert added < 8 * chunk_bytes, (method.__name__, added)
+
+
+def test_cuda_compile(cuda_params, X_small):
+    pytest.importorskip("triton")
+    est = GWAETransformer(**cuda_params, compile=True).fit(X_small)
+    plain = GWAETransformer(**cuda_params).fit(X_small)
+    np.testing.assert_allclose(est.transform(X_small), plain.transform(X_small), atol=1e-3)

@@ -149,11 +149,12 @@ def scan_rows(source, *, validation_fraction, max_validation_rows, n_sample, see
     their range, choose the validation rows and draw a random sample of the others.
 
     With ``validation_fraction`` (None for no validation), each unit holds out that
-    fraction of its rows, chosen at random, until ``max_validation_rows`` are held out in
-    all; when ``n_rows`` is known in advance, the fraction is lowered to
-    ``max_validation_rows / n_rows`` where needed, so the held-out rows come from every
-    unit. The sample has ``n_sample`` rows (or all) drawn uniformly from the training rows
-    (bottom-k of random keys, one pass, bounded memory).
+    fraction of its rows (rounded down, the remainder carried to the next unit), chosen
+    at random, until ``max_validation_rows`` are held out in all; when ``n_rows`` is
+    known in advance, the fraction is lowered to ``max_validation_rows / n_rows`` where
+    needed, so the held-out rows come from every unit. The sample has ``n_sample`` rows
+    (or all) drawn uniformly from the training rows (bottom-k of random keys, one pass,
+    bounded memory).
     """
     rng = np.random.default_rng(seed)
     fraction = validation_fraction
@@ -162,6 +163,7 @@ def scan_rows(source, *, validation_fraction, max_validation_rows, n_sample, see
     n_total, n_val, dtype = 0, 0, None
     minimum, maximum = math.inf, -math.inf
     held_out, validation = {}, []
+    owed = 0.0  # validation rows due but not yet held out
     sample, sample_keys = None, np.empty(0)
     for k, unit in enumerate(source.units()):
         if dtype is None:
@@ -171,7 +173,10 @@ def scan_rows(source, *, validation_fraction, max_validation_rows, n_sample, see
             minimum = min(minimum, float(unit.min()))
             maximum = max(maximum, float(unit.max()))
         if fraction is not None and n_val < max_validation_rows:
-            count = min(int(round(fraction * len(unit))), max_validation_rows - n_val)
+            # The fraction's remainder carries over, so small units hold out their share too.
+            owed += fraction * len(unit)
+            count = min(int(owed + 1e-9), len(unit), max_validation_rows - n_val)
+            owed -= count
             if count:
                 held = np.sort(rng.choice(len(unit), count, replace=False))
                 held_out[k] = held

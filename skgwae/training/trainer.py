@@ -35,6 +35,8 @@ def as_tensor(X, device):
     """A float32 tensor of X on ``device``; X may be any array (strided, read-only) or tensor."""
     if not isinstance(X, torch.Tensor):
         X = np.ascontiguousarray(X, dtype=np.float32)
+        if not X.flags.writeable:  # a read-only memmap: torch would share it and warn
+            X = X.copy()
     return torch.as_tensor(X, dtype=torch.float32).to(device)
 
 
@@ -395,12 +397,14 @@ def _set_learning_rate(optimizers, learning_rate):
 
 @contextlib.contextmanager
 def _compiled(model, enabled):
-    """Compile the model's networks in place (``torch.compile``) while the block runs.
+    """Compile the encoder and decoder in place (``torch.compile``) while the block runs.
 
-    The compiled forward is dropped afterwards, so the fitted model is a plain module
-    again (deep-copyable, picklable, and not recompiled for inference batch shapes).
+    Not the critic: its gradient penalty differentiates twice (create_graph=True), which
+    compiled graphs do not support. The compiled forward is dropped afterwards, so the
+    fitted model is a plain module again (deep-copyable, picklable, and not recompiled
+    for inference batch shapes).
     """
-    modules = [m for m in (model.encoder, model.decoder, model.critic) if m is not None]
+    modules = [model.encoder, model.decoder]
     if not enabled:
         yield
         return
