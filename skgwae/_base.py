@@ -1,5 +1,6 @@
 """The shared machinery of the GWAE estimators: parameters, fitting, persistence."""
 
+import contextlib
 import copy
 import inspect
 import math
@@ -185,16 +186,18 @@ device : str, default="auto"
     ``"auto"`` (CUDA when available, else CPU), ``"cpu"``, ``"cuda"`` or ``"cuda:N"``.
 precision : {"float32", "bfloat16"}, default="float32"
     ``"bfloat16"`` runs the training forward passes under bfloat16 autocast (matrix
-    products in bfloat16, losses and weights in float32); meant for CUDA GPUs with
-    bfloat16 units. The default is float32: on 2 CPU cores autocast made a step
-    13-54 % slower (``benchmarks/speed.py --options``), and it changes the numbers
-    (not the model's quality on the data measured there). Inference is float32 always.
+    products in bfloat16; weights, optimiser state and the loss sums in float32); meant
+    for CUDA GPUs with bfloat16 units. The default is float32: on 2 CPU cores autocast
+    made an epoch 5-25 % slower (``benchmarks/speed.py --options``, final training
+    losses within 0.6 %), and on a GPU it is unmeasured here. Inference is always
+    float32.
 compile : bool, default=False
     Compile the encoder and decoder with ``torch.compile`` for the fit (not the critic:
     its gradient penalty differentiates twice, which compiled graphs do not support). The
-    first steps then wait for the compilation (about 20 s on 2 CPU cores) and, on those
-    cores, the compiled step was slower (``benchmarks/speed.py --options``), hence the
-    default. Needs a C++ compiler on the CPU and Triton on CUDA.
+    first fit in a process then waits 10-20 s for the compilation on 2 CPU cores, and
+    the compiled epochs were 1-18 % slower there (``benchmarks/speed.py --options``),
+    hence the default; on a GPU it is unmeasured here. Needs a C++ compiler on the CPU
+    and Triton on CUDA.
 random_state : int, RandomState instance or None, default=None
     Seeds the validation split, the weight initialisation and all training noise. The
     same seed on the same device gives the same model. The global torch RNG is untouched.
@@ -451,14 +454,8 @@ class BaseGWAE(BaseEstimator):
         self : object
             The fitted estimator.
         """
-        # A failed fit leaves the estimator exactly as it was (unfitted, or its previous fit).
-        previous_state = dict(self.__dict__)
-        try:
+        with self._unchanged_on_failure():
             self._fit(X)
-        except BaseException:
-            self.__dict__.clear()
-            self.__dict__.update(previous_state)
-            raise
         return self
 
     def _prior_spec(self):
@@ -548,7 +545,7 @@ class BaseGWAE(BaseEstimator):
     # ------------------------------------------------------------------ training data
 
     def _training_data(self, X, *, reset, rng):
-        """Validate X and split it into training and validation rows (a _TrainingData)."""
+        """Validate X and split it into training and validation rows (a TrainingData)."""
         if is_chunked(X, _working_memory_bytes()):
             return self._chunked_training_data(X, reset=reset, rng=rng)
         X = self._check_fit_input(X, reset=reset)
@@ -673,14 +670,21 @@ class BaseGWAE(BaseEstimator):
         self : object
             The estimator.
         """
+        with self._unchanged_on_failure():
+            self._partial_fit(X)
+        return self
+
+    @contextlib.contextmanager
+    def _unchanged_on_failure(self):
+        """A failed fit leaves the estimator exactly as it was (unfitted, or its previous
+        fit): the attributes are restored if the block raises (Ctrl-C included)."""
         previous_state = dict(self.__dict__)
         try:
-            self._partial_fit(X)
+            yield
         except BaseException:
             self.__dict__.clear()
             self.__dict__.update(previous_state)
             raise
-        return self
 
     def _partial_fit(self, X):
         fitted = hasattr(self, "model_")

@@ -244,10 +244,12 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
         proba : ndarray of shape (n_samples, n_clusters)
             Each row sums to 1.
         """
-        log_joint = self._log_joint(X)
-        log_joint -= log_joint.max(axis=1, keepdims=True)
-        proba = np.exp(log_joint)
-        return proba / proba.sum(axis=1, keepdims=True)
+        # In place: on many rows, the output is the only array as large as it.
+        proba = self._log_joint(X)
+        proba -= proba.max(axis=1, keepdims=True)
+        np.exp(proba, out=proba)
+        proba /= proba.sum(axis=1, keepdims=True)
+        return proba
 
     def predict(self, X):
         """Cluster of each sample: the most responsible component (argmax of

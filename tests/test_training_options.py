@@ -126,6 +126,6 @@ def test_history_terms_are_the_mean_over_the_epochs_steps(fast_params, X_blobs, 
     monkeypatch.setattr(Trainer, "_step", spy)
     est = GWAETransformer(**{**fast_params, "max_iter": 1, "early_stopping": False})
     est.fit(X_blobs)
-    expected = torch.stack(seen).mean(0).tolist()
+    expected = torch.stack(seen).mean(0).tolist()  # the mean of the steps, summed in place
     row = est.history_[0]
     np.testing.assert_allclose([row[k] for k in ("loss", "gw", "w", "d", "h")], expected, rtol=1e-6)
