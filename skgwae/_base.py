@@ -189,7 +189,7 @@ precision : {"float32", "bfloat16"}, default="float32"
     products in bfloat16; weights, optimiser state and the loss sums in float32); meant
     for CUDA GPUs with bfloat16 units. The default is float32: on 2 CPU cores autocast
     made an epoch 5-25 % slower (``benchmarks/speed.py --options``, final training
-    losses within 0.6 %), and on a GPU it is unmeasured here. Inference is always
+    losses within 0.7 %), and on a GPU it is unmeasured here. Inference is always
     float32.
 compile : bool, default=False
     Compile the encoder and decoder with ``torch.compile`` for the fit (not the critic:

@@ -50,10 +50,6 @@ class ChunkedRows:
             )
         return np.delete(unit, held, axis=0)
 
-    def _epoch_units(self, rng):
-        """(k, unit) pairs in the order of one epoch (the storage order by default)."""
-        return enumerate(self.units())
-
     def chunks(self, rng=None):
         """The training rows, as a sequence of 2-D arrays of at least 2 rows each.
 
@@ -72,7 +68,10 @@ class ChunkedRows:
             yield chunk
 
     def _grouped(self, rng):
-        for k, unit in self._epoch_units(rng) if rng is not None else enumerate(self.units()):
+        """The training rows of each unit, or of each group of units, in the order of one
+        epoch drawn from ``rng`` (None: storage order). Here: one unit at a time, in
+        storage order always."""
+        for k, unit in enumerate(self.units()):
             yield self._training_rows(k, unit)
 
 
