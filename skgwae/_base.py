@@ -101,8 +101,9 @@ coupling : {"mmd", "critic"}, default="mmd"
     WGAN-style joint critic T(x, z) with a one-centred gradient penalty, trained
     ``n_critic`` steps per main step, both players with RMSprop (as the authors).
     ``"mmd"`` matches the latent marginals with a kernel MMD and trains with Adam. The
-    default is ``"mmd"``: a critic epoch costs 20-25 times an MMD epoch on a CPU
-    (DESIGN.md section 3), which a default fit cannot afford.
+    default is ``"mmd"``: a critic epoch costs 11-15 times an MMD epoch on 2 CPU cores
+    (``benchmarks/speed.py``; 20-25 times before the critic's spectral norms were cached
+    per step, DESIGN.md section 3), which a default fit cannot afford.
 gw_coupling : {"inference", "generative", "both"}, default="inference"
     The pairs on which L_GW is estimated. ``"generative"`` is the authors' estimator:
     prior samples z~ and their decodings g(z~); it shapes the decoder and the prior
