@@ -37,6 +37,7 @@ from .training import (
     as_tensor,
     evaluate_criterion,
     make_generator,
+    map_tensors,
     resolve_device,
     scan_rows,
     seeded,
@@ -983,7 +984,7 @@ class BaseGWAE(BaseEstimator):
         # continue training (warm_start) keeps it.
         optimizer_state = state.pop("_optimizer_state", None)
         if self.warm_start and optimizer_state is not None:
-            state["_optimizer_state"] = _to_cpu(optimizer_state)
+            state["_optimizer_state"] = map_tensors(lambda t: t.detach().cpu(), optimizer_state)
         if "model_" in state:
             # Store the constructor arguments and a CPU state dict, never device tensors or
             # optimiser state: the pickle is small and loads on a machine without a GPU.
@@ -1039,17 +1040,6 @@ def _checked_input(X, check):
         raise ValueError(
             f"X contains a number too large to convert to float64 ({exc}); rescale the data."
         ) from None
-
-
-def _to_cpu(obj):
-    """A copy of nested dicts / lists / tuples with every tensor moved to the CPU."""
-    if isinstance(obj, torch.Tensor):
-        return obj.detach().cpu()
-    if isinstance(obj, dict):
-        return {k: _to_cpu(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return type(obj)(_to_cpu(v) for v in obj)
-    return obj
 
 
 class LatentTransformMixin(ClassNamePrefixFeaturesOutMixin, TransformerMixin):

@@ -5,7 +5,7 @@ from .chunks import ArrayRows, ChunkedRows, IterableRows, scan_rows
 from .device import flush_denormal, resolve_device
 from .history import History
 from .seeding import make_generator, seeded
-from .trainer import Trainer, TrainResult, as_tensor, evaluate_criterion
+from .trainer import Trainer, TrainResult, as_tensor, evaluate_criterion, map_tensors
 
 __all__ = [
     "ChunkedRows",
@@ -19,6 +19,7 @@ __all__ = [
     "evaluate_criterion",
     "flush_denormal",
     "make_generator",
+    "map_tensors",
     "resolve_device",
     "seeded",
 ]
