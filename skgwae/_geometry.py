@@ -1,0 +1,187 @@
+"""The data-side distance d_X of the GW term: Euclidean, cosine or geodesic.
+
+The GW term compares distances between data rows with distances between their codes. A
+:class:`DataGeometry` is fitted on the training rows and gives those data distances two
+ways: between training rows, by their indices (for the training batches), and from any
+rows to a fixed set of *reference* training rows (for the score, which compares every row
+with the same reference rows, so a row's score does not depend on the other rows scored).
+
+The geodesic distance is the shortest-path length on the symmetrised k-nearest-neighbour
+graph of the training rows, whose edges weigh their Euclidean lengths (Isomap's distance).
+It is computed from ``n_landmarks`` random training rows (Dijkstra from each), which also
+serve as the reference rows. The distance between two training rows i and j is
+approximated by the shortest path through a landmark::
+
+    d(i, j) ~ min_l d(i, l) + d(l, j)
+
+an upper bound that is exact when a landmark lies on a shortest path from i to j, and
+exact for every pair when every training row is a landmark (``n_train <= n_landmarks``).
+Memory and time grow as n_train * n_landmarks, never n_train ** 2. A new row joins the
+graph through its ``n_neighbors`` nearest training rows, as ``Isomap.transform`` does:
+``d(x, l) = min_j ||x - x_j|| + d(j, l)`` over those neighbours.
+"""
+
+import warnings
+
+import numpy as np
+import torch
+from scipy.sparse.csgraph import connected_components, dijkstra
+from sklearn.metrics import pairwise_distances
+from sklearn.neighbors import NearestNeighbors
+
+METRICS = ("euclidean", "cosine", "geodesic")
+# Reference rows of the score (and landmarks of the geodesic distance). The score's GW
+# part compares each row with each of them, so its cost grows with this number; 256
+# random rows pin the mean over the data to a few per cent.
+N_REFERENCE_ROWS = 256
+# Rows per block when distances to new rows are computed: bounds the temporaries.
+BLOCK_ROWS = 2048
+
+
+def _cosine(A, B):
+    # scikit-learn's cosine distance 1 - cos(a, b); an all-zero row is at distance 1 from
+    # every row (its cosine is taken as 0).
+    return pairwise_distances(A, B, metric="cosine")
+
+
+class DataGeometry:
+    """Distances between data rows under ``metric``, fitted on the training rows.
+
+    Parameters
+    ----------
+    metric : {"euclidean", "cosine", "geodesic"}
+    n_neighbors : int
+        Neighbours per row of the graph (geodesic only).
+    n_reference : int
+        Number of reference rows (landmarks), drawn at random from the training rows.
+    """
+
+    def __init__(self, metric="euclidean", n_neighbors=5, n_reference=N_REFERENCE_ROWS):
+        if metric not in METRICS:
+            raise ValueError(f"metric must be one of {METRICS}, got {metric!r}.")
+        self.metric = metric
+        self.n_neighbors = n_neighbors
+        self.n_reference = n_reference
+
+    # ------------------------------------------------------------------ fitting
+
+    def fit(self, X, rng):
+        """Fit on the training rows X (float array); ``rng`` a numpy RandomState."""
+        X = np.asarray(X)
+        n = X.shape[0]
+        reference = np.sort(rng.permutation(n)[: min(n, self.n_reference)])
+        self.reference_rows_ = np.ascontiguousarray(X[reference], dtype=np.float32)
+        self.n_train_ = n
+        if self.metric != "geodesic":
+            return self
+        if n < 2:
+            raise ValueError("The geodesic metric needs at least 2 training rows.")
+        graph = neighbour_graph(X, self.n_neighbors)
+        # (n_reference, n) shortest-path lengths from every landmark to every row.
+        to_rows = dijkstra(graph, directed=False, indices=reference)
+        self.landmark_distances_ = np.ascontiguousarray(to_rows.T, dtype=np.float32)
+        # What a new row needs to join the graph: the training rows and their distances
+        # to the landmarks.
+        self.train_rows_ = np.ascontiguousarray(X, dtype=np.float32)
+        self._index = None
+        return self
+
+    # ------------------------------------------------------------------ training pairs
+
+    def pair_distance_fn(self, device):
+        """A function ``(x, idx) -> (B, B) tensor`` of the data distances between the
+        training rows ``x`` whose indices (into the training rows) are ``idx``, or None
+        for the Euclidean metric (the model computes it from x)."""
+        if self.metric == "euclidean":
+            return None
+        if self.metric == "cosine":
+            return lambda x, idx: cosine_pairs(x)
+        table = torch.as_tensor(self.landmark_distances_, device=device)
+        return lambda x, idx: min_plus_pairs(table[idx])
+
+    # ------------------------------------------------------------------ new rows
+
+    def reference_distances(self, X):
+        """Distances (float32 array of shape (len(X), n_reference)) from each row of X to
+        each reference row; a row's values depend on that row alone."""
+        X = np.asarray(X)
+        out = np.empty((X.shape[0], len(self.reference_rows_)), dtype=np.float32)
+        for start in range(0, X.shape[0], BLOCK_ROWS):
+            block = X[start : start + BLOCK_ROWS]
+            if self.metric == "euclidean":
+                out[start : start + len(block)] = pairwise_distances(block, self.reference_rows_)
+            elif self.metric == "cosine":
+                out[start : start + len(block)] = _cosine(block, self.reference_rows_)
+            else:
+                out[start : start + len(block)] = self._geodesic_to_landmarks(block)
+        return out
+
+    def _geodesic_to_landmarks(self, X):
+        if self._index is None:
+            self._index = NearestNeighbors(n_neighbors=min(self.n_neighbors, self.n_train_))
+            self._index.fit(self.train_rows_)
+        dist, ind = self._index.kneighbors(X.astype(np.float32, copy=False))
+        # min over the neighbours j of ||x - x_j|| + d(j, l), for every landmark l.
+        through = dist[:, :, None] + self.landmark_distances_[ind]
+        return through.min(axis=1)
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["_index"] = None  # rebuilt on first use
+        return state
+
+
+def neighbour_graph(X, n_neighbors):
+    """The symmetrised k-nearest-neighbour graph of X (sparse, Euclidean edge lengths),
+    with its components joined as scikit-learn's Isomap does: each pair of components
+    by the shortest edge between them, with a warning."""
+    n = X.shape[0]
+    k = min(n_neighbors, n - 1)
+    graph = NearestNeighbors(n_neighbors=k).fit(X).kneighbors_graph(mode="distance")
+    graph = graph.maximum(graph.T).tocsr()
+    # Duplicate rows are at distance 0, which a sparse graph cannot hold as an edge.
+    graph.data = np.maximum(graph.data, np.finfo(np.float32).tiny)
+    n_parts, labels = connected_components(graph, directed=False)
+    if n_parts > 1:
+        warnings.warn(
+            f"The {k}-nearest-neighbour graph of the training data has {n_parts} connected "
+            "components; they are joined by their shortest edges, so the geodesic "
+            "distance between them is only a rough estimate. Consider a larger n_neighbors.",
+            UserWarning,
+        )
+        graph = _join_components(X, graph, n_parts, labels)
+    return graph
+
+
+def _join_components(X, graph, n_parts, labels):
+    graph = graph.tolil()
+    members = [np.flatnonzero(labels == c) for c in range(n_parts)]
+    for a in range(n_parts):
+        for b in range(a + 1, n_parts):
+            D = pairwise_distances(X[members[a]], X[members[b]])
+            i, j = np.unravel_index(np.argmin(D), D.shape)
+            length = max(D[i, j], np.finfo(np.float32).tiny)
+            graph[members[a][i], members[b][j]] = length
+            graph[members[b][j], members[a][i]] = length
+    return graph.tocsr()
+
+
+def cosine_pairs(x):
+    """scikit-learn's cosine distances between the rows of x (a tensor)."""
+    norms = x.norm(dim=1, keepdim=True)
+    unit = x / norms.clamp_min(torch.finfo(x.dtype).tiny)
+    return (1.0 - unit @ unit.T).clamp_min(0.0)
+
+
+def min_plus_pairs(to_landmarks, block=64):
+    """``min_l a_il + a_jl`` for every pair (i, j) of rows of ``to_landmarks`` (B, L):
+    the shortest path from i to j through a landmark; (B, B), with a zero diagonal."""
+    n = to_landmarks.shape[0]
+    out = torch.empty(n, n, device=to_landmarks.device, dtype=to_landmarks.dtype)
+    # In blocks of rows: the (block, B, L) temporary stays small on large batches.
+    for start in range(0, n, block):
+        rows = to_landmarks[start : start + block]
+        out[start : start + len(rows)] = (rows[:, None, :] + to_landmarks[None, :, :]).amin(-1)
+    out.fill_diagonal_(0.0)
+    return out
+

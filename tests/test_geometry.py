@@ -1,0 +1,152 @@
+"""Known-answer tests of the data-side distances (skgwae._geometry)."""
+
+import numpy as np
+import pytest
+import torch
+
+from skgwae._geometry import DataGeometry, cosine_pairs, min_plus_pairs, neighbour_graph
+
+
+def circle(n, radius=1.0):
+    angles = 2 * np.pi * np.arange(n) / n
+    return radius * np.column_stack([np.cos(angles), np.sin(angles)])
+
+
+def circle_geodesic(n, radius=1.0):
+    """Shortest paths along the n-gon inscribed in the circle: hops times the chord."""
+    i = np.arange(n)
+    hops = np.abs(i[:, None] - i[None, :])
+    hops = np.minimum(hops, n - hops)
+    return hops * 2 * radius * np.sin(np.pi / n)
+
+
+def all_pairs(geometry, n):
+    fn = geometry.pair_distance_fn("cpu")
+    X = torch.zeros(n, 1)  # unused by the geodesic lookup
+    return fn(X, torch.arange(n)).numpy()
+
+
+def test_geodesic_on_a_circle_is_the_polygon_path():
+    n = 60
+    X = circle(n)
+    geometry = DataGeometry("geodesic", n_neighbors=2, n_reference=n).fit(
+        X, np.random.RandomState(0)
+    )
+    # Every row is a landmark: the landmark formula is exact.
+    np.testing.assert_allclose(all_pairs(geometry, n), circle_geodesic(n), atol=1e-5)
+
+
+def test_geodesic_on_a_line_is_the_distance_along_it():
+    x = np.sort(np.random.RandomState(1).uniform(0, 10, size=40))
+    X = np.column_stack([x, np.zeros_like(x)])
+    geometry = DataGeometry("geodesic", n_neighbors=2, n_reference=40).fit(
+        X, np.random.RandomState(0)
+    )
+    expected = np.abs(x[:, None] - x[None, :])
+    np.testing.assert_allclose(all_pairs(geometry, 40), expected, atol=1e-4)
+
+
+def test_a_grid_of_axis_neighbours_gives_manhattan_distances():
+    # On a grid with spacing 1, rows on the border take a diagonal edge (sqrt 2) among
+    # their 4 neighbours, so compare with all-pairs shortest paths of the same graph.
+    from scipy.sparse.csgraph import shortest_path
+
+    g = np.stack(np.meshgrid(np.arange(6), np.arange(6)), -1).reshape(-1, 2).astype(float)
+    graph = neighbour_graph(g, 4)
+    geometry = DataGeometry("geodesic", n_neighbors=4, n_reference=36).fit(
+        g, np.random.RandomState(0)
+    )
+    np.testing.assert_allclose(
+        all_pairs(geometry, 36), shortest_path(graph, directed=False), atol=1e-5
+    )
+    # Axis-aligned pairs on the same row of the grid are joined by unit steps.
+    assert all_pairs(geometry, 36)[0, 5] == pytest.approx(5.0)
+
+
+def test_disconnected_graph_is_joined_with_a_warning():
+    left = np.column_stack([np.arange(5.0), np.zeros(5)])
+    right = left + [100.0, 0.0]
+    X = np.vstack([left, right])
+    with pytest.warns(UserWarning, match="2 connected components"):
+        geometry = DataGeometry("geodesic", n_neighbors=1, n_reference=10).fit(
+            X, np.random.RandomState(0)
+        )
+    D = all_pairs(geometry, 10)
+    assert np.isfinite(D).all()
+    # From the left end to the right end: 4 along the left, the bridge of 96, 4 along.
+    assert D[0, 9] == pytest.approx(104.0)
+
+
+@pytest.mark.parametrize("n_reference", [4, 8, 16])
+def test_landmark_approximation_error_bound(n_reference):
+    n = 80
+    X = circle(n)
+    geometry = DataGeometry("geodesic", n_neighbors=2, n_reference=n_reference).fit(
+        X, np.random.RandomState(0)
+    )
+    approx = all_pairs(geometry, n)
+    exact = circle_geodesic(n)
+    # An upper bound, exact on the diagonal ...
+    assert (approx >= exact - 1e-5).all()
+    np.testing.assert_allclose(np.diag(approx), 0.0)
+    # ... and off by at most twice the distance from either row to its nearest landmark
+    # (the triangle inequality through that landmark).
+    to_nearest = geometry.landmark_distances_.min(axis=1)
+    bound = 2 * np.minimum(to_nearest[:, None], to_nearest[None, :])
+    assert (approx - exact <= bound + 1e-5).all()
+    # Exact whenever one of the two rows is a landmark.
+    is_landmark = to_nearest < 1e-6
+    np.testing.assert_allclose(approx[is_landmark], exact[is_landmark], atol=1e-5)
+
+
+def test_new_rows_join_the_graph_through_their_neighbours():
+    n = 40
+    X = circle(n)
+    geometry = DataGeometry("geodesic", n_neighbors=2, n_reference=n).fit(
+        X, np.random.RandomState(0)
+    )
+    # A new row halfway between training rows 0 and 1 (on the chord).
+    new = 0.5 * (X[0] + X[1])
+    half_chord = np.sin(np.pi / n)
+    d = geometry.reference_distances(new[None])[0]
+    reference = geometry.reference_rows_
+    # Rows are sorted landmarks here: all rows, in order.
+    np.testing.assert_allclose(reference, X.astype(np.float32))
+    expected = half_chord + np.minimum(circle_geodesic(n)[0], circle_geodesic(n)[1])
+    np.testing.assert_allclose(d, expected, atol=1e-5)
+    # A training row, given as a new row, gets its own distances.
+    np.testing.assert_allclose(
+        geometry.reference_distances(X[5:6])[0], circle_geodesic(n)[5], atol=1e-5
+    )
+
+
+def test_reference_distances_do_not_depend_on_other_rows():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(200, 5))
+    for metric in ("euclidean", "cosine", "geodesic"):
+        geometry = DataGeometry(metric, n_neighbors=5, n_reference=32).fit(X, rng)
+        new = rng.normal(size=(30, 5))
+        together = geometry.reference_distances(new)
+        alone = np.vstack([geometry.reference_distances(row[None]) for row in new])
+        np.testing.assert_allclose(together, alone, rtol=1e-6)
+
+
+def test_cosine_pairs_match_scikit_learn():
+    from sklearn.metrics.pairwise import cosine_distances
+
+    x = np.random.RandomState(0).normal(size=(20, 7)).astype(np.float32)
+    np.testing.assert_allclose(
+        cosine_pairs(torch.from_numpy(x)).numpy(), cosine_distances(x), atol=1e-5
+    )
+
+
+def test_min_plus_pairs_blocks_agree():
+    a = torch.rand(150, 9)
+    expected = (a[:, None, :] + a[None, :, :]).amin(-1)
+    expected.fill_diagonal_(0.0)
+    torch.testing.assert_close(min_plus_pairs(a, block=7), expected)
+
+
+def test_unknown_metric_is_refused():
+    with pytest.raises(ValueError, match="metric must be one of"):
+        DataGeometry("manhattan")
