@@ -37,7 +37,9 @@ def test_geodesic_on_a_circle_is_the_polygon_path():
 
 
 def test_geodesic_on_a_line_is_the_distance_along_it():
-    x = np.sort(np.random.RandomState(1).uniform(0, 10, size=40))
+    # Gaps in [1, 1.5]: the 2 nearest rows of any row are its two sides, so the graph is
+    # the path along the line.
+    x = np.cumsum(np.random.RandomState(1).uniform(1, 1.5, size=40))
     X = np.column_stack([x, np.zeros_like(x)])
     geometry = DataGeometry("geodesic", n_neighbors=2, n_reference=40).fit(
         X, np.random.RandomState(0)
