@@ -11,7 +11,7 @@ import torch
 from sklearn.datasets import make_blobs
 from sklearn.utils.validation import check_is_fitted
 
-import skgwae._base
+import skgwae._persistence
 from skgwae import GWAEClusterer, GWAETransformer
 from skgwae.exceptions import (
     InconsistentVersionWarning,
@@ -210,7 +210,7 @@ def test_pickle_keeps_the_optimizer_state_with_warm_start(fast_params, X_small):
 
 def test_unpickling_under_another_version_warns(fast_params, X_small, monkeypatch):
     est = GWAETransformer(**fast_params).fit(X_small)
-    monkeypatch.setattr(skgwae._base, "__version__", "0.0.1")
+    monkeypatch.setattr(skgwae._persistence, "__version__", "0.0.1")
     blob = pickle.dumps(est)
     monkeypatch.undo()
     with pytest.warns(InconsistentVersionWarning, match="from skgwae version 0.0.1 when using"):

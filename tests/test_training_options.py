@@ -10,7 +10,8 @@ import torch
 
 from skgwae import GWAEClusterer, GWAETransformer
 from skgwae.nn import GWAEModel
-from skgwae.training.trainer import _cloned, _restore, _snapshot
+from skgwae.training.safeguards import restore, snapshot
+from skgwae.training.tensors import cloned
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -85,7 +86,7 @@ def _trained_model_and_optimizer(coupling):
 @pytest.mark.parametrize("coupling", ["mmd", "critic"])
 def test_snapshot_is_independent_of_later_steps_and_restores_exactly(coupling):
     model, opt, x = _trained_model_and_optimizer(coupling)
-    snap = _snapshot(model, [opt])
+    snap = snapshot(model, [opt])
     weights = {k: v.clone() for k, v in model.state_dict().items()}
     moments = {k: v.clone() for k, v in opt.state_dict()["state"][0].items()}
     for _ in range(2):  # steps after the snapshot update weights and moments in place
@@ -94,7 +95,7 @@ def test_snapshot_is_independent_of_later_steps_and_restores_exactly(coupling):
         (terms["gw"] + terms["w"]).backward()
         opt.step()
     assert not torch.equal(opt.state_dict()["state"][0]["exp_avg"], moments["exp_avg"])
-    _restore(model, [opt], snap)
+    restore(model, [opt], snap)
     for k, v in model.state_dict().items():
         assert torch.equal(v, weights[k]), k
     for k, v in opt.state_dict()["state"][0].items():
@@ -103,7 +104,7 @@ def test_snapshot_is_independent_of_later_steps_and_restores_exactly(coupling):
 
 def test_cloned_copies_tensors_and_containers():
     state = {"a": [torch.ones(2), (torch.zeros(1), 3)], "b": "x"}
-    copy = _cloned(state)
+    copy = cloned(state)
     copy["a"][0].add_(1)
     copy["a"][1][0].add_(1)
     assert torch.equal(state["a"][0], torch.ones(2))
