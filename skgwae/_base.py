@@ -152,20 +152,25 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ subclass hooks
 
+    # The contract is in the class docstring; these are the defaults.
+
     def _prior_spec(self):
+        """``(name, params)`` of the prior family; subclasses must implement it."""
         raise NotImplementedError
 
     def _n_restarts(self):
+        """Models a fresh fit trains from different seeds (the best is kept)."""
         return 1
 
     def _min_train_rows(self):
+        """``(count, requirement)``: the least training rows, and what requires them."""
         return 2, "2"
 
     def _after_training(self, model, data, *, device, seed):
-        pass
+        """Post-process each trained model in place, before restarts are compared."""
 
     def _after_fit(self, data):
-        pass
+        """Set the subclass's own fitted attributes once the kept model is set."""
 
     # ------------------------------------------------------------------ fitting
 

@@ -69,16 +69,17 @@ class TrainingData:
 
     def training_chunks(self):
         """The training rows as a sequence of arrays."""
-        return _chunks_of(self.train, ChunkedRows.chunks)
+        return _chunks_of(self.train, "chunks")
 
     def all_chunks(self):
         """Every row (held-out rows included), in the order given, as a sequence of
         arrays."""
-        return _chunks_of(self.all_rows, ChunkedRows.units)
+        return _chunks_of(self.all_rows, "units")
 
 
-def _chunks_of(rows, read):
-    return read(rows) if isinstance(rows, ChunkedRows) else [rows]
+def _chunks_of(rows, method):
+    """``rows.<method>()`` of a ChunkedRows; one array as a sequence of one."""
+    return getattr(rows, method)() if isinstance(rows, ChunkedRows) else [rows]
 
 
 def prepare_training_data(
