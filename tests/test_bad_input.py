@@ -198,7 +198,8 @@ def test_invalid_parameter(fast_params, X_small, param, value, message):
 @pytest.mark.parametrize("value", [(0,), (16, -2), (8.5,), (True,), [[4, 4]]])
 def test_invalid_hidden_layer_sizes(fast_params, X_small, value):
     est = GWAETransformer(**{**fast_params, "hidden_layer_sizes": value})
-    with pytest.raises(ValueError, match="hidden_layer_sizes must be a positive integer or a sequence of positive"):
+    message = "hidden_layer_sizes must be a positive integer or a sequence of positive"
+    with pytest.raises(ValueError, match=message):
         est.fit(X_small)
 
 
