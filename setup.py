@@ -33,6 +33,7 @@ setup(
             "hypothesis>=6.80",
             "matplotlib>=3.5",
             "dask[distributed]>=2023.1",
+            "numpydoc>=1.6",
         ],
         "benchmarks": ["matplotlib>=3.5"],
     },

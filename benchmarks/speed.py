@@ -55,7 +55,7 @@ import torch
 from skgwae import GWAEClusterer, GWAETransformer
 from skgwae.nn import GWAEModel
 from skgwae.nn.losses import gw_loss
-from skgwae.training import Trainer, as_tensor, make_generator
+from skgwae.training import Trainer, TrainingConfig, as_tensor, make_generator
 
 RESULTS = pathlib.Path(__file__).parent / "results"
 
@@ -131,7 +131,7 @@ def bare_epochs(X, coupling, device, epochs, seed=0):
             gw_coupling=est.gw_coupling,
             mmd_kernel=est.mmd_kernel,
         ).to(device)
-    trainer = Trainer(
+    config = TrainingConfig(
         batch_size=64,
         max_epochs=epochs,
         learning_rate=est.learning_rate,
@@ -140,9 +140,8 @@ def bare_epochs(X, coupling, device, epochs, seed=0):
         lambda_h=est.lambda_h,
         n_iter_no_change=10**9,
         tol=0.0,
-        device=device,
-        seed=seed,
     )
+    trainer = Trainer(config, device=device, seed=seed)
     main_opt, critic_opt = trainer._optimizers(model)
     X = as_tensor(X, device)
     generator = make_generator(seed, device)

@@ -1,20 +1,38 @@
 """What the estimators' ``fit`` accepts as training data, and the form it hands on.
 
-In-memory data (arrays, DataFrames, lists of rows) is validated as a whole and trained on
-from the device. Data larger than memory comes as an iterable of 2-D chunks, or as an
-array (typically a ``numpy.memmap``) larger than scikit-learn's ``working_memory``, and is
-read a chunk at a time (:mod:`skgwae.training.chunks`). The choice depends on the size of
-the data, never on whether an array is memory-mapped, so a memmap (as joblib hands to
-parallel workers) fits exactly as the same array in memory.
+In-memory data (arrays, DataFrames, lists of rows) is validated as a whole, split into
+training and validation rows and trained on from the device. Data larger than memory comes
+as an iterable of 2-D chunks, or as an array (typically a ``numpy.memmap``) larger than
+scikit-learn's ``working_memory``, and is read a chunk at a time
+(:mod:`skgwae.training.chunks`). The choice depends on the size of the data, never on
+whether an array is memory-mapped, so a memmap (as joblib hands to parallel workers) fits
+exactly as the same array in memory.
 """
 
 import dataclasses
+import math
 from collections.abc import Iterable
 
 import numpy as np
 import scipy.sparse
+from sklearn import get_config
 
-from .training.chunks import ChunkedRows
+from ._validation import check_fit_input
+from .training.chunks import ArrayRows, ChunkedRows, IterableRows, scan_rows
+
+# An array larger than scikit-learn's working_memory is read by chunks of at most this
+# fraction of it (64 MiB at the default 1024 MiB): a few chunks' copies (reading,
+# conversion, device) stay well inside it.
+CHUNKS_PER_WORKING_MEMORY = 16
+# Data read by chunks: at most this many validation rows (they stay in memory).
+CHUNKED_VALIDATION_ROWS = 10_000
+# kappa_init="auto" matches the distance scales on at most this many training rows.
+KAPPA_CALIBRATION_ROWS = 1024
+
+
+def working_memory_bytes():
+    """scikit-learn's ``working_memory`` setting (MiB), in bytes."""
+    return int(get_config()["working_memory"] * 2**20)
 
 
 def is_chunked(X, resident_bytes):
@@ -49,13 +67,169 @@ class TrainingData:
     dtype: np.dtype
     in_unit_range: bool  # whether every value lies in [0, 1]
 
+    def training_chunks(self):
+        """The training rows as a sequence of arrays."""
+        return _chunks_of(self.train, "chunks")
 
-def all_chunks(rows):
-    """Every row of an array or :class:`ChunkedRows` (held-out rows included), in order,
-    as a sequence of arrays."""
-    return rows.units() if isinstance(rows, ChunkedRows) else [rows]
+    def all_chunks(self):
+        """Every row (held-out rows included), in the order given, as a sequence of
+        arrays."""
+        return _chunks_of(self.all_rows, "units")
 
 
-def training_chunks(rows):
-    """The training rows of an array or :class:`ChunkedRows` as a sequence of arrays."""
-    return rows.chunks() if isinstance(rows, ChunkedRows) else [rows]
+def _chunks_of(rows, method):
+    """``rows.<method>()`` of a ChunkedRows; one array as a sequence of one."""
+    return getattr(rows, method)() if isinstance(rows, ChunkedRows) else [rows]
+
+
+def prepare_training_data(
+    estimator, X, *, reset, rng, validation_fraction, min_train_rows, allow_chunked=True
+):
+    """Validate X for fitting ``estimator`` and split it into training and validation rows.
+
+    Parameters
+    ----------
+    estimator : BaseGWAE
+        The estimator whose ``n_features_in_`` and ``feature_names_in_`` X sets (``reset``)
+        or is checked against.
+    X : array-like or iterable of array-like
+        The data, as ``fit`` accepts it.
+    reset : bool
+        Whether X sets the fitted feature attributes.
+    rng : numpy.random.RandomState
+        Draws the split (and the held-out rows of chunked data).
+    validation_fraction : float or None
+        The fraction of rows held out for validation; None holds out none.
+    min_train_rows : tuple of (int, str)
+        The least number of training rows the estimator needs, and the requirement
+        (a parameter such as ``"n_clusters=5"``) that error messages name.
+    allow_chunked : bool, default=True
+        Whether data larger than memory, or an iterable of chunks, is read a chunk at a
+        time; with False, X is always one array.
+
+    Returns
+    -------
+    data : TrainingData
+    """
+    if allow_chunked and is_chunked(X, working_memory_bytes()):
+        return _chunked_training_data(
+            estimator,
+            X,
+            reset=reset,
+            rng=rng,
+            validation_fraction=validation_fraction,
+            min_train_rows=min_train_rows,
+        )
+    X = check_fit_input(estimator, X, reset=reset)
+    min_rows, requirement = min_train_rows
+    if X.shape[0] < min_rows:
+        raise ValueError(f"n_samples={X.shape[0]} should be >= {requirement}.")
+    X_train, X_val = _split(X, rng, validation_fraction)
+    _check_n_train(X_train.shape[0], min_train_rows, validation_fraction)
+    return TrainingData(
+        train=X_train,
+        validation=X_val,
+        all_rows=X,
+        calibration_rows=X_train[:KAPPA_CALIBRATION_ROWS],  # X_train is shuffled
+        n_features=X.shape[1],
+        n_train=X_train.shape[0],
+        dtype=X.dtype,
+        in_unit_range=X.size > 0 and X.min() >= 0 and X.max() <= 1,
+    )
+
+
+def _split(X, rng, validation_fraction):
+    """Training and validation rows, each in random order (the validation part is None
+    without a validation fraction)."""
+    n = X.shape[0]
+    perm = rng.permutation(n)
+    if validation_fraction is None:
+        return X[perm], None
+    n_val = max(2, int(math.ceil(validation_fraction * n)))
+    if n - n_val < 2:
+        raise ValueError(
+            f"n_samples={n} is too few for a validation split of validation_fraction="
+            f"{validation_fraction}: both parts need at least 2 samples. Pass more "
+            "data or set early_stopping=False."
+        )
+    return X[perm[n_val:]], X[perm[:n_val]]
+
+
+def _check_n_train(n_train, min_train_rows, validation_fraction):
+    min_rows, requirement = min_train_rows
+    if n_train < min_rows:
+        raise ValueError(
+            f"The data has {n_train} samples to train on (after any validation split), "
+            f"fewer than {requirement}. Pass more data"
+            + (
+                ", a smaller validation_fraction or early_stopping=False."
+                if validation_fraction is not None
+                else "."
+            )
+        )
+
+
+def _chunked_training_data(estimator, X, *, reset, rng, validation_fraction, min_train_rows):
+    """Training data from a memory-mapped array or an iterable of chunks, read a chunk
+    at a time: one pass here checks every chunk and holds out the validation rows."""
+    first_read = [reset]
+
+    def prepare(chunk):
+        # The first chunk read sets n_features_in_ / feature_names_in_ (unless warm);
+        # every later one is checked against them.
+        reset_now, first_read[0] = first_read[0], False
+        try:
+            return check_fit_input(estimator, chunk, reset=reset_now, ensure_min_samples=1)
+        except ValueError as exc:
+            raise ValueError(f"In a chunk of X: {exc}") from None
+
+    if isinstance(X, np.ndarray):
+        chunk_bytes = working_memory_bytes() // CHUNKS_PER_WORKING_MEMORY
+        chunk_rows = max(2, chunk_bytes // (4 * max(1, X.shape[1])))
+        source = ArrayRows(X, chunk_rows, prepare)
+        n_rows = X.shape[0]
+    else:
+        if iter(X) is X:
+            raise ValueError(
+                "X is an iterator, which can be read only once, but fit reads the data "
+                "once per epoch (and once more to check it). Pass a list of chunks or a "
+                "re-iterable object (such as a torch DataLoader), or call partial_fit "
+                "on each chunk."
+            )
+        source = IterableRows(X, prepare)
+        n_rows = None
+    scan = scan_rows(
+        source,
+        validation_fraction=validation_fraction,
+        max_validation_rows=CHUNKED_VALIDATION_ROWS,
+        n_sample=KAPPA_CALIBRATION_ROWS,
+        seed=rng.randint(np.iinfo(np.int32).max),
+        n_rows=n_rows,
+    )
+    validated = validation_fraction is not None
+    n_val = 0 if scan.validation_rows is None else len(scan.validation_rows)
+    if scan.n_train < 2 or (validated and n_val < 2):
+        raise ValueError(
+            f"X has {scan.n_rows} samples, too few to train on"
+            + (
+                f" with a validation split of validation_fraction={validation_fraction}"
+                " (both parts need at least 2 samples; set early_stopping=False)"
+                if validated
+                else " (at least 2 are needed)"
+            )
+            + "."
+        )
+    _check_n_train(scan.n_train, min_train_rows, validation_fraction)
+    source.held_out = scan.held_out
+    if isinstance(source, IterableRows):
+        source.n_units = scan.n_units
+    return TrainingData(
+        train=source,
+        validation=scan.validation_rows,
+        all_rows=source,
+        calibration_rows=scan.sample_rows,
+        n_features=estimator.n_features_in_,
+        n_train=scan.n_train,
+        dtype=scan.dtype,
+        in_unit_range=scan.minimum >= 0 and scan.maximum <= 1,
+    )

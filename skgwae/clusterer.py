@@ -7,22 +7,13 @@ import numpy as np
 import torch
 from sklearn.base import ClusterMixin
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.mixture import GaussianMixture
-from threadpoolctl import threadpool_limits
 
-from ._base import (
-    BaseGWAE,
-    LatentTransformMixin,
-    apply_in_chunks,
-    document_training_parameters,
-    shares_training_parameters,
-)
-from ._data import all_chunks, training_chunks
+from ._base import BaseGWAE
+from ._docs import document_training_parameters, shares_parameters
+from ._inference import LatentTransformMixin
+from ._mixture import fit_latent_mixture
 from ._sklearn_compat import Interval
-
-# EM initialisations (k-means++ seeded) when the mixture is set from the latent codes; EM in
-# a 10-dimensional latent space costs milliseconds, so restarts are nearly free.
-EM_N_INIT = 10
+from .training import apply_in_chunks
 
 
 @document_training_parameters
@@ -36,22 +27,20 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
     mu(x).
 
     The GWAE objective alone does not tie components to clusters of the data: the coupling
-    accepts any matching of data clusters to prior components, and on digits the trained
-    prior's own components split the digit classes (accuracy 0.14-0.36 over seeds 0-2,
-    ``benchmarks/cluster.py``). So the fit has two steps:
+    accepts any matching of data clusters to prior components, so the trained prior's own
+    components may split the clusters of the data. So the fit has two steps:
 
     1. Train the GWAE with the mixture prior (the full objective, early stopping).
     2. Set the prior to the maximum-likelihood mixture of the encoded training data: EM in
-       the latent space on the latent means mu(x), from ``EM_N_INIT`` = 10 k-means++ starts
-       (best likelihood kept), written into the prior's components, with kappa rescaled
-       so that L_GW is unchanged. This is a closed-form step towards the coupling
-       q(z) = p(z) that the objective's L_D term pursues by gradient steps, and it ties
-       every component to a cluster of the codes. The mixture is fitted to the means, not
-       to the noisy codes z ~ q(z|x), so it is narrower than the codes; this raises the
-       MMD part of :meth:`score` (adding the posterior variance to the components made
-       one component swallow the others when some coordinates carry only noise).
-       A component that is the most responsible one for no training sample is reported
-       with a ConvergenceWarning.
+       the latent space on the latent means mu(x), from 10 k-means++ starts (best
+       likelihood kept), written into the prior's components, with kappa rescaled so that
+       L_GW is unchanged. This is a closed-form step towards the coupling q(z) = p(z) that
+       the objective's L_D term pursues by gradient steps, and it ties every component to
+       a cluster of the codes. The mixture is fitted to the means, not to the noisy codes
+       z ~ q(z|x), so it is narrower than the codes, which raises the MMD part of
+       :meth:`score`; fitted to the noisy codes, one component can swallow the others
+       when some coordinates carry only noise. A component that is the most responsible
+       one for no training sample is reported with a ConvergenceWarning.
 
     With ``n_init > 1`` both steps are repeated from different seeds and the model with
     the best label-free :meth:`score` on the validation rows is kept. The prior then
@@ -62,10 +51,9 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
     n_clusters : int, default=8
         Number of clusters (components of the mixture prior).
     n_components : int, default=10
-        Dimension of the latent space. Measured on digits (Hungarian accuracy of the
-        mixture on the latent codes, seeds 0-2): 5 dimensions 0.77-0.80, 10 dimensions
-        0.80-0.86, 20 dimensions 0.72-0.83 (fits stop early and the mixture has many more
-        covariance parameters).
+        Dimension of the latent space. The default is larger than the transformer's 2
+        because clusters separate better in more dimensions, while many more dimensions
+        give the mixture many more covariance parameters to fit.
     n_init : int, default=1
         Number of GWAE fits from different seeds; the one with the best :meth:`score`
         on the held-out validation rows (the training rows without early stopping) is
@@ -114,13 +102,13 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
         "n_init": [Interval(Integral, 1, None, closed="left")],
     }
 
-    @shares_training_parameters
+    @shares_parameters(BaseGWAE.__init__)
     def __init__(self, n_clusters=8, *, n_components=10, n_init=1, **training_params):
         super().__init__(n_components, **training_params)
         self.n_clusters = n_clusters
         self.n_init = n_init
 
-    # ------------------------------------------------------------------ fitting hooks
+    # ------------------------------------------------------------------ BaseGWAE hooks
 
     def _prior_spec(self):
         return "gmm", {"n_clusters": self.n_clusters}
@@ -128,83 +116,34 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
     def _n_restarts(self):
         return self.n_init
 
-    def _split(self, X, rng):
-        if X.shape[0] < self.n_clusters:
-            raise ValueError(f"n_samples={X.shape[0]} should be >= n_clusters={self.n_clusters}.")
-        X_train, X_val = super()._split(X, rng)
-        self._check_n_train(X_train.shape[0])
-        return X_train, X_val
+    def _min_train_rows(self):
+        return self.n_clusters, f"n_clusters={self.n_clusters}"
 
-    def _check_n_train(self, n_train):
-        if n_train < self.n_clusters:
-            raise ValueError(
-                f"The data has {n_train} samples to train on (after any validation split), "
-                f"fewer than n_clusters={self.n_clusters}. Pass more data"
-                + (
-                    ", a smaller validation_fraction or early_stopping=False."
-                    if self.early_stopping
-                    else "."
-                )
-            )
-
-    def _after_training(self, model, X_train, seed):
+    def _after_training(self, model, data, *, device, seed):
         """Set the mixture prior to the EM fit of the training rows' latent codes."""
-        device = next(model.parameters()).device
         codes = np.concatenate(
             [
                 apply_in_chunks(lambda x: model.encoder(x)[0], chunk, device, np.float64)
-                for chunk in training_chunks(X_train)
+                for chunk in data.training_chunks()
             ]
         )
-        # EM runs on standardised codes: on codes far from unit scale (data not scaled),
-        # its covariances lose their precision and the fit fails, and reg_covar is absolute.
-        center = codes.mean(axis=0)
-        scale = float(codes.std()) or 1.0
-        codes = (codes - center) / scale
-        mixture = GaussianMixture(
-            self.n_clusters,
-            covariance_type="full",
-            n_init=EM_N_INIT,
-            random_state=seed,
-        )
-        # Small matrices: threaded BLAS only adds overhead (10x slower measured on 2 cores).
-        with warnings.catch_warnings(), threadpool_limits(1, user_api="blas"):
-            # A non-converged EM still gives usable components; it is not the user's fit.
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            mixture.fit(codes)
-            resp = mixture.predict_proba(codes)
-        members = np.bincount(resp.argmax(axis=1), minlength=self.n_clusters)
-        # Counted by hard assignment: two components on the same codes share the weight,
-        # but only one of them wins any sample.
-        empty = np.flatnonzero(members == 0)
-        if empty.size:
+        mixture = fit_latent_mixture(codes, self.n_clusters, seed)
+        if mixture.empty.size:
             warnings.warn(
-                f"Mixture component(s) {empty.tolist()} are the most responsible component "
-                f"for no training sample; the data may have fewer than "
+                f"Mixture component(s) {mixture.empty.tolist()} are the most responsible "
+                f"component for no training sample; the data may have fewer than "
                 f"n_clusters={self.n_clusters} clusters.",
                 ConvergenceWarning,
             )
         old_scale = model.prior_scale()
-        model.prior.set_components(
-            mixture.means_ * scale + center, mixture.covariances_ * scale**2, mixture.weights_
-        )
+        model.prior.set_components(mixture.means, mixture.covariances, mixture.weights)
         # The new prior's scale s differs from the batch-normed one's; L_GW depends on
         # kappa / s, so kappa follows s and the objective's GW term is unchanged.
         model.replace_prior_scale(old_scale)
 
-    def _fit(self, X):
-        rows = super()._fit(X)
-        self._set_clusters(all_chunks(rows))
-        return rows
-
-    def _partial_fit(self, X):
-        X = super()._partial_fit(X)
-        self._set_clusters([X])
-        return X
-
-    def _set_clusters(self, chunks):
+    def _after_fit(self, data):
         """Set ``means_``, ``covariances_``, ``weights_`` from the fitted prior, and
-        ``labels_`` from the (checked) training rows, given as a sequence of arrays."""
+        ``labels_`` from the rows of this fit."""
         means, covariances, weights = (
             t.detach().double().cpu().numpy() for t in self.model_.prior.components()
         )
@@ -212,7 +151,7 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
         self.covariances_ = covariances
         self.weights_ = weights
         self.labels_ = np.concatenate(
-            [self._log_joint_of(chunk).argmax(axis=1) for chunk in chunks]
+            [self._log_joint_of(chunk).argmax(axis=1) for chunk in data.all_chunks()]
         )
 
     # ------------------------------------------------------------------ clustering
@@ -226,7 +165,6 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
         return self._apply(
             lambda x: self.model_.prior.log_joint(self.model_.encoder(x)[0]), X, np.float64
         )
-
     def predict_proba(self, X):
         """Responsibility of each cluster for each sample.
 

@@ -2,12 +2,9 @@
 
 import inspect
 
-from ._base import (
-    BaseGWAE,
-    LatentTransformMixin,
-    document_training_parameters,
-    shares_training_parameters,
-)
+from ._base import BaseGWAE
+from ._docs import document_training_parameters, shares_parameters
+from ._inference import LatentTransformMixin
 from ._sklearn_compat import StrOptions
 from .nn import PRIORS
 
@@ -45,6 +42,7 @@ class GWAETransformer(LatentTransformMixin, BaseGWAE):
         Extra arguments of the prior family: ``{"n_codes": 16}`` for ``"vq"`` and
         ``{"n_clusters": 10}`` for ``"gmm"`` (their defaults).
     %(training_parameters)s
+
     Attributes
     ----------
     %(fitted_attributes)s
@@ -77,7 +75,7 @@ class GWAETransformer(LatentTransformMixin, BaseGWAE):
         "prior_params": [dict, None],
     }
 
-    @shares_training_parameters
+    @shares_parameters(BaseGWAE.__init__)
     def __init__(self, n_components=2, *, prior="gaussian", prior_params=None, **training_params):
         super().__init__(n_components, **training_params)
         self.prior = prior

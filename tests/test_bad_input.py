@@ -186,6 +186,7 @@ def test_unfitted_module_attributes(fast_params, attribute):
             "wide",
             "The 'hidden_layer_sizes' parameter of GWAETransformer",
         ),
+        ("hidden_layer_sizes", 0, "The 'hidden_layer_sizes' parameter of GWAETransformer"),
     ],
 )
 def test_invalid_parameter(fast_params, X_small, param, value, message):
@@ -197,7 +198,8 @@ def test_invalid_parameter(fast_params, X_small, param, value, message):
 @pytest.mark.parametrize("value", [(0,), (16, -2), (8.5,), (True,), [[4, 4]]])
 def test_invalid_hidden_layer_sizes(fast_params, X_small, value):
     est = GWAETransformer(**{**fast_params, "hidden_layer_sizes": value})
-    with pytest.raises(ValueError, match="hidden_layer_sizes must be a sequence of positive"):
+    message = "hidden_layer_sizes must be a positive integer or a sequence of positive"
+    with pytest.raises(ValueError, match=message):
         est.fit(X_small)
 
 

@@ -13,6 +13,7 @@ from sklearn.datasets import make_blobs
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import adjusted_rand_score
 
+import skgwae._data as data_module
 from skgwae import GWAEClusterer, GWAETransformer
 from skgwae.training import evaluate_criterion
 
@@ -265,19 +266,19 @@ def test_sample_rejects_bad_n_samples(fitted, n_samples):
 def test_n_init_keeps_the_restart_with_the_best_validation_score(blobs, monkeypatch, random_state):
     X = blobs[0]
     models, splits = [], []
-    after_training, split = GWAEClusterer._after_training, GWAEClusterer._split
+    after_training, split = GWAEClusterer._after_training, data_module._split
 
-    def spy_after_training(self, model, X_train, seed):
-        after_training(self, model, X_train, seed)
+    def spy_after_training(self, model, data, **kwargs):
+        after_training(self, model, data, **kwargs)
         models.append(copy.deepcopy(model))
 
-    def spy_split(self, X, rng):
-        parts = split(self, X, rng)
+    def spy_split(*args, **kwargs):
+        parts = split(*args, **kwargs)
         splits.append(parts)
         return parts
 
     monkeypatch.setattr(GWAEClusterer, "_after_training", spy_after_training)
-    monkeypatch.setattr(GWAEClusterer, "_split", spy_split)
+    monkeypatch.setattr(data_module, "_split", spy_split)
     params = {**FAST, "random_state": random_state}
     est = GWAEClusterer(n_clusters=N_CLUSTERS, n_init=2, **params).fit(X)
 

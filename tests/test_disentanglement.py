@@ -12,7 +12,7 @@ from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from skgwae.metrics._disentanglement import dci_disentanglement, mutual_information_gap
+from skgwae.metrics import dci_disentanglement, mutual_information_gap
 
 N_SAMPLES = 3000
 N_VALUES = (3, 5, 8, 12, 16)

@@ -145,12 +145,12 @@ def test_cuda_partial_fit_and_chunked_fit(cuda_params, X_small):
 
 
 def test_cuda_inference_memory_is_bounded(cuda_params):
-    from skgwae import _base
+    from skgwae.training import inference
 
     X = np.random.RandomState(0).normal(size=(200_000, 64)).astype(np.float32)
     est = GWAEClusterer(n_clusters=3, **cuda_params).fit(X[:500])
     device = torch.device(est.device_)
-    chunk_bytes = _base.INFERENCE_CHUNK * 64 * 4
+    chunk_bytes = inference.INFERENCE_CHUNK * 64 * 4
     for method in (est.transform, est.predict_proba):
         torch.cuda.synchronize(device)
         base = torch.cuda.memory_allocated(device)

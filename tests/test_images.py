@@ -25,6 +25,7 @@ from skgwae.nn.conv import (
     ConvEncoder,
     image_pyramid,
 )
+from skgwae.training import seeded
 
 # Every fit here runs to its tiny max_iter.
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -109,23 +110,23 @@ def test_image_pyramid_documented_examples():
 @pytest.mark.parametrize("hidden_layer_sizes", [(16,), (), (16, 8)])
 @pytest.mark.parametrize("image_shape", IMAGE_SHAPES)
 def test_conv_network_output_shapes(image_shape, hidden_layer_sizes):
-    torch.manual_seed(0)
-    n_features, n, k = math.prod(image_shape), 3, 2
-    x = torch.rand(n, n_features)
-    encoder = ConvEncoder(image_shape, k, hidden_layer_sizes)
-    mu, logvar = encoder(x)
-    assert mu.shape == (n, k) and logvar.shape == (n, k)
-    for output in ("sigmoid", "linear"):
-        decoder = ConvDecoder(k, image_shape, hidden_layer_sizes, output)
-        x_hat = decoder(torch.randn(n, k))
-        assert x_hat.shape == (n, n_features)  # exactly n_features values per row
-        assert torch.isfinite(x_hat).all()
-    branch = ConvCriticBranch(
-        image_shape, hidden_layer_sizes, 64, torch.nn.utils.parametrizations.spectral_norm
-    )
-    assert branch(x).shape == (n, 64)
-    critic = JointCritic(n_features, k, hidden_layer_sizes, x_net=branch)
-    assert critic(x, torch.randn(n, k)).shape == (n,)
+    with seeded(0):  # torch's global RNG left as it was
+        n_features, n, k = math.prod(image_shape), 3, 2
+        x = torch.rand(n, n_features)
+        encoder = ConvEncoder(image_shape, k, hidden_layer_sizes)
+        mu, logvar = encoder(x)
+        assert mu.shape == (n, k) and logvar.shape == (n, k)
+        for output in ("sigmoid", "linear"):
+            decoder = ConvDecoder(k, image_shape, hidden_layer_sizes, output)
+            x_hat = decoder(torch.randn(n, k))
+            assert x_hat.shape == (n, n_features)  # exactly n_features values per row
+            assert torch.isfinite(x_hat).all()
+        branch = ConvCriticBranch(
+            image_shape, hidden_layer_sizes, 64, torch.nn.utils.parametrizations.spectral_norm
+        )
+        assert branch(x).shape == (n, 64)
+        critic = JointCritic(n_features, k, hidden_layer_sizes, x_net=branch)
+        assert critic(x, torch.randn(n, k)).shape == (n,)
 
 
 def _spatial_outputs(module, layer_type, run):
@@ -147,20 +148,20 @@ def _spatial_outputs(module, layer_type, run):
 
 @pytest.mark.parametrize("image_shape", IMAGE_SHAPES)
 def test_decoder_restores_every_intermediate_size(image_shape):
-    torch.manual_seed(0)
-    sizes, widths = image_pyramid(image_shape)
-    encoder = ConvEncoder(image_shape, 2, (16,))
-    decoder = ConvDecoder(2, image_shape, (16,))
-    x = torch.rand(2, math.prod(image_shape))
-    down = _spatial_outputs(encoder, torch.nn.Conv2d, lambda: encoder(x))
-    up = _spatial_outputs(decoder, torch.nn.ConvTranspose2d, lambda: decoder(torch.randn(2, 2)))
-    # The encoder's convolutions produce levels 1..L, the decoder's L-1..0 (mirrored).
-    assert down == list(zip(sizes[1:], widths[1:]))
-    assert up == list(zip(sizes[-2::-1], widths[-2::-1]))
-    assert decoder.top == (widths[-1], *sizes[-1])
-    # And the decoder's first feature map is the encoder's last.
-    if down:
-        assert (down[-1][1], *down[-1][0]) == decoder.top
+    with seeded(0):  # torch's global RNG left as it was
+        sizes, widths = image_pyramid(image_shape)
+        encoder = ConvEncoder(image_shape, 2, (16,))
+        decoder = ConvDecoder(2, image_shape, (16,))
+        x = torch.rand(2, math.prod(image_shape))
+        down = _spatial_outputs(encoder, torch.nn.Conv2d, lambda: encoder(x))
+        up = _spatial_outputs(decoder, torch.nn.ConvTranspose2d, lambda: decoder(torch.randn(2, 2)))
+        # The encoder's convolutions produce levels 1..L, the decoder's L-1..0 (mirrored).
+        assert down == list(zip(sizes[1:], widths[1:]))
+        assert up == list(zip(sizes[-2::-1], widths[-2::-1]))
+        assert decoder.top == (widths[-1], *sizes[-1])
+        # And the decoder's first feature map is the encoder's last.
+        if down:
+            assert (down[-1][1], *down[-1][0]) == decoder.top
 
 
 @pytest.mark.parametrize("image_shape", [(1, 12, 10), (3, 9, 15), (1, 5, 5)])
@@ -194,12 +195,12 @@ def test_decoder_writes_rows_as_c_order_images(image_shape):
 
 @pytest.mark.parametrize("image_shape", [(1, 12, 10), (1, 5, 5)])
 def test_decoder_output_activation(image_shape):
-    torch.manual_seed(0)
-    z = 1e3 * torch.randn(16, 2)  # far codes: large pre-activations
-    sigmoid = ConvDecoder(2, image_shape, (16,), output="sigmoid")(z)
-    linear = ConvDecoder(2, image_shape, (16,), output="linear")(z)
-    assert sigmoid.min() >= 0 and sigmoid.max() <= 1
-    assert linear.min() < 0 or linear.max() > 1
+    with seeded(0):  # torch's global RNG left as it was
+        z = 1e3 * torch.randn(16, 2)  # far codes: large pre-activations
+        sigmoid = ConvDecoder(2, image_shape, (16,), output="sigmoid")(z)
+        linear = ConvDecoder(2, image_shape, (16,), output="linear")(z)
+        assert sigmoid.min() >= 0 and sigmoid.max() <= 1
+        assert linear.min() < 0 or linear.max() > 1
 
 
 @pytest.mark.parametrize("coupling", ["mmd", "critic"])
@@ -207,36 +208,36 @@ def test_decoder_output_activation(image_shape):
 def test_model_losses_backpropagate(image_shape, coupling):
     """Every loss term, and the critic's loss with its gradient penalty (a double backward
     through the convolutions), is finite and reaches every parameter."""
-    torch.manual_seed(0)
-    n_features = math.prod(image_shape)
-    model = GWAEModel(
-        n_features,
-        2,
-        (16,),
-        coupling=coupling,
-        gw_coupling="both",
-        image_shape=image_shape,
-        output="sigmoid",
-    )
-    assert isinstance(model.encoder, ConvEncoder) and isinstance(model.decoder, ConvDecoder)
-    x = torch.rand(8, n_features)
-    generator = torch.Generator().manual_seed(0)
-    terms = model.main_terms(x, generator)
-    assert set(terms) == {"gw", "w", "d", "h"}
-    assert all(torch.isfinite(t) for t in terms.values())
-    sum(terms.values()).backward()
-    for name, p in model.named_parameters():
-        if not name.startswith("critic."):
-            assert p.grad is not None and torch.isfinite(p.grad).all(), name
-    if coupling == "critic":
-        assert isinstance(model.critic.x_net, ConvCriticBranch)
-        model.zero_grad()
-        mu, logvar = model.encoder(x)
-        loss = model.critic_loss(x, mu.detach(), logvar.detach(), generator)
-        assert torch.isfinite(loss)
-        loss.backward()
-        for name, p in model.critic.named_parameters():
-            assert p.grad is not None and torch.isfinite(p.grad).all(), name
+    with seeded(0):  # torch's global RNG left as it was
+        n_features = math.prod(image_shape)
+        model = GWAEModel(
+            n_features,
+            2,
+            (16,),
+            coupling=coupling,
+            gw_coupling="both",
+            image_shape=image_shape,
+            output="sigmoid",
+        )
+        assert isinstance(model.encoder, ConvEncoder) and isinstance(model.decoder, ConvDecoder)
+        x = torch.rand(8, n_features)
+        generator = torch.Generator().manual_seed(0)
+        terms = model.main_terms(x, generator)
+        assert set(terms) == {"gw", "w", "d", "h"}
+        assert all(torch.isfinite(t) for t in terms.values())
+        sum(terms.values()).backward()
+        for name, p in model.named_parameters():
+            if not name.startswith("critic."):
+                assert p.grad is not None and torch.isfinite(p.grad).all(), name
+        if coupling == "critic":
+            assert isinstance(model.critic.x_net, ConvCriticBranch)
+            model.zero_grad()
+            mu, logvar = model.encoder(x)
+            loss = model.critic_loss(x, mu.detach(), logvar.detach(), generator)
+            assert torch.isfinite(loss)
+            loss.backward()
+            for name, p in model.critic.named_parameters():
+                assert p.grad is not None and torch.isfinite(p.grad).all(), name
 
 
 # ---------------------------------------------------------------------- estimators

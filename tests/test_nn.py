@@ -30,6 +30,7 @@ from skgwae.nn import (
 )
 from skgwae.nn.losses import IMQ_SCALES
 from skgwae.nn.networks import LOGVAR_MAX, LOGVAR_MIN
+from skgwae.nn.priors import BATCHNORM_EPS
 from skgwae.training import seeded
 
 # --------------------------------------------------------------------------------------------
@@ -391,8 +392,8 @@ def _pre_batchnorm(prior, n, seed):
 @pytest.mark.parametrize("name", BN_PRIORS)
 def test_trainable_prior_standardizes_batch_in_train_mode(name):
     """The final batch-norm uses the batch statistics in train mode: per-coordinate mean 0 and
-    (biased) variance v / (v + 1e-5), v the variance before it; with the last layer scaled up
-    so that v >> 1e-5 that is 1."""
+    (biased) variance v / (v + eps), v the variance before it and eps = BATCHNORM_EPS (1e-8);
+    with the last layer scaled up so that v >> eps that is 1."""
     with seeded(1):
         prior = make_prior(name, 3).double()
     with torch.no_grad():
@@ -401,7 +402,8 @@ def test_trainable_prior_standardizes_batch_in_train_mode(name):
     pre = _pre_batchnorm(prior, 64, 0).detach().numpy()
     assert pre.var(0).min() > 1e-2
     z = prior(64, torch.Generator().manual_seed(0)).detach().numpy()
-    np.testing.assert_allclose(z, (pre - pre.mean(0)) / np.sqrt(pre.var(0) + 1e-5), atol=1e-8)
+    expected = (pre - pre.mean(0)) / np.sqrt(pre.var(0) + BATCHNORM_EPS)
+    np.testing.assert_allclose(z, expected, atol=1e-8)
     np.testing.assert_allclose(z.mean(0), 0.0, atol=1e-10)
     np.testing.assert_allclose(z.var(0), 1.0, atol=1e-3)
     # The running statistics moved with momentum 0.5 from (0, 1).
@@ -412,8 +414,8 @@ def test_trainable_prior_standardizes_batch_in_train_mode(name):
 
 @pytest.mark.parametrize("name", ALL_BN_PRIORS)
 def test_trainable_prior_unit_variance_at_initialisation(name):
-    # DESIGN.md: the trainable priors end in a batch-norm "so each latent coordinate has zero
-    # mean and unit variance". Seed 1 / seed 0 are fixed cases where it does not hold.
+    # The trainable priors end in a batch-norm so that each latent coordinate has zero mean
+    # and unit variance at initialisation. Seed 1 / seed 0 are fixed cases where it holds.
     with seeded(1 if name == "neural" else 0):
         prior = make_prior(name, 3).double()
     prior.train()

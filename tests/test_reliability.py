@@ -1,6 +1,7 @@
 """Faults during fit, interrupts, warm starts and persistence across versions, seen from the
 estimators (the trainer's side is in test_training.py)."""
 
+import copy
 import pickle
 import signal
 import warnings
@@ -11,7 +12,7 @@ import torch
 from sklearn.datasets import make_blobs
 from sklearn.utils.validation import check_is_fitted
 
-import skgwae._base
+import skgwae._persistence
 from skgwae import GWAEClusterer, GWAETransformer
 from skgwae.exceptions import (
     InconsistentVersionWarning,
@@ -208,9 +209,55 @@ def test_pickle_keeps_the_optimizer_state_with_warm_start(fast_params, X_small):
     assert restored.n_iter_ == 6
 
 
+def _adam_steps(est):
+    """The step count of the main (Adam) optimiser's state kept by the estimator."""
+    return int(est._optimizer_state[0]["state"][0]["step"])
+
+
+COPIES = {
+    "pickle": lambda est: pickle.loads(pickle.dumps(est)),
+    "deepcopy": copy.deepcopy,
+}
+
+
+@pytest.mark.parametrize("how", sorted(COPIES))
+@pytest.mark.parametrize("method", ["fit", "partial_fit"])
+def test_copy_without_optimizer_state_continues_with_fresh_moments(
+    make_estimator, X_small, how, method
+):
+    # Pickled or copied with warm_start=False, the optimiser state is left out; continuing
+    # the copy restarts the optimiser from the fitted weights (as documented).
+    est = make_estimator().fit(X_small)
+    copied = COPIES[how](est)
+    assert not hasattr(copied, "_optimizer_state")
+    copied.set_params(warm_start=True)
+    getattr(copied, method)(X_small)
+    assert copied.n_iter_ > est.n_iter_  # the history continues
+    assert copied.history_[: est.n_iter_] == est.history_
+    # The original keeps its moments: its step count runs on from the first fit's.
+    first_steps = _adam_steps(est)
+    est.set_params(warm_start=True)
+    getattr(est, method)(X_small)
+    assert _adam_steps(est) == first_steps + _adam_steps(copied)
+
+
+def test_estimators_from_parallel_cross_validate_continue(X_small, fast_params):
+    from sklearn.model_selection import cross_validate
+
+    for Estimator, own in ESTIMATORS.values():
+        result = cross_validate(
+            Estimator(**{**fast_params, **own}), X_small, cv=2, n_jobs=2, return_estimator=True
+        )
+        for est in result["estimator"]:  # each came back from a worker process, pickled
+            n_iter = est.n_iter_
+            est.set_params(warm_start=True).fit(X_small)
+            assert est.n_iter_ > n_iter
+            est.partial_fit(X_small)
+
+
 def test_unpickling_under_another_version_warns(fast_params, X_small, monkeypatch):
     est = GWAETransformer(**fast_params).fit(X_small)
-    monkeypatch.setattr(skgwae._base, "__version__", "0.0.1")
+    monkeypatch.setattr(skgwae._persistence, "__version__", "0.0.1")
     blob = pickle.dumps(est)
     monkeypatch.undo()
     with pytest.warns(InconsistentVersionWarning, match="from skgwae version 0.0.1 when using"):

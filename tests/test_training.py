@@ -12,6 +12,7 @@ from skgwae.exceptions import NonFiniteLossError, NonFiniteLossWarning
 from skgwae.nn import GWAEModel
 from skgwae.training import (
     Trainer,
+    TrainingConfig,
     TrainResult,
     evaluate_criterion,
     flush_denormal,
@@ -45,6 +46,7 @@ def _model(seed=0, **kw):
 
 
 def _trainer(**kw):
+    device, seed = kw.pop("device", CPU), kw.pop("seed", 0)
     params = dict(
         batch_size=16,
         max_epochs=4,
@@ -54,11 +56,9 @@ def _trainer(**kw):
         lambda_h=0.03,
         n_iter_no_change=10,
         tol=1e-4,
-        device=CPU,
-        seed=0,
     )
     params.update(kw)
-    return Trainer(**params)
+    return Trainer(TrainingConfig(**params), device=device, seed=seed)
 
 
 def _without_seconds(history):
@@ -181,8 +181,9 @@ def test_seeded_is_reproducible():
         c = torch.randn(4)
     assert torch.equal(a, b) and torch.equal(lin_a, lin_b)
     assert not torch.equal(a, c)
-    torch.manual_seed(7)
-    assert torch.equal(torch.randn(4), a)
+    with torch.random.fork_rng(devices=[]):  # the global RNG seeded alike gives the same
+        torch.manual_seed(7)
+        assert torch.equal(torch.randn(4), a)
 
 
 def test_make_generator_determinism():
@@ -443,6 +444,20 @@ def test_fit_verbose_2_prints_one_line_per_epoch(capsys):
     assert lines == ["1", "2", "3"]
 
 
+def test_fit_verbose_1_shows_a_bar_and_no_lines(capsys):
+    _trainer(max_epochs=3, verbose=1).fit(_model(), _data())
+    captured = capsys.readouterr()
+    assert "GWAE fit" in captured.err
+    assert not re.search(r"^epoch\s+\d", captured.out + captured.err, flags=re.MULTILINE)
+
+
+def test_fit_verbose_2_prints_lines_without_a_bar(capsys):
+    # A bar redrawn between the printed lines would garble them.
+    _trainer(max_epochs=3, verbose=2).fit(_model(), _data())
+    captured = capsys.readouterr()
+    assert "GWAE fit" not in captured.out + captured.err
+
+
 def test_fit_verbose_0_is_silent(capsys):
     _trainer(max_epochs=2, verbose=0).fit(_model(), _data())
     captured = capsys.readouterr()
@@ -662,15 +677,15 @@ def test_evaluate_criterion_does_not_change_model_or_global_rng():
 def test_evaluate_criterion_chunks_weighted_by_size(monkeypatch):
     """Split into chunks, the terms are the size-weighted mean of the per-chunk terms, and
     the per-sample values do not depend on the order of the rows."""
-    import skgwae.training.trainer as trainer_module
+    import skgwae.training.criterion as criterion_module
 
     model = _model()
     X = _data(50, 4)
-    monkeypatch.setattr(trainer_module, "CRITERION_CHUNK", 20)  # 3 chunks: 17, 17, 16
+    monkeypatch.setattr(criterion_module, "CRITERION_CHUNK", 20)  # 3 chunks: 17, 17, 16
     got = evaluate_criterion(model, X, lambda_w=1.0, lambda_d=1.0, device=CPU)
     model.eval()
-    g = make_generator(trainer_module.CRITERION_SEED, CPU)
-    order = trainer_module._canonical_order(torch.as_tensor(X), g)
+    g = make_generator(criterion_module.CRITERION_SEED, CPU)
+    order = criterion_module._canonical_order(torch.as_tensor(X), g)
     parts = [
         model.criterion_terms(chunk, g)
         for chunk in torch.tensor_split(torch.as_tensor(X)[order], 3)

@@ -10,7 +10,9 @@ import torch
 
 from skgwae import GWAEClusterer, GWAETransformer
 from skgwae.nn import GWAEModel
-from skgwae.training.trainer import _cloned, _restore, _snapshot
+from skgwae.training import seeded
+from skgwae.training.safeguards import restore, snapshot
+from skgwae.training.tensors import cloned
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -70,12 +72,14 @@ def test_compile_fits_and_leaves_a_plain_model(fast_params, X_blobs):
 
 
 def _trained_model_and_optimizer(coupling):
-    torch.manual_seed(0)
-    model = GWAEModel(6, 2, (16,), prior="gaussian", coupling=coupling)
+    # Seeded without touching torch's global RNG (see conftest).
+    with seeded(0):
+        model = GWAEModel(6, 2, (16,), prior="gaussian", coupling=coupling)
     opt = torch.optim.Adam(model.parameters(), 1e-2)
-    x = torch.randn(32, 6)
+    generator = torch.Generator().manual_seed(0)
+    x = torch.randn(32, 6, generator=generator)
     for _ in range(2):
-        terms = model.main_terms(x)
+        terms = model.main_terms(x, generator)
         opt.zero_grad()
         (terms["gw"] + terms["w"] + terms["d"]).backward()
         opt.step()
@@ -85,16 +89,17 @@ def _trained_model_and_optimizer(coupling):
 @pytest.mark.parametrize("coupling", ["mmd", "critic"])
 def test_snapshot_is_independent_of_later_steps_and_restores_exactly(coupling):
     model, opt, x = _trained_model_and_optimizer(coupling)
-    snap = _snapshot(model, [opt])
+    snap = snapshot(model, [opt])
     weights = {k: v.clone() for k, v in model.state_dict().items()}
     moments = {k: v.clone() for k, v in opt.state_dict()["state"][0].items()}
+    generator = torch.Generator().manual_seed(1)
     for _ in range(2):  # steps after the snapshot update weights and moments in place
-        terms = model.main_terms(x)
+        terms = model.main_terms(x, generator)
         opt.zero_grad()
         (terms["gw"] + terms["w"]).backward()
         opt.step()
     assert not torch.equal(opt.state_dict()["state"][0]["exp_avg"], moments["exp_avg"])
-    _restore(model, [opt], snap)
+    restore(model, [opt], snap)
     for k, v in model.state_dict().items():
         assert torch.equal(v, weights[k]), k
     for k, v in opt.state_dict()["state"][0].items():
@@ -103,7 +108,7 @@ def test_snapshot_is_independent_of_later_steps_and_restores_exactly(coupling):
 
 def test_cloned_copies_tensors_and_containers():
     state = {"a": [torch.ones(2), (torch.zeros(1), 3)], "b": "x"}
-    copy = _cloned(state)
+    copy = cloned(state)
     copy["a"][0].add_(1)
     copy["a"][1][0].add_(1)
     assert torch.equal(state["a"][0], torch.ones(2))

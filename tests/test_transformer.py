@@ -3,6 +3,7 @@
 import copy
 import io
 import pickle
+import re
 import warnings
 
 import joblib
@@ -468,7 +469,7 @@ def test_cpu_pickle_loads_without_device_warning(fitted, X_small):
 
 
 def test_default_fit_keeps_encoder_means_on_the_prior_scale():
-    # DESIGN.md section 3: with a weak or light-tailed coupling the encoder means drift far
+    # With a weak or light-tailed coupling the encoder means can drift far
     # outside the prior's unit scale while the loss still falls. A default fit (only
     # n_components and the seed given) must keep every latent coordinate near unit spread.
     from sklearn.datasets import load_wine
@@ -479,3 +480,24 @@ def test_default_fit_keeps_encoder_means_on_the_prior_scale():
     spread = Z.std(axis=0)
     assert np.all((spread > 0.5) & (spread < 2.0)), spread
     assert np.all(np.abs(Z.mean(axis=0)) < 0.5), Z.mean(axis=0)
+
+
+# ---------------------------------------------------------------------- parameters as in MLP
+
+
+def test_int_hidden_layer_sizes_is_one_hidden_layer(fast_params, X_small):
+    # As in scikit-learn's MLPClassifier, an int is one hidden layer of that width.
+    est = GWAETransformer(**{**fast_params, "hidden_layer_sizes": 16}).fit(X_small)
+    ref = GWAETransformer(**{**fast_params, "hidden_layer_sizes": (16,)}).fit(X_small)
+    assert est.model_.config["hidden_layer_sizes"] == (16,)
+    np.testing.assert_array_equal(est.transform(X_small), ref.transform(X_small))
+
+
+@pytest.mark.parametrize("verbose", [1, 2])
+def test_verbose_shows_either_a_bar_or_lines(fast_params, X_small, capsys, verbose):
+    GWAETransformer(**{**fast_params, "verbose": verbose}).fit(X_small)
+    captured = capsys.readouterr()
+    text = captured.out + captured.err
+    lines = re.findall(r"^epoch\s+(\d+) .*loss=", text, flags=re.MULTILINE)
+    assert ("GWAE fit" in text) == (verbose == 1)
+    assert lines == ([] if verbose == 1 else ["1", "2", "3"])

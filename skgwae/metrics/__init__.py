@@ -2,7 +2,8 @@
 used by tests and benchmarks."""
 
 from ._cluster import cluster_accuracy
-from ._disentanglement import dci_disentanglement, mutual_information_gap
+from ._dci import dci_disentanglement
 from ._gw import gw_distortion
+from ._mig import mutual_information_gap
 
 __all__ = ["cluster_accuracy", "dci_disentanglement", "gw_distortion", "mutual_information_gap"]

@@ -1,6 +1,6 @@
 """The loss terms of the GWAE objective, as plain functions of tensors.
 
-L = L_GW + lambda_W * L_W + lambda_D * L_D + lambda_H * L_H  (DESIGN.md section 1).
+L = L_GW + lambda_W * L_W + lambda_D * L_D + lambda_H * L_H  (Nakagawa et al., ICLR 2023).
 """
 
 import torch
@@ -81,7 +81,7 @@ def _kernel(sq_dist, n_components, kernel):
         return torch.exp(-sq_dist / (n_components * n_components))
     # Multi-scale inverse multiquadric, sum_c C / (C + ||a - b||^2), C = 2 d c for the scales c.
     # Its heavy tails keep a gradient on encoder means far from the prior; with the rbf
-    # kernel they can escape the prior's scale (DESIGN.md section 3).
+    # kernel they can escape the prior's scale.
     out = 0.0
     for c in IMQ_SCALES:
         base = 2.0 * n_components * c

@@ -4,8 +4,8 @@ import torch
 from torch import nn
 from torch.nn.utils.parametrizations import spectral_norm
 
-# Bounds on the encoder's log-variance. An unbounded log-variance is the one source of NaN
-# seen in the prototype (DESIGN.md section 3): the entropy term keeps pushing it up.
+# Bounds on the encoder's log-variance. Unbounded, the log-variance overflows to NaN: the
+# entropy term keeps pushing it up.
 LOGVAR_MIN = -12.0
 LOGVAR_MAX = 6.0
 

@@ -1,11 +1,14 @@
-"""The training loop of a GWAE: device, seeding, batching, optimisation, early stopping and
-history. Knows nothing of scikit-learn."""
+"""The training loop of a GWAE: device, seeding, batching, optimisation, early stopping,
+history, the label-free criterion and chunked inference. Knows nothing of scikit-learn."""
 
 from .chunks import ArrayRows, ChunkedRows, IterableRows, scan_rows
+from .criterion import evaluate_criterion
 from .device import flush_denormal, resolve_device
 from .history import History
+from .inference import apply_in_chunks
 from .seeding import make_generator, seeded
-from .trainer import Trainer, TrainResult, as_tensor, evaluate_criterion, map_tensors
+from .tensors import as_tensor, map_tensors
+from .trainer import Trainer, TrainingConfig, TrainResult
 
 __all__ = [
     "ChunkedRows",
@@ -14,7 +17,9 @@ __all__ = [
     "scan_rows",
     "History",
     "Trainer",
+    "TrainingConfig",
     "TrainResult",
+    "apply_in_chunks",
     "as_tensor",
     "evaluate_criterion",
     "flush_denormal",

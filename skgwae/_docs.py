@@ -1,0 +1,184 @@
+"""The documentation shared by the GWAE estimators, and the decorators that put it (and the
+shared constructor parameters) into each estimator."""
+
+import inspect
+
+# Each estimator's docstring holds these placeholders where the shared entries go.
+TRAINING_PARAMETERS_PLACEHOLDER = "%(training_parameters)s"
+FITTED_ATTRIBUTES_PLACEHOLDER = "%(fitted_attributes)s"
+
+FITTED_ATTRIBUTES_DOC = """\
+model_ : skgwae.nn.GWAEModel
+    The fitted torch model (encoder, decoder, prior, kappa and critic).
+encoder_, decoder_, prior_, critic_ : torch.nn.Module
+    The fitted parts of ``model_`` (``critic_`` is None with the MMD coupling).
+kappa_ : float
+    The learned ratio between data and (scale-normalised) latent distances.
+n_iter_ : int
+    Number of epochs run (of the kept fit, with ``n_init``).
+history_ : list of dict
+    One dict per epoch: training terms ``loss``, ``gw``, ``w``, ``d``, ``h``, ``kappa``,
+    validation terms ``val_gw``, ``val_w``, ``val_mmd``, ``val_score`` (with early
+    stopping), ``seconds`` and the epoch number ``epoch``. ``history_.to_frame()`` gives
+    it as a pandas DataFrame indexed by epoch. With ``warm_start``, each fit appends.
+loss_curve_ : list of float
+    Training loss per epoch.
+validation_scores_ : list of float or None
+    Validation score per epoch (None without early stopping).
+best_validation_score_ : float or None
+    Best validation score during training, whose weights were kept (None without
+    early stopping).
+best_epoch_ : int or None
+    The epoch (as numbered in ``history_``) whose weights the model holds: the best
+    validated one with early stopping, else the last one (None if no epoch completed).
+device_ : str
+    The device the model lives on.
+n_features_in_ : int
+    Number of features seen during fit.
+feature_names_in_ : ndarray of shape (n_features_in_,)
+    Names of features seen during fit, when X has string column names."""
+
+TRAINING_PARAMETERS_DOC = """\
+coupling : {"mmd", "critic"}, default="mmd"
+    How L_D, the mismatch between the inference joint p(x) q(z|x) and the generative
+    joint p(z) delta(x - g(z)), is estimated. ``"critic"`` is the paper's main variant: a
+    WGAN-style joint critic T(x, z) with a one-centred gradient penalty, trained
+    ``n_critic`` steps per main step, both players with RMSprop (as the authors).
+    ``"mmd"`` matches the latent marginals with a kernel MMD and trains with Adam. The
+    default is ``"mmd"`` because a critic epoch costs an order of magnitude more than an
+    MMD epoch.
+gw_coupling : {"inference", "generative", "both"}, default="inference"
+    The pairs on which L_GW is estimated. ``"generative"`` is the authors' estimator:
+    prior samples z~ and their decodings g(z~); it shapes the decoder and the prior
+    only. ``"inference"``: data x_i and their encoder means mu(x_i), which shapes the
+    encoder directly. ``"both"``: the mean of the two. Under the coupling constraint
+    (inference joint = generative joint) both estimate the same GW(p_data, p_z). The
+    default is ``"inference"`` because shaping the encoder directly gives the most
+    distance-preserving embeddings.
+mmd_kernel : {"imq", "rbf"}, default="imq"
+    The kernel of the MMD (coupling and :meth:`score`). ``"imq"``: a sum of inverse
+    multiquadric kernels over scales 0.1-10 (after WAE); ``"rbf"``: the authors'
+    ``exp(-||a - b||^2 / d^2)``. The default is ``"imq"`` because the light tails of the
+    RBF kernel let the encoder means escape the prior's scale.
+hidden_layer_sizes : int or array-like of int, default=(128, 128)
+    Hidden widths of the encoder MLP (an int is one hidden layer); the decoder uses them
+    reversed and the critic's branches as given. With ``image_shape``, the fully
+    connected layers between the convolutions and the latent code.
+image_shape : tuple of int or None, default=None
+    The shape ``(channels, height, width)`` or ``(height, width)`` of the images whose
+    pixels, flattened in C order (as ``images.reshape(n, -1)``), are the rows of X; its
+    product must equal n_features. The encoder, decoder and critic then become
+    convolutional: a DCGAN-style stack of stride-2 4x4 convolutions halving the image
+    down to 4-7 pixels, channels 16, 32, 64, 128, mirrored by the decoder for any image
+    size (not only powers of two). If the training data lie in [0, 1], the decoder ends
+    in a sigmoid, so reconstructions and samples are valid pixel intensities; else it
+    is linear (so a ``warm_start`` fit on data that leave [0, 1] is refused). The
+    convolutional networks cost several times more per epoch than the MLPs on a CPU.
+    None: MLPs, for tabular data.
+batch_size : int or "auto", default="auto"
+    Mini-batch size; ``"auto"`` is ``min(64, n_train)`` (the authors' 64). Larger values
+    than the training set are clipped with a warning.
+max_iter : int, default=400
+    Maximum number of epochs (named as in scikit-learn's MLP). The default leaves room
+    for early stopping to end fits on small tabular data before it.
+learning_rate : float, default=1e-3
+    Step size of the optimisers. The default is larger than the authors' 1e-4, which
+    needs many GPU epochs, so that fits on small data converge in seconds on a CPU.
+lambda_w : float, default=1.0
+    Weight of the reconstruction term L_W.
+lambda_d : float, default=1.0
+    Weight of the coupling term L_D (the authors' value). With the inference GW term
+    and ``kappa_init="auto"`` it keeps the encoder means on the prior's scale; much
+    larger weights collapse the encoder onto the prior.
+lambda_h : float, default=0.03
+    Weight of the entropy term L_H (the authors' value). Larger weights keep the encoder
+    noisier, as a larger beta does in a beta-VAE, which can help disentanglement.
+kappa_init : float or "auto", default="auto"
+    Initial value of the trainable ratio kappa of L_GW. ``"auto"`` sets it so that the
+    mean data distance equals kappa times the mean scale-normalised prior distance on
+    the training data, so L_GW starts with matched scales. It is the default because
+    from a fixed value such as the authors' 1.0, kappa must travel far at about
+    ``learning_rate`` per step, and until it does the GW term pulls the encoder means
+    off the prior's scale.
+n_critic : int, default=5
+    Critic steps per main step with ``coupling="critic"``.
+early_stopping : bool, default=True
+    Hold out ``validation_fraction`` of the data and stop when the validation
+    :meth:`score` has not improved by ``tol`` for ``n_iter_no_change`` epochs; the best
+    weights are restored. The score leaves out the critic, so this rule does not drift
+    as the critic changes, and its MMD part rises when the encoder leaves the prior's
+    scale, which the training loss alone can hide. With False, the training loss is
+    monitored instead (as in scikit-learn's MLP).
+validation_fraction : float, default=0.1
+    Fraction of the data held out (at least 2 samples) with ``early_stopping``.
+n_iter_no_change : int, default=20
+    Patience in epochs. The default is twice the authors' 10, because the validation
+    score is sampled, hence noisy, and a shorter patience stops fits while it is still
+    improving.
+tol : float, default=1e-4
+    Minimal improvement of the monitored value that resets the patience.
+device : str, default="auto"
+    ``"auto"`` (CUDA when available, else CPU), ``"cpu"``, ``"cuda"`` or ``"cuda:N"``.
+precision : {"float32", "bfloat16"}, default="float32"
+    ``"bfloat16"`` runs the training forward passes under bfloat16 autocast (matrix
+    products in bfloat16; weights, optimiser state and the loss sums in float32); meant
+    for CUDA GPUs with bfloat16 units. The default is float32 because on a CPU autocast
+    makes epochs slower. Inference is always float32.
+compile : bool, default=False
+    Compile the encoder and decoder with ``torch.compile`` for the fit (not the critic:
+    its gradient penalty differentiates twice, which compiled graphs do not support).
+    Needs a C++ compiler on the CPU and Triton on CUDA. The default is False because the
+    first fit in a process then waits for the compilation, which small networks on a CPU
+    do not win back.
+random_state : int, RandomState instance or None, default=None
+    Seeds the validation split, the weight initialisation and all training noise. The
+    same seed on the same device gives the same model. The global torch RNG is untouched.
+verbose : int, default=0
+    0 is silent; 1 shows a progress bar per fit; 2 or more prints one line per epoch
+    (the training terms and, with early stopping, the validation terms) instead.
+warm_start : bool, default=False
+    When True and the estimator is fitted, :meth:`fit` continues training the fitted
+    model for up to ``max_iter`` more epochs instead of starting afresh; ``history_``
+    and ``n_iter_`` accumulate, and restarts (``n_init``) are skipped. Parameters that
+    shape the model (``n_components``, the prior, the networks, the couplings) must not
+    change in between; the data must have the same features. The optimiser state (Adam
+    or RMSprop moments) continues too when the estimator has it: a pickle or copy keeps
+    it only when ``warm_start`` was True at that time (it is as large as the model). Without
+    it, training continues from the fitted weights with fresh optimiser moments."""
+
+
+def shares_parameters(base_init):
+    """Decorator of an estimator's ``__init__``: its own parameters, then ``base_init``'s.
+
+    The decorated ``__init__`` takes its own parameters and ``**training_params``, which it
+    hands to ``base_init``. Its signature, which scikit-learn's ``get_params``, ``clone``
+    and common checks read, lists every parameter explicitly (own ones first; an own
+    parameter may override a shared default), so the shared list is written once.
+    """
+
+    def decorate(init):
+        own = [
+            p for p in inspect.signature(init).parameters.values() if p.kind is not p.VAR_KEYWORD
+        ]
+        names = {p.name for p in own}
+        shared = [
+            p.replace(kind=inspect.Parameter.KEYWORD_ONLY)
+            for name, p in inspect.signature(base_init).parameters.items()
+            if name != "self" and name not in names
+        ]
+        init.__signature__ = inspect.Signature(own + shared)
+        return init
+
+    return decorate
+
+
+def document_training_parameters(cls):
+    """Class decorator: put the docs of the shared training parameters and fitted
+    attributes into ``cls.__doc__``."""
+    if cls.__doc__:  # None under python -OO
+        cls.__doc__ = (
+            inspect.cleandoc(cls.__doc__)
+            .replace(TRAINING_PARAMETERS_PLACEHOLDER, TRAINING_PARAMETERS_DOC)
+            .replace(FITTED_ATTRIBUTES_PLACEHOLDER, FITTED_ATTRIBUTES_DOC)
+        )
+    return cls

@@ -1,0 +1,158 @@
+"""Checks of the estimators' parameters and inputs, beyond ``_parameter_constraints``: each
+turns bad input into a ValueError that names the problem."""
+
+import math
+import warnings
+from numbers import Integral
+
+import numpy as np
+
+from ._sklearn_compat import validate_data
+from .training import resolve_device
+from .training.inference import INFERENCE_CHUNK
+
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+# Distances between rows whose norms exceed this overflow float32 when squared (with a
+# factor 2 of margin for the difference of two rows and a factor 10 for sums over pairs).
+FLOAT32_MAX_NORM = math.sqrt(FLOAT32_MAX) / 20
+# batch_size="auto": at most this many rows per batch (the authors' batch size).
+AUTO_BATCH_SIZE = 64
+
+
+def _positive_ints(values):
+    return all(isinstance(s, Integral) and not isinstance(s, bool) and s >= 1 for s in values)
+
+
+def check_hidden_layer_sizes(hidden_layer_sizes):
+    """``hidden_layer_sizes`` as a tuple of positive ints; an int is one hidden layer (as in
+    scikit-learn's MLP)."""
+    sizes = np.atleast_1d(np.asarray(hidden_layer_sizes, dtype=object))
+    if sizes.ndim != 1 or not _positive_ints(sizes):
+        raise ValueError(
+            "hidden_layer_sizes must be a positive integer or a sequence of positive "
+            f"integers, got {hidden_layer_sizes!r}."
+        )
+    return tuple(int(s) for s in sizes)
+
+
+def check_image_shape(image_shape, n_features):
+    """``image_shape`` as a (C, H, W) tuple (None without it), checked against the data."""
+    if image_shape is None:
+        return None
+    shape = np.asarray(image_shape, dtype=object)
+    if shape.ndim != 1 or len(shape) not in (2, 3) or not _positive_ints(shape):
+        raise ValueError(
+            "image_shape must be (height, width) or (channels, height, width) with positive "
+            f"integers, got {image_shape!r}."
+        )
+    shape = tuple(int(s) for s in shape)
+    shape = (1, *shape) if len(shape) == 2 else shape
+    if math.prod(shape) != n_features:
+        raise ValueError(
+            f"image_shape={image_shape!r} holds {math.prod(shape)} pixel values, but X "
+            f"has {n_features} features."
+        )
+    return shape
+
+
+def check_device(device):
+    """The :class:`torch.device` that ``device`` names (``"auto"`` resolved)."""
+    try:
+        return resolve_device(device)
+    except RuntimeError as exc:  # torch's parser rejects the string
+        raise ValueError(f"Invalid device {device!r}: {exc}") from None
+
+
+def effective_batch_size(batch_size, n_train):
+    """The batch size a fit on ``n_train`` rows uses (``"auto"`` resolved, clipped)."""
+    if batch_size == "auto":
+        return min(AUTO_BATCH_SIZE, n_train)
+    if batch_size > n_train:
+        warnings.warn(
+            f"batch_size={batch_size} is larger than the {n_train} training samples; "
+            f"using batches of {n_train}.",
+            UserWarning,
+        )
+        return n_train
+    return batch_size
+
+
+def check_warm_start(fitted_config, config):
+    """Refuse to continue a model whose structure the parameters no longer describe."""
+    changed = [
+        f"{k} ({fitted_config[k]!r} -> {v!r})" for k, v in config.items() if fitted_config[k] != v
+    ]
+    if changed:
+        raise ValueError(
+            "warm_start=True continues the fitted model, but the model it describes "
+            f"has changed: {', '.join(changed)}. Set warm_start=False to fit a new model."
+        )
+
+
+def check_float32_range(X, name="X"):
+    """Refuse values finite in float64 that overflow float32, where the networks compute."""
+    # max and min, not abs: no temporary copy of X.
+    if X.size and max(X.max(), -X.min()) > FLOAT32_MAX:
+        raise ValueError(
+            f"{name} contains values too large for float32 (|value| > {FLOAT32_MAX:.3g}); "
+            "rescale the data, for example with StandardScaler."
+        )
+
+
+def check_distance_range(X):
+    """Refuse rows whose squared distances overflow float32 (finite values can)."""
+    norm = 0.0
+    with np.errstate(over="ignore"):  # an overflow here reads inf and is reported
+        # By chunks of rows: the squares are a temporary as large as the chunk only.
+        for start in range(0, X.shape[0] if X.size else 0, INFERENCE_CHUNK):
+            chunk = X[start : start + INFERENCE_CHUNK]
+            norm = max(norm, np.sqrt(np.square(chunk, dtype=np.float64).sum(axis=1).max()))
+    if norm > FLOAT32_MAX_NORM:
+        raise ValueError(
+            f"X contains samples with norms up to {norm:.3g}: squared distances between "
+            f"samples overflow float32 (norms must stay below {FLOAT32_MAX_NORM:.3g}). "
+            "Rescale the data, for example with StandardScaler."
+        )
+
+
+def checked_input(X, check):
+    """``check(X)`` (scikit-learn's validate_data or check_array on X), with two of its
+    unclear failures turned into ValueErrors that name the problem."""
+    if getattr(X, "ndim", None) == 2 and X.shape[1] == 0:  # a DataFrame without columns
+        raise ValueError(
+            f"Found array with 0 feature(s) (shape={X.shape}) while a minimum of 1 is required."
+        )
+    try:
+        return check(X)
+    except OverflowError as exc:  # Python ints beyond float64
+        raise ValueError(
+            f"X contains a number too large to convert to float64 ({exc}); rescale the data."
+        ) from None
+
+
+def check_fit_input(estimator, X, *, reset, ensure_min_samples=2):
+    """X (one array, or one chunk) validated for fitting ``estimator``: float64 or float32,
+    finite, within float32's range; ``reset`` sets ``n_features_in_`` and
+    ``feature_names_in_``, else X is checked against them."""
+    X = checked_input(
+        X,
+        lambda X: validate_data(
+            estimator,
+            X,
+            dtype=[np.float64, np.float32],
+            ensure_min_samples=ensure_min_samples,
+            reset=reset,
+        ),
+    )
+    check_float32_range(X)
+    check_distance_range(X)
+    return X
+
+
+def check_inference_input(estimator, X):
+    """X validated against the fitted ``estimator`` for inference."""
+    X = checked_input(
+        X, lambda X: validate_data(estimator, X, dtype=[np.float64, np.float32], reset=False)
+    )
+    check_float32_range(X)
+    return X
