@@ -11,6 +11,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 
 from ._data import KAPPA_CALIBRATION_ROWS, prepare_training_data
+from ._geometry import METRICS, DataGeometry
 from ._inference import FittedModelMixin
 from ._persistence import estimator_state, restored_state
 from ._sklearn_compat import Interval, StrOptions, _fit_context
@@ -31,6 +32,8 @@ from .training import (
     make_generator,
     seeded,
 )
+from .training.chunks import ChunkedRows
+from .training.threads import resolve_n_threads, step_multiply_adds, torch_threads
 
 
 class BaseGWAE(FittedModelMixin, BaseEstimator):
@@ -71,6 +74,8 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
         "coupling": [StrOptions({"critic", "mmd"})],
         "gw_coupling": [StrOptions({"generative", "inference", "both"})],
         "mmd_kernel": [StrOptions({"imq", "rbf"})],
+        "metric": [StrOptions(set(METRICS))],
+        "n_neighbors": [Interval(Integral, 1, None, closed="left")],
         # An int is one hidden layer, as in scikit-learn's MLP.
         "hidden_layer_sizes": [Interval(Integral, 1, None, closed="left"), "array-like"],
         "image_shape": [None, "array-like"],
@@ -95,6 +100,7 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
         "random_state": ["random_state"],
         "verbose": ["verbose"],
         "warm_start": ["boolean"],
+        "n_jobs": [None, Integral],
     }
 
     def __init__(
@@ -104,6 +110,8 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
         coupling="mmd",
         gw_coupling="inference",
         mmd_kernel="imq",
+        metric="euclidean",
+        n_neighbors=5,
         hidden_layer_sizes=(128, 128),
         image_shape=None,
         batch_size="auto",
@@ -124,11 +132,14 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
         random_state=None,
         verbose=0,
         warm_start=False,
+        n_jobs=None,
     ):
         self.n_components = n_components
         self.coupling = coupling
         self.gw_coupling = gw_coupling
         self.mmd_kernel = mmd_kernel
+        self.metric = metric
+        self.n_neighbors = n_neighbors
         self.hidden_layer_sizes = hidden_layer_sizes
         self.image_shape = image_shape
         self.batch_size = batch_size
@@ -149,6 +160,7 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start
+        self.n_jobs = n_jobs
 
     # ------------------------------------------------------------------ subclass hooks
 
@@ -285,6 +297,7 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
         if continuing:
             check_warm_start(self.model_.config, config)
         device = check_device(self.device)
+        geometry = self._fit_geometry(data, rng, incremental=incremental, continuing=continuing)
         training = self._training_config(data.n_train, 1 if incremental else self.max_iter)
         n_restarts = 1 if continuing or incremental else self._n_restarts()
         best = None
@@ -300,15 +313,25 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
                 model = self._build_model(data.calibration_rows, config, init_seed)
                 optimizer_state = None
             trainer = Trainer(training, device=device, seed=train_seed)
-            result = trainer.fit(model, data.train, data.validation, optimizer_state)
-            self._after_training(model, data, device=device, seed=init_seed)
+            work = step_multiply_adds(model, training.batch_size)
+            with torch_threads(resolve_n_threads(self.n_jobs, work)):
+                result = trainer.fit(
+                    model, data.train, data.validation, optimizer_state, geometry
+                )
+                self._after_training(model, data, device=device, seed=init_seed)
             if n_restarts == 1 or result.interrupted:
                 best = (None, model, result)
                 break
             # Restarts are compared by the label-free criterion on the held-out rows.
+            if data.validation is not None:
+                rows = data.validation
+            else:
+                rows = data.calibration_rows if isinstance(data.train, ChunkedRows) else data.train
             selection_score = evaluate_criterion(
                 model,
-                data.train if data.validation is None else data.validation,
+                rows,
+                None,
+                geometry,
                 lambda_w=self.lambda_w,
                 lambda_d=self.lambda_d,
                 device=device,
@@ -317,6 +340,7 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
                 best = (selection_score, model, result)
         _, model, result = best
         self._set_fitted(model, result, device, data.dtype, append=continuing, validated=validated)
+        self._geometry = geometry
         self._after_fit(data)
         if not (incremental or result.stopped_early or result.interrupted):
             warnings.warn(
@@ -324,6 +348,37 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
                 "monitored value stopped improving; consider a larger max_iter.",
                 ConvergenceWarning,
             )
+
+    def _fit_geometry(self, data, rng, *, incremental, continuing):
+        """The data geometry of L_GW and of the score, fitted on this call's training rows
+        (kept from the fitted model by :meth:`partial_fit`, which sees one chunk at a
+        time)."""
+        if self.metric != "euclidean" and self.gw_coupling != "inference":
+            raise ValueError(
+                f"gw_coupling={self.gw_coupling!r} estimates L_GW on generated points, which "
+                f"have no place in the {self.metric!r} geometry of the data (only in the "
+                "Euclidean one); use gw_coupling='inference' or metric='euclidean'."
+            )
+        chunked = isinstance(data.train, ChunkedRows)
+        if self.metric == "geodesic" and (incremental or chunked):
+            raise ValueError(
+                "metric='geodesic' builds its neighbour graph on every training row at once; "
+                + ("partial_fit sees one chunk at a time" if incremental else "data read by "
+                   "chunks is not held in memory")
+                + ". Fit in-memory data with fit, or use metric='euclidean' or 'cosine'."
+            )
+        if incremental and continuing:
+            fitted = self._geometry
+            if fitted.metric != self.metric:
+                raise ValueError(
+                    f"partial_fit continues a model fitted with metric={fitted.metric!r}, "
+                    f"but metric={self.metric!r} now; refit with fit to change it."
+                )
+            return fitted
+        # Its own stream, so that the model's seeds do not depend on the metric.
+        seed = rng.randint(np.iinfo(np.int32).max)
+        rows = data.calibration_rows if chunked else data.train
+        return DataGeometry(self.metric, self.n_neighbors).fit(rows, np.random.RandomState(seed))
 
     def _set_fitted(self, model, result, device, dtype, *, append, validated):
         """Set the fitted attributes from a trained model and its TrainResult; with

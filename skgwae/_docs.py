@@ -60,6 +60,21 @@ mmd_kernel : {"imq", "rbf"}, default="imq"
     multiquadric kernels over scales 0.1-10 (after WAE); ``"rbf"``: the authors'
     ``exp(-||a - b||^2 / d^2)``. The default is ``"imq"`` because the light tails of the
     RBF kernel let the encoder means escape the prior's scale.
+metric : {"euclidean", "cosine", "geodesic"}, default="euclidean"
+    The data-side distance d_X that L_GW (and the GW part of :meth:`score`) preserves in
+    the latent space. ``"euclidean"``: between raw rows, as in the paper. ``"cosine"``:
+    scikit-learn's cosine distance 1 - cos(x, x'). ``"geodesic"``: Isomap's distance,
+    the shortest path on the graph joining each training row to its ``n_neighbors``
+    nearest rows (edges of Euclidean length; separate parts of the graph are joined by
+    their shortest edges, with a warning), computed through 256 random landmark rows (a
+    path through the nearest landmark, exact when the data has at most 256 training
+    rows), so its cost grows as n_samples x 256; new rows join the graph through their
+    ``n_neighbors`` nearest training rows. Non-Euclidean distances are rescaled to the
+    Euclidean one's mean, so the loss weights keep their meaning. ``"geodesic"`` needs
+    every training row in memory (not :meth:`partial_fit` or data read by chunks), and
+    the non-Euclidean metrics need ``gw_coupling="inference"``.
+n_neighbors : int, default=5
+    Neighbours of each row in the graph of ``metric="geodesic"`` (unused otherwise).
 hidden_layer_sizes : int or array-like of int, default=(128, 128)
     Hidden widths of the encoder MLP (an int is one hidden layer); the decoder uses them
     reversed and the critic's branches as given. With ``image_shape``, the fully
@@ -144,7 +159,15 @@ warm_start : bool, default=False
     change in between; the data must have the same features. The optimiser state (Adam
     or RMSprop moments) continues too when the estimator has it: a pickle or copy keeps
     it only when ``warm_start`` was True at that time (it is as large as the model). Without
-    it, training continues from the fitted weights with fresh optimiser moments."""
+    it, training continues from the fitted weights with fresh optimiser moments.
+n_jobs : int or None, default=None
+    Number of CPU threads torch runs the fit and inference with (set for the call and
+    restored afterwards). None chooses by the work of one training step: one thread for
+    small networks such as the default MLPs, whose matrix products are too small for
+    threads to pay and which stall when another process holds a core; more for large
+    convolutional networks, never more than ``torch.get_num_threads()`` (so a limit set
+    with ``torch.set_num_threads`` is respected). -1 means all CPUs, -2 all but one; a
+    positive int is used as given."""
 
 
 def shares_parameters(base_init):

@@ -26,6 +26,7 @@ import warnings
 import numpy as np
 import torch
 from scipy.sparse.csgraph import connected_components, dijkstra
+from scipy.spatial.distance import cdist
 from sklearn.metrics import pairwise_distances
 from sklearn.neighbors import NearestNeighbors
 
@@ -36,12 +37,19 @@ METRICS = ("euclidean", "cosine", "geodesic")
 N_REFERENCE_ROWS = 256
 # Rows per block when distances to new rows are computed: bounds the temporaries.
 BLOCK_ROWS = 2048
+# Up to this many training rows, the geodesic distances between all of them are tabulated
+# once (n * n float32: 64 MiB at most) and each batch reads its block; above it, each batch
+# computes its pairs through the landmarks (memory n * n_reference).
+FULL_TABLE_ROWS = 4096
 
 
 def _cosine(A, B):
     # scikit-learn's cosine distance 1 - cos(a, b); an all-zero row is at distance 1 from
-    # every row (its cosine is taken as 0).
-    return pairwise_distances(A, B, metric="cosine")
+    # every row (its cosine is taken as 0), as scikit-learn has it.
+    a = np.linalg.norm(A, axis=1, keepdims=True)
+    b = np.linalg.norm(B, axis=1, keepdims=True)
+    cos = np.einsum("ik,jk->ij", A / np.where(a > 0, a, 1), B / np.where(b > 0, b, 1))
+    return np.clip(1.0 - cos, 0.0, 2.0)
 
 
 class DataGeometry:
@@ -66,24 +74,34 @@ class DataGeometry:
     # ------------------------------------------------------------------ fitting
 
     def fit(self, X, rng):
-        """Fit on the training rows X (float array); ``rng`` a numpy RandomState."""
+        """Fit on the training rows X (float array, at least 2 rows); ``rng`` a numpy
+        RandomState. With the geodesic metric, X must be every training row, in the order
+        the trainer indexes them; otherwise any random sample of them will do."""
         X = np.asarray(X)
         n = X.shape[0]
         reference = np.sort(rng.permutation(n)[: min(n, self.n_reference)])
         self.reference_rows_ = np.ascontiguousarray(X[reference], dtype=np.float32)
         self.n_train_ = n
-        if self.metric != "geodesic":
-            return self
-        if n < 2:
-            raise ValueError("The geodesic metric needs at least 2 training rows.")
-        graph = neighbour_graph(X, self.n_neighbors)
-        # (n_reference, n) shortest-path lengths from every landmark to every row.
-        to_rows = dijkstra(graph, directed=False, indices=reference)
-        self.landmark_distances_ = np.ascontiguousarray(to_rows.T, dtype=np.float32)
-        # What a new row needs to join the graph: the training rows and their distances
-        # to the landmarks.
-        self.train_rows_ = np.ascontiguousarray(X, dtype=np.float32)
+        self.scale_ = 1.0
         self._index = None
+        if self.metric == "geodesic":
+            graph = neighbour_graph(X, self.n_neighbors)
+            # (n, n_reference) shortest-path lengths from every row to every landmark.
+            to_rows = dijkstra(graph, directed=False, indices=reference)
+            self.landmark_distances_ = np.ascontiguousarray(to_rows.T, dtype=np.float32)
+            # What a new row needs to join the graph: the training rows, and their
+            # distances to the landmarks.
+            self.train_rows_ = np.ascontiguousarray(X, dtype=np.float32)
+        if self.metric != "euclidean":
+            # Rescaled so that the mean distance between reference rows is their mean
+            # Euclidean distance: the GW term then weighs as much against the other terms
+            # (lambda_w, lambda_d) as with the Euclidean metric, whatever the metric's unit.
+            metric_mean = _off_diagonal_mean(self.reference_distances(self.reference_rows_))
+            euclidean_mean = _off_diagonal_mean(pairwise_distances(self.reference_rows_))
+            if metric_mean > 0 and euclidean_mean > 0:
+                self.scale_ = float(euclidean_mean / metric_mean)
+                if self.metric == "geodesic":
+                    self.landmark_distances_ *= np.float32(self.scale_)
         return self
 
     # ------------------------------------------------------------------ training pairs
@@ -95,24 +113,30 @@ class DataGeometry:
         if self.metric == "euclidean":
             return None
         if self.metric == "cosine":
-            return lambda x, idx: cosine_pairs(x)
+            scale = self.scale_
+            return lambda x, idx: cosine_pairs(x) * scale
         table = torch.as_tensor(self.landmark_distances_, device=device)
+        if self.n_train_ <= FULL_TABLE_ROWS:
+            full = min_plus_pairs(table)
+            return lambda x, idx: full[idx][:, idx]
         return lambda x, idx: min_plus_pairs(table[idx])
 
     # ------------------------------------------------------------------ new rows
 
     def reference_distances(self, X):
-        """Distances (float32 array of shape (len(X), n_reference)) from each row of X to
-        each reference row; a row's values depend on that row alone."""
-        X = np.asarray(X)
-        out = np.empty((X.shape[0], len(self.reference_rows_)), dtype=np.float32)
+        """Distances (float64 array of shape (len(X), n_reference)) from each row of X to
+        each reference row; a row's values depend on that row alone (each distance is
+        computed from its two rows, never through products over the block)."""
+        X = np.asarray(X.cpu() if isinstance(X, torch.Tensor) else X)
+        reference = self.reference_rows_.astype(np.float64)
+        out = np.empty((X.shape[0], len(reference)), dtype=np.float64)
         for start in range(0, X.shape[0], BLOCK_ROWS):
-            block = X[start : start + BLOCK_ROWS]
+            block = X[start : start + BLOCK_ROWS].astype(np.float64, copy=False)
             if self.metric == "euclidean":
-                out[start : start + len(block)] = pairwise_distances(block, self.reference_rows_)
+                out[start : start + len(block)] = cdist(block, reference)
             elif self.metric == "cosine":
-                out[start : start + len(block)] = _cosine(block, self.reference_rows_)
-            else:
+                out[start : start + len(block)] = self.scale_ * _cosine(block, reference)
+            else:  # landmark_distances_ are already scaled
                 out[start : start + len(block)] = self._geodesic_to_landmarks(block)
         return out
 
@@ -120,15 +144,24 @@ class DataGeometry:
         if self._index is None:
             self._index = NearestNeighbors(n_neighbors=min(self.n_neighbors, self.n_train_))
             self._index.fit(self.train_rows_)
-        dist, ind = self._index.kneighbors(X.astype(np.float32, copy=False))
+        _, ind = self._index.kneighbors(X.astype(np.float32, copy=False))
+        # The lengths recomputed from each row and its neighbours (the search's own go
+        # through products over the block).
+        dist = np.linalg.norm(X[:, None, :] - self.train_rows_[ind].astype(np.float64), axis=2)
         # min over the neighbours j of ||x - x_j|| + d(j, l), for every landmark l.
-        through = dist[:, :, None] + self.landmark_distances_[ind]
+        # (landmark_distances_ are rescaled by scale_: the edge to a neighbour is too.)
+        through = self.scale_ * dist[:, :, None] + self.landmark_distances_[ind]
         return through.min(axis=1)
 
     def __getstate__(self):
         state = dict(self.__dict__)
         state["_index"] = None  # rebuilt on first use
         return state
+
+
+def _off_diagonal_mean(D):
+    n = D.shape[0]
+    return float((D.sum() - np.trace(D)) / max(n * (n - 1), 1))
 
 
 def neighbour_graph(X, n_neighbors):
@@ -173,12 +206,13 @@ def cosine_pairs(x):
     return (1.0 - unit @ unit.T).clamp_min(0.0)
 
 
-def min_plus_pairs(to_landmarks, block=64):
+def min_plus_pairs(to_landmarks, block=None):
     """``min_l a_il + a_jl`` for every pair (i, j) of rows of ``to_landmarks`` (B, L):
     the shortest path from i to j through a landmark; (B, B), with a zero diagonal."""
-    n = to_landmarks.shape[0]
+    n, n_landmarks = to_landmarks.shape
     out = torch.empty(n, n, device=to_landmarks.device, dtype=to_landmarks.dtype)
-    # In blocks of rows: the (block, B, L) temporary stays small on large batches.
+    # In blocks of rows: the (block, B, L) temporary stays at most 2**22 values (16 MiB).
+    block = block or max(1, 2**22 // max(1, n * n_landmarks))
     for start in range(0, n, block):
         rows = to_landmarks[start : start + block]
         out[start : start + len(rows)] = (rows[:, None, :] + to_landmarks[None, :, :]).amin(-1)

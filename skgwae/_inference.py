@@ -16,6 +16,8 @@ from ._validation import (
     checked_input,
 )
 from .training import apply_in_chunks, evaluate_criterion, make_generator
+from .training.inference import INFERENCE_CHUNK
+from .training.threads import resolve_n_threads, step_multiply_adds, torch_threads
 
 
 class FittedModelMixin:
@@ -23,8 +25,9 @@ class FittedModelMixin:
     ``inverse_transform``, ``sample``, ``score`` and ``score_samples``.
 
     The host sets ``model_`` (a :class:`skgwae.nn.GWAEModel`), ``_device`` (the
-    :class:`torch.device` it lives on), ``_fit_dtype``, and has the parameters
-    ``n_components``, ``lambda_w`` and ``lambda_d``.
+    :class:`torch.device` it lives on), ``_geometry`` (the fitted data geometry, whose
+    reference rows the score compares with), ``_fit_dtype``, and has the parameters
+    ``n_components``, ``lambda_w``, ``lambda_d`` and ``n_jobs``.
     """
 
     @property
@@ -57,7 +60,8 @@ class FittedModelMixin:
         """Apply ``fn`` to float32 tensors of the rows of A in chunks (evaluation mode);
         return ``dtype`` (default: A's)."""
         self.model_.eval()
-        return apply_in_chunks(fn, A, self._device, dtype)
+        with self._threads(A.shape[0]):
+            return apply_in_chunks(fn, A, self._device, dtype)
 
     def _validate_X(self, X):
         check_is_fitted(self)
@@ -138,18 +142,17 @@ class FittedModelMixin:
     def score_samples(self, X):
         """Each sample's share of :meth:`score` (higher is better); their mean is the score.
 
-        Row i gets ``-(gw_i + lambda_w * w_i + lambda_d * mmd_i)``: its mean GW mismatch
-        with the other rows of its chunk, its reconstruction error and its part of the MMD
-        (:meth:`score` has the definitions). A row unlike the training data is encoded where
-        the model has no support and reconstructed badly, so it scores low: the scores
-        serve for outlier detection.
+        Row i gets ``-(gw_i + lambda_w * w_i + lambda_d * mmd_i)``: its GW mismatch with the
+        reference rows, its reconstruction error and its share of the MMD (:meth:`score`
+        has the definitions). Each depends on that row and the fitted model alone, so a row
+        scores the same alone, among other rows or repeated. A row unlike the training data
+        is encoded where the model has no support and reconstructed badly, so it scores
+        low: the scores serve for outlier detection.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            At least 2 samples. The pair terms pair each row with the other rows of its
-            chunk of at most 512 rows, so a row's value depends a little on the other
-            rows of X (not on their order).
+            Samples to score.
 
         Returns
         -------
@@ -166,33 +169,33 @@ class FittedModelMixin:
 
             score = -(L_GW + lambda_w * L_W + lambda_d * MMD)
 
-        where, with z_i ~ q(z|x_i) drawn with a fixed seed (so the score is deterministic),
+        Each term is a mean over the rows of X of a value that depends on the row alone,
+        given the fitted model. The model keeps ``R`` reference rows, drawn at random from
+        its training rows at fit (at most 256), and draws 512 prior samples z~ with a fixed
+        seed. With mu the encoder mean and d the data distance of ``metric``:
 
-        - L_GW = min over c >= 0 of the mean over pairs (i, j) of X of
-          ``| ||x_i - x_j|| - c * ||mu(x_i) - mu(x_j)|| |``: how far the embedding is from
-          the nearest scaled isometry of the data. The best scale c, rather than the
-          trained kappa over the prior's sampled scale, keeps the term free of the noise of
-          that scale estimate and of the prior's scale;
-        - L_W = mean_i 0.5 * ||x_i - g(z_i)||^2: how well the model reconstructs X;
-        - MMD: the kernel maximum mean discrepancy (``mmd_kernel``) between the z_i and as
-          many prior samples: how far the encoded data are from the prior, i.e. how invalid
-          the coupling on which L_GW is measured is.
+        - L_GW = mean_i mean_r ``| d(x_i, x_r) - c * ||mu(x_i) - mu(x_r)|| |``: how far the
+          embedding of X is from a scaled isometry onto the reference rows' embedding, at
+          the ratio c that minimises the same mismatch among the reference rows (so the
+          term does not depend on the prior's scale);
+        - L_W = mean_i 0.5 * ||x_i - g(mu(x_i))||^2: how well the model reconstructs X;
+        - MMD = mean_i [mean_r k(mu_i, mu_r) - 2 mean_j k(mu_i, z~_j)] + mean_{j != j'}
+          k(z~_j, z~_j'), with the kernel of ``mmd_kernel``: how far the encoded data lie
+          from the prior, i.e. how invalid the coupling on which L_GW is measured is.
 
         No term depends on the critic or on the prior family's form, so scores are comparable
         across prior families, couplings and estimators (a :class:`GWAETransformer` and a
-        :class:`GWAEClusterer` are scored alike), as long as ``lambda_w``, ``lambda_d`` and
-        ``mmd_kernel`` are the same. Across latent sizes only L_GW and L_W are on a common
-        scale: the MMD's kernel widths grow with the latent size, so compare
+        :class:`GWAEClusterer` are scored alike), as long as ``metric``, ``lambda_w``,
+        ``lambda_d`` and ``mmd_kernel`` are the same. Across latent sizes only L_GW and L_W
+        are on a common scale: the MMD's kernel widths grow with the latent size, so compare
         ``n_components`` with care. The score estimates how well the model as a whole
         (embedding, decoder and prior) fits X; it does not measure cluster quality or
-        disentanglement directly. On more than 512 rows, pairs are taken within random
-        chunks of 512 rows, fixed by the rows themselves, so the score does not depend on
-        their order. It is the mean of :meth:`score_samples`.
+        disentanglement directly. It is the mean of :meth:`score_samples`.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            At least 2 samples.
+            Samples to score.
         y : None
             Ignored.
 
@@ -205,18 +208,24 @@ class FittedModelMixin:
 
     def _criterion(self, X, per_sample):
         X = self._validate_X(X)
-        if X.shape[0] < 2:
-            raise ValueError(f"The score needs at least 2 samples, got n_samples={X.shape[0]}.")
-        # The score's pair terms square distances between samples, as fit does.
+        # The score's distances square differences of samples, as fit does.
         check_distance_range(X)
-        return evaluate_criterion(
-            self.model_,
-            X,
-            lambda_w=self.lambda_w,
-            lambda_d=self.lambda_d,
-            device=self._device,
-            per_sample=per_sample,
-        )
+        with self._threads(X.shape[0]):
+            return evaluate_criterion(
+                self.model_,
+                X,
+                None,
+                self._geometry,
+                lambda_w=self.lambda_w,
+                lambda_d=self.lambda_d,
+                device=self._device,
+                per_sample=per_sample,
+            )
+
+    def _threads(self, n_rows):
+        """The torch threads of an inference pass over ``n_rows`` rows (``n_jobs``)."""
+        work = step_multiply_adds(self.model_, min(max(n_rows, 1), INFERENCE_CHUNK))
+        return torch_threads(resolve_n_threads(self.n_jobs, work))
 
 
 class LatentTransformMixin(ClassNamePrefixFeaturesOutMixin, TransformerMixin):

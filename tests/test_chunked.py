@@ -139,9 +139,9 @@ def spy_trainer_fit(monkeypatch):
     original = Trainer.fit
     seen = []
 
-    def fit(self, model, X_train, X_val=None, optimizer_state=None):
+    def fit(self, model, X_train, X_val=None, optimizer_state=None, geometry=None):
         seen.append((X_train, X_val))
-        return original(self, model, X_train, X_val, optimizer_state)
+        return original(self, model, X_train, X_val, optimizer_state, geometry)
 
     monkeypatch.setattr(Trainer, "fit", fit)
     return seen
@@ -478,9 +478,9 @@ def test_early_stopping_on_chunks_caps_validation_rows(X, fast_params, monkeypat
     original = trainer_module.evaluate_criterion
     sizes = []
 
-    def evaluate_criterion(model, X, **kwargs):
+    def evaluate_criterion(model, X, *args, **kwargs):
         sizes.append(X.shape[0])
-        return original(model, X, **kwargs)
+        return original(model, X, *args, **kwargs)
 
     monkeypatch.setattr(trainer_module, "evaluate_criterion", evaluate_criterion)
     # 6 chunks of 64 rows: validation_fraction=0.1 would hold out 6 rows of each (36).

@@ -285,7 +285,9 @@ def test_n_init_keeps_the_restart_with_the_best_validation_score(blobs, monkeypa
     assert len(models) == 2 and len(splits) == 1
     X_val = splits[0][1]
     scores = [
-        evaluate_criterion(m, X_val, lambda_w=1.0, lambda_d=1.0, device="cpu")["score"]
+        evaluate_criterion(m, X_val, None, est._geometry, lambda_w=1.0, lambda_d=1.0, device="cpu")[
+            "score"
+        ]
         for m in models
     ]
     assert scores[0] != scores[1]

@@ -23,7 +23,8 @@ def circle_geodesic(n, radius=1.0):
 def all_pairs(geometry, n):
     fn = geometry.pair_distance_fn("cpu")
     X = torch.zeros(n, 1)  # unused by the geodesic lookup
-    return fn(X, torch.arange(n)).numpy()
+    # In the graph's own unit (the geometry rescales to the mean Euclidean distance).
+    return fn(X, torch.arange(n)).numpy() / geometry.scale_
 
 
 def test_geodesic_on_a_circle_is_the_polygon_path():
@@ -93,7 +94,7 @@ def test_landmark_approximation_error_bound(n_reference):
     np.testing.assert_allclose(np.diag(approx), 0.0)
     # ... and off by at most twice the distance from either row to its nearest landmark
     # (the triangle inequality through that landmark).
-    to_nearest = geometry.landmark_distances_.min(axis=1)
+    to_nearest = geometry.landmark_distances_.min(axis=1) / geometry.scale_
     bound = 2 * np.minimum(to_nearest[:, None], to_nearest[None, :])
     assert (approx - exact <= bound + 1e-5).all()
     # Exact whenever one of the two rows is a landmark.
@@ -110,7 +111,7 @@ def test_new_rows_join_the_graph_through_their_neighbours():
     # A new row halfway between training rows 0 and 1 (on the chord).
     new = 0.5 * (X[0] + X[1])
     half_chord = np.sin(np.pi / n)
-    d = geometry.reference_distances(new[None])[0]
+    d = geometry.reference_distances(new[None])[0] / geometry.scale_
     reference = geometry.reference_rows_
     # Rows are sorted landmarks here: all rows, in order.
     np.testing.assert_allclose(reference, X.astype(np.float32))
@@ -118,7 +119,7 @@ def test_new_rows_join_the_graph_through_their_neighbours():
     np.testing.assert_allclose(d, expected, atol=1e-5)
     # A training row, given as a new row, gets its own distances.
     np.testing.assert_allclose(
-        geometry.reference_distances(X[5:6])[0], circle_geodesic(n)[5], atol=1e-5
+        geometry.reference_distances(X[5:6])[0] / geometry.scale_, circle_geodesic(n)[5], atol=1e-5
     )
 
 
@@ -131,6 +132,32 @@ def test_reference_distances_do_not_depend_on_other_rows():
         together = geometry.reference_distances(new)
         alone = np.vstack([geometry.reference_distances(row[None]) for row in new])
         np.testing.assert_allclose(together, alone, rtol=1e-6)
+
+
+@pytest.mark.parametrize("metric", ["cosine", "geodesic"])
+def test_distances_are_rescaled_to_the_mean_euclidean_distance(metric):
+    from sklearn.metrics import pairwise_distances
+
+    X = np.random.RandomState(0).normal(size=(300, 6)) + 3.0
+    geometry = DataGeometry(metric, n_neighbors=6, n_reference=64).fit(
+        X, np.random.RandomState(0)
+    )
+    R = geometry.reference_rows_
+    D = geometry.reference_distances(R)
+    off = ~np.eye(len(R), dtype=bool)
+    assert D[off].mean() == pytest.approx(pairwise_distances(R)[off].mean(), rel=1e-4)
+    # The training pairs are on the same scale as the distances to new rows.
+    fn = geometry.pair_distance_fn("cpu")
+    x = torch.as_tensor(X, dtype=torch.float32)
+    pairs = fn(x, torch.arange(300)).numpy()
+    if metric == "cosine":
+        np.testing.assert_allclose(pairs[:5, :5], geometry.scale_ * cosine_distances_(X[:5]), atol=1e-5)
+
+
+def cosine_distances_(X):
+    from sklearn.metrics.pairwise import cosine_distances
+
+    return cosine_distances(X)
 
 
 def test_cosine_pairs_match_scikit_learn():

@@ -787,38 +787,61 @@ def test_config_rebuilds_identical_model(kw):
         assert torch.equal(model.critic(x, x[:, :2]), rebuilt.critic(x, x[:, :2]))
 
 
+def _criterion_reference(model, rows):
+    return model.criterion_reference(
+        rows, torch.cdist(rows, rows), 16, torch.Generator().manual_seed(0)
+    )
+
+
 def test_criterion_terms_do_not_need_grad_and_ignore_critic():
     model = _model(coupling="critic")
     model.eval()
-    terms = model.criterion_terms(_x(), torch.Generator().manual_seed(0))
+    x = _x()
+    reference = _criterion_reference(model, x[:5])
+    terms = model.criterion_terms(x, torch.cdist(x, x[:5]), reference)
     assert set(terms) == {"gw", "w", "mmd"}
-    n = _x().shape[0]
+    n = x.shape[0]
     assert all(v.shape == (n,) for v in terms.values())
     assert all(torch.isfinite(v).all() and not v.requires_grad for v in terms.values())
     with torch.no_grad():
         for p in model.critic.parameters():
             p.add_(1.0)
-    again = model.criterion_terms(_x(), torch.Generator().manual_seed(0))
+    again = model.criterion_terms(x, torch.cdist(x, x[:5]), _criterion_reference(model, x[:5]))
     for key in terms:
         assert torch.equal(terms[key], again[key])
 
 
 def test_best_scale_recovers_an_exact_ratio_and_makes_gw_scale_free(rs):
-    from skgwae.nn.losses import best_scale, gw_per_sample_best_scale
+    from skgwae.nn.losses import best_scale, gw_to_reference
 
     x = t64(rs.normal(size=(12, 5)))
     z = x[:, :3]
     dx, dz = torch.cdist(x, x), torch.cdist(z, z)
     assert best_scale(2.0 * dz, dz).item() == pytest.approx(2.0)
-    # An exact scaled isometry has zero distortion, whatever the scale.
-    assert gw_per_sample_best_scale(x, 0.1 * x).abs().max().item() < 1e-12
+    # An exact scaled isometry has zero distortion at the best scale, whatever the scale.
+    c = best_scale(dx, torch.cdist(0.1 * x, 0.1 * x))
+    assert gw_to_reference(dx, 0.1 * x, 0.1 * x, c).abs().max().item() < 1e-12
     # The value does not depend on the latent scale, and no ratio does better.
-    base = gw_per_sample_best_scale(x, z)
-    assert torch.allclose(gw_per_sample_best_scale(x, 7.0 * z), base)
+    base = gw_to_reference(dx, z, z, best_scale(dx, dz))
+    scaled = gw_to_reference(dx, 7.0 * z, 7.0 * z, best_scale(dx, 7.0 * dz))
+    assert torch.allclose(scaled, base)
     c = best_scale(dx, dz)
     for other in (0.8 * c, 1.2 * c):
         assert (dx - other * dz).abs().mean() >= (dx - c * dz).abs().mean()
     assert best_scale(dx, torch.zeros_like(dz)).item() == 0.0
+
+
+def test_mmd_to_reference_matches_the_u_statistic_with_the_reference_as_the_sample(rs):
+    from skgwae.nn.losses import kernel_matrix, mmd, mmd_to_reference, within_kernel_mean
+
+    a = t64(rs.normal(size=(9, 3)))
+    b = t64(rs.normal(size=(11, 3)) + 0.5)
+    per_row = mmd_to_reference(a, a, b, within_kernel_mean(b))
+    # With the sample itself as the reference, the mean is the V-statistic of the
+    # within-a term: the U-statistic plus the diagonal's share.
+    k_aa = kernel_matrix(a, a)
+    expected = mmd(a, b) + (k_aa.sum() / 81 - (k_aa.sum() - k_aa.diagonal().sum()) / 72)
+    assert per_row.mean().item() == pytest.approx(expected.item(), rel=1e-10)
 
 
 def test_replace_prior_scale_keeps_kappa_over_s():

@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 import torch
 
+from skgwae._geometry import DataGeometry
+
 from skgwae.exceptions import NonFiniteLossError, NonFiniteLossWarning
 from skgwae.nn import GWAEModel
 from skgwae.training import (
@@ -363,7 +365,7 @@ def test_fit_with_validation_keeps_best_weights(monkeypatch):
     assert result.best_validation_score == pytest.approx(max(scores), rel=1e-6)
     assert _states_equal(_state(model), snapshots[result.best_epoch])
     assert not _states_equal(_state(model), snapshots[result.n_epochs])
-    terms = evaluate_criterion(model, X_val, lambda_w=1.0, lambda_d=1.0, device=CPU)
+    terms = evaluate_criterion(model, X_val, None, _geometry(), lambda_w=1.0, lambda_d=1.0, device=CPU)
     assert terms["score"] == pytest.approx(result.best_validation_score, rel=1e-5, abs=1e-6)
 
 
@@ -381,9 +383,9 @@ def _batch_sizes(monkeypatch):
     sizes = []
     original = GWAEModel.main_terms
 
-    def spy(self, x, generator=None):
+    def spy(self, x, generator=None, dx=None):
         sizes.append(x.shape[0])
-        return original(self, x, generator)
+        return original(self, x, generator, dx)
 
     monkeypatch.setattr(GWAEModel, "main_terms", spy)
     return sizes
@@ -484,7 +486,7 @@ def test_fit_keyboard_interrupt_warns_and_keeps_model(monkeypatch):
     assert result.interrupted and result.n_epochs == 2
     assert not result.stopped_early
     assert not model.training
-    terms = evaluate_criterion(model, _data(30, 1), lambda_w=1.0, lambda_d=1.0, device=CPU)
+    terms = evaluate_criterion(model, _data(30, 1), None, _geometry(), lambda_w=1.0, lambda_d=1.0, device=CPU)
     assert all(math.isfinite(v) for v in terms.values())
     assert terms["score"] == pytest.approx(result.best_validation_score, rel=1e-5, abs=1e-6)
     with torch.no_grad():
@@ -530,7 +532,7 @@ def test_fit_sigint_stops_after_the_current_step(with_validation, sigint_at_step
     assert result.interrupted and result.n_epochs == 2
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
     if with_validation:  # the best validated weights are kept
-        terms = evaluate_criterion(model, X_val, lambda_w=1.0, lambda_d=1.0, device=CPU)
+        terms = evaluate_criterion(model, X_val, None, _geometry(), lambda_w=1.0, lambda_d=1.0, device=CPU)
         assert terms["score"] == pytest.approx(result.best_validation_score, rel=1e-5)
     assert all(torch.isfinite(v).all() for v in model.state_dict().values())
 
@@ -645,22 +647,27 @@ def test_fit_restores_flush_denormal_setting(restore_flush_denormal):
 # --------------------------------------------------------------------------------------------
 
 
+def _geometry():
+    """The Euclidean geometry of the training rows of these tests."""
+    return DataGeometry("euclidean").fit(_data(), np.random.RandomState(0))
+
+
 def test_evaluate_criterion_finite_and_deterministic():
     model = _model()
     _trainer(max_epochs=2).fit(model, _data())
     model.train()
     X = _data(30, 2)
-    a = evaluate_criterion(model, X, lambda_w=1.0, lambda_d=1.0, device=CPU)
-    b = evaluate_criterion(model, torch.as_tensor(X), lambda_w=1.0, lambda_d=1.0, device=CPU)
+    a = evaluate_criterion(model, X, None, _geometry(), lambda_w=1.0, lambda_d=1.0, device=CPU)
+    b = evaluate_criterion(model, torch.as_tensor(X), None, _geometry(), lambda_w=1.0, lambda_d=1.0, device=CPU)
     assert set(a) == {"gw", "w", "mmd", "score"}
     assert all(isinstance(v, float) and math.isfinite(v) for v in a.values())
     assert a == b
     assert a["score"] == pytest.approx(-(a["gw"] + a["w"] + a["mmd"]))
-    weighted = evaluate_criterion(model, X, lambda_w=2.0, lambda_d=0.5, device=CPU)
+    weighted = evaluate_criterion(model, X, None, _geometry(), lambda_w=2.0, lambda_d=0.5, device=CPU)
     assert weighted["score"] == pytest.approx(-(a["gw"] + 2.0 * a["w"] + 0.5 * a["mmd"]))
     # The model's mode is restored; different data give a different score.
     assert model.training
-    other = evaluate_criterion(model, _data(30, 3), lambda_w=1.0, lambda_d=1.0, device=CPU)
+    other = evaluate_criterion(model, _data(30, 3), None, _geometry(), lambda_w=1.0, lambda_d=1.0, device=CPU)
     assert other["score"] != a["score"]
 
 
@@ -669,42 +676,46 @@ def test_evaluate_criterion_does_not_change_model_or_global_rng():
     model.train()
     state = _state(model)
     rng = torch.get_rng_state()
-    evaluate_criterion(model, _data(20), lambda_w=1.0, lambda_d=1.0, device=CPU)
+    evaluate_criterion(model, _data(20), None, _geometry(), lambda_w=1.0, lambda_d=1.0, device=CPU)
     assert _states_equal(state, _state(model))
     assert torch.equal(rng, torch.get_rng_state())
 
 
-def test_evaluate_criterion_chunks_weighted_by_size(monkeypatch):
-    """Split into chunks, the terms are the size-weighted mean of the per-chunk terms, and
-    the per-sample values do not depend on the order of the rows."""
+def test_evaluate_criterion_rows_are_independent(monkeypatch):
+    """Each row's terms depend on that row alone: scored alone, in chunks, shuffled or
+    repeated, it gets the same values; the means are the per-row means."""
     import skgwae.training.criterion as criterion_module
 
     model = _model()
     X = _data(50, 4)
-    monkeypatch.setattr(criterion_module, "CRITERION_CHUNK", 20)  # 3 chunks: 17, 17, 16
-    got = evaluate_criterion(model, X, lambda_w=1.0, lambda_d=1.0, device=CPU)
-    model.eval()
-    g = make_generator(criterion_module.CRITERION_SEED, CPU)
-    order = criterion_module._canonical_order(torch.as_tensor(X), g)
-    parts = [
-        model.criterion_terms(chunk, g)
-        for chunk in torch.tensor_split(torch.as_tensor(X)[order], 3)
-    ]
-    sizes = np.array([17, 17, 16]) / 50
-    for key in ("gw", "w", "mmd"):
-        expected = float(sum(w * p[key].mean().item() for w, p in zip(sizes, parts)))
-        assert got[key] == pytest.approx(expected, rel=1e-5)
+    geometry = _geometry()
     per_sample = evaluate_criterion(
-        model, X, lambda_w=1.0, lambda_d=1.0, device=CPU, per_sample=True
+        model, X, None, geometry, lambda_w=1.0, lambda_d=1.0, device=CPU, per_sample=True
     )
     assert all(v.shape == (50,) for v in per_sample.values())
+    means = evaluate_criterion(model, X, None, geometry, lambda_w=1.0, lambda_d=1.0, device=CPU)
     for key in ("gw", "w", "mmd", "score"):
-        assert per_sample[key].mean() == pytest.approx(got[key], rel=1e-5)
+        assert per_sample[key].mean() == pytest.approx(means[key], rel=1e-6)
+    monkeypatch.setattr(criterion_module, "CRITERION_CHUNK", 7)
     perm = np.random.RandomState(1).permutation(50)
     shuffled = evaluate_criterion(
-        model, X[perm], lambda_w=1.0, lambda_d=1.0, device=CPU, per_sample=True
+        model, X[perm], None, geometry, lambda_w=1.0, lambda_d=1.0, device=CPU, per_sample=True
     )
     np.testing.assert_allclose(shuffled["score"], per_sample["score"][perm], rtol=1e-5)
+    alone = [
+        evaluate_criterion(
+            model, X[i : i + 1], None, geometry, lambda_w=1.0, lambda_d=1.0, device=CPU,
+            per_sample=True,
+        )["score"][0]
+        for i in range(5)
+    ]
+    np.testing.assert_allclose(alone, per_sample["score"][:5], rtol=1e-5)
+    twice = evaluate_criterion(
+        model, np.vstack([X, X[:10]]), None, geometry, lambda_w=1.0, lambda_d=1.0, device=CPU,
+        per_sample=True,
+    )
+    np.testing.assert_allclose(twice["score"][:50], per_sample["score"], rtol=1e-5)
+    np.testing.assert_allclose(twice["score"][50:], per_sample["score"][:10], rtol=1e-5)
 
 
 def test_trainer_smoke_with_warnings_as_errors():

@@ -227,9 +227,13 @@ def test_score_prefers_training_data_over_noisy_data(fitted, X_small):
     assert fitted.score(X_small) > fitted.score(noisy)
 
 
-def test_score_needs_two_samples(fitted, X_small):
-    with pytest.raises(ValueError, match="score needs at least 2 samples"):
-        fitted.score(X_small[:1])
+def test_one_row_can_be_scored_and_scores_alone_as_among_others(fitted, X_small):
+    together = fitted.score_samples(X_small)
+    alone = np.array([fitted.score_samples(row[None])[0] for row in X_small])
+    np.testing.assert_allclose(alone, together, rtol=1e-5, atol=1e-5)
+    assert fitted.score(X_small[:1]) == pytest.approx(together[0], rel=1e-5)
+    subset = np.random.RandomState(0).permutation(len(X_small))[:7]
+    np.testing.assert_allclose(fitted.score_samples(X_small[subset]), together[subset], rtol=1e-5)
 
 
 # ---------------------------------------------------------------------- names, pandas, pipeline

@@ -17,10 +17,11 @@ def latent_scale(z):
     return z.std(dim=0).mean().clamp_min(1e-8)
 
 
-def gw_per_sample(x, z, kappa, scale):
-    """Each row's share of :func:`gw_loss`: ``mean_k | ||x_j - x_k|| - kappa * ||z_j - z_k||
-    / scale |`` for every j (its mean over j is the loss)."""
-    dx = torch.cdist(x, x)
+def gw_per_sample(x, z, kappa, scale, dx=None):
+    """Each row's share of :func:`gw_loss`: ``mean_k | d(x_j, x_k) - kappa * ||z_j - z_k||
+    / scale |`` for every j (its mean over j is the loss). ``dx`` holds the data distances
+    d(x_j, x_k) (B, B); None: the Euclidean ones, computed from x."""
+    dx = torch.cdist(x, x) if dx is None else dx
     dz = torch.cdist(z, z) * (kappa / scale)
     return (dx - dz).abs().mean(dim=1)
 
@@ -43,21 +44,28 @@ def best_scale(dx, dz):
     return ratio[index.clamp_max(ratio.shape[0] - 1)]
 
 
-def gw_per_sample_best_scale(x, z):
-    """:func:`gw_per_sample` with kappa / scale replaced by the best ratio for these pairs
-    (:func:`best_scale`): each row's mismatch to the nearest scaled isometry."""
-    dx = torch.cdist(x, x)
-    dz = torch.cdist(z, z)
-    return (dx - best_scale(dx, dz) * dz).abs().mean(dim=1)
+def gw_to_reference(dx, z, z_reference, c):
+    """Each row's GW mismatch with a fixed set of reference points:
+    ``mean_r | dx_ir - c * ||z_i - z_r|| |``, where ``dx`` (n, R) holds the data distances
+    from each row to each reference point and ``z_reference`` (R, d) their codes. A row's
+    value depends on that row alone."""
+    return (dx - c * _row_distances(z, z_reference)).abs().mean(dim=1)
 
 
-def gw_loss(x, z, kappa, scale):
+def _row_distances(a, b):
+    # Each distance computed from its own two rows: torch's matrix-product shortcut rounds
+    # a row's distances differently depending on how many rows are in the call.
+    return torch.cdist(a, b, compute_mode="donot_use_mm_for_euclid_dist")
+
+
+def gw_loss(x, z, kappa, scale, dx=None):
     """The p = 1 Gromov-Wasserstein term on a fixed coupling of the pairs (x_j, z_j).
 
-    ``mean_{j,k} | ||x_j - x_k|| - kappa * ||z_j - z_k|| / scale |`` over all B x B pairs, the
-    zero diagonal included, with plain Euclidean distances.
+    ``mean_{j,k} | d(x_j, x_k) - kappa * ||z_j - z_k|| / scale |`` over all B x B pairs, the
+    zero diagonal included. ``dx`` holds the data distances (B, B) under the data's metric;
+    None: plain Euclidean distances between the rows of x.
     """
-    return gw_per_sample(x, z, kappa, scale).mean()
+    return gw_per_sample(x, z, kappa, scale, dx).mean()
 
 
 def reconstruction_per_sample(x, x_hat):
@@ -73,6 +81,31 @@ def reconstruction_loss(x, x_hat):
 def entropy_loss(logvar):
     """L_H: ``-mean_i sum_k log sigma_k^2(x_i)``, the negative entropy of q up to constants."""
     return -logvar.sum(dim=1).mean()
+
+
+def kernel_matrix(a, b, kernel="imq"):
+    """The MMD kernel ``k(a_i, b_j)`` for every pair of rows (``kernel`` "imq" or "rbf"),
+    each value computed from its own two rows alone."""
+    return _kernel(_row_distances(a, b).square(), a.shape[1], kernel)
+
+
+def mmd_to_reference(a, a_reference, b, within_b, kernel="imq"):
+    """Each row of a's share of the MMD between a's distribution and b's, with the other
+    rows of a replaced by a fixed reference sample of it: ``mean_r k(a_i, a_r) - 2 mean_j
+    k(a_i, b_j) + within_b``, ``within_b`` the mean kernel between distinct rows of b. A
+    row's value depends on that row alone."""
+    return (
+        kernel_matrix(a, a_reference, kernel).mean(dim=1)
+        - 2.0 * kernel_matrix(a, b, kernel).mean(dim=1)
+        + within_b
+    )
+
+
+def within_kernel_mean(b, kernel="imq"):
+    """The mean kernel ``k(b_j, b_j')`` over pairs of distinct rows of b."""
+    k_bb = kernel_matrix(b, b, kernel)
+    m = b.shape[0]
+    return (k_bb.sum() - k_bb.diagonal().sum()) / (m * (m - 1))
 
 
 def _kernel(sq_dist, n_components, kernel):

@@ -13,13 +13,15 @@ from .losses import (
     critic_gap,
     critic_penalty,
     entropy_loss,
+    best_scale,
     gw_loss,
-    gw_per_sample_best_scale,
+    gw_to_reference,
     latent_scale,
     mmd,
-    mmd_per_sample,
+    mmd_to_reference,
     reconstruction_loss,
     reconstruction_per_sample,
+    within_kernel_mean,
 )
 from .networks import JointCritic, MLPDecoder, MLPEncoder
 from .priors import make_prior
@@ -161,18 +163,20 @@ class GWAEModel(nn.Module):
         eps = torch.randn(mu.shape, generator=generator, device=mu.device, dtype=mu.dtype)
         return mu + eps * (0.5 * logvar).exp(), mu, logvar
 
-    def _gw(self, x, z, x_gen, z_gen, scale):
+    def _gw(self, x, z, x_gen, z_gen, scale, dx):
         kappa = self.kappa
         if self.gw_coupling == "generative":
             return gw_loss(x_gen, z_gen, kappa, scale)
         if self.gw_coupling == "inference":
-            return gw_loss(x, z, kappa, scale)
-        return 0.5 * (gw_loss(x_gen, z_gen, kappa, scale) + gw_loss(x, z, kappa, scale))
+            return gw_loss(x, z, kappa, scale, dx)
+        return 0.5 * (gw_loss(x_gen, z_gen, kappa, scale) + gw_loss(x, z, kappa, scale, dx))
 
-    def main_terms(self, x, generator=None):
+    def main_terms(self, x, generator=None, dx=None):
         """The four loss terms on a mini-batch, as a dict of scalar tensors with a graph.
 
-        Keys: ``"gw"``, ``"w"``, ``"d"``, ``"h"`` (L_GW, L_W, L_D, L_H).
+        Keys: ``"gw"``, ``"w"``, ``"d"``, ``"h"`` (L_GW, L_W, L_D, L_H). ``dx`` (B, B) holds
+        the data distances between the rows of x for the inference pairs of L_GW; None:
+        Euclidean. (Generated points have no other distance than the Euclidean one.)
         """
         n = x.shape[0]
         z, mu, logvar = self.encode_sample(x, generator)
@@ -186,7 +190,7 @@ class GWAEModel(nn.Module):
         else:
             d = mmd(z, z_gen, self.mmd_kernel)
         return {
-            "gw": self._gw(x, mu, x_gen, z_gen, latent_scale(z_gen)),
+            "gw": self._gw(x, mu, x_gen, z_gen, latent_scale(z_gen), dx),
             "w": reconstruction_loss(x, x_hat),
             "d": d,
             "h": entropy_loss(logvar),
@@ -212,23 +216,47 @@ class GWAEModel(nn.Module):
         return -critic_gap(t_gen, t_inf) + CRITIC_PENALTY_WEIGHT * penalty
 
     @torch.no_grad()
-    def criterion_terms(self, x, generator=None):
-        """The terms of the model-selection criterion on data x (call in eval mode), per row.
+    def criterion_reference(self, rows, distances, n_prior, generator=None):
+        """What :meth:`criterion_terms` compares every row with (call in eval mode).
 
-        Keys: ``"gw"`` (row i's share of L_GW on the inference pairs (x_i, mu(x_i)), with
-        kappa / s replaced by the ratio that minimises it on x: the distortion of the
-        embedding up to scale, which does not depend on the prior's scale), ``"w"`` (its
-        L_W term with z_i ~ q(z|x_i)) and ``"mmd"`` (its share of the MMD between the z_i
-        and as many prior samples, with the model's kernel). Each is a tensor of shape (n,)
-        whose mean is the batch's term. None depends on the critic, so they are comparable
-        across couplings and over training.
+        ``rows`` are reference data rows and ``distances`` (R, R) the data distances between
+        them. Returns a dict: ``"codes"`` (their encoder means), ``"scale"`` (the ratio c
+        that minimises the GW mismatch between the reference rows and their codes, see
+        :func:`best_scale`), ``"prior"`` (``n_prior`` prior samples drawn from
+        ``generator``) and ``"within_prior"`` (their mean kernel value).
         """
-        n = x.shape[0]
-        z, mu, _ = self.encode_sample(x, generator)
-        z_gen = self.prior(n, generator)
-        x_hat = self.decoder(z)
+        # In float64, like criterion_terms: a row's terms then come out the same whatever
+        # other rows share its call.
+        codes = self.encoder(rows)[0].double()
+        prior = self.prior(n_prior, generator).double()
         return {
-            "gw": gw_per_sample_best_scale(x, mu),
-            "w": reconstruction_per_sample(x, x_hat),
-            "mmd": mmd_per_sample(z, z_gen, self.mmd_kernel),
+            "codes": codes,
+            "scale": best_scale(distances.double(), torch.cdist(codes, codes)),
+            "prior": prior,
+            "within_prior": within_kernel_mean(prior, self.mmd_kernel),
+        }
+
+    @torch.no_grad()
+    def criterion_terms(self, x, dx, reference):
+        """The terms of the model-selection criterion for each row of x (call in eval mode).
+
+        ``dx`` (n, R) holds the data distances from each row to each reference row, and
+        ``reference`` is :meth:`criterion_reference`'s result. Keys, each a tensor of
+        shape (n,): ``"gw"`` (the row's GW mismatch with the reference rows,
+        :func:`gw_to_reference`, at the reference's best scale: the distortion of the
+        embedding up to a global scale, which does not depend on the prior's scale),
+        ``"w"`` (the reconstruction error of its encoder mean, ``0.5 ||x - g(mu(x))||^2``)
+        and ``"mmd"`` (its share of the kernel MMD between the encoder means and the prior,
+        :func:`mmd_to_reference`). None depends on the critic or on the other rows of x.
+        """
+        mu = self.encoder(x)[0]
+        x_hat = self.decoder(mu)
+        mu = mu.double()
+        return {
+            "gw": gw_to_reference(dx.double(), mu, reference["codes"], reference["scale"]),
+            "w": reconstruction_per_sample(x.double(), x_hat.double()),
+            "mmd": mmd_to_reference(
+                mu, reference["codes"], reference["prior"], reference["within_prior"],
+                self.mmd_kernel,
+            ),
         }

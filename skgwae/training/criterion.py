@@ -1,19 +1,28 @@
 """The label-free model-selection criterion: minus the GWAE objective without its entropy
-term, measured on the inference coupling of some rows."""
+term, measured on the inference coupling of some rows, each row against a fixed reference.
 
-import math
+Every term of a row is computed from that row and from things the fitted model fixes: a
+set of reference training rows kept at fit time (the data distances from the row to them,
+and their codes) and prior samples drawn with a fixed seed. So a row's value does not
+depend on which other rows are scored with it, and a single row can be scored.
+"""
 
 import torch
 
 from .seeding import make_generator
 from .tensors import as_tensor
 
-# The criterion is evaluated on chunks of at most this many rows: its GW and MMD parts are
-# means over pairs, quadratic in the chunk size.
-CRITERION_CHUNK = 512
-# The criterion draws its noise from its own generator with this seed, so that the same
-# model and data always give the same score.
+# Rows per forward pass: bounds the memory of the (rows x reference) temporaries.
+CRITERION_CHUNK = 4096
+# The prior samples of the MMD part are drawn with this seed, so the same model always
+# gives the same score.
 CRITERION_SEED = 0
+# Prior samples each row is compared with in the MMD part.
+N_PRIOR_SAMPLES = 512
+
+
+def _float64(A, device):
+    return torch.as_tensor(A, dtype=torch.float64, device=device)
 
 
 def criterion_value(terms, lambda_w, lambda_d):
@@ -21,44 +30,40 @@ def criterion_value(terms, lambda_w, lambda_d):
     return terms["gw"] + lambda_w * terms["w"] + lambda_d * terms["mmd"]
 
 
-def _canonical_order(X, generator):
-    """An order of the rows of X that does not depend on the order they come in.
-
-    Rows are sorted along a fixed random direction, then that sorted list is shuffled by a
-    fixed permutation, so each chunk of the criterion is a random subset of the rows and
-    each row draws the same noise whatever the input order (ties aside: identical rows).
-    """
-    direction = torch.randn(X.shape[1], generator=generator, device=X.device)
-    by_direction = torch.argsort(X @ direction, stable=True)
-    shuffle = torch.randperm(X.shape[0], generator=generator, device=X.device)
-    return by_direction[shuffle]
-
-
 @torch.no_grad()
-def evaluate_criterion(model, X, *, lambda_w, lambda_d, device, per_sample=False):
-    """The model-selection criterion on the rows of X (at least 2), in evaluation mode.
+def evaluate_criterion(
+    model, X, dX, geometry, *, lambda_w, lambda_d, device, per_sample=False
+):
+    """The model-selection criterion on the rows of X, in evaluation mode.
 
-    Returns a dict with the mean terms (``"gw"``, ``"w"``, ``"mmd"``), and ``"score"``, minus
-    ``gw + lambda_w * w + lambda_d * mmd``: higher is better. With ``per_sample=True`` each
-    value is instead a float64 array with one entry per row of X, whose mean is the value
-    above. ``X`` may be an array or a tensor already on ``device``. The pair terms (GW and
-    MMD) pair each row with the other rows of its chunk of at most ``CRITERION_CHUNK`` rows;
-    the chunks are random subsets fixed by the rows themselves, not by their order.
+    ``dX`` (n, R) holds the data distances from each row of X to each reference row of
+    ``geometry`` (an object with ``reference_rows_`` and ``reference_distances``, see
+    :class:`skgwae._geometry.DataGeometry`); None computes them here. Returns a dict with
+    the mean terms (``"gw"``, ``"w"``, ``"mmd"``, see
+    :meth:`skgwae.nn.GWAEModel.criterion_terms`) and ``"score"``, minus ``gw + lambda_w *
+    w + lambda_d * mmd`` (higher is better); with ``per_sample=True`` each value is a
+    float64 array with one entry per row of X, whose mean is the value above.
     """
     was_training = model.training
     model.eval()
     try:
-        X = as_tensor(X, device)
-        generator = make_generator(CRITERION_SEED, device)
-        order = _canonical_order(X, generator)
-        n_chunks = math.ceil(X.shape[0] / CRITERION_CHUNK)
-        rows = []
-        for chunk in torch.tensor_split(X[order], n_chunks):
-            terms = model.criterion_terms(chunk, generator)
-            rows.append(torch.stack([terms["gw"], terms["w"], terms["mmd"]], dim=1))
-        values = torch.empty(X.shape[0], 3, device=X.device)
-        values[order] = torch.cat(rows)
-        gw, w, mmd = values.double().cpu().numpy().T
+        rows = as_tensor(geometry.reference_rows_, device)
+        reference = model.criterion_reference(
+            rows,
+            _float64(geometry.reference_distances(geometry.reference_rows_), device),
+            N_PRIOR_SAMPLES,
+            make_generator(CRITERION_SEED, device),
+        )
+        values = torch.empty(X.shape[0], 3, device=device, dtype=torch.float64)
+        for start in range(0, X.shape[0], CRITERION_CHUNK):
+            stop = start + CRITERION_CHUNK
+            # Distances to the reference rows by chunk (n * R values in all), unless given.
+            chunk_dX = geometry.reference_distances(X[start:stop]) if dX is None else dX[start:stop]
+            terms = model.criterion_terms(
+                as_tensor(X[start:stop], device), _float64(chunk_dX, device), reference
+            )
+            values[start:stop] = torch.stack([terms["gw"], terms["w"], terms["mmd"]], 1).double()
+        gw, w, mmd = values.cpu().numpy().T
     finally:
         model.train(was_training)
     terms = {"gw": gw, "w": w, "mmd": mmd}

@@ -10,6 +10,7 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
+from .._geometry import DataGeometry
 from ..exceptions import NonFiniteLossError, NonFiniteLossWarning
 from .chunks import ChunkedRows
 from .criterion import evaluate_criterion
@@ -111,11 +112,14 @@ class Trainer:
         for chunk in data.chunks(rng):
             yield as_tensor(chunk, self.device)
 
-    def _train_epoch(self, model, data, epoch, generator, main_opt, critic_opt, stop=None):
+    def _train_epoch(
+        self, model, data, epoch, generator, main_opt, critic_opt, stop=None, pairs=None
+    ):
         """One pass over the training rows; returns the mean terms as a tensor
         [loss, gw, w, d, h] (on the device: read once per epoch, not per step).
 
-        Returns early, before the next step, once ``stop.requested`` is set.
+        Returns early, before the next step, once ``stop.requested`` is set. ``pairs``
+        maps a batch and its row indices to its data distances (None: Euclidean).
         """
         # The terms are summed over the steps in place, on the device: one small op per
         # step, no host sync, and no per-step tensors kept alive (a list of them,
@@ -130,21 +134,24 @@ class Trainer:
             for idx in torch.tensor_split(perm, n_batches):
                 if stop is not None and stop.requested:
                     return None if sums is None else sums / n_steps
-                terms = self._step(model, X[idx], generator, main_opt, critic_opt)
+                xb = X[idx]
+                dx = None if pairs is None else pairs(xb, idx)
+                terms = self._step(model, xb, generator, main_opt, critic_opt, dx)
                 sums = terms if sums is None else sums.add_(terms)
                 n_steps += 1
         if sums is None:
             raise ValueError("The training data yielded no rows in this epoch.")
         return sums / n_steps
 
-    def _step(self, model, xb, generator, main_opt, critic_opt):
-        """One step of the main optimiser and ``n_critic`` of the critic's on batch xb;
-        returns the detached terms [loss, gw, w, d, h]."""
+    def _step(self, model, xb, generator, main_opt, critic_opt, dx=None):
+        """One step of the main optimiser and ``n_critic`` of the critic's on batch xb
+        (whose data distances are ``dx``, None for Euclidean); returns the detached terms
+        [loss, gw, w, d, h]."""
         config = self.config
         if critic_opt is not None:
             model.critic.requires_grad_(False)
         with self._autocast():
-            terms = model.main_terms(xb, generator)
+            terms = model.main_terms(xb, generator, dx)
             loss = (
                 terms["gw"]
                 + config.lambda_w * terms["w"]
@@ -174,11 +181,14 @@ class Trainer:
             return torch.autocast(self.device.type, dtype=torch.bfloat16)
         return contextlib.nullcontext()
 
-    def fit(self, model, X_train, X_val=None, optimizer_state=None):
+    def fit(self, model, X_train, X_val=None, optimizer_state=None, geometry=None):
         """Train ``model`` in place on ``X_train`` (float32 array), monitoring ``X_val``.
 
         ``optimizer_state`` (the ``optimizer_state`` of an earlier :class:`TrainResult` of
-        this model) continues that optimisation instead of starting afresh.
+        this model) continues that optimisation instead of starting afresh. ``geometry`` (a
+        fitted :class:`skgwae._geometry.DataGeometry` of ``X_train``) gives the data
+        distances of L_GW and the reference rows of the validation score; None: the
+        Euclidean distance, with reference rows drawn from ``X_train``.
 
         Faults: an epoch whose loss or validation score is not finite is rolled back (model
         and optimiser) and the learning rate divided by ``RECOVERY_FACTOR``, with a
@@ -190,6 +200,12 @@ class Trainer:
         config, device = self.config, self.device
         model.to(device).train()
         data = X_train if isinstance(X_train, ChunkedRows) else as_tensor(X_train, device)
+        if geometry is None:
+            first = X_train if not isinstance(X_train, ChunkedRows) else next(X_train.chunks())
+            geometry = DataGeometry("euclidean").fit(first, np.random.RandomState(self.seed))
+        pairs = geometry.pair_distance_fn(device)
+        # The validation rows' distances to the reference rows are fixed: computed once.
+        val_distances = None if X_val is None else geometry.reference_distances(X_val)
         X_val = None if X_val is None else as_tensor(X_val, device)
         generator = make_generator(self.seed, device)
         main_opt, critic_opt = self._optimizers(model)
@@ -218,7 +234,7 @@ class Trainer:
                 for epoch in range(1, config.max_epochs + 1):
                     start = time.perf_counter()
                     means = self._train_epoch(
-                        model, data, epoch, generator, main_opt, critic_opt, stop
+                        model, data, epoch, generator, main_opt, critic_opt, stop, pairs
                     )
                     if stop.requested:
                         interrupted = True
@@ -229,6 +245,8 @@ class Trainer:
                         val = evaluate_criterion(
                             model,
                             X_val,
+                            val_distances,
+                            geometry,
                             lambda_w=config.lambda_w,
                             lambda_d=config.lambda_d,
                             device=device,
