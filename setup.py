@@ -35,7 +35,7 @@ setup(
             "dask[distributed]>=2023.1",
             "numpydoc>=1.6",
         ],
-        "benchmarks": ["matplotlib>=3.5"],
+        "benchmarks": ["matplotlib>=3.5", "umap-learn>=0.5"],
     },
     classifiers=[
         "Programming Language :: Python :: 3",
