@@ -57,6 +57,27 @@ MODELS = {
         ),
         pd.DataFrame(X_TAB.astype(np.float32), columns=COLUMNS),
     ),
+    # The data geometries other than the Euclidean one: their arrays and scale are stored.
+    "transformer-cosine": (
+        lambda: GWAETransformer(**FAST_PARAMS, metric="cosine", n_jobs=1),
+        X_TAB,
+    ),
+    "transformer-geodesic": (
+        lambda: GWAETransformer(**FAST_PARAMS, metric="geodesic", n_neighbors=4),
+        X_TAB,
+    ),
+    "clusterer-geodesic": (
+        lambda: GWAEClusterer(
+            n_clusters=3, **{**FAST_PARAMS, "max_iter": 2}, metric="geodesic", n_neighbors=6
+        ),
+        X_TAB.astype(np.float32),
+    ),
+}
+# One model per metric (the Euclidean one is the default).
+METRIC_MODELS = {
+    "euclidean": "transformer",
+    "cosine": "transformer-cosine",
+    "geodesic": "transformer-geodesic",
 }
 
 
@@ -146,6 +167,22 @@ def assert_same_model(loaded, est, X):
     for key in state:
         assert torch.equal(loaded_state[key], state[key]), key
     assert not loaded.model_.training
+    assert loaded._device == est._device
+    assert_same_geometry(loaded._geometry, est._geometry)
+
+
+def assert_same_geometry(loaded, geometry):
+    """The two DataGeometry objects hold the same fitted attributes, bit for bit; the
+    loaded one has no neighbour index yet."""
+    assert type(loaded) is type(geometry)
+    fitted = {k for k in vars(geometry) if k != "_index"}
+    assert {k for k in vars(loaded) if k != "_index"} == fitted
+    for name in fitted:
+        value = getattr(geometry, name)
+        if isinstance(value, np.ndarray):
+            np.testing.assert_array_equal(getattr(loaded, name), value, strict=True)
+        else:
+            assert getattr(loaded, name) == value and type(getattr(loaded, name)) is type(value)
 
 
 # ---------------------------------------------------------------------- round trips
@@ -238,19 +275,86 @@ def test_same_model_same_bytes(fitted_models):
     assert skgwae.io.dumps(skgwae.io.loads(data)) == data
 
 
-def test_file_holds_no_training_rows_and_plain_metadata(clusterer):
+def test_file_layout_and_plain_metadata(clusterer):
     document, tensors = read_document(skgwae.io.dumps(clusterer))
     assert document["class"] == "skgwae.GWAEClusterer"
     assert document["versions"]["skgwae"] == skgwae.__version__
     assert document["model_config"]["prior"] == "gmm"
     assert document["attributes"]["_fit_dtype"] == "float64"
+    assert document["geometry"] == {
+        "metric": "euclidean",
+        "n_neighbors": 5,
+        "n_reference": 256,
+        "n_train_": 36,  # 40 rows less the validation split
+        "scale_": 1.0,
+    }
     assert set(tensors) - {k for k in tensors if k.startswith("model_.")} == {
         "means_",
         "covariances_",
         "weights_",
         "labels_",
+        "geometry.reference_rows_",
     }
     assert tensors["means_"].dtype == torch.float64 and tensors["labels_"].dtype == torch.int64
+    # The only data rows in the file: the score's reference rows, every training row here
+    # (fewer than 256), as float32.
+    reference = tensors["geometry.reference_rows_"]
+    assert reference.dtype == torch.float32 and reference.shape == (36, 5)
+    training_rows = {tuple(row) for row in X_TAB.astype(np.float32)}
+    assert all(tuple(row) in training_rows for row in reference.numpy())
+
+
+def test_geodesic_file_holds_the_training_rows(fitted_models):
+    est, X = fitted_models["transformer-geodesic"]
+    document, tensors = read_document(skgwae.io.dumps(est))
+    geometry = document["geometry"]
+    assert geometry["metric"] == "geodesic" and geometry["n_neighbors"] == 4
+    assert geometry["scale_"] == est._geometry.scale_ != 1.0
+    n_train, R = geometry["n_train_"], tensors["geometry.reference_rows_"].shape[0]
+    assert tensors["geometry.landmark_distances_"].shape == (n_train, R)
+    assert tensors["geometry.train_rows_"].shape == (n_train, X.shape[1])
+    for name in ("reference_rows_", "landmark_distances_", "train_rows_"):
+        assert tensors[f"geometry.{name}"].dtype == torch.float32
+
+
+@pytest.mark.parametrize("metric", list(METRIC_MODELS))
+def test_round_trip_scores_single_rows_as_the_whole_set(metric, fitted_models):
+    est, X = fitted_models[METRIC_MODELS[metric]]
+    loaded = skgwae.io.loads(skgwae.io.dumps(est))
+    assert loaded.metric == metric and loaded._geometry.metric == metric
+    together = loaded.score_samples(X)
+    np.testing.assert_array_equal(together, est.score_samples(X), strict=True)
+    assert loaded.score(X) == est.score(X)
+    alone = np.array([loaded.score_samples(X[i : i + 1])[0] for i in range(len(X))])
+    np.testing.assert_allclose(alone, together, rtol=1e-5, atol=1e-5)
+    # ... and exactly as the original model scores each row alone.
+    np.testing.assert_array_equal(
+        alone, [est.score_samples(X[i : i + 1])[0] for i in range(len(X))], strict=True
+    )
+
+
+def test_new_parameters_round_trip():
+    est = GWAETransformer(metric="geodesic", n_neighbors=7, n_jobs=-1)
+    loaded = skgwae.io.loads(skgwae.io.dumps(est))
+    params = loaded.get_params()
+    assert (params["metric"], params["n_neighbors"], params["n_jobs"]) == ("geodesic", 7, -1)
+
+
+def test_loaded_cosine_model_continues_training_in_its_geometry(fitted_models):
+    est, X = fitted_models["transformer-cosine"]
+    loaded = skgwae.io.loads(skgwae.io.dumps(est))
+    geometry = loaded._geometry
+    loaded.partial_fit(X)  # partial_fit keeps the fitted geometry
+    assert loaded._geometry is geometry and loaded.n_iter_ == est.n_iter_ + 1
+    assert np.isfinite(loaded.score(X))
+
+
+def test_public_names():
+    from skgwae import io
+    from skgwae.io import dump, dumps, load, loads
+
+    assert (dump, dumps, load, loads) == (io.dump, io.dumps, io.load, io.loads)
+    assert sorted(io.__all__) == ["dump", "dumps", "load", "loads"]
 
 
 # ---------------------------------------------------------------------- what dump refuses
@@ -275,6 +379,26 @@ def test_dump_refuses_attributes_it_cannot_store(transformer):
     est = pickle.loads(pickle.dumps(transformer))
     est.my_notes = "fitted on Tuesday"
     with pytest.raises(TypeError, match="my_notes"):
+        skgwae.io.dumps(est)
+    est = pickle.loads(pickle.dumps(transformer))
+    est._geometry.my_notes = "fitted on Tuesday"
+    with pytest.raises(TypeError, match=r"geometry has attributes \['my_notes'\]"):
+        skgwae.io.dumps(est)
+
+
+@pytest.mark.parametrize(
+    "name, value", [("metric", "cosine"), ("metric", "geodesic"), ("n_neighbors", 3)]
+)
+def test_dump_refuses_geometry_parameters_changed_after_fit(transformer, name, value):
+    est = pickle.loads(pickle.dumps(transformer)).set_params(**{name: value})
+    with pytest.raises(ValueError, match=f"no longer describe its fitted geometry: {name}"):
+        skgwae.io.dumps(est)
+
+
+def test_dump_refuses_a_fitted_model_without_its_geometry(transformer):
+    est = pickle.loads(pickle.dumps(transformer))
+    del est._geometry
+    with pytest.raises(ValueError, match="no data geometry"):
         skgwae.io.dumps(est)
 
 
@@ -399,6 +523,11 @@ def _set(section, name, value):
         ("prior", "neural", "prior"),
         ("prior_params", {"n_codes": 4}, "prior_params"),
         ("image_shape", [5, 1], "image_shape"),
+        ("metric", "manhattan", "metric"),
+        ("n_neighbors", 0, "n_neighbors"),
+        ("n_neighbors", 2.0, "n_neighbors"),
+        ("n_jobs", "2", "n_jobs"),
+        ("n_jobs", 1.5, "n_jobs"),
     ],
 )
 def test_load_refuses_invalid_parameters(transformer, name, value, match):
@@ -496,6 +625,105 @@ def test_load_refuses_clusterer_arrays_of_wrong_shape_or_dtype(clusterer, edit, 
         skgwae.io.loads(rewrite(skgwae.io.dumps(clusterer), edit))
 
 
+@pytest.mark.parametrize(
+    "name, value, match",
+    [
+        ("metric", "cosine", "geometry has metric 'cosine', but the parameter metric is 'eucl"),
+        ("metric", 3, "geometry has metric 3"),
+        ("n_neighbors", 6, "geometry has n_neighbors 6, but the parameter n_neighbors is 5"),
+        ("n_neighbors", 5.0, "geometry has n_neighbors 5.0"),
+        ("n_reference", 0, "geometry n_reference 0"),
+        ("n_reference", True, "geometry n_reference True"),
+        ("n_train_", None, "geometry n_train_ None"),
+        ("scale_", 0.0, "scale_ 0.0"),
+        ("scale_", 10**400, "scale_"),
+        ("scale_", "1.0", "scale_ '1.0'"),
+        ("scale_", 2.0, "the Euclidean metric has 1"),
+        # Consistent numbers, but fewer reference rows than the file holds (36).
+        ("n_reference", 10, r"rows_ has shape \(36, 5\), expected \(R, 5\) with 1 <= R <= 10"),
+        ("n_train_", 20, "reference_rows_ has shape .* 1 <= R <= 20"),
+    ],
+)
+def test_load_refuses_invalid_geometry_numbers(transformer, name, value, match):
+    data = rewrite(skgwae.io.dumps(transformer), _set("geometry", name, value))
+    with pytest.raises(ValueError, match=match):
+        skgwae.io.loads(data)
+
+
+@pytest.mark.parametrize(
+    "model, metric",
+    [
+        ("transformer", "cosine"),
+        ("transformer-geodesic", "euclidean"),
+        ("clusterer-geodesic", "cosine"),
+    ],
+)
+def test_load_refuses_a_geometry_whose_metric_is_not_the_parameter(model, metric, fitted_models):
+    est = fitted_models[model][0]
+    data = rewrite(skgwae.io.dumps(est), _set("parameters", "metric", metric))
+    match = f"geometry has metric '{est.metric}', but the parameter metric is '{metric}'"
+    with pytest.raises(ValueError, match=match):
+        skgwae.io.loads(data)
+
+
+def _edit_geometry(name, change):
+    return _edit_tensor(f"geometry.{name}", change)
+
+
+@pytest.mark.parametrize(
+    "edit, match",
+    [
+        (lambda d, t: t.pop("geometry.train_rows_"), r"lacks .* \['geometry.train_rows_'\]"),
+        (
+            lambda d, t: t.pop("geometry.landmark_distances_"),
+            r"lacks the geometry arrays \['geometry.landmark_distances_'\] \(metric='geodesic'\)",
+        ),
+        (_edit_geometry("reference_rows_", lambda a: a[:, :-1].clone()), "rows_ has shape"),
+        (_edit_geometry("reference_rows_", lambda a: a[:0].clone()), "reference_rows_ has shape"),
+        (_edit_geometry("reference_rows_", lambda a: a.reshape(-1)), "reference_rows_ has shape"),
+        (
+            _edit_geometry("landmark_distances_", lambda a: a[:, :-1].clone()),
+            r"landmark_distances_ has shape \(36, 35\), expected \(36, 36\)",
+        ),
+        (_edit_geometry("landmark_distances_", lambda a: a[:-1].clone()), "distances_ has shape"),
+        (_edit_geometry("train_rows_", lambda a: a[:-1].clone()), r"rows_ has shape \(35, 5\)"),
+        (_edit_geometry("train_rows_", lambda a: a[:, :-1].clone()), "train_rows_ has shape"),
+        (_edit_geometry("train_rows_", lambda a: a.double()), "train_rows_ has dtype float64"),
+        (_edit_geometry("reference_rows_", lambda a: a.half()), "rows_ has dtype float16"),
+        (_edit_geometry("train_rows_", lambda a: a * np.nan), "train_rows_ has non-finite"),
+        (_edit_geometry("reference_rows_", lambda a: a + np.inf), "rows_ has non-finite"),
+        (_edit_geometry("landmark_distances_", lambda a: -a), "negative distances"),
+        (
+            lambda d, t: t.update({"geometry.evil": torch.zeros(3)}),
+            r"unexpected geometry arrays \['geometry.evil'\]",
+        ),
+        (lambda d, t: d["geometry"].pop("scale_"), r"missing keys \['scale_'\]"),
+        (lambda d, t: d["geometry"].update({"evil": 1}), r"unexpected keys \['evil'\]"),
+        (lambda d, t: d.pop("geometry"), "no geometry"),
+    ],
+)
+def test_load_refuses_geodesic_geometry_arrays_of_wrong_shape_dtype_or_value(
+    fitted_models, edit, match
+):
+    est = fitted_models["transformer-geodesic"][0]
+    with pytest.raises(ValueError, match=match):
+        skgwae.io.loads(rewrite(skgwae.io.dumps(est), edit))
+
+
+def test_load_refuses_geodesic_arrays_without_the_geodesic_metric(transformer, fitted_models):
+    _, geodesic = read_document(skgwae.io.dumps(fitted_models["transformer-geodesic"][0]))
+    data = rewrite(
+        skgwae.io.dumps(transformer),
+        lambda d, t: t.update({"geometry.train_rows_": geodesic["geometry.train_rows_"]}),
+    )
+    match = r"unexpected geometry arrays \['geometry.train_rows_'\] \(metric='euclidean'\)"
+    with pytest.raises(ValueError, match=match):
+        skgwae.io.loads(data)
+    data = rewrite(skgwae.io.dumps(transformer), lambda d, t: t.pop("geometry.reference_rows_"))
+    with pytest.raises(ValueError, match=r"lacks the geometry arrays \['geometry.reference_rows"):
+        skgwae.io.loads(data)
+
+
 def test_load_refuses_a_clusterer_whose_n_clusters_was_changed(clusterer):
     data = rewrite(skgwae.io.dumps(clusterer), _set("parameters", "n_clusters", 4))
     with pytest.raises(ValueError, match="prior_params"):
@@ -518,9 +746,12 @@ def test_load_refuses_a_model_config_larger_than_its_weights(transformer, size, 
 
 def test_load_refuses_fitted_parts_in_an_unfitted_file(transformer):
     unfitted = skgwae.io.dumps(GWAETransformer(**FAST_PARAMS))
-    _, tensors = read_document(skgwae.io.dumps(transformer))
+    document, tensors = read_document(skgwae.io.dumps(transformer))
     data = rewrite(unfitted, lambda d, t: t.update(tensors))
     with pytest.raises(ValueError, match="no model_config"):
+        skgwae.io.loads(data)
+    data = rewrite(unfitted, lambda d, t: d.update({"geometry": document["geometry"]}))
+    with pytest.raises(ValueError, match=r"\['geometry'\]\) but no model_config"):
         skgwae.io.loads(data)
 
 
