@@ -85,3 +85,39 @@ def test_cluster_accuracy_rejects_bad_input():
         cluster_accuracy([0, 1, 2], [0, 1])
     with pytest.raises(ValueError):
         cluster_accuracy([], [])
+
+
+def test_gw_distortion_in_the_geodesic_metric_of_a_curve():
+    """A spiral unrolled onto a line is isometric in the geodesic metric, not in the
+    Euclidean one."""
+    from skgwae.metrics import gw_distortion
+
+    t = np.linspace(0.5, 4 * np.pi, 300)
+    X = np.column_stack([t * np.cos(t), t * np.sin(t)])
+    arc = 0.5 * (t * np.sqrt(1 + t**2) + np.arcsinh(t))  # arc length of the spiral
+    Z = arc[:, None]
+    geodesic = gw_distortion(X, Z, metric="geodesic", n_neighbors=2, n_samples=150, random_state=0)
+    euclidean = gw_distortion(X, Z, n_samples=150, random_state=0)
+    assert geodesic < 1e-3
+    assert euclidean > 50 * geodesic
+
+
+def test_gw_distortion_cosine_ignores_row_norms():
+    from skgwae.metrics import gw_distortion
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(100, 5))
+    scaled = X * rng.uniform(1, 10, size=(100, 1))
+    Z = rng.normal(size=(100, 2))
+    assert gw_distortion(X, Z, metric="cosine", random_state=0) == pytest.approx(
+        gw_distortion(scaled, Z, metric="cosine", random_state=0)
+    )
+
+
+@pytest.mark.parametrize("bad", [{"metric": "manhattan"}, {"n_neighbors": 0}])
+def test_gw_distortion_rejects_bad_metric_arguments(bad):
+    from skgwae.metrics import gw_distortion
+
+    X = np.random.RandomState(0).normal(size=(20, 3))
+    with pytest.raises(ValueError):
+        gw_distortion(X, X[:, :2], **bad)

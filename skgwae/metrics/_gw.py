@@ -1,17 +1,25 @@
 """Gromov-Wasserstein distortion between a data set and its embedding."""
 
+from numbers import Integral
+
 import numpy as np
 import ot
+from scipy.sparse.csgraph import dijkstra
 from scipy.spatial.distance import pdist, squareform
 from sklearn.utils import check_array, check_random_state
 
+from .._geometry import METRICS, neighbour_graph
 
-def gw_distortion(X, Z, *, n_samples=500, random_state=None):
+
+def gw_distortion(
+    X, Z, *, metric="euclidean", n_neighbors=5, n_samples=500, random_state=None
+):
     """Gromov-Wasserstein discrepancy between data X and its embedding Z (lower is better).
 
-    On a subsample of ``n_samples`` rows (the same rows of X and Z), let ``C_X`` and ``C_Z``
-    be the Euclidean distance matrices, each divided by its mean off-diagonal value so that
-    the score ignores a global scale. The distortion is the squared-loss GW discrepancy::
+    On a subsample of ``n_samples`` rows (the same rows of X and Z), let ``C_X`` be the
+    distance matrix of the rows of X under ``metric`` and ``C_Z`` the Euclidean distance
+    matrix of the rows of Z, each divided by its mean off-diagonal value so that the score
+    ignores a global scale. The distortion is the squared-loss GW discrepancy::
 
         min_T sum_{i,j,k,l} (C_X[i, k] - C_Z[j, l])^2 T[i, j] T[k, l]
 
@@ -26,6 +34,14 @@ def gw_distortion(X, Z, *, n_samples=500, random_state=None):
         Data.
     Z : array-like of shape (n_samples_total, n_components)
         Embedding of the rows of X.
+    metric : {"euclidean", "cosine", "geodesic"}, default="euclidean"
+        The distance between rows of X, as the ``metric`` parameter of the estimators, so
+        that an embedding can be scored in the geometry it was trained for:
+        ``"cosine"`` is scikit-learn's cosine distance, ``"geodesic"`` the exact
+        shortest-path distance on the ``n_neighbors``-nearest-neighbour graph of all the
+        rows of X (parts of the graph joined by their shortest edges, with a warning).
+    n_neighbors : int, default=5
+        Neighbours per row of the graph of ``metric="geodesic"``.
     n_samples : int, default=500
         Size of the random subsample (all rows if there are fewer).
     random_state : int, RandomState instance or None, default=None
@@ -42,8 +58,16 @@ def gw_distortion(X, Z, *, n_samples=500, random_state=None):
     n = X.shape[0]
     if n < 2:
         raise ValueError("gw_distortion needs at least 2 rows.")
+    if metric not in METRICS:
+        raise ValueError(f"metric must be one of {METRICS}, got {metric!r}.")
+    if isinstance(n_neighbors, bool) or not isinstance(n_neighbors, Integral) or n_neighbors < 1:
+        raise ValueError(f"n_neighbors must be a positive integer, got {n_neighbors!r}.")
     rows = check_random_state(random_state).permutation(n)[: min(n, n_samples)]
-    C_X = squareform(pdist(X[rows]))
+    if metric == "geodesic":
+        graph = neighbour_graph(X, n_neighbors)
+        C_X = dijkstra(graph, directed=False, indices=rows)[:, rows]
+    else:
+        C_X = squareform(pdist(X[rows], metric=metric))
     C_Z = squareform(pdist(Z[rows]))
     m = len(rows)
     off_diagonal = m * (m - 1)
