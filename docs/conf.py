@@ -2,7 +2,8 @@
 
 Built by ``tox -e docs`` (``sphinx-build -W --keep-going -b html docs docs/_build/html``)
 with warnings as errors and no network access: no intersphinx inventories are fetched and
-the gallery examples use only data generated or shipped with scikit-learn.
+the gallery examples use only data generated or shipped with scikit-learn. Formulas are
+plain text, so that the pages need no script from the network to be read.
 """
 
 import re
@@ -28,7 +29,6 @@ version = release
 extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
-    "sphinx.ext.mathjax",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
 ]
@@ -67,6 +67,9 @@ sphinx_gallery_conf = {
     "matplotlib_animations": False,
     "image_scrapers": ("matplotlib",),
     "show_memory": False,
+    # The page of computation times loads its table script from a CDN; each example's
+    # page gives its own time.
+    "write_computation_times": False,
     "plot_gallery": "True",
     "abort_on_example_error": True,
 }

@@ -46,8 +46,7 @@ print("MIG, PCA: ", round(mutual_information_gap(factors, Z_pca), 3))
 # ---------------
 # Given ``X``, :func:`skgwae.plotting.plot_samples` draws images over their
 # reconstructions.
-ax = plot_samples(est, (32, 32), X=X[:8])
-ax.set_title("images (top) and their reconstructions (bottom)")
+plot_samples(est, (32, 32), X=X[:8])
 plt.show()
 
 # %%
