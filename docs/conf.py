@@ -34,9 +34,7 @@ extensions = [
 ]
 
 templates_path = ["_templates"]
-# api_io.rst documents skgwae.io, which joins the package in another branch; it is built
-# (and linked from api.rst) once that module exists.
-exclude_patterns = ["_build", "api_io.rst", "auto_examples/*.ipynb", "auto_examples/*.py"]
+exclude_patterns = ["_build", "auto_examples/*.ipynb", "auto_examples/*.py"]
 root_doc = "index"
 
 # ----------------------------------------------------------------------------- autodoc

@@ -19,6 +19,7 @@ PUBLIC_MODULES = [
     "skgwae",
     "skgwae.datasets",
     "skgwae.exceptions",
+    "skgwae.io",
     "skgwae.metrics",
     "skgwae.plotting",
 ]
