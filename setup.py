@@ -37,6 +37,13 @@ setup(
             "numpydoc>=1.6",
         ],
         "benchmarks": ["matplotlib>=3.5", "umap-learn>=0.5"],
+        "docs": [
+            "sphinx>=7.3",
+            "numpydoc>=1.6",
+            "sphinx-gallery>=0.17",
+            "pydata-sphinx-theme>=0.15",
+            "matplotlib>=3.5",
+        ],
     },
     classifiers=[
         "Programming Language :: Python :: 3",
