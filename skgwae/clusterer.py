@@ -236,7 +236,7 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
 
         Returns
         -------
-        X : ndarray of shape (n_samples, n_features_in_)
+        X : ndarray of shape (n_samples, `n_features_in_`)
             Generated samples, in the dtype of the training data.
         y : ndarray of shape (n_samples,)
             The component (cluster) each sample was drawn from.
