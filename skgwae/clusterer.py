@@ -190,8 +190,10 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
         return proba
 
     def predict(self, X):
-        """Cluster of each sample: the most responsible component (argmax of
-        :meth:`predict_proba`).
+        """Cluster of each sample: its most responsible component.
+
+        The label is the argmax of :meth:`predict_proba`, computed without normalising the
+        responsibilities.
 
         Parameters
         ----------
@@ -224,8 +226,10 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
 
     @torch.no_grad()
     def sample(self, n_samples=1, random_state=None):
-        """Generate new data from the clusters: a component k drawn by ``weights_``,
-        z~ from it, then the decoder g(z~).
+        """Generate new data from the clusters, with the cluster of each sample.
+
+        A component k is drawn by ``weights_``, a latent code z~ from that component, and
+        the sample is the decoder's output g(z~).
 
         Parameters
         ----------

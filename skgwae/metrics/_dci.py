@@ -148,6 +148,11 @@ def dci_disentanglement(
         scores use the other factors, and ``n_factors`` above counts those. If every
         factor is constant a ``ValueError`` is raised.
 
+    See Also
+    --------
+    mutual_information_gap : Disentanglement from the mutual information of codes and
+        factors, without a trained model.
+
     References
     ----------
     .. [1] C. Eastwood and C. K. I. Williams, "A Framework for the Quantitative Evaluation
