@@ -89,7 +89,7 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
     >>> from sklearn.datasets import make_blobs
     >>> from skgwae import GWAEClusterer
     >>> X, _ = make_blobs(n_samples=300, centers=3, n_features=8, random_state=0)
-    >>> clusterer = GWAEClusterer(n_clusters=3, random_state=0).fit(X)
+    >>> clusterer = GWAEClusterer(n_clusters=3, max_iter=20, random_state=0).fit(X)
     >>> clusterer.labels_.shape
     (300,)
     >>> clusterer.predict_proba(X[:2]).sum(axis=1).round(6)
