@@ -35,7 +35,7 @@ device_ : str
     The device the model lives on.
 n_features_in_ : int
     Number of features seen during fit.
-feature_names_in_ : ndarray of shape (n_features_in_,)
+feature_names_in_ : ndarray of shape (`n_features_in_`,)
     Names of features seen during fit, when X has string column names."""
 
 TRAINING_PARAMETERS_DOC = """\

@@ -93,7 +93,7 @@ class FittedModelMixin:
 
         Returns
         -------
-        X_original : ndarray of shape (n_samples, n_features_in_)
+        X_original : ndarray of shape (n_samples, `n_features_in_`)
             Decoded data.
         """
         check_is_fitted(self)
@@ -119,7 +119,7 @@ class FittedModelMixin:
 
         Returns
         -------
-        X : ndarray of shape (n_samples, n_features_in_)
+        X : ndarray of shape (n_samples, `n_features_in_`)
             Generated samples, in the dtype of the training data.
         """
         generator = self._sampling_generator(n_samples, random_state)

@@ -89,7 +89,7 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
     >>> from sklearn.datasets import make_blobs
     >>> from skgwae import GWAEClusterer
     >>> X, _ = make_blobs(n_samples=300, centers=3, n_features=8, random_state=0)
-    >>> clusterer = GWAEClusterer(n_clusters=3, random_state=0).fit(X)
+    >>> clusterer = GWAEClusterer(n_clusters=3, max_iter=20, random_state=0).fit(X)
     >>> clusterer.labels_.shape
     (300,)
     >>> clusterer.predict_proba(X[:2]).sum(axis=1).round(6)
@@ -190,8 +190,10 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
         return proba
 
     def predict(self, X):
-        """Cluster of each sample: the most responsible component (argmax of
-        :meth:`predict_proba`).
+        """Cluster of each sample: its most responsible component.
+
+        The label is the argmax of :meth:`predict_proba`, computed without normalising the
+        responsibilities.
 
         Parameters
         ----------
@@ -224,8 +226,10 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
 
     @torch.no_grad()
     def sample(self, n_samples=1, random_state=None):
-        """Generate new data from the clusters: a component k drawn by ``weights_``,
-        z~ from it, then the decoder g(z~).
+        """Generate new data from the clusters, with the cluster of each sample.
+
+        A component k is drawn by ``weights_``, a latent code z~ from that component, and
+        the sample is the decoder's output g(z~).
 
         Parameters
         ----------
@@ -236,7 +240,7 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
 
         Returns
         -------
-        X : ndarray of shape (n_samples, n_features_in_)
+        X : ndarray of shape (n_samples, `n_features_in_`)
             Generated samples, in the dtype of the training data.
         y : ndarray of shape (n_samples,)
             The component (cluster) each sample was drawn from.

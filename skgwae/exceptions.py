@@ -12,10 +12,15 @@ class NonFiniteLossError(ValueError):
 
 
 class NonFiniteLossWarning(ConvergenceWarning):
-    """The training loss became NaN or infinite; training went back to the previous epoch
-    with a lower learning rate."""
+    """The training loss became NaN or infinite, and training recovered.
+
+    Training went back to the previous epoch and continued with a lower learning rate.
+    """
 
 
 class InconsistentVersionWarning(UserWarning):
-    """An estimator is unpickled under a version of skgwae other than the one that pickled
-    it (as scikit-learn's warning of the same name)."""
+    """An estimator is loaded under another version of skgwae than the one that saved it.
+
+    Issued when a pickle, or a model file of :mod:`skgwae.io`, written by one version of
+    skgwae is loaded under another, as scikit-learn's warning of the same name.
+    """

@@ -97,6 +97,10 @@ __all__ = ["dump", "dumps", "load", "loads"]
 def dumps(estimator):
     """Serialise a GWAE estimator to the bytes of a safetensors file.
 
+    The bytes are those :func:`dump` writes to a file: the weights and the arrays of the
+    data geometry as safetensors tensors, everything else as JSON metadata. Use it to
+    store a model where a file path does not fit (a database, a network message).
+
     Parameters
     ----------
     estimator : GWAETransformer or GWAEClusterer
@@ -119,6 +123,24 @@ def dumps(estimator):
         If the parameters were changed after fit so that they no longer describe the
         fitted model or its data geometry (such a file could not be loaded): set them
         back or refit.
+
+    See Also
+    --------
+    loads : Build the estimator back from the bytes.
+    dump : Write the same bytes to a file.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skgwae import GWAETransformer
+    >>> from skgwae.io import dumps, loads
+    >>> X = np.random.RandomState(0).normal(size=(40, 3))
+    >>> est = GWAETransformer(max_iter=2, early_stopping=False, random_state=0).fit(X)
+    >>> data = dumps(est)
+    >>> type(data)
+    <class 'bytes'>
+    >>> np.array_equal(loads(data).transform(X), est.transform(X))
+    True
     """
     return write_file(*estimator_parts(estimator))
 
@@ -139,10 +161,6 @@ def dump(estimator, file):
         Where to write: a path (by convention ending in ``.safetensors``; an existing file
         is replaced) or an object with a ``write`` method, opened in binary mode.
 
-    Returns
-    -------
-    None
-
     Raises
     ------
     TypeError, ValueError
@@ -157,6 +175,20 @@ def dump(estimator, file):
     -----
     The optimiser state is not stored (a pickle keeps it with ``warm_start=True``): a
     loaded model that is trained further continues with fresh optimiser moments.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from io import BytesIO
+    >>> from skgwae import GWAETransformer
+    >>> from skgwae.io import dump, load
+    >>> X = np.random.RandomState(0).normal(size=(40, 3))
+    >>> est = GWAETransformer(max_iter=2, early_stopping=False, random_state=0).fit(X)
+    >>> file = BytesIO()  # or a path: dump(est, "embedding.safetensors")
+    >>> dump(est, file)
+    >>> _ = file.seek(0)
+    >>> np.array_equal(load(file).transform(X), est.transform(X))
+    True
     """
     data = dumps(estimator)
     if hasattr(file, "write"):
@@ -168,6 +200,9 @@ def dump(estimator, file):
 
 def loads(data):
     """Build a GWAE estimator from the bytes of a file written by :func:`dumps`.
+
+    As :func:`load`, from bytes: nothing is unpickled, the class must be one of the two
+    estimators, and every part is validated before the estimator is assembled.
 
     Parameters
     ----------
@@ -182,6 +217,8 @@ def loads(data):
 
     Raises
     ------
+    TypeError
+        If ``data`` is not bytes.
     ValueError
         If the data are not an skgwae model file or any part of it fails validation
         (see the module docstring); the message names the part.
@@ -193,6 +230,24 @@ def loads(data):
         CPU.
     InconsistentVersionWarning
         The file was written by another version of skgwae.
+
+    See Also
+    --------
+    dumps : Serialise an estimator to bytes.
+    load : Read from a file.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skgwae import GWAETransformer
+    >>> from skgwae.io import dumps, loads
+    >>> X = np.random.RandomState(0).normal(size=(40, 3))
+    >>> est = GWAETransformer(max_iter=2, early_stopping=False, random_state=0).fit(X)
+    >>> loaded = loads(dumps(est))
+    >>> loaded.get_params() == est.get_params()
+    True
+    >>> loaded.score(X) == est.score(X)
+    True
     """
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise TypeError(f"loads expects bytes, got {type(data).__name__}.")
@@ -238,6 +293,21 @@ def load(file):
     --------
     dump : Write the file.
     loads : Read from bytes.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from io import BytesIO
+    >>> from skgwae import GWAEClusterer
+    >>> from skgwae.io import dump, load
+    >>> X = np.random.RandomState(0).normal(size=(40, 3))
+    >>> est = GWAEClusterer(n_clusters=2, max_iter=2, early_stopping=False, random_state=0)
+    >>> file = BytesIO()  # or a path: "clusterer.safetensors"
+    >>> dump(est.fit(X), file)
+    >>> _ = file.seek(0)
+    >>> loaded = load(file)
+    >>> np.array_equal(loaded.predict(X), est.predict(X))
+    True
     """
     if hasattr(file, "read"):
         data = file.read()

@@ -25,6 +25,11 @@ def cluster_accuracy(labels_true, labels_pred):
     accuracy : float
         In [0, 1]; 1 when the clusters are the classes up to renaming.
 
+    See Also
+    --------
+    sklearn.metrics.adjusted_rand_score : A clustering score that needs no matching.
+    skgwae.GWAEClusterer : The clustering estimator this score evaluates in the benchmarks.
+
     Examples
     --------
     >>> from skgwae.metrics import cluster_accuracy

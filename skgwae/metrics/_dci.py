@@ -125,13 +125,19 @@ def dci_disentanglement(
         Dictionary-like, with keys also readable as attributes:
 
         disentanglement : float
+            The importance-weighted mean of the ``D_j`` (definition 2).
         completeness : float
+            The mean of the ``C_k`` (definition 3).
         informativeness : float
+            The mean test score of the per-factor models (definition 4).
         importances : ndarray of shape (n_codes, n_factors)
             ``R``, each column summing to 1 (or 0 when no code dimension contributes).
         disentanglement_per_code : ndarray of shape (n_codes,)
+            The ``D_j``.
         completeness_per_factor : ndarray of shape (n_factors,)
+            The ``C_k``.
         informativeness_per_factor : ndarray of shape (n_factors,)
+            The test score of each factor's model.
 
         A constant factor is left out of every score, and its entries are NaN.
 
@@ -141,6 +147,11 @@ def dci_disentanglement(
         If a factor takes a single value (it can then be predicted from nothing); the
         scores use the other factors, and ``n_factors`` above counts those. If every
         factor is constant a ``ValueError`` is raised.
+
+    See Also
+    --------
+    mutual_information_gap : Disentanglement from the mutual information of codes and
+        factors, without a trained model.
 
     References
     ----------

@@ -50,6 +50,23 @@ def gw_distortion(
     Returns
     -------
     distortion : float
+        The GW discrepancy, at least 0 up to the solver's rounding; 0 for a scaled
+        isometry, larger the more the embedding distorts the distances of X.
+
+    See Also
+    --------
+    skgwae.GWAETransformer : The embedding whose training keeps a GW term of this kind
+        low, with the same ``metric``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skgwae.metrics import gw_distortion
+    >>> X = np.random.RandomState(0).normal(size=(50, 3))
+    >>> gw_distortion(X, 2 * X) < 1e-12  # a scaled copy keeps every distance
+    True
+    >>> round(gw_distortion(X, X[:, :2]), 3)  # dropping a coordinate does not
+    0.066
     """
     X = check_array(X, dtype=np.float64)
     Z = check_array(Z, dtype=np.float64)

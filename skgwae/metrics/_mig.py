@@ -82,6 +82,11 @@ def mutual_information_gap(
         left out of the mean (disentanglement_lib would return NaN); the MIG is the mean
         over the other factors. If every factor is constant a ``ValueError`` is raised.
 
+    See Also
+    --------
+    dci_disentanglement : Disentanglement, completeness and informativeness from the
+        importances of a model that predicts the factors from the codes.
+
     Notes
     -----
     With a single code dimension there is no runner-up: the gap is the normalised mutual

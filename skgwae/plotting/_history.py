@@ -57,6 +57,10 @@ def plot_history(estimator, *, ax=None):
     ValueError
         If ``ax`` does not hold exactly one Axes per panel.
 
+    See Also
+    --------
+    plot_latent : The latent means of data under the fitted estimator.
+
     Examples
     --------
     >>> from sklearn.datasets import load_digits

@@ -69,6 +69,11 @@ def plot_samples(
         If ``image_shape`` is not a valid image shape or its size is not the number of
         features, or if ``n_samples`` or ``n_cols`` is not a positive integer.
 
+    See Also
+    --------
+    plot_traversal : Images along each latent coordinate.
+    plot_latent : The latent means of data as a scatter plot.
+
     Examples
     --------
     >>> from sklearn.datasets import load_digits
@@ -191,6 +196,11 @@ def plot_traversal(
     -------
     ax : matplotlib Axes
         The Axes with the traversal grid; its y tick labels name the coordinates.
+
+    See Also
+    --------
+    plot_samples : Generated samples or reconstructions as an image grid.
+    skgwae.metrics.dci_disentanglement : A number for how disentangled the codes are.
 
     Examples
     --------

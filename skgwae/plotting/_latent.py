@@ -51,6 +51,11 @@ def plot_latent(estimator, X, y=None, *, ax=None, **scatter_kwargs):
         If ``y`` does not have one value per sample, or is given together with ``c`` or
         ``color``.
 
+    See Also
+    --------
+    plot_history : The loss terms of the fit, per epoch.
+    plot_samples : Generated samples or reconstructions, for estimators trained on images.
+
     Examples
     --------
     >>> from sklearn.datasets import load_digits
