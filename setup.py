@@ -24,6 +24,7 @@ setup(
         "joblib>=1.2",
         "pandas>=1.5",
         "tqdm>=4.60",
+        "threadpoolctl>=3.1",
         "safetensors>=0.4",
     ],
     extras_require={
