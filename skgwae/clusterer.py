@@ -1,10 +1,12 @@
 """GWAEClusterer: clustering with the Gaussian-mixture prior of a GWAE."""
 
+import math
 import warnings
 from numbers import Integral
 
 import numpy as np
 import torch
+from scipy.special import logsumexp
 from sklearn.base import ClusterMixin
 from sklearn.exceptions import ConvergenceWarning
 
@@ -248,3 +250,79 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
         generator = self._sampling_generator(n_samples, random_state)
         z, labels = self.model_.prior.sample_with_labels(int(n_samples), generator)
         return self._decode_samples(z), labels.cpu().numpy()
+
+    # ------------------------------------------------------------------ number of clusters
+
+    def _n_parameters(self):
+        """Free parameters of the latent mixture: means, full covariances and weights."""
+        k, d = self.n_clusters, self.n_components
+        return k * d + k * d * (d + 1) // 2 + k - 1
+
+    def _whitened_log_density(self, X):
+        """Log-density of each row's latent mean under the fitted mixture, in coordinates
+        where the mixture as a whole has unit covariance (its own whitening)."""
+        log_density = logsumexp(self._log_joint(X), axis=1)
+        weights, means = self.weights_, self.means_
+        centre = weights @ means
+        spread = means - centre
+        # The mixture's total covariance: within components plus between their means.
+        total = np.einsum("k,kij->ij", weights, self.covariances_) + np.einsum(
+            "k,ki,kj->ij", weights, spread, spread
+        )
+        # z -> W (z - centre) with W W^T = total^-1 has Jacobian det(total)^-1/2, so the
+        # density of the whitened codes is det(total)^1/2 times that of the codes.
+        return log_density + 0.5 * np.linalg.slogdet(total)[1]
+
+    def bic(self, X):
+        """Bayesian information criterion of the latent mixture on X (lower is better).
+
+        ``-2 * sum_i log p(u_i) + n_params * log(n_samples)``, where ``u_i`` is the latent
+        mean mu(x_i) whitened by the fitted mixture's total covariance (the covariance of
+        the mixture as a whole) and p the mixture in those coordinates, and ``n_params``
+        counts the mixture's means, full covariances and weights in ``n_components``
+        dimensions. Comparing it across fits with different ``n_clusters`` on the same X
+        estimates the number of clusters, as :meth:`GaussianMixture.bic
+        <sklearn.mixture.GaussianMixture.bic>` does for a mixture on the data.
+
+        The latent codes of models with different ``n_clusters`` differ, and the plain
+        log-density of the codes depends on the scale and shape the encoder gave them; in
+        whitened coordinates it measures only how much better the mixture describes the
+        codes than one Gaussian of the same overall covariance would, which is comparable
+        across models. The criterion sees the data through the encoder: it finds clusters
+        that the embedding separates, it treats the encoder as fixed (its parameters are
+        not counted), and in ``n_components`` dimensions a component costs
+        ``n_components * (n_components + 3) / 2 + 1`` parameters, so with few samples per
+        cluster it prefers fewer clusters. Use the training rows or rows like them.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples, usually the training data.
+
+        Returns
+        -------
+        bic : float
+            The criterion; lower is better.
+        """
+        log_density = self._whitened_log_density(X)
+        return -2.0 * log_density.sum() + self._n_parameters() * math.log(log_density.shape[0])
+
+    def aic(self, X):
+        """Akaike information criterion of the latent mixture on X (lower is better).
+
+        ``-2 * sum_i log p(u_i) + 2 * n_params``, with the whitened latent means ``u_i``
+        and the parameter count of :meth:`bic`, which explains what it compares and its
+        limits. Its penalty does not grow with the number of samples, so on many samples
+        it tends to choose more clusters than :meth:`bic`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples, usually the training data.
+
+        Returns
+        -------
+        aic : float
+            The criterion; lower is better.
+        """
+        return -2.0 * self._whitened_log_density(X).sum() + 2.0 * self._n_parameters()

@@ -1,0 +1,159 @@
+"""Choosing the number of clusters without labels: GWAEClusterer's criteria against
+GaussianMixture's BIC, on synthetic data whose true number of clusters is known.
+
+Cases (600 rows each; 70 % fit, 30 % held out, stratified, seed 0):
+
+- ``blobs``: ``make_blobs(600, n_features=20, centers=k, cluster_std=s, random_state=0)``
+  with (k, s) in (3, 1.0), (5, 2.0), (6, 1.0), (8, 1.5), (10, 2.0), (12, 1.0);
+- ``images``: ``skgwae.datasets.make_clustered_images(600, n_clusters=k, random_state=0)``
+  with k in 3, 6, 9, 12 (256 pixels).
+
+For each case every method chooses k in true k - 3 .. true k + 3 (at least 2):
+
+- ``gwae_bic`` and ``gwae_aic``: the lowest ``GWAEClusterer.bic`` / ``.aic`` on the fitted
+  rows (the mixture's log-density of the latent means whitened by the mixture's own total
+  covariance, plus the penalty);
+- ``gwae_bic_raw``: the same BIC on the latent means as they are (not whitened), to show
+  why the whitening is needed: the codes of models with different ``n_clusters`` differ;
+- ``gwae_score``: the highest ``GWAEClusterer.score`` on the held-out rows (what
+  ``GridSearchCV`` would choose with one split);
+- ``gmm_bic``: the lowest ``GaussianMixture(k).bic`` on the fitted rows (full
+  covariances), and ``pca_gmm_bic`` the same on ``PCA(10)`` of them.
+
+Every GWAEClusterer is ``GWAEClusterer(k, max_iter=60, hidden_layer_sizes=(64, 64),
+random_state=0)``: smaller and shorter than the defaults so that the 70 fits run in
+about 15 minutes on 2 CPU cores (``--param`` changes them).
+
+Run from the repository root (one process at a time)::
+
+    python benchmarks/n_clusters.py
+    python benchmarks/n_clusters.py --param max_iter=400 --param hidden_layer_sizes=128,128
+
+It prints each method's chosen k per case and its hits, and writes one row per (case,
+k) with every criterion to benchmarks/results/n_clusters_raw.csv and the table to
+benchmarks/results/n_clusters.csv.
+"""
+
+import argparse
+import pathlib
+import platform
+import warnings
+
+import numpy as np
+import pandas as pd
+import torch
+from embed import parse_params  # benchmarks/ is on sys.path when a script there runs
+from scipy.special import logsumexp
+from sklearn.datasets import make_blobs
+from sklearn.decomposition import PCA
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.mixture import GaussianMixture
+from sklearn.model_selection import train_test_split
+
+from skgwae import GWAEClusterer
+from skgwae.datasets import make_clustered_images
+
+CASES = [
+    ("blobs", 3, 1.0),
+    ("blobs", 5, 2.0),
+    ("blobs", 6, 1.0),
+    ("blobs", 8, 1.5),
+    ("blobs", 10, 2.0),
+    ("blobs", 12, 1.0),
+    ("images", 3, None),
+    ("images", 6, None),
+    ("images", 9, None),
+    ("images", 12, None),
+]
+N_SAMPLES = 600
+DEFAULT_PARAMS = {"max_iter": 60, "hidden_layer_sizes": (64, 64)}
+# Method -> (criterion column, True if higher is better).
+METHODS = {
+    "gwae_bic": ("gwae_bic", False),
+    "gwae_aic": ("gwae_aic", False),
+    "gwae_bic_raw": ("gwae_bic_raw", False),
+    "gwae_score": ("gwae_score", True),
+    "gmm_bic": ("gmm_bic", False),
+    "pca_gmm_bic": ("pca_gmm_bic", False),
+}
+
+
+def load(kind, k, cluster_std):
+    if kind == "blobs":
+        return make_blobs(
+            N_SAMPLES, n_features=20, centers=k, cluster_std=cluster_std, random_state=0
+        )
+    return make_clustered_images(N_SAMPLES, n_clusters=k, random_state=0)
+
+
+def raw_bic(est, X):
+    """The BIC of the clusterer's mixture on the latent means as they are (not whitened)."""
+    log_density = logsumexp(est._log_joint(X), axis=1)
+    return -2 * log_density.sum() + est._n_parameters() * np.log(len(X))
+
+
+def criteria(X_fit, X_held, k, params):
+    est = GWAEClusterer(k, random_state=0, **params).fit(X_fit)
+    Z = PCA(10, random_state=0).fit_transform(X_fit)
+    return dict(
+        gwae_bic=est.bic(X_fit),
+        gwae_aic=est.aic(X_fit),
+        gwae_bic_raw=raw_bic(est, X_fit),
+        gwae_score=est.score(X_held),
+        gmm_bic=GaussianMixture(k, random_state=0).fit(X_fit).bic(X_fit),
+        pca_gmm_bic=GaussianMixture(k, random_state=0).fit(Z).bic(Z),
+        gwae_n_iter=est.n_iter_,
+    )
+
+
+def run(params, margin):
+    rows = []
+    for kind, true_k, cluster_std in CASES:
+        X, y = load(kind, true_k, cluster_std)
+        X_fit, X_held = train_test_split(X, test_size=0.3, stratify=y, random_state=0)
+        for k in range(max(2, true_k - margin), true_k + margin + 1):
+            row = dict(kind=kind, true_k=true_k, cluster_std=cluster_std, k=k)
+            row.update(criteria(X_fit, X_held, k, params))
+            rows.append(row)
+            print({key: round(v, 2) if isinstance(v, float) else v for key, v in row.items()})
+    return pd.DataFrame(rows)
+
+
+def choices(raw):
+    """The k each method chooses in each case."""
+    table = []
+    for (kind, true_k, cluster_std), part in raw.groupby(
+        ["kind", "true_k", "cluster_std"], dropna=False, sort=False
+    ):
+        row = dict(case=kind if kind == "images" else f"{kind} std={cluster_std}", true_k=true_k)
+        row["k_range"] = f"{part['k'].min()}-{part['k'].max()}"
+        for method, (column, higher) in METHODS.items():
+            best = part[column].idxmax() if higher else part[column].idxmin()
+            row[method] = int(part.loc[best, "k"])
+        table.append(row)
+    return pd.DataFrame(table)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--param", action="append", default=[], help="GWAEClusterer name=value")
+    parser.add_argument("--margin", type=int, default=3, help="k from true k - m to + m")
+    parser.add_argument("--out", default=str(pathlib.Path(__file__).parent / "results"))
+    args = parser.parse_args()
+    params = {**DEFAULT_PARAMS, **parse_params(args.param)}
+    print(f"# {platform.processor() or platform.machine()}, torch {torch.__version__}")
+    print(f"# GWAEClusterer parameters: {params}")
+    warnings.simplefilter("ignore", ConvergenceWarning)
+    out = pathlib.Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    raw = run(params, args.margin)
+    raw.to_csv(out / "n_clusters_raw.csv", index=False)
+    table = choices(raw)
+    print(table.to_string(index=False))
+    hits = {m: int((table[m] == table["true_k"]).sum()) for m in METHODS}
+    print(f"hits out of {len(table)}: {hits}")
+    table.to_csv(out / "n_clusters.csv", index=False)
+
+
+if __name__ == "__main__":
+    main()

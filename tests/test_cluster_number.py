@@ -1,0 +1,103 @@
+"""GWAEClusterer.bic and .aic: the number of clusters without labels."""
+
+import math
+
+import numpy as np
+import pytest
+from sklearn.datasets import make_blobs
+from sklearn.exceptions import NotFittedError
+from sklearn.mixture import GaussianMixture
+
+from skgwae import GWAEClusterer
+
+# Every fit here runs to its tiny max_iter.
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+FAST = {
+    "n_components": 2,
+    "hidden_layer_sizes": (16,),
+    "max_iter": 5,
+    "batch_size": 16,
+}
+
+
+def _blobs(n_clusters, random_state):
+    """Small, clearly separated blobs."""
+    return make_blobs(
+        n_samples=240,
+        centers=n_clusters,
+        n_features=6,
+        cluster_std=1.0,
+        random_state=random_state,
+    )[0]
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    X = _blobs(3, 0)
+    return GWAEClusterer(n_clusters=3, random_state=0, **FAST).fit(X), X
+
+
+@pytest.mark.parametrize("true_k, random_state", [(2, 0), (3, 0), (4, 1), (5, 2)])
+def test_bic_finds_the_number_of_clear_blobs(true_k, random_state):
+    X = _blobs(true_k, random_state)
+    candidates = range(max(1, true_k - 2), true_k + 3)
+    bic = [
+        GWAEClusterer(n_clusters=k, random_state=random_state, **FAST).fit(X).bic(X)
+        for k in candidates
+    ]
+    assert candidates[int(np.argmin(bic))] == true_k
+
+
+def test_bic_is_the_whitened_mixture_bic(fitted):
+    """The criterion equals GaussianMixture.bic of the same mixture on whitened codes."""
+    est, X = fitted
+    codes = est.transform(X).astype(np.float64)
+    w, means, covs = est.weights_, est.means_, est.covariances_
+    centre = w @ means
+    total = np.einsum("k,kij->ij", w, covs) + np.einsum(
+        "k,ki,kj->ij", w, means - centre, means - centre
+    )
+    # Any W with W^T W = total^-1 whitens; the inverse Cholesky factor is one.
+    W = np.linalg.inv(np.linalg.cholesky(total))
+    gm = GaussianMixture(est.n_clusters, covariance_type="full")
+    gm.weights_ = w
+    gm.means_ = (means - centre) @ W.T
+    gm.covariances_ = W @ covs @ W.T
+    gm.precisions_cholesky_ = np.linalg.cholesky(np.linalg.inv(gm.covariances_))
+    u = (codes - centre) @ W.T
+    # The model evaluates the mixture density in float32; a wrong Jacobian or parameter
+    # count would be off by far more than this.
+    np.testing.assert_allclose(est.bic(X), gm.bic(u), rtol=1e-4)
+    np.testing.assert_allclose(est.aic(X), gm.aic(u), rtol=1e-4)
+
+
+def test_aic_and_bic_differ_by_the_penalty(fitted):
+    est, X = fitted
+    k, d, n = est.n_clusters, est.n_components, X.shape[0]
+    n_params = k * d + k * d * (d + 1) // 2 + k - 1
+    assert est.bic(X) - est.aic(X) == pytest.approx(n_params * (math.log(n) - 2), rel=1e-9)
+
+
+def test_criterion_is_a_sum_over_rows(fitted):
+    """Each row's term depends on that row alone, so the log-likelihood parts of two halves
+    add up to that of the whole, and a single row can be scored."""
+    est, X = fitted
+    penalty = 2 * est._n_parameters()
+    whole = est.aic(X) - penalty
+    halves = sum(est.aic(part) - penalty for part in (X[:100], X[100:]))
+    assert whole == pytest.approx(halves, rel=1e-9)
+    assert np.isfinite(est.bic(X[:1]))
+
+
+def test_bic_needs_a_fitted_model():
+    with pytest.raises(NotFittedError):
+        GWAEClusterer().bic(np.zeros((3, 2)))
+
+
+def test_bic_rejects_a_wrong_number_of_features(fitted):
+    est, X = fitted
+    with pytest.raises(ValueError, match="features"):
+        est.bic(X[:, :-1])
+    with pytest.raises(ValueError, match="features"):
+        est.aic(X[:, :-1])
