@@ -106,6 +106,8 @@ def gwae_scorers(name, est, X_test):
     # The package's score is the sum of the terms; a mismatch would make the table lie.
     np.testing.assert_allclose(scores, terms["score"], rtol=1e-6, atol=1e-8)
     yield name, scores
+    # The reconstruction term is the public reconstruction_error (checked here).
+    np.testing.assert_allclose(est.reconstruction_error(X_test), terms["w"], rtol=1e-5, atol=1e-6)
     for term in ("gw", "w", "mmd"):
         yield f"{name}:{term}", -terms[term]
     if isinstance(est, GWAEClusterer):

@@ -505,3 +505,18 @@ def test_verbose_shows_either_a_bar_or_lines(fast_params, X_small, capsys, verbo
     lines = re.findall(r"^epoch\s+(\d+) .*loss=", text, flags=re.MULTILINE)
     assert ("GWAE fit" in text) == (verbose == 1)
     assert lines == ([] if verbose == 1 else ["1", "2", "3"])
+
+
+def test_reconstruction_error_is_the_w_term_row_by_row(fitted, X_small):
+    from skgwae.training import evaluate_criterion
+
+    errors = fitted.reconstruction_error(X_small)
+    terms = evaluate_criterion(
+        fitted.model_, X_small, None, fitted._geometry, lambda_w=1.0, lambda_d=1.0,
+        device=fitted._device, per_sample=True,
+    )
+    np.testing.assert_allclose(errors, terms["w"], rtol=1e-5, atol=1e-7)
+    assert errors.dtype == np.float64 and (errors >= 0).all()
+    np.testing.assert_allclose(fitted.reconstruction_error(X_small[3:4]), errors[3:4], rtol=1e-5)
+    # A row far from the training data is reconstructed worse than the training rows.
+    assert fitted.reconstruction_error(X_small[:1] + 50.0)[0] > errors.max()
