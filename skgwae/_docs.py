@@ -163,11 +163,11 @@ warm_start : bool, default=False
 n_jobs : int or None, default=None
     Number of CPU threads torch runs the fit and inference with (set for the call and
     restored afterwards). None chooses by the work of one training step: one thread for
-    small networks such as the default MLPs, whose matrix products are too small for
-    threads to pay and which stall when another process holds a core; more for large
-    convolutional networks, never more than ``torch.get_num_threads()`` (so a limit set
-    with ``torch.set_num_threads`` is respected). -1 means all CPUs, -2 all but one; a
-    positive int is used as given."""
+    networks such as the default MLPs, whose matrix products are too small for threads
+    to pay and which stall when another process holds a core; more only for large
+    convolutional steps, leaving one CPU free and never more than
+    ``torch.get_num_threads()`` (so a limit set with ``torch.set_num_threads`` is
+    respected). -1 means all CPUs, -2 all but one; a positive int is used as given."""
 
 
 def shares_parameters(base_init):

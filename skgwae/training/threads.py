@@ -1,11 +1,14 @@
 """How many torch threads a fit or an inference pass runs with.
 
 A GWAE training step is a handful of matrix products of a mini-batch (64 rows) with
-weights a few hundred wide. Splitting products that small over threads costs more in
-synchronisation than it saves, and an OpenMP barrier waits for the slowest thread: when
-another process holds a core, a two-thread step stalls until the pre-empted thread runs
-again. So small networks train on one thread; more threads are used only where a step's
-work is large enough for them to pay (convolutional networks, wide layers, big batches).
+weights a few hundred wide. Splitting products that small over threads saves little, and
+an OpenMP barrier waits for the slowest thread: when another process holds a core, a
+two-thread step stalls until the pre-empted thread runs again. Measured on 2 cores
+(``benchmarks/threads.py``): on an idle machine a second thread made epochs 0-29 % faster
+(nothing for the default MLP on 64 features, 29 % for convolutional networks); with one
+core kept busy by another process it made them 1.9-4 times slower, while one thread was
+unaffected. So a fit runs on one thread, and on more only for large steps and never on
+every CPU: one is left for the rest of the machine.
 """
 
 import contextlib
@@ -14,8 +17,8 @@ import os
 import torch
 
 # Multiply-adds per training step (forward pass of encoder and decoder, times the batch)
-# from which a second thread pays for its synchronisation on a CPU, and per further thread
-# from there on. See benchmarks/threads.py.
+# per thread: below it one thread does the step (the default MLPs take about 3e6, the
+# convolutional networks on 32x32 images at batch 256 about 6.5e8).
 MULTIPLY_ADDS_PER_THREAD = 2e8
 
 
@@ -52,17 +55,18 @@ def resolve_n_threads(n_jobs, work):
     Parameters
     ----------
     n_jobs : int or None
-        The user's choice: None picks by ``work``, never more threads than torch is
-        currently set to use (a limit set with ``torch.set_num_threads`` is respected);
-        -1 means every available CPU, -2 all but one, and so on (scikit-learn's
-        convention); a positive int is taken as given.
+        The user's choice: None picks by ``work`` (one thread per
+        ``MULTIPLY_ADDS_PER_THREAD``), leaving one CPU free and never more threads than
+        torch is currently set to use (a limit set with ``torch.set_num_threads`` is
+        respected); -1 means every available CPU, -2 all but one, and so on
+        (scikit-learn's convention); a positive int is taken as given.
     work : float
         Multiply-adds of one training step (see :func:`step_multiply_adds`).
     """
     cpus = available_cpus()
     if n_jobs is None:
         wanted = max(1, int(work // MULTIPLY_ADDS_PER_THREAD))
-        return max(1, min(wanted, torch.get_num_threads(), cpus))
+        return max(1, min(wanted, torch.get_num_threads(), cpus - 1))
     if n_jobs < 0:
         return max(1, cpus + 1 + n_jobs)
     return int(n_jobs)
