@@ -3,19 +3,19 @@
 import contextlib
 import copy
 import warnings
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 
-from ._data import KAPPA_CALIBRATION_ROWS, prepare_training_data
-from ._geometry import METRICS, DataGeometry
+from ._data import KAPPA_CALIBRATION_ROWS, fit_geometry, prepare_training_data
 from ._inference import FittedModelMixin
 from ._persistence import estimator_state, restored_state
-from ._sklearn_compat import Interval, StrOptions, _fit_context
+from ._sklearn_compat import _fit_context
 from ._validation import (
+    TRAINING_PARAMETER_CONSTRAINTS,
     check_device,
     check_hidden_layer_sizes,
     check_image_shape,
@@ -32,7 +32,6 @@ from .training import (
     make_generator,
     seeded,
 )
-from .training.chunks import ChunkedRows
 from .training.threads import resolve_n_threads, step_multiply_adds, torch_threads
 
 
@@ -69,39 +68,7 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
         given. Default: nothing.
     """
 
-    _parameter_constraints: dict = {
-        "n_components": [Interval(Integral, 1, None, closed="left")],
-        "coupling": [StrOptions({"critic", "mmd"})],
-        "gw_coupling": [StrOptions({"generative", "inference", "both"})],
-        "mmd_kernel": [StrOptions({"imq", "rbf"})],
-        "metric": [StrOptions(set(METRICS))],
-        "n_neighbors": [Interval(Integral, 1, None, closed="left")],
-        # An int is one hidden layer, as in scikit-learn's MLP.
-        "hidden_layer_sizes": [Interval(Integral, 1, None, closed="left"), "array-like"],
-        "image_shape": [None, "array-like"],
-        "batch_size": [
-            StrOptions({"auto"}),
-            Interval(Integral, 2, None, closed="left"),
-        ],
-        "max_iter": [Interval(Integral, 1, None, closed="left")],
-        "learning_rate": [Interval(Real, 0, None, closed="neither")],
-        "lambda_w": [Interval(Real, 0, None, closed="left")],
-        "lambda_d": [Interval(Real, 0, None, closed="left")],
-        "lambda_h": [Interval(Real, 0, None, closed="left")],
-        "kappa_init": [StrOptions({"auto"}), Interval(Real, 0, None, closed="neither")],
-        "n_critic": [Interval(Integral, 1, None, closed="left")],
-        "early_stopping": ["boolean"],
-        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
-        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
-        "tol": [Interval(Real, 0, None, closed="left")],
-        "device": [str],
-        "precision": [StrOptions({"float32", "bfloat16"})],
-        "compile": ["boolean"],
-        "random_state": ["random_state"],
-        "verbose": ["verbose"],
-        "warm_start": ["boolean"],
-        "n_jobs": [None, Integral],
-    }
+    _parameter_constraints: dict = dict(TRAINING_PARAMETER_CONSTRAINTS)
 
     def __init__(
         self,
@@ -297,7 +264,15 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
         if continuing:
             check_warm_start(self.model_.config, config)
         device = check_device(self.device)
-        geometry = self._fit_geometry(data, rng, incremental=incremental, continuing=continuing)
+        geometry = fit_geometry(
+            data,
+            rng,
+            metric=self.metric,
+            n_neighbors=self.n_neighbors,
+            gw_coupling=self.gw_coupling,
+            incremental=incremental,
+            fitted=self._geometry if incremental and continuing else None,
+        )
         training = self._training_config(data.n_train, 1 if incremental else self.max_iter)
         n_restarts = 1 if continuing or incremental else self._n_restarts()
         best = None
@@ -323,13 +298,9 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
                 best = (None, model, result)
                 break
             # Restarts are compared by the label-free criterion on the held-out rows.
-            if data.validation is not None:
-                rows = data.validation
-            else:
-                rows = data.calibration_rows if isinstance(data.train, ChunkedRows) else data.train
             selection_score = evaluate_criterion(
                 model,
-                rows,
+                data.selection_rows(),
                 None,
                 geometry,
                 lambda_w=self.lambda_w,
@@ -348,37 +319,6 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
                 "monitored value stopped improving; consider a larger max_iter.",
                 ConvergenceWarning,
             )
-
-    def _fit_geometry(self, data, rng, *, incremental, continuing):
-        """The data geometry of L_GW and of the score, fitted on this call's training rows
-        (kept from the fitted model by :meth:`partial_fit`, which sees one chunk at a
-        time)."""
-        if self.metric != "euclidean" and self.gw_coupling != "inference":
-            raise ValueError(
-                f"gw_coupling={self.gw_coupling!r} estimates L_GW on generated points, which "
-                f"have no place in the {self.metric!r} geometry of the data (only in the "
-                "Euclidean one); use gw_coupling='inference' or metric='euclidean'."
-            )
-        chunked = isinstance(data.train, ChunkedRows)
-        if self.metric == "geodesic" and (incremental or chunked):
-            raise ValueError(
-                "metric='geodesic' builds its neighbour graph on every training row at once; "
-                + ("partial_fit sees one chunk at a time" if incremental else "data read by "
-                   "chunks is not held in memory")
-                + ". Fit in-memory data with fit, or use metric='euclidean' or 'cosine'."
-            )
-        if incremental and continuing:
-            fitted = self._geometry
-            if fitted.metric != self.metric:
-                raise ValueError(
-                    f"partial_fit continues a model fitted with metric={fitted.metric!r}, "
-                    f"but metric={self.metric!r} now; refit with fit to change it."
-                )
-            return fitted
-        # Its own stream, so that the model's seeds do not depend on the metric.
-        seed = rng.randint(np.iinfo(np.int32).max)
-        rows = data.calibration_rows if chunked else data.train
-        return DataGeometry(self.metric, self.n_neighbors).fit(rows, np.random.RandomState(seed))
 
     def _set_fitted(self, model, result, device, dtype, *, append, validated):
         """Set the fitted attributes from a trained model and its TrainResult; with

@@ -17,6 +17,7 @@ import numpy as np
 import scipy.sparse
 from sklearn import get_config
 
+from ._geometry import DataGeometry
 from ._validation import check_fit_input
 from .training.chunks import ArrayRows, ChunkedRows, IterableRows, scan_rows
 
@@ -70,6 +71,13 @@ class TrainingData:
     def training_chunks(self):
         """The training rows as a sequence of arrays."""
         return _chunks_of(self.train, "chunks")
+
+    def selection_rows(self):
+        """The rows that restarts are compared on: the validation rows, else the training
+        rows (a random sample of them when they are read by chunks)."""
+        if self.validation is not None:
+            return self.validation
+        return self.calibration_rows if isinstance(self.train, ChunkedRows) else self.train
 
     def all_chunks(self):
         """Every row (held-out rows included), in the order given, as a sequence of
@@ -233,3 +241,38 @@ def _chunked_training_data(estimator, X, *, reset, rng, validation_fraction, min
         dtype=scan.dtype,
         in_unit_range=scan.minimum >= 0 and scan.maximum <= 1,
     )
+
+
+def fit_geometry(data, rng, *, metric, n_neighbors, gw_coupling, incremental, fitted=None):
+    """The data geometry of L_GW and of the score (a :class:`DataGeometry`), fitted on the
+    training rows of ``data``; ``fitted``, the geometry of the model that an incremental
+    call (``partial_fit``, which sees one chunk at a time) continues, is kept instead.
+    Combinations that cannot work are refused with a ValueError."""
+    if metric != "euclidean" and gw_coupling != "inference":
+        raise ValueError(
+            f"gw_coupling={gw_coupling!r} estimates L_GW on generated points, which have no "
+            f"place in the {metric!r} geometry of the data (only in the Euclidean one); use "
+            "gw_coupling='inference' or metric='euclidean'."
+        )
+    chunked = isinstance(data.train, ChunkedRows)
+    if metric == "geodesic" and (incremental or chunked):
+        where = (
+            "partial_fit sees one chunk at a time"
+            if incremental
+            else "data read by chunks is not held in memory"
+        )
+        raise ValueError(
+            "metric='geodesic' builds its neighbour graph on every training row at once; "
+            f"{where}. Fit in-memory data with fit, or use metric='euclidean' or 'cosine'."
+        )
+    if fitted is not None:
+        if fitted.metric != metric:
+            raise ValueError(
+                f"partial_fit continues a model fitted with metric={fitted.metric!r}, but "
+                f"metric={metric!r} now; refit with fit to change it."
+            )
+        return fitted
+    # One draw whatever the metric, so that the model's seeds do not depend on it.
+    seed = rng.randint(np.iinfo(np.int32).max)
+    rows = data.calibration_rows if chunked else data.train
+    return DataGeometry(metric, n_neighbors).fit(rows, np.random.RandomState(seed))

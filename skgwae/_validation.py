@@ -1,13 +1,14 @@
-"""Checks of the estimators' parameters and inputs, beyond ``_parameter_constraints``: each
-turns bad input into a ValueError that names the problem."""
+"""The constraints of the parameters the estimators share, and the checks of parameters
+and inputs beyond them: each turns bad input into a ValueError that names the problem."""
 
 import math
 import warnings
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 
-from ._sklearn_compat import validate_data
+from ._geometry import METRICS
+from ._sklearn_compat import Interval, StrOptions, validate_data
 from .training import resolve_device
 from .training.inference import INFERENCE_CHUNK
 
@@ -156,3 +157,40 @@ def check_inference_input(estimator, X):
     )
     check_float32_range(X)
     return X
+
+
+# The constraints of the parameters every GWAE estimator shares (scikit-learn's parameter
+# validation); each estimator adds its own.
+TRAINING_PARAMETER_CONSTRAINTS = {
+    "n_components": [Interval(Integral, 1, None, closed="left")],
+    "coupling": [StrOptions({"critic", "mmd"})],
+    "gw_coupling": [StrOptions({"generative", "inference", "both"})],
+    "mmd_kernel": [StrOptions({"imq", "rbf"})],
+    "metric": [StrOptions(set(METRICS))],
+    "n_neighbors": [Interval(Integral, 1, None, closed="left")],
+    # An int is one hidden layer, as in scikit-learn's MLP.
+    "hidden_layer_sizes": [Interval(Integral, 1, None, closed="left"), "array-like"],
+    "image_shape": [None, "array-like"],
+    "batch_size": [
+        StrOptions({"auto"}),
+        Interval(Integral, 2, None, closed="left"),
+    ],
+    "max_iter": [Interval(Integral, 1, None, closed="left")],
+    "learning_rate": [Interval(Real, 0, None, closed="neither")],
+    "lambda_w": [Interval(Real, 0, None, closed="left")],
+    "lambda_d": [Interval(Real, 0, None, closed="left")],
+    "lambda_h": [Interval(Real, 0, None, closed="left")],
+    "kappa_init": [StrOptions({"auto"}), Interval(Real, 0, None, closed="neither")],
+    "n_critic": [Interval(Integral, 1, None, closed="left")],
+    "early_stopping": ["boolean"],
+    "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+    "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+    "tol": [Interval(Real, 0, None, closed="left")],
+    "device": [str],
+    "precision": [StrOptions({"float32", "bfloat16"})],
+    "compile": ["boolean"],
+    "random_state": ["random_state"],
+    "verbose": ["verbose"],
+    "warm_start": ["boolean"],
+    "n_jobs": [None, Integral],
+}
