@@ -8,14 +8,14 @@ with the same reference rows, so a row's score does not depend on the other rows
 
 The geodesic distance is the shortest-path length on the symmetrised k-nearest-neighbour
 graph of the training rows, whose edges weigh their Euclidean lengths (Isomap's distance).
-It is computed from ``n_landmarks`` random training rows (Dijkstra from each), which also
+It is computed from ``n_reference`` random training rows (the landmarks) (Dijkstra from each), which also
 serve as the reference rows. The distance between two training rows i and j is
 approximated by the shortest path through a landmark::
 
     d(i, j) ~ min_l d(i, l) + d(l, j)
 
 an upper bound that is exact when a landmark lies on a shortest path from i to j, and
-exact for every pair when every training row is a landmark (``n_train <= n_landmarks``).
+exact for every pair when every training row is a landmark (``n_train <= n_reference``).
 Memory and time grow as n_train * n_landmarks, never n_train ** 2. A new row joins the
 graph through its ``n_neighbors`` nearest training rows, as ``Isomap.transform`` does:
 ``d(x, l) = min_j ||x - x_j|| + d(j, l)`` over those neighbours.

@@ -15,6 +15,7 @@ from ._validation import (
     check_inference_input,
     checked_input,
 )
+from .nn.losses import reconstruction_per_sample
 from .training import apply_in_chunks, evaluate_criterion, make_generator
 from .training.inference import INFERENCE_CHUNK
 from .training.threads import resolve_n_threads, step_multiply_adds, torch_threads
@@ -164,7 +165,7 @@ class FittedModelMixin:
 
         def error(x):
             x_hat = self.model_.decoder(self.model_.encoder(x)[0])
-            return 0.5 * (x.double() - x_hat.double()).square().sum(dim=1)
+            return reconstruction_per_sample(x.double(), x_hat.double())
 
         return self._apply(error, X, np.float64)
 
@@ -253,7 +254,9 @@ class FittedModelMixin:
 
     def _threads(self, n_rows):
         """The torch threads of an inference pass over ``n_rows`` rows (``n_jobs``)."""
-        work = step_multiply_adds(self.model_, min(max(n_rows, 1), INFERENCE_CHUNK))
+        # Counted on one row and scaled (the cost is linear in the rows): counting on a
+        # whole chunk would run the networks once more over it.
+        work = step_multiply_adds(self.model_, 1) * min(max(n_rows, 1), INFERENCE_CHUNK)
         return torch_threads(resolve_n_threads(self.n_jobs, work))
 
 

@@ -32,7 +32,16 @@ def criterion_value(terms, lambda_w, lambda_d):
 
 @torch.no_grad()
 def evaluate_criterion(
-    model, X, dX, geometry, *, lambda_w, lambda_d, device, per_sample=False
+    model,
+    X,
+    dX,
+    geometry,
+    *,
+    lambda_w,
+    lambda_d,
+    device,
+    per_sample=False,
+    reference_distances=None,
 ):
     """The model-selection criterion on the rows of X, in evaluation mode.
 
@@ -43,6 +52,9 @@ def evaluate_criterion(
     :meth:`skgwae.nn.GWAEModel.criterion_terms`) and ``"score"``, minus ``gw + lambda_w *
     w + lambda_d * mmd`` (higher is better); with ``per_sample=True`` each value is a
     float64 array with one entry per row of X, whose mean is the value above.
+    ``reference_distances`` are the distances between the reference rows
+    (``geometry.reference_distances(geometry.reference_rows_)``), for a caller that
+    evaluates many times with one geometry; None computes them here.
     """
     was_training = model.training
     model.eval()
@@ -50,7 +62,12 @@ def evaluate_criterion(
         rows = as_tensor(geometry.reference_rows_, device)
         reference = model.criterion_reference(
             rows,
-            _float64(geometry.reference_distances(geometry.reference_rows_), device),
+            _float64(
+                geometry.reference_distances(geometry.reference_rows_)
+                if reference_distances is None
+                else reference_distances,
+                device,
+            ),
             N_PRIOR_SAMPLES,
             make_generator(CRITERION_SEED, device),
         )

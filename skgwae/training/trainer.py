@@ -206,6 +206,7 @@ class Trainer:
         pairs = geometry.pair_distance_fn(device)
         # The validation rows' distances to the reference rows are fixed: computed once.
         val_distances = None if X_val is None else geometry.reference_distances(X_val)
+        reference_distances = geometry.reference_distances(geometry.reference_rows_)
         X_val = None if X_val is None else as_tensor(X_val, device)
         generator = make_generator(self.seed, device)
         main_opt, critic_opt = self._optimizers(model)
@@ -247,6 +248,7 @@ class Trainer:
                             X_val,
                             val_distances,
                             geometry,
+                            reference_distances=reference_distances,
                             lambda_w=config.lambda_w,
                             lambda_d=config.lambda_d,
                             device=device,
