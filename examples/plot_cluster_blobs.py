@@ -12,30 +12,22 @@ after the best one-to-one matching of clusters to classes).
 # %%
 # Fit
 # ---
-# For the sake of the build time the fit stops after at most 100 epochs; a default fit
-# runs until early stopping (at most ``max_iter=400`` epochs).
-import warnings
-
+# Both with their defaults.
 import matplotlib.pyplot as plt
 from sklearn.cluster import KMeans
 from sklearn.datasets import make_blobs
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import StandardScaler
 
 from skgwae import GWAEClusterer
 from skgwae.metrics import cluster_accuracy
 from skgwae.plotting import plot_latent
 
-# The lowered ``max_iter`` makes each fit warn that it stopped before early stopping
-# would have; the warning is silenced here, not in your code.
-warnings.filterwarnings("ignore", category=ConvergenceWarning)
-
 X, y = make_blobs(
     n_samples=[400, 200, 120, 80], n_features=10, cluster_std=2.0, random_state=0
 )
 X = StandardScaler().fit_transform(X)
 
-clusterer = GWAEClusterer(n_clusters=4, max_iter=100, random_state=0).fit(X)
+clusterer = GWAEClusterer(n_clusters=4, random_state=0).fit(X)
 kmeans = KMeans(4, n_init=10, random_state=0).fit(X)
 
 print("GWAEClusterer accuracy", round(cluster_accuracy(y, clusterer.labels_), 3))

@@ -15,8 +15,8 @@ for its parameters. Here the data are five Gaussian blobs in 10 dimensions.
 # One fit per candidate number
 # ----------------------------
 # For the sake of the build time the fits are small (two hidden layers of 64 units) and
-# stop after 60 epochs; a default fit runs until early stopping (at most ``max_iter=400``
-# epochs) with layers of 128 units.
+# stop after 60 epochs; a default fit has layers of 128 units and runs about 1,250
+# optimiser steps (``max_iter="auto"``).
 import warnings
 
 import matplotlib.pyplot as plt

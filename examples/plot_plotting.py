@@ -10,24 +10,16 @@ matplotlib). Here a :class:`~skgwae.GWAEClusterer` is fitted on the digits.
 # %%
 # Fit
 # ---
-# For the sake of the build time the fit stops after 60 epochs; a default fit on the
-# digits runs until early stopping and takes 24-30 s on 2 CPU cores.
-import warnings
-
+# A default fit.
 import matplotlib.pyplot as plt
 from sklearn.datasets import load_digits
-from sklearn.exceptions import ConvergenceWarning
 
 from skgwae import GWAEClusterer
 from skgwae.plotting import plot_history, plot_latent, plot_samples
 
-# The lowered ``max_iter`` makes each fit warn that it stopped before early stopping
-# would have; the warning is silenced here, not in your code.
-warnings.filterwarnings("ignore", category=ConvergenceWarning)
-
 X, y = load_digits(return_X_y=True)
 X = X / 16.0
-clusterer = GWAEClusterer(n_clusters=10, max_iter=60, random_state=0).fit(X)
+clusterer = GWAEClusterer(n_clusters=10, random_state=0).fit(X)
 
 # %%
 # The training history

@@ -15,6 +15,8 @@ from ._inference import FittedModelMixin
 from ._persistence import estimator_state, restored_state
 from ._sklearn_compat import _fit_context
 from ._validation import (
+    AUTO_LEARNING_RATE,
+    AUTO_LEARNING_RATE_CRITIC,
     TRAINING_PARAMETER_CONSTRAINTS,
     check_device,
     check_hidden_layer_sizes,
@@ -28,6 +30,7 @@ from .training import (
     Trainer,
     TrainingConfig,
     as_tensor,
+    auto_epochs,
     evaluate_criterion,
     make_generator,
     seeded,
@@ -82,8 +85,8 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
         hidden_layer_sizes=(128, 128),
         image_shape=None,
         batch_size="auto",
-        max_iter=400,
-        learning_rate=1e-3,
+        max_iter="auto",
+        learning_rate="auto",
         lambda_w=1.0,
         lambda_d=1.0,
         lambda_h=0.03,
@@ -273,7 +276,7 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
             incremental=incremental,
             fitted=self._geometry if incremental and continuing else None,
         )
-        training = self._training_config(data.n_train, 1 if incremental else self.max_iter)
+        training = self._training_config(data.n_train, incremental)
         n_restarts = 1 if continuing or incremental else self._n_restarts()
         best = None
         for _ in range(n_restarts):
@@ -313,7 +316,10 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
         self._set_fitted(model, result, device, data.dtype, append=continuing, validated=validated)
         self._geometry = geometry
         self._after_fit(data)
-        if not (incremental or result.stopped_early or result.interrupted):
+        # "auto" is a length measured to suffice, whose schedule ends by annealing; an
+        # explicit max_iter that early stopping did not cut short gets scikit-learn's warning.
+        explicit = self.max_iter != "auto"
+        if explicit and not (incremental or result.stopped_early or result.interrupted):
             warnings.warn(
                 f"The GWAE fit stopped at max_iter={self.max_iter} epochs before its "
                 "monitored value stopped improving; consider a larger max_iter.",
@@ -375,12 +381,28 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
                 model.calibrate_kappa(rows, make_generator(init_seed, "cpu"))
         return model
 
-    def _training_config(self, n_train, max_epochs):
-        """The :class:`TrainingConfig` of the trainer, from the parameters."""
+    def _learning_rate(self):
+        """``learning_rate`` with "auto" resolved (see the parameter's documentation)."""
+        if self.learning_rate != "auto":
+            return self.learning_rate
+        return AUTO_LEARNING_RATE_CRITIC if self.coupling == "critic" else AUTO_LEARNING_RATE
+
+    def _training_config(self, n_train, incremental):
+        """The :class:`TrainingConfig` of the trainer, from the parameters: one epoch at a
+        constant learning rate for :meth:`partial_fit`, else ``max_iter`` epochs whose
+        learning rate anneals at the end."""
+        batch_size = effective_batch_size(self.batch_size, n_train)
+        if incremental:
+            max_epochs = 1
+        elif self.max_iter == "auto":
+            max_epochs = auto_epochs(n_train, batch_size)
+        else:
+            max_epochs = self.max_iter
         return TrainingConfig(
-            batch_size=effective_batch_size(self.batch_size, n_train),
+            batch_size=batch_size,
             max_epochs=max_epochs,
-            learning_rate=self.learning_rate,
+            anneal=not incremental,
+            learning_rate=self._learning_rate(),
             lambda_w=self.lambda_w,
             lambda_d=self.lambda_d,
             lambda_h=self.lambda_h,

@@ -93,12 +93,20 @@ image_shape : tuple of int or None, default=None
 batch_size : int or "auto", default="auto"
     Mini-batch size; ``"auto"`` is ``min(64, n_train)`` (the authors' 64). Larger values
     than the training set are clipped with a warning.
-max_iter : int, default=400
-    Maximum number of epochs (named as in scikit-learn's MLP). The default leaves room
-    for early stopping to end fits on small tabular data before it.
-learning_rate : float, default=1e-3
-    Step size of the optimisers. The default is larger than the authors' 1e-4, which
-    needs many GPU epochs, so that fits on small data converge in seconds on a CPU.
+max_iter : int or "auto", default="auto"
+    Number of epochs (named as in scikit-learn's MLP); early stopping may end the fit
+    sooner. The learning rate is constant, then falls linearly to 0 over the last
+    quarter of the epochs, which settles the weights at the end of a short fit.
+    ``"auto"`` runs enough epochs for about 1,250 optimiser steps (at least 2 epochs,
+    at most 100): what a step moves is the weights, so large data sets need few epochs
+    and small ones more, and that many steps reach the quality of a fit several times
+    longer at a constant rate. An explicit ``max_iter`` that early stopping does not
+    cut short ends with a ``ConvergenceWarning``, as in scikit-learn.
+learning_rate : float or "auto", default="auto"
+    Step size of the optimisers at the start of the schedule (see ``max_iter``).
+    ``"auto"``: 2e-2 with ``coupling="mmd"`` (Adam), large steps that need few epochs;
+    1e-3 with ``coupling="critic"`` (RMSprop), since the adversarial critic is unstable
+    with larger ones.
 lambda_w : float, default=1.0
     Weight of the reconstruction term L_W.
 lambda_d : float, default=1.0

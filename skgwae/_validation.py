@@ -18,6 +18,10 @@ FLOAT32_MAX = float(np.finfo(np.float32).max)
 FLOAT32_MAX_NORM = math.sqrt(FLOAT32_MAX) / 20
 # batch_size="auto": at most this many rows per batch (the authors' batch size).
 AUTO_BATCH_SIZE = 64
+# learning_rate="auto": Adam with the MMD coupling takes large steps well (the fit then
+# needs few of them); the adversarial critic, with RMSprop, is unstable above about 1e-3.
+AUTO_LEARNING_RATE = 2e-2
+AUTO_LEARNING_RATE_CRITIC = 1e-3
 
 
 def _positive_ints(values):
@@ -175,8 +179,8 @@ TRAINING_PARAMETER_CONSTRAINTS = {
         StrOptions({"auto"}),
         Interval(Integral, 2, None, closed="left"),
     ],
-    "max_iter": [Interval(Integral, 1, None, closed="left")],
-    "learning_rate": [Interval(Real, 0, None, closed="neither")],
+    "max_iter": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+    "learning_rate": [StrOptions({"auto"}), Interval(Real, 0, None, closed="neither")],
     "lambda_w": [Interval(Real, 0, None, closed="left")],
     "lambda_d": [Interval(Real, 0, None, closed="left")],
     "lambda_h": [Interval(Real, 0, None, closed="left")],

@@ -170,8 +170,11 @@ def test_unfitted_module_attributes(fast_params, attribute):
         (
             "learning_rate",
             -1,
-            "The 'learning_rate' parameter of GWAETransformer must be a float",
+            "The 'learning_rate' parameter of GWAETransformer must be a str among {'auto'} "
+            "or a float",
         ),
+        ("learning_rate", "fast", "The 'learning_rate' parameter of GWAETransformer"),
+        ("max_iter", "long", "The 'max_iter' parameter of GWAETransformer"),
         ("learning_rate", 0, "The 'learning_rate' parameter"),
         (
             "validation_fraction",

@@ -8,7 +8,7 @@ from .history import History
 from .inference import apply_in_chunks
 from .seeding import make_generator, seeded
 from .tensors import as_tensor, map_tensors
-from .trainer import Trainer, TrainingConfig, TrainResult
+from .trainer import Trainer, TrainingConfig, TrainResult, auto_epochs
 
 __all__ = [
     "ChunkedRows",
@@ -21,6 +21,7 @@ __all__ = [
     "TrainResult",
     "apply_in_chunks",
     "as_tensor",
+    "auto_epochs",
     "evaluate_criterion",
     "flush_denormal",
     "make_generator",

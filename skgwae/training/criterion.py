@@ -12,8 +12,9 @@ import torch
 from .seeding import make_generator
 from .tensors import as_tensor
 
-# Rows per forward pass: bounds the memory of the (rows x reference) temporaries.
-CRITERION_CHUNK = 4096
+# Rows per forward pass: bounds the memory of the (rows x reference x kernel scales)
+# float64 temporaries of the MMD part to about 30 MB.
+CRITERION_CHUNK = 1024
 # The prior samples of the MMD part are drawn with this seed, so the same model always
 # gives the same score.
 CRITERION_SEED = 0
@@ -42,6 +43,7 @@ def evaluate_criterion(
     device,
     per_sample=False,
     reference_distances=None,
+    prior_cache=None,
 ):
     """The model-selection criterion on the rows of X, in evaluation mode.
 
@@ -54,7 +56,9 @@ def evaluate_criterion(
     float64 array with one entry per row of X, whose mean is the value above.
     ``reference_distances`` are the distances between the reference rows
     (``geometry.reference_distances(geometry.reference_rows_)``), for a caller that
-    evaluates many times with one geometry; None computes them here.
+    evaluates many times with one geometry; None computes them here. ``prior_cache`` (a
+    dict, empty at first) keeps the prior samples and their kernel mean between calls,
+    redrawn only when the prior's parameters have changed.
     """
     was_training = model.training
     model.eval()
@@ -70,6 +74,7 @@ def evaluate_criterion(
             ),
             N_PRIOR_SAMPLES,
             make_generator(CRITERION_SEED, device),
+            cache=prior_cache,
         )
         values = torch.empty(X.shape[0], 3, device=device, dtype=torch.float64)
         for start in range(0, X.shape[0], CRITERION_CHUNK):

@@ -25,6 +25,15 @@ from .tensors import as_tensor, cloned
 # MAX_RECOVERIES times in one fit; then the fit fails with NonFiniteLossError.
 RECOVERY_FACTOR = 10.0
 MAX_RECOVERIES = 3
+# With ``anneal``, the learning rate falls linearly to 0 over this last fraction of the
+# epochs: constant steps cover ground fastest, and the final decay settles the weights
+# (a warmup-stable-decay schedule).
+ANNEAL_FRACTION = 0.25
+# max_iter="auto": the fit's length is counted in optimiser steps, since a step, not an
+# epoch, is what moves the weights: small data sets get more epochs, large ones fewer.
+AUTO_STEPS = 1250
+AUTO_EPOCHS_MIN = 2
+AUTO_EPOCHS_MAX = 100
 
 
 @dataclasses.dataclass(frozen=True)
@@ -32,9 +41,10 @@ class TrainingConfig:
     """The settings of a :class:`Trainer` (the estimators build it from their parameters).
 
     ``batch_size`` is the effective batch size (at most the number of training rows),
-    ``max_epochs`` the number of epochs of one call to :meth:`Trainer.fit`; ``verbose`` 1
-    shows a progress bar, 2 or more prints one line per epoch instead. The other fields
-    are the estimators' parameters of the same names.
+    ``max_epochs`` the number of epochs of one call to :meth:`Trainer.fit`; ``anneal``
+    lowers the learning rate linearly to 0 over the last ``ANNEAL_FRACTION`` of them (else
+    it is constant); ``verbose`` 1 shows a progress bar, 2 or more prints one line per
+    epoch instead. The other fields are the estimators' parameters of the same names.
     """
 
     batch_size: int
@@ -46,6 +56,7 @@ class TrainingConfig:
     n_critic: int = 5
     n_iter_no_change: int = 20
     tol: float = 1e-4
+    anneal: bool = False
     precision: str = "float32"
     compile: bool = False
     verbose: int = 0
@@ -94,12 +105,19 @@ class Trainer:
 
     def _optimizers(self, model):
         # The authors' choices: RMSprop for both players with the critic, Adam with the MMD.
+        # The multi-tensor implementations: the per-parameter loop of the default one
+        # costs a quarter of a small network's step.
         lr = self.config.learning_rate
         if model.critic is not None:
-            main = torch.optim.RMSprop(model.main_parameters(), lr=lr)
-            critic = torch.optim.RMSprop(model.critic.parameters(), lr=lr)
+            main = torch.optim.RMSprop(model.main_parameters(), lr=lr, foreach=True)
+            critic = torch.optim.RMSprop(model.critic.parameters(), lr=lr, foreach=True)
             return main, critic
-        main = torch.optim.Adam(model.main_parameters(), lr=lr, betas=(0.9, 0.999))
+        params = model.main_parameters()
+        try:
+            # One fused kernel (CPU support since torch 2.4).
+            main = torch.optim.Adam(params, lr=lr, betas=(0.9, 0.999), fused=True)
+        except RuntimeError:
+            main = torch.optim.Adam(params, lr=lr, betas=(0.9, 0.999), foreach=True)
         return main, None
 
     def _epoch_chunks(self, data, epoch):
@@ -128,12 +146,16 @@ class Trainer:
         n_steps = 0
         for X in self._epoch_chunks(data, epoch):
             n = X.shape[0]
-            # Near-equal batches, none smaller than 2 (batch statistics need two rows).
-            n_batches = max(1, min(round(n / self.config.batch_size), n // 2))
+            n_batches = _n_batches(n, self.config.batch_size)
             perm = torch.randperm(n, generator=generator, device=X.device)
-            for idx in torch.tensor_split(perm, n_batches):
+            # Where the epoch is, for the learning-rate schedule: known within a resident
+            # tensor; data read by chunks moves it once per epoch.
+            resident = isinstance(data, torch.Tensor)
+            for i, idx in enumerate(torch.tensor_split(perm, n_batches)):
                 if stop is not None and stop.requested:
                     return None if sums is None else sums / n_steps
+                within = i / n_batches if resident else 0.0
+                self._schedule_step(main_opt, critic_opt, epoch - 1 + within)
                 xb = X[idx]
                 dx = None if pairs is None else pairs(xb, idx)
                 terms = self._step(model, xb, generator, main_opt, critic_opt, dx)
@@ -142,6 +164,19 @@ class Trainer:
         if sums is None:
             raise ValueError("The training data yielded no rows in this epoch.")
         return sums / n_steps
+
+    def _schedule_step(self, main_opt, critic_opt, epochs_done):
+        """Set the learning rate of the coming step, ``epochs_done`` (a float) epochs into
+        the fit, from the schedule."""
+        config = self.config
+        if not config.anneal:
+            return
+        remaining = 1.0 - epochs_done / config.max_epochs
+        lr = self._base_lr * min(1.0, remaining / ANNEAL_FRACTION)
+        for opt in (main_opt, critic_opt):
+            if opt is not None:
+                for group in opt.param_groups:
+                    group["lr"] = lr
 
     def _step(self, model, xb, generator, main_opt, critic_opt, dx=None):
         """One step of the main optimiser and ``n_critic`` of the critic's on batch xb
@@ -207,8 +242,10 @@ class Trainer:
         # The validation rows' distances to the reference rows are fixed: computed once.
         val_distances = None if X_val is None else geometry.reference_distances(X_val)
         reference_distances = geometry.reference_distances(geometry.reference_rows_)
+        prior_cache = {}
         X_val = None if X_val is None else as_tensor(X_val, device)
         generator = make_generator(self.seed, device)
+        self._base_lr = config.learning_rate
         main_opt, critic_opt = self._optimizers(model)
         optimizers = [opt for opt in (main_opt, critic_opt) if opt is not None]
         if optimizer_state is not None:
@@ -249,6 +286,7 @@ class Trainer:
                             val_distances,
                             geometry,
                             reference_distances=reference_distances,
+                            prior_cache=prior_cache,
                             lambda_w=config.lambda_w,
                             lambda_d=config.lambda_d,
                             device=device,
@@ -313,6 +351,7 @@ class Trainer:
             )
         restore(model, optimizers, last_good)
         lowered = optimizers[0].param_groups[0]["lr"] / RECOVERY_FACTOR
+        self._base_lr /= RECOVERY_FACTOR
         set_learning_rate(optimizers, lowered)
         warnings.warn(
             f"The training loss became non-finite at epoch {row['epoch']} ({terms}); the "
@@ -333,6 +372,19 @@ class Trainer:
         if "val_score" in row:
             shown["val_score"] = f"{row['val_score']:.4g}"
         bar.set_postfix(shown, refresh=False)
+
+
+def _n_batches(n, batch_size):
+    """Near-equal batches of ``n`` rows, none smaller than 2 (batch statistics need two
+    rows)."""
+    return max(1, min(round(n / batch_size), n // 2))
+
+
+def auto_epochs(n_train, batch_size):
+    """The number of epochs of ``max_iter="auto"``: enough for about ``AUTO_STEPS``
+    optimiser steps, between ``AUTO_EPOCHS_MIN`` and ``AUTO_EPOCHS_MAX``."""
+    epochs = math.ceil(AUTO_STEPS / _n_batches(n_train, batch_size))
+    return min(max(epochs, AUTO_EPOCHS_MIN), AUTO_EPOCHS_MAX)
 
 
 @contextlib.contextmanager

@@ -1,0 +1,229 @@
+"""Time to quality: wall-clock time of a GWAE fit against the quality it reaches, beside UMAP.
+
+For each data set, each estimator and each candidate setting, it fits on all rows and
+records the fit's seconds, its epochs and best validation score, and the quality of the
+result:
+
+- embeddings (``GWAETransformer`` at 2 and 10 components; UMAP at the same sizes):
+  ``trust``, trustworthiness with 5 neighbours, and ``gw``,
+  ``skgwae.metrics.gw_distortion`` on 500 rows (on data sets above 5,000 rows both are
+  measured on a random subset of 2,000 rows, transformed by the fitted model);
+- clusterings (``GWAEClusterer``; UMAP at 10 components + ``GaussianMixture``): ``acc``,
+  the accuracy of the labels under the best matching of clusters to classes.
+
+Data sets: ``digits`` (1,797 x 64, scaled to [0, 1]); ``tabular20k`` (20,000 x 64, ten
+classes of ``make_classification`` with 16 informative features, standardised);
+``images60k`` (60,000 x 784, ``skgwae.datasets.make_clustered_images`` with ten clusters
+of 28 x 28 images). Candidates are named sets of parameters (``--candidates``); ``default``
+is the estimator's defaults, ``previous`` the defaults before ``max_iter="auto"``
+(``learning_rate=1e-3, max_iter=400``). The per-epoch validation score against the
+cumulative seconds of each GWAE fit is written too (the curves).
+
+Rounds alternate the methods (``--seeds``: one round per seed), so slow spells of the
+machine hit all of them; the summary gives medians over rounds, and ``ratio``, the
+median over rounds of the GWAE default fit's seconds over UMAP's in the same round.
+``--busy`` runs everything beside a CPU-bound process that this script starts and stops
+(one core kept busy). Torch threads are left to the estimators (``n_jobs=None``); UMAP
+runs with its own defaults (numba threads: all CPUs).
+
+    python benchmarks/time_to_quality.py                                  # digits, 3 seeds
+    python benchmarks/time_to_quality.py --datasets tabular20k images60k --seeds 0
+    python benchmarks/time_to_quality.py --busy --candidates default      # one core busy
+    python benchmarks/time_to_quality.py --candidates default previous lr5e-3 batch256
+
+It prints the summary and writes ``time_to_quality[_busy].csv`` (every fit) and
+``time_to_quality_curves[_busy].csv`` to ``benchmarks/results``.
+"""
+
+import argparse
+import contextlib
+import multiprocessing
+import pathlib
+import platform
+import time
+import warnings
+
+import numpy as np
+import pandas as pd
+import torch
+from scipy.optimize import linear_sum_assignment
+from sklearn.datasets import load_digits, make_classification
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.manifold import trustworthiness
+from sklearn.metrics import confusion_matrix
+from sklearn.mixture import GaussianMixture
+from sklearn.preprocessing import StandardScaler
+
+from skgwae import GWAEClusterer, GWAETransformer
+from skgwae.datasets import make_clustered_images
+from skgwae.metrics import gw_distortion
+
+RESULTS = pathlib.Path(__file__).parent / "results"
+CANDIDATES = {
+    "default": {},
+    "previous": {"learning_rate": 1e-3, "max_iter": 400},
+    "lr5e-3": {"learning_rate": 5e-3},
+    "lr5e-2": {"learning_rate": 5e-2},
+    "batch256": {"batch_size": 256},
+    "no_early_stopping": {"early_stopping": False},
+}
+# Quality is measured on at most this many rows (trustworthiness is quadratic).
+EVAL_ROWS = 2000
+
+
+def load(name):
+    if name == "digits":
+        X, y = load_digits(return_X_y=True)
+        return X / 16.0, y
+    if name == "tabular20k":
+        X, y = make_classification(
+            n_samples=20_000, n_features=64, n_informative=16, n_redundant=8,
+            n_classes=10, n_clusters_per_class=1, class_sep=2.0, random_state=0,
+        )
+        return StandardScaler().fit_transform(X), y
+    if name == "images60k":
+        X, y = make_clustered_images(60_000, n_clusters=10, image_size=28, random_state=0)
+        return X, y
+    raise ValueError(name)
+
+
+def accuracy(y, labels):
+    counts = confusion_matrix(y, labels)
+    rows, cols = linear_sum_assignment(-counts)
+    return counts[rows, cols].sum() / len(y)
+
+
+def embedding_quality(X, Z, seed):
+    return {
+        "trust": trustworthiness(X, Z, n_neighbors=5),
+        "gw": gw_distortion(X, Z, n_samples=500, random_state=seed),
+    }
+
+
+def _umap(n_components, seed):
+    import umap  # a benchmark-only extra
+
+    return umap.UMAP(n_components=n_components, random_state=seed)
+
+
+def run_one(dataset, X, y, kind, method, params, seed, subset):
+    """Fit one method; return the result row and the GWAE curve (or None)."""
+    k = len(np.unique(y))
+    start = time.perf_counter()
+    curve = None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        if method == "UMAP":
+            n_components = 10 if kind == "cluster" else int(kind)
+            reducer = _umap(n_components, seed)
+            Z_all = reducer.fit_transform(X)
+            if kind == "cluster":
+                labels = GaussianMixture(k, random_state=seed).fit_predict(Z_all)
+            seconds = time.perf_counter() - start
+            epochs = val = None
+        else:
+            if kind == "cluster":
+                est = GWAEClusterer(n_clusters=k, random_state=seed, **params).fit(X)
+            else:
+                est = GWAETransformer(n_components=int(kind), random_state=seed, **params)
+                est.fit(X)
+            seconds = time.perf_counter() - start
+            if kind == "cluster":
+                labels = est.labels_
+            else:
+                Z_all = None
+            epochs, val = est.n_iter_, est.best_validation_score_
+            elapsed = np.cumsum(est.history_.column("seconds"))
+            curve = pd.DataFrame({"epoch": np.arange(1, len(elapsed) + 1), "seconds": elapsed,
+                                  "val_score": est.history_.column("val_score")})
+    row = {"dataset": dataset, "kind": kind, "method": method, "seed": seed,
+           "seconds": seconds, "epochs": epochs, "val_score": val}
+    if kind == "cluster":
+        row["acc"] = accuracy(y, labels)
+    else:
+        Z = Z_all[subset] if Z_all is not None else est.transform(X[subset])
+        row.update(embedding_quality(X[subset], Z, seed))
+    if curve is not None:
+        curve = curve.assign(**{k2: row[k2] for k2 in ("dataset", "kind", "method", "seed")})
+    return row, curve
+
+
+def _spin(stop):
+    while not stop.is_set():
+        sum(i * i for i in range(10_000))
+
+
+@contextlib.contextmanager
+def busy_core(enabled):
+    """A CPU-bound process beside the benchmark while the block runs (when enabled)."""
+    if not enabled:
+        yield
+        return
+    stop = multiprocessing.Event()
+    proc = multiprocessing.Process(target=_spin, args=(stop,), daemon=True)
+    proc.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        proc.join(5)
+        if proc.is_alive():
+            proc.terminate()
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--datasets", nargs="+", default=["digits"])
+    parser.add_argument("--kinds", nargs="+", default=["2", "10", "cluster"])
+    parser.add_argument("--candidates", nargs="+", default=["default", "previous"])
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
+    parser.add_argument("--no-umap", action="store_true", help="leave UMAP out")
+    parser.add_argument("--busy", action="store_true", help="one core kept busy")
+    parser.add_argument("--out", default=str(RESULTS))
+    args = parser.parse_args(argv)
+    methods = [(c, CANDIDATES[c]) for c in args.candidates]
+    if not args.no_umap:
+        methods.append(("UMAP", None))
+    print(f"{platform.processor() or platform.machine()}, torch {torch.__version__}, "
+          f"busy={args.busy}", flush=True)
+    rows, curves = [], []
+    with busy_core(args.busy):
+        for dataset in args.datasets:
+            X, y = load(dataset)
+            for seed in args.seeds:
+                rng = np.random.RandomState(seed)
+                subset = (np.sort(rng.choice(len(X), EVAL_ROWS, replace=False))
+                          if len(X) > 5000 else np.arange(len(X)))
+                for kind in args.kinds:
+                    for method, params in methods:
+                        row, curve = run_one(dataset, X, y, kind, method, params, seed, subset)
+                        row["busy"] = args.busy
+                        rows.append(row)
+                        if curve is not None:
+                            curves.append(curve)
+                        shown = {k: (round(v, 4) if isinstance(v, float) else v)
+                                 for k, v in row.items()}
+                        print(shown, flush=True)
+    frame = pd.DataFrame(rows)
+    out = pathlib.Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    suffix = "_busy" if args.busy else ""
+    frame.to_csv(out / f"time_to_quality{suffix}.csv", index=False)
+    if curves:
+        pd.concat(curves).to_csv(out / f"time_to_quality_curves{suffix}.csv", index=False)
+    summary(frame)
+
+
+def summary(frame):
+    columns = [c for c in ("seconds", "epochs", "trust", "gw", "acc") if c in frame]
+    print(frame.groupby(["dataset", "kind", "method"])[columns].median().round(4)
+          .to_string())
+    if "UMAP" in set(frame["method"]) and "default" in set(frame["method"]):
+        keyed = frame.set_index(["dataset", "kind", "seed", "method"])["seconds"].unstack()
+        ratio = (keyed["default"] / keyed["UMAP"]).groupby(level=["dataset", "kind"]).median()
+        print("default fit seconds / UMAP's (median over rounds):")
+        print(ratio.round(3).to_string())
+
+
+if __name__ == "__main__":
+    main()
