@@ -20,7 +20,6 @@ import multiprocessing
 import pathlib
 import platform
 import statistics
-import time
 
 import numpy as np
 import pandas as pd

@@ -22,17 +22,18 @@ cumulative seconds of each GWAE fit is written too (the curves).
 Rounds alternate the methods (``--seeds``: one round per seed), so slow spells of the
 machine hit all of them; the summary gives medians over rounds, and ``ratio``, the
 median over rounds of the GWAE default fit's seconds over UMAP's in the same round.
-``--busy`` runs everything beside a CPU-bound process that this script starts and stops
-(one core kept busy). Torch threads are left to the estimators (``n_jobs=None``); UMAP
+``--busy`` runs every fit twice in a row, on the idle machine and then beside a CPU-bound
+process that this script starts and stops (one core kept busy), and reports the median
+over rounds of busy seconds over idle seconds. Torch threads are left to the estimators (``n_jobs=None``); UMAP
 runs with its own defaults (numba threads: all CPUs).
 
     python benchmarks/time_to_quality.py                                  # digits, 3 seeds
     python benchmarks/time_to_quality.py --datasets tabular20k images60k --seeds 0
-    python benchmarks/time_to_quality.py --busy --candidates default      # one core busy
+    python benchmarks/time_to_quality.py --busy --candidates default --no-umap
     python benchmarks/time_to_quality.py --candidates default previous lr5e-3 batch256
 
-It prints the summary and writes ``time_to_quality[_busy].csv`` (every fit) and
-``time_to_quality_curves[_busy].csv`` to ``benchmarks/results``.
+It prints the summary and writes ``time_to_quality_<datasets>[_busy].csv`` (every fit)
+and ``time_to_quality_curves_<datasets>[_busy].csv`` to ``benchmarks/results``.
 """
 
 import argparse
@@ -187,37 +188,47 @@ def main(argv=None):
     print(f"{platform.processor() or platform.machine()}, torch {torch.__version__}, "
           f"busy={args.busy}", flush=True)
     rows, curves = [], []
-    with busy_core(args.busy):
-        for dataset in args.datasets:
-            X, y = load(dataset)
-            for seed in args.seeds:
-                rng = np.random.RandomState(seed)
-                subset = (np.sort(rng.choice(len(X), EVAL_ROWS, replace=False))
-                          if len(X) > 5000 else np.arange(len(X)))
-                for kind in args.kinds:
-                    for method, params in methods:
-                        row, curve = run_one(dataset, X, y, kind, method, params, seed, subset)
-                        row["busy"] = args.busy
+    for dataset in args.datasets:
+        X, y = load(dataset)
+        for seed in args.seeds:
+            rng = np.random.RandomState(seed)
+            subset = (np.sort(rng.choice(len(X), EVAL_ROWS, replace=False))
+                      if len(X) > 5000 else np.arange(len(X)))
+            for kind in args.kinds:
+                for method, params in methods:
+                    for busy in (False, True) if args.busy else (False,):
+                        with busy_core(busy):
+                            row, curve = run_one(
+                                dataset, X, y, kind, method, params, seed, subset
+                            )
+                        row["busy"] = busy
                         rows.append(row)
                         if curve is not None:
-                            curves.append(curve)
+                            curves.append(curve.assign(busy=busy))
                         shown = {k: (round(v, 4) if isinstance(v, float) else v)
                                  for k, v in row.items()}
                         print(shown, flush=True)
     frame = pd.DataFrame(rows)
     out = pathlib.Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    suffix = "_busy" if args.busy else ""
-    frame.to_csv(out / f"time_to_quality{suffix}.csv", index=False)
+    name = "_".join(args.datasets) + ("_busy" if args.busy else "")
+    frame.to_csv(out / f"time_to_quality_{name}.csv", index=False)
     if curves:
-        pd.concat(curves).to_csv(out / f"time_to_quality_curves{suffix}.csv", index=False)
+        pd.concat(curves).to_csv(out / f"time_to_quality_curves_{name}.csv", index=False)
     summary(frame)
 
 
 def summary(frame):
     columns = [c for c in ("seconds", "epochs", "trust", "gw", "acc") if c in frame]
-    print(frame.groupby(["dataset", "kind", "method"])[columns].median().round(4)
+    print(frame.groupby(["dataset", "kind", "method", "busy"])[columns].median().round(4)
           .to_string())
+    if frame["busy"].any():
+        keyed = frame.set_index(["dataset", "kind", "method", "seed", "busy"])["seconds"]
+        keyed = keyed.unstack("busy")
+        ratio = (keyed[True] / keyed[False]).groupby(level=["dataset", "kind", "method"])
+        print("busy seconds / idle seconds (median over rounds):")
+        print(ratio.median().round(3).to_string())
+        frame = frame[~frame["busy"]]
     if "UMAP" in set(frame["method"]) and "default" in set(frame["method"]):
         keyed = frame.set_index(["dataset", "kind", "seed", "method"])["seconds"].unstack()
         ratio = (keyed["default"] / keyed["UMAP"]).groupby(level=["dataset", "kind"]).median()

@@ -196,8 +196,9 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
         """Train on X for one epoch, continuing the fitted model if there is one.
 
         The first call (on an unfitted estimator) builds the model from X; each call then
-        takes one pass over X in batches of ``batch_size``, with the optimiser state
-        (Adam or RMSprop moments) kept from call to call, so that a stream of chunks
+        takes one pass over X in batches of ``batch_size`` at the constant
+        ``learning_rate`` (no annealing: the stream has no known end), with the optimiser
+        state (Adam or RMSprop moments) kept from call to call, so that a stream of chunks
         trains as one long fit. There is no validation split or early stopping
         (``max_iter``, ``early_stopping``, ``n_init`` and ``warm_start`` do not apply);
         ``history_`` gets one row per call. A call after :meth:`fit` continues that fit
