@@ -13,13 +13,16 @@ import pytest
 import torch
 from threadpoolctl import threadpool_limits
 
-# Tiny, fast settings for GWAETransformer: a few epochs of a one-layer network.
+# Tiny, fast settings for GWAETransformer: a few epochs of a one-layer network, on the CPU
+# (also on a CUDA machine, where the default device="auto" would pick the GPU: these tests
+# check CPU behaviour; test_gpu.py asks for CUDA explicitly).
 FAST_PARAMS = dict(
     n_components=2,
     hidden_layer_sizes=(16,),
     max_iter=3,
     batch_size=16,
     random_state=0,
+    device="cpu",
 )
 
 

@@ -207,7 +207,7 @@ def test_invalid_hidden_layer_sizes(fast_params, X_small, value):
 
 
 def test_invalid_device_string(fast_params, X_small):
-    est = GWAETransformer(**fast_params, device="tpu-nonsense")
+    est = GWAETransformer(**{**fast_params, "device": "tpu-nonsense"})
     with pytest.raises(ValueError, match="Invalid device 'tpu-nonsense'"):
         est.fit(X_small)
 
@@ -215,7 +215,7 @@ def test_invalid_device_string(fast_params, X_small):
 @pytest.mark.parametrize("device", ["cuda", "cuda:1"])
 def test_cuda_device_without_cuda(fast_params, X_small, device, monkeypatch):
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
-    est = GWAETransformer(**fast_params, device=device)
+    est = GWAETransformer(**{**fast_params, "device": device})
     with pytest.raises(ValueError, match=f"device='{device}' was requested but CUDA is not"):
         est.fit(X_small)
     with pytest.raises(NotFittedError):
@@ -224,7 +224,7 @@ def test_cuda_device_without_cuda(fast_params, X_small, device, monkeypatch):
 
 def test_auto_device_without_cuda_is_cpu(fast_params, X_small, monkeypatch):
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
-    est = GWAETransformer(**fast_params, device="auto").fit(X_small)
+    est = GWAETransformer(**{**fast_params, "device": "auto"}).fit(X_small)
     assert est.device_ == "cpu"
     assert est.device == "auto"  # the parameter is not rewritten
 

@@ -36,7 +36,7 @@ def test_fit_on_cuda(cuda_params, X_small):
 
 
 def test_auto_device_picks_cuda(fast_params, X_small):
-    est = GWAETransformer(**fast_params, device="auto").fit(X_small)
+    est = GWAETransformer(**{**fast_params, "device": "auto"}).fit(X_small)
     assert est.device_.startswith("cuda")
 
 

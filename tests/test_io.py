@@ -26,8 +26,14 @@ pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceW
 
 # conftest's FAST_PARAMS; the models here are fitted once per module, which a
 # function-scoped fixture cannot serve.
+# On the CPU also on a CUDA machine (the CUDA tests below ask for it explicitly).
 FAST_PARAMS = dict(
-    n_components=2, hidden_layer_sizes=(16,), max_iter=3, batch_size=16, random_state=0
+    n_components=2,
+    hidden_layer_sizes=(16,),
+    max_iter=3,
+    batch_size=16,
+    random_state=0,
+    device="cpu",
 )
 RNG = np.random.RandomState(0)
 X_TAB = RNG.normal(size=(40, 5)) @ RNG.normal(size=(5, 5))
