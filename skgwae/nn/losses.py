@@ -161,9 +161,14 @@ def mmd_per_sample(a, b, kernel="imq"):
 
 def _squared_distances(a):
     """``||a_i - a_j||^2`` for every pair of rows, by the matrix-product expansion (no
-    square root, so its gradient is finite at 0), clipped at 0 against rounding."""
-    sq = a.square().sum(dim=1)
-    return (sq.unsqueeze(1) + sq.unsqueeze(0) - 2.0 * (a @ a.T)).clamp_min(0.0)
+    square root, so its gradient is finite at 0), clipped at 0 against rounding; in at
+    least float32 even under bfloat16 autocast, where the expansion would cancel most of
+    the digits (as torch.cdist is kept in float32 by autocast)."""
+    with torch.autocast(a.device.type, enabled=False):
+        if a.dtype not in (torch.float32, torch.float64):
+            a = a.float()
+        sq = a.square().sum(dim=1)
+        return (sq.unsqueeze(1) + sq.unsqueeze(0) - 2.0 * (a @ a.T)).clamp_min(0.0)
 
 
 def mmd(a, b, kernel="imq"):
