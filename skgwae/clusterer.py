@@ -35,7 +35,9 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
     1. Train the GWAE with the mixture prior (the full objective, early stopping).
     2. Set the prior to the maximum-likelihood mixture of the encoded training data: EM in
        the latent space on the latent means mu(x), from 10 k-means++ starts (best
-       likelihood kept), written into the prior's components, with kappa rescaled so that
+       likelihood kept; with more than 10,000 training rows the starts run on 10,000 of
+       them and one EM on all continues from the best), written into the prior's
+       components, with kappa rescaled so that
        L_GW is unchanged. This is a closed-form step towards the coupling q(z) = p(z) that
        the objective's L_D term pursues by gradient steps, and it ties every component to
        a cluster of the codes. The mixture is fitted to the means, not to the noisy codes

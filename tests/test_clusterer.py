@@ -435,3 +435,32 @@ def test_score_samples_detects_outliers(fitted_on_normal):
     assert np.median(outlier_scores) < np.percentile(inlier_scores, 5)
     # On a shift this large, not a single outlier scores like the inliers' lowest 5%.
     assert outlier_scores.max() < np.percentile(inlier_scores, 5)
+
+
+def test_latent_mixture_on_many_codes_starts_from_a_subset(monkeypatch):
+    """Above EM_SUBSET codes the EM starts run on a subset and one EM on all codes
+    continues from the best: it finds the same blobs as EM on all codes (up to where EM's
+    tolerance stops each), with the same result for the same seed."""
+    import skgwae._mixture as mixture_module
+
+    codes, truth = make_blobs(600, n_features=3, centers=4, cluster_std=1.0, random_state=0)
+    full = mixture_module.fit_latent_mixture(codes, 4, seed=0)
+    calls = []
+    original = mixture_module.GaussianMixture.fit
+
+    def recording_fit(self, X, y=None):
+        calls.append((len(X), self.means_init is not None))
+        return original(self, X, y)
+
+    monkeypatch.setattr(mixture_module, "EM_SUBSET", 200)
+    monkeypatch.setattr(mixture_module.GaussianMixture, "fit", recording_fit)
+    subset = mixture_module.fit_latent_mixture(codes, 4, seed=0)
+    again = mixture_module.fit_latent_mixture(codes, 4, seed=0)
+    assert calls[:2] == [(200, False), (600, True)]
+    order_full = np.lexsort(full.means.T)
+    order_subset = np.lexsort(subset.means.T)
+    # Blobs of standard deviation 1, 150 codes each: the two EMs stop within 0.1 of each
+    # other; a different local optimum would be off by a blob's distance.
+    np.testing.assert_allclose(subset.means[order_subset], full.means[order_full], atol=0.2)
+    np.testing.assert_allclose(subset.weights[order_subset], full.weights[order_full], atol=0.02)
+    np.testing.assert_array_equal(again.means, subset.means)
