@@ -1,6 +1,8 @@
 """Inference with a fitted GWAE: its parts, embedding, decoding, sampling and the label-free
 score; and the transformer side of the estimators."""
 
+import copy
+import weakref
 from numbers import Integral
 
 import numpy as np
@@ -19,6 +21,11 @@ from .nn.losses import reconstruction_per_sample
 from .training import apply_in_chunks, evaluate_criterion, make_generator
 from .training.inference import INFERENCE_CHUNK
 from .training.threads import resolve_n_threads, step_multiply_adds, torch_threads
+
+
+# The float64 copy of each fitted model that inference on float64 rows has used; an entry
+# goes with its model.
+_FLOAT64_COPIES = weakref.WeakKeyDictionary()
 
 
 class FittedModelMixin:
@@ -58,11 +65,33 @@ class FittedModelMixin:
     # ------------------------------------------------------------------ inference
 
     def _apply(self, fn, A, dtype=None):
-        """Apply ``fn`` to float32 tensors of the rows of A in chunks (evaluation mode);
-        return ``dtype`` (default: A's)."""
-        self.model_.eval()
+        """``fn(model, x)`` on tensors of the rows of A in chunks, the model in evaluation
+        mode; return ``dtype`` (default: A's).
+
+        float64 rows on the CPU go through a float64 copy of the model: in float32, the
+        matrix-product kernels round a row's result differently (by an ulp or so)
+        depending on how many rows share the call, and in float64 that difference is far
+        below what a float64 caller can see, so a row's result does not depend on the
+        other rows. Otherwise the model runs in float32, as it was trained.
+        """
+        model = self.model_
+        tensor_dtype = torch.float32
+        if np.dtype(A.dtype) == np.float64 and self._device.type == "cpu":
+            model, tensor_dtype = self._float64_model(), torch.float64
+        model.eval()
         with self._threads(A.shape[0]):
-            return apply_in_chunks(fn, A, self._device, dtype)
+            return apply_in_chunks(
+                lambda x: fn(model, x), A, self._device, dtype, tensor_dtype
+            )
+
+    def _float64_model(self):
+        """A float64 copy of ``model_``, made once per fitted model and kept beside it
+        (not in the estimator, whose state inference must not change)."""
+        model = _FLOAT64_COPIES.get(self.model_)
+        if model is None:
+            model = copy.deepcopy(self.model_).double().eval()
+            _FLOAT64_COPIES[self.model_] = model
+        return model
 
     def _validate_X(self, X):
         check_is_fitted(self)
@@ -79,10 +108,12 @@ class FittedModelMixin:
         Returns
         -------
         Z : ndarray of shape (n_samples, n_components)
-            Latent means, in the dtype of X (float32 or float64).
+            Latent means, in the dtype of X (float32 or float64). On the CPU, float64 X
+            goes through a float64 copy of the networks, so that each row's result does
+            not depend on the other rows in the call.
         """
         X = self._validate_X(X)
-        return self._apply(lambda x: self.model_.encoder(x)[0], X)
+        return self._apply(lambda model, x: model.encoder(x)[0], X)
 
     def inverse_transform(self, X):
         """Decode latent codes back to the data space: g(z).
@@ -105,7 +136,7 @@ class FittedModelMixin:
                 f"n_components={self.n_components} latent features."
             )
         check_float32_range(Z)
-        return self._apply(self.model_.decoder, Z)
+        return self._apply(lambda model, z: model.decoder(z), Z)
 
     @torch.no_grad()
     def sample(self, n_samples=1, random_state=None):
@@ -163,8 +194,8 @@ class FittedModelMixin:
         X = self._validate_X(X)
         check_distance_range(X)  # squared errors of huge values overflow float32
 
-        def error(x):
-            x_hat = self.model_.decoder(self.model_.encoder(x)[0])
+        def error(model, x):
+            x_hat = model.decoder(model.encoder(x)[0])
             return reconstruction_per_sample(x.double(), x_hat.double())
 
         return self._apply(error, X, np.float64)

@@ -167,7 +167,7 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
     def _log_joint_of(self, X):
         """:meth:`_log_joint` of rows already checked."""
         return self._apply(
-            lambda x: self.model_.prior.log_joint(self.model_.encoder(x)[0]), X, np.float64
+            lambda model, x: model.prior.log_joint(model.encoder(x)[0]), X, np.float64
         )
     def predict_proba(self, X):
         """Responsibility of each cluster for each sample.
@@ -294,7 +294,11 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
         that the embedding separates, it treats the encoder as fixed (its parameters are
         not counted), and in ``n_components`` dimensions a component costs
         ``n_components * (n_components + 3) / 2 + 1`` parameters, so with few samples per
-        cluster it prefers fewer clusters. Use the training rows or rows like them.
+        cluster it prefers fewer clusters. Use the training rows or rows like them. Longer
+        or faster training separates sub-clusters in the codes, which this criterion
+        then counts: on synthetic data with a known number of clusters it chose the true
+        one more often with ``learning_rate=1e-3`` than with the default (see the
+        documentation's benchmarks).
 
         Parameters
         ----------

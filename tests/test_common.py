@@ -21,14 +21,10 @@ def _fast_clusterer():
     )
 
 
-# An entry here needs its reason beside it.
-EXPECTED_FAILED_CHECKS = {
-    # transform and predict_proba run the networks in float32, and BLAS kernels round a
-    # row's products differently (by a float32 ulp or two, ~2e-7) depending on how many
-    # rows share the call, above the check's absolute tolerance of 1e-7. score_samples is
-    # computed to be a function of each row alone: test_transformer.py tests that directly.
-    "check_methods_subset_invariance": "float32 transform differs by ~1 ulp across batch sizes",
-}
+# An entry here needs its reason beside it. (None: every method is a function of each row
+# alone, float64 rows going through a float64 copy of the networks, so
+# check_methods_subset_invariance passes too.)
+EXPECTED_FAILED_CHECKS = {}
 
 
 @parametrize_with_checks(

@@ -11,16 +11,18 @@ INFERENCE_CHUNK = 8192
 
 
 @torch.no_grad()
-def apply_in_chunks(fn, A, device, dtype=None):
-    """``fn`` on float32 tensors of the rows of A, in chunks of ``INFERENCE_CHUNK`` rows on
-    ``device``; the results concatenated as an array of ``dtype`` (default: A's).
+def apply_in_chunks(fn, A, device, dtype=None, tensor_dtype=torch.float32):
+    """``fn`` on ``tensor_dtype`` (float32) tensors of the rows of A, in chunks of
+    ``INFERENCE_CHUNK`` rows on ``device``; the results concatenated as an array of
+    ``dtype`` (default: A's).
 
     Only one chunk is on the device at a time, so device memory is bounded whatever the
     number of rows; the output is allocated once and filled chunk by chunk.
     """
     out = None
     for start in range(0, max(len(A), 1), INFERENCE_CHUNK):
-        result = fn(as_tensor(A[start : start + INFERENCE_CHUNK], device)).cpu().numpy()
+        chunk = as_tensor(A[start : start + INFERENCE_CHUNK], device, tensor_dtype)
+        result = fn(chunk).cpu().numpy()
         if out is None:
             out = np.empty((len(A), *result.shape[1:]), dtype=dtype or A.dtype)
         out[start : start + len(result)] = result

@@ -4,13 +4,14 @@ import numpy as np
 import torch
 
 
-def as_tensor(X, device):
-    """A float32 tensor of X on ``device``; X may be any array (strided, read-only) or tensor."""
+def as_tensor(X, device, dtype=torch.float32):
+    """A ``dtype`` (float32) tensor of X on ``device``; X may be any array (strided,
+    read-only) or tensor."""
     if not isinstance(X, torch.Tensor):
-        X = np.ascontiguousarray(X, dtype=np.float32)
+        X = np.ascontiguousarray(X, dtype=torch.empty((), dtype=dtype).numpy().dtype)
         if not X.flags.writeable:  # a read-only memmap: torch would share it and warn
             X = X.copy()
-    return torch.as_tensor(X, dtype=torch.float32).to(device)
+    return torch.as_tensor(X, dtype=dtype).to(device)
 
 
 def map_tensors(fn, obj):
