@@ -723,3 +723,46 @@ def test_trainer_smoke_with_warnings_as_errors():
         warnings.simplefilter("error", UserWarning)
         result = _trainer(max_epochs=2).fit(_model(), _data(), _data(20, 1))
     assert result.n_epochs == 2 and not result.interrupted
+
+
+# ----------------------------------------------------------------- schedule and length
+
+
+def _learning_rates(trainer, model, X):
+    """The learning rate of every main step of ``trainer.fit(model, X)``."""
+    rates = []
+    step = trainer._step
+
+    def recording_step(model, xb, generator, main_opt, critic_opt, dx=None):
+        rates.append(main_opt.param_groups[0]["lr"])
+        return step(model, xb, generator, main_opt, critic_opt, dx)
+
+    trainer._step = recording_step
+    trainer.fit(model, X)
+    return np.array(rates)
+
+
+def test_anneal_keeps_the_rate_then_decays_it_linearly_to_zero():
+    X = _data(n=64)  # 4 batches of 16 per epoch
+    rates = _learning_rates(_trainer(max_epochs=8, anneal=True), _model(), X)
+    assert len(rates) == 32
+    # The first three quarters of the steps at the given rate, then a linear fall.
+    np.testing.assert_array_equal(rates[:24], 1e-2)
+    expected = 1e-2 * (1.0 - np.arange(24, 32) / 32) / 0.25
+    np.testing.assert_allclose(rates[24:], expected, rtol=1e-12)
+    assert rates[-1] < rates[24] / 7
+
+
+def test_without_anneal_the_rate_is_constant():
+    rates = _learning_rates(_trainer(max_epochs=3), _model(), _data(n=64))
+    np.testing.assert_array_equal(rates, 1e-2)
+
+
+@pytest.mark.parametrize(
+    "n_train, epochs",
+    [(1617, 50), (160, 100), (54_000, 2), (1_000_000, 2), (20_000, 5)],
+)
+def test_auto_epochs_count_about_1250_steps(n_train, epochs):
+    from skgwae.training import auto_epochs
+
+    assert auto_epochs(n_train, 64) == epochs

@@ -17,6 +17,7 @@ from sklearn.preprocessing import StandardScaler
 
 import skgwae
 from skgwae import DeviceWarning, GWAETransformer
+from skgwae.training import Trainer
 
 # Every fit here runs to its tiny max_iter; ConvergenceWarning has its own test below.
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -339,6 +340,39 @@ def test_no_convergence_warning_when_stopped_early(fast_params, X_small):
         warnings.simplefilter("error", ConvergenceWarning)
         est = GWAETransformer(**fast_params).fit(X_small)
     assert est.n_iter_ < 20
+
+
+def test_auto_max_iter_runs_its_schedule_without_convergence_warning(fast_params, X_small):
+    """max_iter="auto": about 1,250 steps (here 100 epochs, the cap, of 2 batches), and no
+    warning at the end of the schedule."""
+    fast_params.update(max_iter="auto", n_iter_no_change=10**6)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        est = GWAETransformer(**fast_params).fit(X_small)
+    assert est.n_iter_ == 100
+
+
+def test_partial_fit_keeps_a_constant_learning_rate(fast_params, X_small, monkeypatch):
+    seen = []
+    original = Trainer.fit
+
+    def recording_fit(self, *args, **kwargs):
+        seen.append(self.config)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Trainer, "fit", recording_fit)
+    est = GWAETransformer(**fast_params)
+    est.partial_fit(X_small)
+    est.fit(X_small)
+    assert [(c.max_epochs, c.anneal) for c in seen] == [(1, False), (3, True)]
+
+
+@pytest.mark.parametrize(
+    "params, expected",
+    [({}, 2e-2), ({"coupling": "critic"}, 1e-3), ({"learning_rate": 5e-3}, 5e-3)],
+)
+def test_auto_learning_rate_depends_on_the_coupling(params, expected):
+    assert GWAETransformer(**params)._learning_rate() == expected
 
 
 # ---------------------------------------------------------------------- priors and couplings

@@ -27,7 +27,8 @@ RECOVERY_FACTOR = 10.0
 MAX_RECOVERIES = 3
 # With ``anneal``, the learning rate falls linearly to 0 over this last fraction of the
 # epochs: constant steps cover ground fastest, and the final decay settles the weights
-# (a warmup-stable-decay schedule).
+# (the stable and decay phases of a warmup-stable-decay schedule; a warm-up was not tried
+# with it).
 ANNEAL_FRACTION = 0.25
 # max_iter="auto": the fit's length is counted in optimiser steps, since a step, not an
 # epoch, is what moves the weights: small data sets get more epochs, large ones fewer.
