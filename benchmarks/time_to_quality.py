@@ -63,7 +63,9 @@ RESULTS = pathlib.Path(__file__).parent / "results"
 CANDIDATES = {
     "default": {},
     "previous": {"learning_rate": 1e-3, "max_iter": 400},
+    "lr1e-2": {"learning_rate": 1e-2},
     "lr5e-3": {"learning_rate": 5e-3},
+    "epochs40": {"max_iter": 40},
     "lr5e-2": {"learning_rate": 5e-2},
     "batch256": {"batch_size": 256},
     "no_early_stopping": {"early_stopping": False},

@@ -16,6 +16,8 @@ import safetensors.torch
 import torch
 from sklearn.decomposition import PCA
 
+import conftest
+
 import skgwae
 import skgwae.io
 from skgwae import DeviceWarning, GWAEClusterer, GWAETransformer
@@ -24,17 +26,9 @@ from skgwae.exceptions import InconsistentVersionWarning
 # Every fit here runs to its tiny max_iter.
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
-# conftest's FAST_PARAMS; the models here are fitted once per module, which a
-# function-scoped fixture cannot serve.
-# On the CPU also on a CUDA machine (the CUDA tests below ask for it explicitly).
-FAST_PARAMS = dict(
-    n_components=2,
-    hidden_layer_sizes=(16,),
-    max_iter=3,
-    batch_size=16,
-    random_state=0,
-    device="cpu",
-)
+# conftest's settings, imported rather than through its fixture: the models here are
+# fitted once per module, which a function-scoped fixture cannot serve.
+FAST_PARAMS = dict(conftest.FAST_PARAMS)
 RNG = np.random.RandomState(0)
 X_TAB = RNG.normal(size=(40, 5)) @ RNG.normal(size=(5, 5))
 COLUMNS = [f"feature {i}" for i in range(5)]

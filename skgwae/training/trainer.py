@@ -145,13 +145,13 @@ class Trainer:
         # interleaved with each step's large temporaries, fragments the heap).
         sums = None
         n_steps = 0
+        # Where the epoch is, for the learning-rate schedule: known within a resident
+        # tensor; data read by chunks moves it once per epoch.
+        resident = isinstance(data, torch.Tensor)
         for X in self._epoch_chunks(data, epoch):
             n = X.shape[0]
             n_batches = _n_batches(n, self.config.batch_size)
             perm = torch.randperm(n, generator=generator, device=X.device)
-            # Where the epoch is, for the learning-rate schedule: known within a resident
-            # tensor; data read by chunks moves it once per epoch.
-            resident = isinstance(data, torch.Tensor)
             for i, idx in enumerate(torch.tensor_split(perm, n_batches)):
                 if stop is not None and stop.requested:
                     return None if sums is None else sums / n_steps
