@@ -10,6 +10,8 @@ Cases (600 rows each; 70 % fit, 30 % held out, stratified, seed 0):
 
 For each case every method chooses k in true k - 3 .. true k + 3 (at least 2):
 
+- ``gwae_silhouette``: the highest ``skgwae.metrics.latent_silhouette`` on the fitted rows
+  (the silhouette of the predicted clusters in the latent space);
 - ``gwae_bic`` and ``gwae_aic``: the lowest ``GWAEClusterer.bic`` / ``.aic`` on the fitted
   rows (the mixture's log-density of the latent means whitened by the mixture's own total
   covariance, plus the penalty);
@@ -18,20 +20,23 @@ For each case every method chooses k in true k - 3 .. true k + 3 (at least 2):
 - ``gwae_score``: the highest ``GWAEClusterer.score`` on the held-out rows (what
   ``GridSearchCV`` would choose with one split);
 - ``gmm_bic``: the lowest ``GaussianMixture(k).bic`` on the fitted rows (full
-  covariances), and ``pca_gmm_bic`` the same on ``PCA(10)`` of them.
+  covariances), and ``pca_gmm_bic`` the same on ``PCA(10)`` of them;
+- ``kmeans_silhouette``: the highest silhouette of ``KMeans(k, n_init=10)`` on the fitted
+  rows themselves (the usual label-free choice without an embedding).
 
-Every GWAEClusterer is ``GWAEClusterer(k, max_iter=60, hidden_layer_sizes=(64, 64),
-random_state=0)``: smaller and shorter than the defaults so that the 70 fits run in
-about 15 minutes on 2 CPU cores (``--param`` changes them).
+Every GWAEClusterer is ``GWAEClusterer(k, random_state=SEED)`` with the package's
+defaults (``--param`` changes them, ``--seed`` the seed); the 70 fits take about 8
+minutes on 2 CPU cores.
 
 Run from the repository root (one process at a time)::
 
     python benchmarks/n_clusters.py
-    python benchmarks/n_clusters.py --param max_iter=400 --param hidden_layer_sizes=128,128
+    python benchmarks/n_clusters.py --seed 1 --param learning_rate=1e-3
 
 It prints each method's chosen k per case and its hits, and writes one row per (case,
 k) with every criterion to benchmarks/results/n_clusters_raw.csv and the table to
-benchmarks/results/n_clusters.csv.
+benchmarks/results/n_clusters.csv (``--suffix _seed1`` writes n_clusters_raw_seed1.csv and
+n_clusters_seed1.csv).
 """
 
 import argparse
@@ -44,14 +49,17 @@ import pandas as pd
 import torch
 from embed import parse_params  # benchmarks/ is on sys.path when a script there runs
 from scipy.special import logsumexp
+from sklearn.cluster import KMeans
 from sklearn.datasets import make_blobs
 from sklearn.decomposition import PCA
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import silhouette_score
 from sklearn.mixture import GaussianMixture
 from sklearn.model_selection import train_test_split
 
 from skgwae import GWAEClusterer
 from skgwae.datasets import make_clustered_images
+from skgwae.metrics import latent_silhouette
 
 CASES = [
     ("blobs", 3, 1.0),
@@ -66,15 +74,16 @@ CASES = [
     ("images", 12, None),
 ]
 N_SAMPLES = 600
-DEFAULT_PARAMS = {"max_iter": 60, "hidden_layer_sizes": (64, 64)}
 # Method -> (criterion column, True if higher is better).
 METHODS = {
+    "gwae_silhouette": ("gwae_silhouette", True),
     "gwae_bic": ("gwae_bic", False),
     "gwae_aic": ("gwae_aic", False),
     "gwae_bic_raw": ("gwae_bic_raw", False),
     "gwae_score": ("gwae_score", True),
     "gmm_bic": ("gmm_bic", False),
     "pca_gmm_bic": ("pca_gmm_bic", False),
+    "kmeans_silhouette": ("kmeans_silhouette", True),
 }
 
 
@@ -92,28 +101,31 @@ def raw_bic(est, X):
     return -2 * log_density.sum() + est._n_parameters() * np.log(len(X))
 
 
-def criteria(X_fit, X_held, k, params):
-    est = GWAEClusterer(k, random_state=0, **params).fit(X_fit)
+def criteria(X_fit, X_held, k, params, seed):
+    est = GWAEClusterer(k, random_state=seed, **params).fit(X_fit)
     Z = PCA(10, random_state=0).fit_transform(X_fit)
+    kmeans_labels = KMeans(k, n_init=10, random_state=seed).fit_predict(X_fit)
     return dict(
+        gwae_silhouette=latent_silhouette(est, X_fit),
         gwae_bic=est.bic(X_fit),
         gwae_aic=est.aic(X_fit),
         gwae_bic_raw=raw_bic(est, X_fit),
         gwae_score=est.score(X_held),
         gmm_bic=GaussianMixture(k, random_state=0).fit(X_fit).bic(X_fit),
         pca_gmm_bic=GaussianMixture(k, random_state=0).fit(Z).bic(Z),
+        kmeans_silhouette=silhouette_score(X_fit, kmeans_labels),
         gwae_n_iter=est.n_iter_,
     )
 
 
-def run(params, margin):
+def run(params, margin, seed):
     rows = []
     for kind, true_k, cluster_std in CASES:
         X, y = load(kind, true_k, cluster_std)
         X_fit, X_held = train_test_split(X, test_size=0.3, stratify=y, random_state=0)
         for k in range(max(2, true_k - margin), true_k + margin + 1):
             row = dict(kind=kind, true_k=true_k, cluster_std=cluster_std, k=k)
-            row.update(criteria(X_fit, X_held, k, params))
+            row.update(criteria(X_fit, X_held, k, params, seed))
             rows.append(row)
             print({key: round(v, 2) if isinstance(v, float) else v for key, v in row.items()})
     return pd.DataFrame(rows)
@@ -137,22 +149,24 @@ def choices(raw):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--param", action="append", default=[], help="GWAEClusterer name=value")
+    parser.add_argument("--seed", type=int, default=0, help="GWAEClusterer random_state")
     parser.add_argument("--margin", type=int, default=3, help="k from true k - m to + m")
+    parser.add_argument("--suffix", default="", help="appended to the result file names")
     parser.add_argument("--out", default=str(pathlib.Path(__file__).parent / "results"))
     args = parser.parse_args()
-    params = {**DEFAULT_PARAMS, **parse_params(args.param)}
+    params = parse_params(args.param)
     print(f"# {platform.processor() or platform.machine()}, torch {torch.__version__}")
     print(f"# GWAEClusterer parameters: {params}")
     warnings.simplefilter("ignore", ConvergenceWarning)
     out = pathlib.Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    raw = run(params, args.margin)
-    raw.to_csv(out / "n_clusters_raw.csv", index=False)
+    raw = run(params, args.margin, args.seed)
+    raw.to_csv(out / f"n_clusters_raw{args.suffix}.csv", index=False)
     table = choices(raw)
     print(table.to_string(index=False))
     hits = {m: int((table[m] == table["true_k"]).sum()) for m in METHODS}
     print(f"hits out of {len(table)}: {hits}")
-    table.to_csv(out / "n_clusters.csv", index=False)
+    table.to_csv(out / f"n_clusters{args.suffix}.csv", index=False)
 
 
 if __name__ == "__main__":

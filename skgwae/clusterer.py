@@ -82,6 +82,7 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
     GWAETransformer : The embedding alone, with any prior family.
     sklearn.mixture.GaussianMixture : A Gaussian mixture on the data space.
     sklearn.cluster.KMeans : Clustering by nearest centroid.
+    skgwae.metrics.latent_silhouette : Choosing ``n_clusters`` without labels.
 
     References
     ----------
@@ -294,11 +295,11 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
         that the embedding separates, it treats the encoder as fixed (its parameters are
         not counted), and in ``n_components`` dimensions a component costs
         ``n_components * (n_components + 3) / 2 + 1`` parameters, so with few samples per
-        cluster it prefers fewer clusters. Use the training rows or rows like them. Longer
-        or faster training separates sub-clusters in the codes, which this criterion
-        then counts: on synthetic data with a known number of clusters it chose the true
-        one more often with ``learning_rate=1e-3`` than with the default (see the
-        documentation's benchmarks).
+        cluster it prefers fewer clusters. Use the training rows or rows like them. A model
+        fitted with more components than the data has clusters tends to split a
+        cluster's codes among them, which the likelihood rewards: on synthetic data with
+        a known number of clusters, :func:`skgwae.metrics.latent_silhouette` chose the
+        true number far more often (see the documentation's benchmarks).
 
         Parameters
         ----------

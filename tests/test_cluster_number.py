@@ -1,4 +1,5 @@
-"""GWAEClusterer.bic and .aic: the number of clusters without labels."""
+"""The number of clusters without labels: GWAEClusterer.bic and .aic, and
+skgwae.metrics.latent_silhouette."""
 
 import math
 
@@ -6,9 +7,13 @@ import numpy as np
 import pytest
 from sklearn.datasets import make_blobs
 from sklearn.exceptions import NotFittedError
+from sklearn.metrics import silhouette_score
 from sklearn.mixture import GaussianMixture
+from sklearn.model_selection import GridSearchCV
 
 from skgwae import GWAEClusterer
+from skgwae.metrics import latent_silhouette
+from skgwae.metrics._cluster import SILHOUETTE_MAX_ROWS
 
 # Every fit here runs to its tiny max_iter.
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -106,3 +111,83 @@ def test_bic_rejects_a_wrong_number_of_features(fitted):
         est.bic(X[:, :-1])
     with pytest.raises(ValueError, match="features"):
         est.aic(X[:, :-1])
+
+
+# ---------------------------------------------------------------------- latent_silhouette
+
+# The silhouette is not misled by blobs that the default learning rate separates further
+# (or splits): those halves stay close to each other. So its fits keep the default rate,
+# at which five epochs already separate the blobs in the codes.
+FAST_DEFAULT_RATE = {key: value for key, value in FAST.items() if key != "learning_rate"}
+
+
+class _FixedClusterer:
+    """A stand-in clusterer: codes are the rows themselves, labels given."""
+
+    def __init__(self, labels):
+        self.labels = np.asarray(labels)
+
+    def transform(self, X):
+        return np.asarray(X)
+
+    def predict(self, X):
+        return self.labels[: len(X)]
+
+
+def test_latent_silhouette_is_the_silhouette_of_the_codes(fitted):
+    est, X = fitted
+    expected = silhouette_score(est.transform(X), est.predict(X))
+    assert latent_silhouette(est, X) == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize("true_k, random_state", [(2, 0), (3, 0), (4, 1), (5, 2)])
+def test_latent_silhouette_finds_the_number_of_clear_blobs(true_k, random_state):
+    X = _blobs(true_k, random_state)
+    candidates = range(2, true_k + 3)
+    scores = [
+        latent_silhouette(
+            GWAEClusterer(n_clusters=k, random_state=random_state, **FAST_DEFAULT_RATE).fit(X),
+            X,
+        )
+        for k in candidates
+    ]
+    assert candidates[int(np.argmax(scores))] == true_k
+
+
+def test_latent_silhouette_as_grid_search_scoring():
+    X = _blobs(3, 0)
+    search = GridSearchCV(
+        GWAEClusterer(random_state=0, **FAST_DEFAULT_RATE),
+        {"n_clusters": [2, 3, 5]},
+        scoring=latent_silhouette,
+        cv=[(np.arange(len(X)), np.arange(len(X)))],
+    ).fit(X)
+    assert search.best_params_ == {"n_clusters": 3}
+
+
+def test_latent_silhouette_of_one_cluster_is_the_worst_value():
+    X = np.random.default_rng(0).normal(size=(20, 2))
+    assert latent_silhouette(_FixedClusterer(np.zeros(20, dtype=int)), X) == -1.0
+
+
+def test_latent_silhouette_of_singletons_is_zero():
+    X = np.random.default_rng(0).normal(size=(5, 2))
+    assert latent_silhouette(_FixedClusterer(np.arange(5)), X) == 0.0
+
+
+def test_latent_silhouette_needs_three_rows():
+    with pytest.raises(ValueError, match="at least 3 rows"):
+        latent_silhouette(_FixedClusterer([0, 1]), np.zeros((2, 2)))
+
+
+def test_latent_silhouette_of_many_rows_uses_a_fixed_subset():
+    """Above the row limit it is the silhouette of a fixed random subset: the same value
+    at every call, close to the whole set's."""
+    rng = np.random.default_rng(0)
+    n = SILHOUETTE_MAX_ROWS + 1000
+    labels = rng.integers(0, 3, n)
+    X = rng.normal(size=(n, 2)) + 4.0 * labels[:, None]
+    est = _FixedClusterer(labels)
+    first = latent_silhouette(est, X)
+    assert latent_silhouette(est, X) == first
+    assert first == pytest.approx(silhouette_score(X, labels), abs=0.02)

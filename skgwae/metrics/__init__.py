@@ -1,9 +1,15 @@
 """Evaluation scores for embeddings, clusterings and disentanglement. Importable by users;
 used by tests and benchmarks."""
 
-from ._cluster import cluster_accuracy
+from ._cluster import cluster_accuracy, latent_silhouette
 from ._dci import dci_disentanglement
 from ._gw import gw_distortion
 from ._mig import mutual_information_gap
 
-__all__ = ["cluster_accuracy", "dci_disentanglement", "gw_distortion", "mutual_information_gap"]
+__all__ = [
+    "cluster_accuracy",
+    "dci_disentanglement",
+    "gw_distortion",
+    "latent_silhouette",
+    "mutual_information_gap",
+]

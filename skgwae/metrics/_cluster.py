@@ -1,8 +1,14 @@
-"""Clustering accuracy under the best one-to-one matching of clusters to classes."""
+"""Clustering scores: accuracy under the best matching of clusters to classes, and the
+label-free silhouette of a clusterer's latent codes."""
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
+from sklearn.metrics import silhouette_score
 from sklearn.utils import check_consistent_length, column_or_1d
+
+# Above this many rows the silhouette is computed on a fixed random subset of this size:
+# its cost grows with the square of the rows, and a few thousand rows estimate it well.
+SILHOUETTE_MAX_ROWS = 5000
 
 
 def cluster_accuracy(labels_true, labels_pred):
@@ -47,3 +53,72 @@ def cluster_accuracy(labels_true, labels_pred):
     np.add.at(counts, (pred_idx, true_idx), 1)
     rows, cols = linear_sum_assignment(counts, maximize=True)
     return float(counts[rows, cols].sum() / labels_true.size)
+
+
+def latent_silhouette(estimator, X, y=None):
+    """Silhouette of a fitted clusterer's clusters in its latent space (higher is better).
+
+    The mean silhouette coefficient (:func:`sklearn.metrics.silhouette_score`) of the
+    labels ``estimator.predict(X)`` under the Euclidean distance between the codes
+    ``estimator.transform(X)``. A row's coefficient compares its mean distance to the rows
+    of its own cluster with that to the rows of the nearest other cluster, so the score is
+    high when the clusters are compact and far apart, and it falls when a true cluster is
+    split in two (the halves are close) or two are merged (the merged cluster is wide).
+    Comparing it across fits with different ``n_clusters`` chooses the number of clusters
+    without labels; the signature is that of a scikit-learn scorer, so it can be passed as
+    ``scoring`` to :class:`~sklearn.model_selection.GridSearchCV`.
+
+    It is computed in the latent space because that is where the clusterer assigns rows,
+    and, unlike a likelihood criterion, it does not depend on the scale the encoder gave
+    the codes or charge for covariance parameters. With more than 5,000 rows it is
+    computed on a fixed random subset of 5,000 of them (its cost grows with the square of
+    the rows).
+
+    Parameters
+    ----------
+    estimator : fitted clusterer with ``transform`` and ``predict``
+        For example a fitted :class:`skgwae.GWAEClusterer`.
+    X : array-like of shape (n_samples, n_features)
+        Rows to score, usually the training rows; at least 3.
+    y : None
+        Ignored; present for the scorer signature.
+
+    Returns
+    -------
+    silhouette : float
+        In [-1, 1]. -1 when every row is predicted in the same cluster (the silhouette is
+        then undefined, and one cluster is the worst answer to how the rows group).
+
+    See Also
+    --------
+    skgwae.GWAEClusterer.bic : A likelihood criterion for the number of clusters.
+    sklearn.metrics.silhouette_score : The coefficient on any features.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_blobs
+    >>> from skgwae import GWAEClusterer
+    >>> from skgwae.metrics import latent_silhouette
+    >>> X, _ = make_blobs(n_samples=200, centers=3, n_features=6, random_state=0)
+    >>> clusterer = GWAEClusterer(n_clusters=3, max_iter=20, random_state=0).fit(X)
+    >>> bool(latent_silhouette(clusterer, X) > 0.5)
+    True
+    """
+    codes = np.asarray(estimator.transform(X))
+    labels = np.asarray(estimator.predict(X))
+    n_samples = labels.shape[0]
+    if n_samples < 3:
+        raise ValueError(f"latent_silhouette needs at least 3 rows; got {n_samples}.")
+    n_labels = np.unique(labels).size
+    if n_labels < 2:
+        return -1.0
+    if n_labels == n_samples:
+        # Every row alone in its cluster: each coefficient is 0 by definition.
+        return 0.0
+    if n_samples > SILHOUETTE_MAX_ROWS:
+        # A fixed subset, so that two fits are compared on the same rows.
+        rows = np.random.default_rng(0).choice(n_samples, SILHOUETTE_MAX_ROWS, replace=False)
+        codes, labels = codes[rows], labels[rows]
+        if np.unique(labels).size < 2:
+            return -1.0
+    return float(silhouette_score(codes, labels))
