@@ -15,6 +15,7 @@ latent traversal of the GWAE with the factorized neural prior and convolutional 
 
     python benchmarks/disentangle.py                      # as in README.rst (about 10 min)
     python benchmarks/disentangle.py --lambda-h 0.5       # a stronger entropy term
+    python benchmarks/disentangle.py --learning-rate 0.02 # one rate for every network
     python benchmarks/disentangle.py --n-samples 1000 --max-iter 5 --seeds 0   # a smoke run
 """
 
@@ -59,6 +60,8 @@ def methods(args, seed):
             )
             if args.lambda_h is not None:
                 est.set_params(lambda_h=args.lambda_h)
+            if args.learning_rate is not None:
+                est.set_params(learning_rate=args.learning_rate)
             yield f"GWAE-{prior}", nets, est
 
 
@@ -76,6 +79,13 @@ def main(argv=None):
         default=None,
         help="weight of the GWAE entropy term (default: the estimator's); the results go to "
         "disentangle_lambda_h<value>.csv and the figure to shapes_gwae_lambda_h<value>.png",
+    )
+    parser.add_argument(
+        "--learning-rate",
+        type=float,
+        default=None,
+        help="learning_rate of the GWAE fits (default: the estimator's); the results go to "
+        "disentangle_lr<value>.csv and the figure to shapes_gwae_lr<value>.png",
     )
     parser.add_argument("--out", default="benchmarks/results")
     args = parser.parse_args(argv)
@@ -123,6 +133,8 @@ def main(argv=None):
                     figure_model = est
     runs = pd.DataFrame(rows)
     suffix = "" if args.lambda_h is None else f"_lambda_h{args.lambda_h:g}"
+    if args.learning_rate is not None:
+        suffix += f"_lr{args.learning_rate:g}"
     runs.to_csv(out / f"disentangle{suffix}.csv", index=False)
     table = runs.groupby(["method", "nets"], sort=False)[
         ["mig", "dci_d", "dci_c", "dci_i", "fit_s", "s_per_epoch"]

@@ -16,6 +16,7 @@ from ._persistence import estimator_state, restored_state
 from ._sklearn_compat import _fit_context
 from ._validation import (
     AUTO_LEARNING_RATE,
+    AUTO_LEARNING_RATE_CONV,
     AUTO_LEARNING_RATE_CRITIC,
     TRAINING_PARAMETER_CONSTRAINTS,
     check_device,
@@ -386,7 +387,9 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
         """``learning_rate`` with "auto" resolved (see the parameter's documentation)."""
         if self.learning_rate != "auto":
             return self.learning_rate
-        return AUTO_LEARNING_RATE_CRITIC if self.coupling == "critic" else AUTO_LEARNING_RATE
+        if self.coupling == "critic":
+            return AUTO_LEARNING_RATE_CRITIC
+        return AUTO_LEARNING_RATE if self.image_shape is None else AUTO_LEARNING_RATE_CONV
 
     def _training_config(self, n_train, incremental):
         """The :class:`TrainingConfig` of the trainer, from the parameters: one epoch at a

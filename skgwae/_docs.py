@@ -104,9 +104,11 @@ max_iter : int or "auto", default="auto"
     cut short ends with a ``ConvergenceWarning``, as in scikit-learn.
 learning_rate : float or "auto", default="auto"
     Step size of the optimisers at the start of the schedule (see ``max_iter``).
-    ``"auto"``: 2e-2 with ``coupling="mmd"`` (Adam), large steps that need few epochs;
-    1e-3 with ``coupling="critic"`` (RMSprop), since the adversarial critic is unstable
-    with larger ones.
+    ``"auto"``: with ``coupling="mmd"`` (Adam), 2e-2 for the fully connected networks,
+    large steps that need few epochs, and 5e-3 for the convolutional ones
+    (``image_shape``), which can collapse to constant codes at 2e-2; with
+    ``coupling="critic"`` (RMSprop), 1e-3, since the adversarial critic is unstable with
+    larger ones.
 lambda_w : float, default=1.0
     Weight of the reconstruction term L_W.
 lambda_d : float, default=1.0

@@ -369,9 +369,15 @@ def test_partial_fit_keeps_a_constant_learning_rate(fast_params, X_small, monkey
 
 @pytest.mark.parametrize(
     "params, expected",
-    [({}, 2e-2), ({"coupling": "critic"}, 1e-3), ({"learning_rate": 5e-3}, 5e-3)],
+    [
+        ({}, 2e-2),
+        ({"image_shape": (8, 8)}, 5e-3),
+        ({"coupling": "critic"}, 1e-3),
+        ({"coupling": "critic", "image_shape": (8, 8)}, 1e-3),
+        ({"learning_rate": 1e-2, "image_shape": (8, 8)}, 1e-2),
+    ],
 )
-def test_auto_learning_rate_depends_on_the_coupling(params, expected):
+def test_auto_learning_rate_depends_on_the_coupling_and_networks(params, expected):
     assert GWAETransformer(**params)._learning_rate() == expected
 
 
