@@ -34,7 +34,7 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
 
     1. Train the GWAE with the mixture prior (the full objective, early stopping).
     2. Set the prior to the maximum-likelihood mixture of the encoded training data: EM in
-       the latent space on the latent means mu(x), from 10 k-means++ starts (best
+       the latent space on the latent means mu(x), from 3 k-means++ starts (best
        likelihood kept; with more than 10,000 training rows the starts run on 10,000 of
        them and one EM on all continues from the best), written into the prior's
        components, with kappa rescaled so that
