@@ -30,9 +30,9 @@ class LatentMixture:
     empty: np.ndarray  # the components most responsible for no code
 
 
-def fit_latent_mixture(codes, n_components, seed):
+def fit_latent_mixture(codes, n_components, seed, n_init=EM_N_INIT):
     """The maximum-likelihood Gaussian mixture (full covariances) of ``codes``, by EM from
-    ``EM_N_INIT`` k-means++ starts seeded by ``seed`` (the best likelihood kept).
+    ``n_init`` k-means++ starts seeded by ``seed`` (the best likelihood kept).
 
     EM runs on standardised codes: on codes far from unit scale (data not scaled) its
     covariances lose their precision, and ``reg_covar`` is absolute. The result is mapped
@@ -46,7 +46,7 @@ def fit_latent_mixture(codes, n_components, seed):
     scale = float(codes.std()) or 1.0
     standardised = (codes - center) / scale
     mixture = GaussianMixture(
-        n_components, covariance_type="full", n_init=EM_N_INIT, random_state=seed
+        n_components, covariance_type="full", n_init=n_init, random_state=seed
     )
     # Small matrices: threaded BLAS only adds overhead (and much of it on a busy machine).
     with warnings.catch_warnings(), threadpool_limits(1, user_api="blas"):

@@ -109,16 +109,14 @@ def latent_silhouette(estimator, X, y=None):
     n_samples = labels.shape[0]
     if n_samples < 3:
         raise ValueError(f"latent_silhouette needs at least 3 rows; got {n_samples}.")
-    n_labels = np.unique(labels).size
-    if n_labels < 2:
-        return -1.0
-    if n_labels == n_samples:
-        # Every row alone in its cluster: each coefficient is 0 by definition.
-        return 0.0
     if n_samples > SILHOUETTE_MAX_ROWS:
         # A fixed subset, so that two fits are compared on the same rows.
         rows = np.random.default_rng(0).choice(n_samples, SILHOUETTE_MAX_ROWS, replace=False)
         codes, labels = codes[rows], labels[rows]
-        if np.unique(labels).size < 2:
-            return -1.0
+    n_labels = np.unique(labels).size
+    if n_labels < 2:
+        return -1.0
+    if n_labels == labels.shape[0]:
+        # Every row alone in its cluster: each coefficient is 0 by definition.
+        return 0.0
     return float(silhouette_score(codes, labels))

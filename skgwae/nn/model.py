@@ -243,10 +243,7 @@ class GWAEModel(nn.Module):
             )
         if not cached:
             prior = self.prior(n_prior, generator).double()
-            # One constant shared by every row, so float32 keeps rows independent; in
-            # float64 this n_prior x n_prior kernel was the dearest part of validating a
-            # trainable prior (its samples change every epoch), at 2.5x the float32 cost.
-            within = within_kernel_mean(prior.float(), self.mmd_kernel).double()
+            within = within_kernel_mean(prior, self.mmd_kernel)
             if cache is not None:
                 cache.update(n_prior=n_prior, state=state, prior=prior, within=within)
         else:
