@@ -197,9 +197,12 @@ class GMMPrior(Prior):
     def assignments(self, n_samples, generator=None):
         """Straight-through one-hot component draws, shape (n_samples, n_clusters)."""
         u = self.uniform(n_samples, self.n_clusters, generator)
-        gumbel = -torch.log(-torch.log(u.clamp(1e-20, 1.0 - 1e-7)))
-        soft = torch.softmax(torch.log_softmax(self.logits, dim=0) + gumbel, dim=1)
-        hard = nn.functional.one_hot(soft.argmax(dim=1), self.n_clusters).to(soft.dtype)
+        # Gumbel-perturbed logits (softmax ignores the log-normaliser of the logits).
+        perturbed = self.logits - torch.log(-torch.log(u.clamp(1e-20, 1.0 - 1e-7)))
+        soft = torch.softmax(perturbed, dim=1)
+        # One-hot by scatter: one_hot() checks its input's range, which reads it back.
+        index = perturbed.detach().argmax(dim=1, keepdim=True)
+        hard = torch.zeros_like(soft).scatter_(1, index, 1.0)
         # soft - soft.detach() is exactly 0 forward, so the draw is exactly one-hot.
         return hard + (soft - soft.detach())
 
@@ -207,9 +210,13 @@ class GMMPrior(Prior):
         """Draws and the index of the component each came from."""
         assign = self.assignments(n_samples, generator)
         eps = self.noise(n_samples, generator)
-        # Every component's draw for every eps (n, k, d); the one-hot row picks one.
-        draws = self.means + torch.einsum("kij,nj->nki", self.scales, eps)
-        z = self.batchnorm(torch.einsum("nk,nkd->nd", assign, draws))
+        # sum_k a_k (m_k + S_k eps) for the one-hot row a, as two matrix products: a with
+        # the means, and the (n, k * d) products a_k eps_j with the stacked S_k^T. The
+        # straight-through gradient of a_k is then g . (m_k + S_k eps), as it must be.
+        k, d = self.scales.shape[:2]
+        outer = (assign.unsqueeze(2) * eps.unsqueeze(1)).reshape(n_samples, k * d)
+        stacked = self.scales.transpose(1, 2).reshape(k * d, d)
+        z = self.batchnorm(torch.addmm(assign @ self.means, outer, stacked))
         return z, assign.detach().argmax(dim=1)
 
     def forward(self, n_samples, generator=None):
