@@ -12,6 +12,9 @@ For each case every method chooses k in true k - 3 .. true k + 3 (at least 2):
 
 - ``gwae_silhouette``: the highest ``skgwae.metrics.latent_silhouette`` on the fitted rows
   (the silhouette of the predicted clusters in the latent space);
+- ``gwae_modularity``: the highest ``skgwae.metrics.latent_modularity`` on the fitted rows
+  (the modularity of the predicted clusters on the 10-nearest-neighbour graph of the
+  latent codes); ``--modularity-neighbors`` adds the same with other graph sizes;
 - ``gwae_bic`` and ``gwae_aic``: the lowest ``GWAEClusterer.bic`` / ``.aic`` on the fitted
   rows (the mixture's log-density of the latent means whitened by the mixture's own total
   covariance, plus the penalty);
@@ -59,7 +62,7 @@ from sklearn.model_selection import train_test_split
 
 from skgwae import GWAEClusterer
 from skgwae.datasets import make_clustered_images
-from skgwae.metrics import latent_silhouette
+from skgwae.metrics import latent_modularity, latent_silhouette
 
 CASES = [
     ("blobs", 3, 1.0),
@@ -77,6 +80,7 @@ N_SAMPLES = 600
 # Method -> (criterion column, True if higher is better).
 METHODS = {
     "gwae_silhouette": ("gwae_silhouette", True),
+    "gwae_modularity": ("gwae_modularity", True),
     "gwae_bic": ("gwae_bic", False),
     "gwae_aic": ("gwae_aic", False),
     "gwae_bic_raw": ("gwae_bic_raw", False),
@@ -101,12 +105,17 @@ def raw_bic(est, X):
     return -2 * log_density.sum() + est._n_parameters() * np.log(len(X))
 
 
-def criteria(X_fit, X_held, k, params, seed):
+def criteria(X_fit, X_held, k, params, seed, modularity_neighbors=()):
     est = GWAEClusterer(k, random_state=seed, **params).fit(X_fit)
+    extra = {
+        f"gwae_modularity_nn{n}": latent_modularity(est, X_fit, n_neighbors=n)
+        for n in modularity_neighbors
+    }
     Z = PCA(10, random_state=0).fit_transform(X_fit)
     kmeans_labels = KMeans(k, n_init=10, random_state=seed).fit_predict(X_fit)
     return dict(
         gwae_silhouette=latent_silhouette(est, X_fit),
+        gwae_modularity=latent_modularity(est, X_fit),
         gwae_bic=est.bic(X_fit),
         gwae_aic=est.aic(X_fit),
         gwae_bic_raw=raw_bic(est, X_fit),
@@ -115,23 +124,24 @@ def criteria(X_fit, X_held, k, params, seed):
         pca_gmm_bic=GaussianMixture(k, random_state=0).fit(Z).bic(Z),
         kmeans_silhouette=silhouette_score(X_fit, kmeans_labels),
         gwae_n_iter=est.n_iter_,
+        **extra,
     )
 
 
-def run(params, margin, seed):
+def run(params, margin, seed, modularity_neighbors=()):
     rows = []
     for kind, true_k, cluster_std in CASES:
         X, y = load(kind, true_k, cluster_std)
         X_fit, X_held = train_test_split(X, test_size=0.3, stratify=y, random_state=0)
         for k in range(max(2, true_k - margin), true_k + margin + 1):
             row = dict(kind=kind, true_k=true_k, cluster_std=cluster_std, k=k)
-            row.update(criteria(X_fit, X_held, k, params, seed))
+            row.update(criteria(X_fit, X_held, k, params, seed, modularity_neighbors))
             rows.append(row)
             print({key: round(v, 2) if isinstance(v, float) else v for key, v in row.items()})
     return pd.DataFrame(rows)
 
 
-def choices(raw):
+def choices(raw, methods=METHODS):
     """The k each method chooses in each case."""
     table = []
     for (kind, true_k, cluster_std), part in raw.groupby(
@@ -139,7 +149,7 @@ def choices(raw):
     ):
         row = dict(case=kind if kind == "images" else f"{kind} std={cluster_std}", true_k=true_k)
         row["k_range"] = f"{part['k'].min()}-{part['k'].max()}"
-        for method, (column, higher) in METHODS.items():
+        for method, (column, higher) in methods.items():
             best = part[column].idxmax() if higher else part[column].idxmin()
             row[method] = int(part.loc[best, "k"])
         table.append(row)
@@ -152,6 +162,10 @@ def main():
     parser.add_argument("--seed", type=int, default=0, help="GWAEClusterer random_state")
     parser.add_argument("--margin", type=int, default=3, help="k from true k - m to + m")
     parser.add_argument("--suffix", default="", help="appended to the result file names")
+    parser.add_argument(
+        "--modularity-neighbors", nargs="*", type=int, default=[],
+        help="also the modularity on graphs of these numbers of neighbours",
+    )
     parser.add_argument("--out", default=str(pathlib.Path(__file__).parent / "results"))
     args = parser.parse_args()
     params = parse_params(args.param)
@@ -160,11 +174,12 @@ def main():
     warnings.simplefilter("ignore", ConvergenceWarning)
     out = pathlib.Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    raw = run(params, args.margin, args.seed)
+    raw = run(params, args.margin, args.seed, args.modularity_neighbors)
     raw.to_csv(out / f"n_clusters_raw{args.suffix}.csv", index=False)
-    table = choices(raw)
+    methods = {**METHODS, **{c: (c, True) for c in raw if c.startswith("gwae_modularity_nn")}}
+    table = choices(raw, methods)
     print(table.to_string(index=False))
-    hits = {m: int((table[m] == table["true_k"]).sum()) for m in METHODS}
+    hits = {m: int((table[m] == table["true_k"]).sum()) for m in methods}
     print(f"hits out of {len(table)}: {hits}")
     table.to_csv(out / f"n_clusters{args.suffix}.csv", index=False)
 

@@ -1,5 +1,5 @@
 """The number of clusters without labels: GWAEClusterer.bic and .aic, and
-skgwae.metrics.latent_silhouette."""
+skgwae.metrics.latent_silhouette and latent_modularity."""
 
 import math
 
@@ -12,7 +12,7 @@ from sklearn.mixture import GaussianMixture
 from sklearn.model_selection import GridSearchCV
 
 from skgwae import GWAEClusterer
-from skgwae.metrics import latent_silhouette
+from skgwae.metrics import latent_modularity, latent_silhouette
 from skgwae.metrics._cluster import SILHOUETTE_MAX_ROWS
 
 # Every fit here runs to its tiny max_iter.
@@ -193,3 +193,102 @@ def test_latent_silhouette_of_many_rows_uses_a_fixed_subset():
     assert value == pytest.approx(silhouette_score(X[rows], labels[rows]), rel=1e-12)
     assert latent_silhouette(est, X) == value
     assert value == pytest.approx(silhouette_score(X, labels), abs=0.02)
+
+
+# ---------------------------------------------------------------------- latent_modularity
+
+
+def _dense_modularity(codes, labels, n_neighbors):
+    """Newman's modularity by its definition, (1 / 2m) sum_ij (A_ij - k_i k_j / 2m)
+    [c_i = c_j], on the symmetrised nearest-neighbour graph built here with numpy."""
+    n = len(codes)
+    dist = np.sqrt(((codes[:, None, :] - codes[None, :, :]) ** 2).sum(-1))
+    np.fill_diagonal(dist, np.inf)
+    A = np.zeros((n, n))
+    for i in range(n):
+        A[i, np.argsort(dist[i], kind="stable")[:n_neighbors]] = 1.0
+    A = np.maximum(A, A.T)
+    k = A.sum(1)
+    two_m = k.sum()
+    same = labels[:, None] == labels[None, :]
+    return ((A - np.outer(k, k) / two_m) * same).sum() / two_m
+
+
+@pytest.mark.parametrize("n_neighbors", [3, 10])
+def test_latent_modularity_matches_its_definition(n_neighbors):
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, 4, 60)
+    X = rng.normal(size=(60, 3)) + 2.0 * labels[:, None]
+    got = latent_modularity(_FixedClusterer(labels), X, n_neighbors=n_neighbors)
+    assert got == pytest.approx(_dense_modularity(X, labels, n_neighbors), rel=1e-12)
+
+
+def test_latent_modularity_of_a_fitted_clusterer_uses_its_codes_and_labels(fitted):
+    est, X = fitted
+    expected = _dense_modularity(est.transform(X), est.predict(X), 10)
+    assert latent_modularity(est, X) == pytest.approx(expected, rel=1e-12)
+
+
+# The modularity of k perfectly separated, equal clusters is 1 - 1/k: splitting a cluster
+# where few graph edges cross pays, and more so in 2 latent dimensions (a cut through a
+# 2-d blob crosses fewer of its neighbour edges) and for two clusters (0.5 to beat). Its
+# tests use the default 10 latent dimensions and 3 or more blobs; two blobs are split in
+# three (see the docstring).
+FAST_10D = {**FAST_DEFAULT_RATE, "n_components": 10}
+
+
+@pytest.mark.parametrize("true_k, random_state", [(3, 0), (4, 1), (5, 2)])
+def test_latent_modularity_finds_the_number_of_clear_blobs(true_k, random_state):
+    X = _blobs(true_k, random_state)
+    candidates = range(2, true_k + 3)
+    scores = [
+        latent_modularity(
+            GWAEClusterer(n_clusters=k, random_state=random_state, **FAST_10D).fit(X), X
+        )
+        for k in candidates
+    ]
+    assert candidates[int(np.argmax(scores))] == true_k
+
+
+def test_latent_modularity_as_grid_search_scoring():
+    X = _blobs(3, 0)
+    search = GridSearchCV(
+        GWAEClusterer(random_state=0, **FAST_10D),
+        {"n_clusters": [2, 3, 5]},
+        scoring=latent_modularity,
+        cv=[(np.arange(len(X)), np.arange(len(X)))],
+    ).fit(X)
+    assert search.best_params_ == {"n_clusters": 3}
+
+
+def test_latent_modularity_of_one_cluster_is_zero():
+    X = np.random.default_rng(0).normal(size=(20, 2))
+    assert latent_modularity(_FixedClusterer(np.zeros(20, dtype=int)), X) == pytest.approx(0.0)
+
+
+def test_latent_modularity_ignores_label_names():
+    rng = np.random.default_rng(1)
+    labels = rng.integers(0, 3, 40)
+    X = rng.normal(size=(40, 2)) + 3.0 * labels[:, None]
+    renamed = np.array(["c", "a", "b"])[labels]
+    assert latent_modularity(_FixedClusterer(renamed), X) == latent_modularity(
+        _FixedClusterer(labels), X
+    )
+
+
+def test_latent_modularity_clips_the_neighbours_to_the_rows():
+    X = np.arange(8.0).reshape(4, 2)
+    labels = np.array([0, 0, 1, 1])
+    got = latent_modularity(_FixedClusterer(labels), X, n_neighbors=10)
+    assert got == pytest.approx(_dense_modularity(X, labels, 3), rel=1e-12)
+
+
+def test_latent_modularity_needs_three_rows():
+    with pytest.raises(ValueError, match="at least 3 rows"):
+        latent_modularity(_FixedClusterer([0, 1]), np.zeros((2, 2)))
+
+
+@pytest.mark.parametrize("bad", [0, -1, 2.5, True, "10"])
+def test_latent_modularity_rejects_a_bad_number_of_neighbours(bad):
+    with pytest.raises(ValueError, match="n_neighbors"):
+        latent_modularity(_FixedClusterer(np.zeros(5, dtype=int)), np.zeros((5, 2)), n_neighbors=bad)

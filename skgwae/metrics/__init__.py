@@ -1,7 +1,7 @@
 """Evaluation scores for embeddings, clusterings and disentanglement. Importable by users;
 used by tests and benchmarks."""
 
-from ._cluster import cluster_accuracy, latent_silhouette
+from ._cluster import cluster_accuracy, latent_modularity, latent_silhouette
 from ._dci import dci_disentanglement
 from ._gw import gw_distortion
 from ._mig import mutual_information_gap
@@ -10,6 +10,7 @@ __all__ = [
     "cluster_accuracy",
     "dci_disentanglement",
     "gw_distortion",
+    "latent_modularity",
     "latent_silhouette",
     "mutual_information_gap",
 ]
