@@ -35,6 +35,7 @@ Run from the repository root (one process at a time)::
 
     python benchmarks/n_clusters.py
     python benchmarks/n_clusters.py --seed 1 --param learning_rate=1e-3
+    python benchmarks/n_clusters.py --cases blobs:2:1.0 --suffix _two_blobs
 
 It prints each method's chosen k per case and its hits, and writes one row per (case,
 k) with every criterion to benchmarks/results/n_clusters_raw.csv and the table to
@@ -128,9 +129,17 @@ def criteria(X_fit, X_held, k, params, seed, modularity_neighbors=()):
     )
 
 
-def run(params, margin, seed, modularity_neighbors=()):
+def parse_case(spec):
+    """A case given as ``blobs:K:STD`` or ``images:K``."""
+    kind, k, *std = spec.split(":")
+    if kind not in ("blobs", "images") or len(std) != (kind == "blobs"):
+        raise argparse.ArgumentTypeError(f"expected blobs:K:STD or images:K, got {spec!r}")
+    return kind, int(k), float(std[0]) if std else None
+
+
+def run(params, margin, seed, modularity_neighbors=(), cases=CASES):
     rows = []
-    for kind, true_k, cluster_std in CASES:
+    for kind, true_k, cluster_std in cases:
         X, y = load(kind, true_k, cluster_std)
         X_fit, X_held = train_test_split(X, test_size=0.3, stratify=y, random_state=0)
         for k in range(max(2, true_k - margin), true_k + margin + 1):
@@ -163,6 +172,10 @@ def main():
     parser.add_argument("--margin", type=int, default=3, help="k from true k - m to + m")
     parser.add_argument("--suffix", default="", help="appended to the result file names")
     parser.add_argument(
+        "--cases", nargs="+", type=parse_case, default=CASES,
+        help="other cases than the ten, as blobs:K:STD or images:K",
+    )
+    parser.add_argument(
         "--modularity-neighbors", nargs="*", type=int, default=[],
         help="also the modularity on graphs of these numbers of neighbours",
     )
@@ -174,7 +187,7 @@ def main():
     warnings.simplefilter("ignore", ConvergenceWarning)
     out = pathlib.Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    raw = run(params, args.margin, args.seed, args.modularity_neighbors)
+    raw = run(params, args.margin, args.seed, args.modularity_neighbors, args.cases)
     raw.to_csv(out / f"n_clusters_raw{args.suffix}.csv", index=False)
     methods = {**METHODS, **{c: (c, True) for c in raw if c.startswith("gwae_modularity_nn")}}
     table = choices(raw, methods)

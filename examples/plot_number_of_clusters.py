@@ -80,6 +80,7 @@ plt.show()
 # embedding separates. On synthetic data with a known number of clusters (the
 # documentation's benchmarks) the silhouette and the modularity chose the true number
 # far more often than the BIC of the latent mixture or a ``GaussianMixture`` BIC on the
-# data, the modularity somewhat more often than the silhouette when there were many
-# clusters. The modularity leans towards more clusters (two clusters are often split in
-# three), so for a small number of clusters the silhouette is the safer choice.
+# data; the modularity more often than the silhouette when there were many clusters,
+# the silhouette more often when there were few. The modularity leans towards more
+# clusters (two blobs were split into three to five), so the silhouette is the safer
+# default and the modularity a second opinion when many clusters are expected.

@@ -141,10 +141,10 @@ def latent_modularity(estimator, X, y=None, *, n_neighbors=10):
     other's nearest neighbours, not on the distances between the codes. Its bias runs
     towards more clusters: k perfectly separated clusters of equal size score 1 - 1/k, so
     a split of a cluster where few edges cross (a long, thin cluster, or any cluster in
-    two latent dimensions) can pay, and two clusters (0.5) are often split in three. For
-    small numbers of clusters prefer the silhouette. The default of 10 neighbours is a
-    usual size for such graphs; 5 and 15 made nearly the same choices on the package's
-    number-of-clusters benchmark.
+    two latent dimensions) can pay, and two clusters (0.5) are often split into three or
+    more. For small numbers of clusters prefer the silhouette. The default of 10
+    neighbours is a usual size for such graphs; 5 and 15 made nearly the same choices on
+    the package's number-of-clusters benchmark.
 
     Parameters
     ----------
