@@ -94,18 +94,7 @@ def entropy_loss(logvar):
 def kernel_matrix(a, b, kernel="imq"):
     """The MMD kernel ``k(a_i, b_j)`` for every pair of rows (``kernel`` "imq" or "rbf"),
     each value computed from its own two rows alone."""
-    sq_dist = _row_distances(a, b).square()
-    d = a.shape[1]
-    if kernel == "rbf":
-        return torch.exp(-sq_dist / (d * d))
-    # Scale by scale: the criterion calls this on hundreds of rows against hundreds of
-    # references in float64, where one (scales, n, m) array costs 4 times as much.
-    total = None
-    for scale in IMQ_SCALES:
-        c = 2.0 * d * scale
-        term = c / (sq_dist + c)
-        total = term if total is None else total + term
-    return total
+    return _kernel(_row_distances(a, b).square(), a.shape[1], kernel)
 
 
 def mmd_to_reference(a, a_reference, b, within_b, kernel="imq"):
@@ -124,19 +113,19 @@ def within_kernel_mean(b, kernel="imq"):
     """The mean kernel ``k(b_j, b_j')`` over pairs of distinct rows of b."""
     m, d = b.shape
     sq_dist = _row_distances(b, b).square_()
-    # Summed scale by scale into a scalar, without the (scales, m, m) array of
-    # kernel_matrix: 4 times faster for the 512 prior samples of the criterion, which a
-    # trainable prior redraws at every validation. The zero diagonal adds k(0) per row:
-    # 1 for each scale of "imq", 1 for "rbf".
     if kernel == "rbf":
-        total, k_zero = torch.exp(sq_dist.div_(-d * d)).sum(), 1.0
-    else:
-        total, k_zero = 0.0, float(len(IMQ_SCALES))
-        buffer = torch.empty_like(sq_dist)
-        for scale in IMQ_SCALES:
-            c = 2.0 * d * scale
-            total = total + c * torch.add(sq_dist, c, out=buffer).reciprocal_().sum()
-    return (total - m * k_zero) / (m * (m - 1))
+        k = _kernel(sq_dist, d, kernel)
+        return (k.sum() - k.diagonal().sum()) / (m * (m - 1))
+    # _kernel's sum, summed into a scalar scale by scale in one reused buffer: half the
+    # time of the kernel matrix for the 512 prior samples of the criterion, which a
+    # trainable prior redraws at every validation. The zero diagonal adds k(0) = 1 per
+    # scale and row.
+    total = 0.0
+    buffer = torch.empty_like(sq_dist)
+    for scale in IMQ_SCALES:
+        c = 2.0 * d * scale
+        total = total + c * torch.add(sq_dist, c, out=buffer).reciprocal_().sum()
+    return (total - m * len(IMQ_SCALES)) / (m * (m - 1))
 
 
 def _kernel(sq_dist, n_components, kernel):
@@ -145,32 +134,17 @@ def _kernel(sq_dist, n_components, kernel):
         return torch.exp(-sq_dist / (n_components * n_components))
     # Multi-scale inverse multiquadric, sum_c C / (C + ||a - b||^2), C = 2 d c for the scales c.
     # Its heavy tails keep a gradient on encoder means far from the prior; with the rbf
-    # kernel they can escape the prior's scale.
-    bases = sq_dist.new_tensor(IMQ_SCALES).mul_(2.0 * n_components).view(-1, 1, 1)
-    return _MultiScaleIMQ.apply(sq_dist, bases)
-
-
-class _MultiScaleIMQ(torch.autograd.Function):
-    """``sum_c C_c / (C_c + s)`` over the constants C_c (shape (7, 1, 1)) for every entry
-    s of a matrix, with the derivative ``-sum_c C_c / (C_c + s)^2`` written out.
-
-    One function rather than a loop over the scales: the MMD's kernels are most of a
-    training step's cost, and the loop builds and back-propagates 21 tensors per kernel
-    matrix where this saves one and back-propagates it in two operations.
-    """
-
-    @staticmethod
-    def forward(ctx, sq_dist, bases):
-        ratio = bases / (sq_dist.unsqueeze(0) + bases)
-        ctx.save_for_backward(ratio, bases)
-        return ratio.sum(dim=0)
-
-    @staticmethod
-    @torch.autograd.function.once_differentiable
-    def backward(ctx, grad):
-        ratio, bases = ctx.saved_tensors
-        # d/ds C / (C + s) = -(C / (C + s))^2 / C
-        return -(ratio.square().div_(bases).sum(dim=0)) * grad, None
+    # kernel they can escape the prior's scale. Summed scale by scale: the criterion calls
+    # this on hundreds of rows against hundreds of references in float64, where one
+    # (scales, n, m) array costs 4 times as much. (Training uses the vectorised form of
+    # _kernel_and_derivative: there the number of operations, not their size, counts.)
+    total = None
+    for scale in IMQ_SCALES:
+        c = 2.0 * n_components * scale
+        # In place where autograd allows it (nothing here reads the tensors it changes).
+        inverse = (sq_dist + c).reciprocal_()
+        total = inverse.mul(c) if total is None else total.add_(inverse, alpha=c)
+    return total
 
 
 def mmd_per_sample(a, b, kernel="imq"):
@@ -298,14 +272,17 @@ def _mmd_weights(n, m, dtype, device):
 def _kernel_and_derivative(sq_dist, n_components, kernel, derivative):
     """The MMD kernel of the squared distances and, if ``derivative``, its derivative with
     respect to them (else None)."""
+    if not derivative:
+        return _kernel(sq_dist, n_components, kernel), None
     if kernel == "rbf":
-        k = torch.exp(-sq_dist / (n_components * n_components))
-        return k, (-k / (n_components * n_components) if derivative else None)
+        k = _kernel(sq_dist, n_components, kernel)
+        return k, -k / (n_components * n_components)
+    # The scales at once: one (scales, n, n) array, a handful of operations per step.
     bases = sq_dist.new_tensor(IMQ_SCALES).mul_(2.0 * n_components).view(-1, 1, 1)
     ratio = bases / (sq_dist.unsqueeze(0) + bases)
     k = ratio.sum(dim=0)
     # d/ds C / (C + s) = -(C / (C + s))^2 / C
-    return k, (ratio.square_().div_(bases).sum(dim=0).neg_() if derivative else None)
+    return k, ratio.square_().div_(bases).sum(dim=0).neg_()
 
 
 def critic_gap(t_generative, t_inference):
