@@ -1,15 +1,23 @@
 """Choosing the number of clusters without labels: GWAEClusterer's criteria against
 GaussianMixture's BIC, on synthetic data whose true number of clusters is known.
 
-Cases (600 rows each; 70 % fit, 30 % held out, stratified, seed 0):
+Cases (600 synthetic rows each; 70 % fit, 30 % held out, stratified, seed 0):
 
 - ``blobs``: ``make_blobs(600, n_features=20, centers=k, cluster_std=s, random_state=0)``
   with (k, s) in (3, 1.0), (5, 2.0), (6, 1.0), (8, 1.5), (10, 2.0), (12, 1.0);
 - ``images``: ``skgwae.datasets.make_clustered_images(600, n_clusters=k, random_state=0)``
   with k in 3, 6, 9, 12 (256 pixels).
 
+``--data-seed`` draws the synthetic cases with another ``random_state`` (other centres and
+prototypes), and ``--cases`` takes other cases, among them the real sets ``real:iris``,
+``real:wine``, ``real:breast_cancer`` (standardised) and ``real:digits`` (pixels / 16),
+whose true number is taken to be the number of classes.
+
 For each case every method chooses k in true k - 3 .. true k + 3 (at least 2):
 
+- ``gwae_geodesic_silhouette``: the highest ``skgwae.metrics.geodesic_silhouette`` on the
+  fitted rows (the silhouette of the predicted clusters under the geodesic distance of
+  the fitted rows' 10-nearest-neighbour graph);
 - ``gwae_silhouette``: the highest ``skgwae.metrics.latent_silhouette`` on the fitted rows
   (the silhouette of the predicted clusters in the latent space);
 - ``gwae_modularity``: the highest ``skgwae.metrics.latent_modularity`` on the fitted rows
@@ -23,7 +31,8 @@ For each case every method chooses k in true k - 3 .. true k + 3 (at least 2):
 - ``gwae_score``: the highest ``GWAEClusterer.score`` on the held-out rows (what
   ``GridSearchCV`` would choose with one split);
 - ``gmm_bic``: the lowest ``GaussianMixture(k).bic`` on the fitted rows (full
-  covariances), and ``pca_gmm_bic`` the same on ``PCA(10)`` of them;
+  covariances), and ``pca_gmm_bic`` the same on ``PCA(10)`` of them (fewer
+  components when the data has fewer features);
 - ``kmeans_silhouette``: the highest silhouette of ``KMeans(k, n_init=10)`` on the fitted
   rows themselves (the usual label-free choice without an embedding).
 
@@ -36,6 +45,9 @@ Run from the repository root (one process at a time)::
     python benchmarks/n_clusters.py
     python benchmarks/n_clusters.py --seed 1 --param learning_rate=1e-3
     python benchmarks/n_clusters.py --cases blobs:2:1.0 --suffix _two_blobs
+    python benchmarks/n_clusters.py --data-seed 1 --suffix _heldout --cases blobs:4:1.5 \
+        blobs:7:2.0 blobs:11:1.5 images:4 images:7 images:10 real:iris real:wine \
+        real:breast_cancer real:digits
 
 It prints each method's chosen k per case and its hits, and writes one row per (case,
 k) with every criterion to benchmarks/results/n_clusters_raw.csv and the table to
@@ -54,16 +66,17 @@ import torch
 from embed import parse_params  # benchmarks/ is on sys.path when a script there runs
 from scipy.special import logsumexp
 from sklearn.cluster import KMeans
-from sklearn.datasets import make_blobs
+from sklearn.datasets import load_breast_cancer, load_digits, load_iris, load_wine, make_blobs
 from sklearn.decomposition import PCA
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import silhouette_score
 from sklearn.mixture import GaussianMixture
 from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
 
 from skgwae import GWAEClusterer
 from skgwae.datasets import make_clustered_images
-from skgwae.metrics import latent_modularity, latent_silhouette
+from skgwae.metrics import geodesic_silhouette, latent_modularity, latent_silhouette
 
 CASES = [
     ("blobs", 3, 1.0),
@@ -80,6 +93,7 @@ CASES = [
 N_SAMPLES = 600
 # Method -> (criterion column, True if higher is better).
 METHODS = {
+    "gwae_geodesic_silhouette": ("gwae_geodesic_silhouette", True),
     "gwae_silhouette": ("gwae_silhouette", True),
     "gwae_modularity": ("gwae_modularity", True),
     "gwae_bic": ("gwae_bic", False),
@@ -92,12 +106,22 @@ METHODS = {
 }
 
 
-def load(kind, k, cluster_std):
+REAL = {"iris": load_iris, "wine": load_wine, "breast_cancer": load_breast_cancer}
+
+
+def load(kind, k, cluster_std, data_seed=0):
+    """The rows and labels of a case (``k`` is the data set's name for a real one)."""
     if kind == "blobs":
         return make_blobs(
-            N_SAMPLES, n_features=20, centers=k, cluster_std=cluster_std, random_state=0
+            N_SAMPLES, n_features=20, centers=k, cluster_std=cluster_std, random_state=data_seed
         )
-    return make_clustered_images(N_SAMPLES, n_clusters=k, random_state=0)
+    if kind == "images":
+        return make_clustered_images(N_SAMPLES, n_clusters=k, random_state=data_seed)
+    if k == "digits":
+        X, y = load_digits(return_X_y=True)
+        return X / 16.0, y
+    X, y = REAL[k](return_X_y=True)
+    return StandardScaler().fit_transform(X), y
 
 
 def raw_bic(est, X):
@@ -112,9 +136,10 @@ def criteria(X_fit, X_held, k, params, seed, modularity_neighbors=()):
         f"gwae_modularity_nn{n}": latent_modularity(est, X_fit, n_neighbors=n)
         for n in modularity_neighbors
     }
-    Z = PCA(10, random_state=0).fit_transform(X_fit)
+    Z = PCA(min(10, X_fit.shape[1]), random_state=0).fit_transform(X_fit)
     kmeans_labels = KMeans(k, n_init=10, random_state=seed).fit_predict(X_fit)
     return dict(
+        gwae_geodesic_silhouette=geodesic_silhouette(est, X_fit),
         gwae_silhouette=latent_silhouette(est, X_fit),
         gwae_modularity=latent_modularity(est, X_fit),
         gwae_bic=est.bic(X_fit),
@@ -130,20 +155,27 @@ def criteria(X_fit, X_held, k, params, seed, modularity_neighbors=()):
 
 
 def parse_case(spec):
-    """A case given as ``blobs:K:STD`` or ``images:K``."""
+    """A case given as ``blobs:K:STD``, ``images:K`` or ``real:NAME``."""
     kind, k, *std = spec.split(":")
+    if kind == "real" and not std and (k in REAL or k == "digits"):
+        return kind, k, None
     if kind not in ("blobs", "images") or len(std) != (kind == "blobs"):
-        raise argparse.ArgumentTypeError(f"expected blobs:K:STD or images:K, got {spec!r}")
+        raise argparse.ArgumentTypeError(
+            f"expected blobs:K:STD, images:K or real:NAME (iris, wine, breast_cancer, "
+            f"digits), got {spec!r}"
+        )
     return kind, int(k), float(std[0]) if std else None
 
 
-def run(params, margin, seed, modularity_neighbors=(), cases=CASES):
+def run(params, margin, seed, modularity_neighbors=(), cases=CASES, data_seed=0):
     rows = []
-    for kind, true_k, cluster_std in cases:
-        X, y = load(kind, true_k, cluster_std)
+    for kind, name, cluster_std in cases:
+        X, y = load(kind, name, cluster_std, data_seed)
+        true_k = len(np.unique(y))
         X_fit, X_held = train_test_split(X, test_size=0.3, stratify=y, random_state=0)
         for k in range(max(2, true_k - margin), true_k + margin + 1):
-            row = dict(kind=kind, true_k=true_k, cluster_std=cluster_std, k=k)
+            row = dict(kind=kind if kind != "real" else name, true_k=true_k,
+                       cluster_std=cluster_std, k=k)
             row.update(criteria(X_fit, X_held, k, params, seed, modularity_neighbors))
             rows.append(row)
             print({key: round(v, 2) if isinstance(v, float) else v for key, v in row.items()})
@@ -156,7 +188,8 @@ def choices(raw, methods=METHODS):
     for (kind, true_k, cluster_std), part in raw.groupby(
         ["kind", "true_k", "cluster_std"], dropna=False, sort=False
     ):
-        row = dict(case=kind if kind == "images" else f"{kind} std={cluster_std}", true_k=true_k)
+        case = f"{kind} std={cluster_std}" if kind == "blobs" else kind
+        row = dict(case=case, true_k=true_k)
         row["k_range"] = f"{part['k'].min()}-{part['k'].max()}"
         for method, (column, higher) in methods.items():
             best = part[column].idxmax() if higher else part[column].idxmin()
@@ -173,7 +206,10 @@ def main():
     parser.add_argument("--suffix", default="", help="appended to the result file names")
     parser.add_argument(
         "--cases", nargs="+", type=parse_case, default=CASES,
-        help="other cases than the ten, as blobs:K:STD or images:K",
+        help="other cases than the ten, as blobs:K:STD, images:K or real:NAME",
+    )
+    parser.add_argument(
+        "--data-seed", type=int, default=0, help="random_state of the synthetic cases"
     )
     parser.add_argument(
         "--modularity-neighbors", nargs="*", type=int, default=[],
@@ -187,7 +223,10 @@ def main():
     warnings.simplefilter("ignore", ConvergenceWarning)
     out = pathlib.Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    raw = run(params, args.margin, args.seed, args.modularity_neighbors, args.cases)
+    print(f"# data seed {args.data_seed}")
+    raw = run(
+        params, args.margin, args.seed, args.modularity_neighbors, args.cases, args.data_seed
+    )
     raw.to_csv(out / f"n_clusters_raw{args.suffix}.csv", index=False)
     methods = {**METHODS, **{c: (c, True) for c in raw if c.startswith("gwae_modularity_nn")}}
     table = choices(raw, methods)

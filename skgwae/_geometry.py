@@ -164,10 +164,11 @@ def _off_diagonal_mean(D):
     return float((D.sum() - np.trace(D)) / max(n * (n - 1), 1))
 
 
-def neighbour_graph(X, n_neighbors):
+def neighbour_graph(X, n_neighbors, data="the training data", warn=True):
     """The symmetrised k-nearest-neighbour graph of X (sparse, Euclidean edge lengths),
     with its components joined as scikit-learn's Isomap does: each pair of components
-    by the shortest edge between them, with a warning."""
+    by the shortest edge between them, with a warning that names X as ``data`` unless
+    ``warn`` is False."""
     n = X.shape[0]
     k = min(n_neighbors, n - 1)
     graph = NearestNeighbors(n_neighbors=k).fit(X).kneighbors_graph(mode="distance")
@@ -175,13 +176,14 @@ def neighbour_graph(X, n_neighbors):
     # Duplicate rows are at distance 0, which a sparse graph cannot hold as an edge.
     graph.data = np.maximum(graph.data, np.finfo(np.float32).tiny)
     n_parts, labels = connected_components(graph, directed=False)
-    if n_parts > 1:
+    if n_parts > 1 and warn:
         warnings.warn(
-            f"The {k}-nearest-neighbour graph of the training data has {n_parts} connected "
+            f"The {k}-nearest-neighbour graph of {data} has {n_parts} connected "
             "components; they are joined by their shortest edges, so the geodesic "
             "distance between them is only a rough estimate. Consider a larger n_neighbors.",
             UserWarning,
         )
+    if n_parts > 1:
         graph = _join_components(X, graph, n_parts, labels)
     return graph
 

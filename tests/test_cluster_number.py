@@ -2,18 +2,21 @@
 skgwae.metrics.latent_silhouette and latent_modularity."""
 
 import math
+import warnings
 
 import numpy as np
 import pytest
-from sklearn.datasets import make_blobs
+from sklearn.cluster import KMeans
+from sklearn.datasets import make_blobs, make_moons
 from sklearn.exceptions import NotFittedError
+from sklearn.manifold import Isomap
 from sklearn.metrics import silhouette_score
 from sklearn.mixture import GaussianMixture
 from sklearn.model_selection import GridSearchCV
 
 from skgwae import GWAEClusterer
-from skgwae.metrics import latent_modularity, latent_silhouette
-from skgwae.metrics._cluster import SILHOUETTE_MAX_ROWS
+from skgwae.metrics import geodesic_silhouette, latent_modularity, latent_silhouette
+from skgwae.metrics._cluster import GEODESIC_SILHOUETTE_MAX_ROWS, SILHOUETTE_MAX_ROWS
 
 # Every fit here runs to its tiny max_iter.
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -292,3 +295,150 @@ def test_latent_modularity_needs_three_rows():
 def test_latent_modularity_rejects_a_bad_number_of_neighbours(bad):
     with pytest.raises(ValueError, match="n_neighbors"):
         latent_modularity(_FixedClusterer(np.zeros(5, dtype=int)), np.zeros((5, 2)), n_neighbors=bad)
+
+
+# ---------------------------------------------------------------------- geodesic_silhouette
+
+
+class _NearestCentreClusterer:
+    """A stand-in clusterer whose labels depend on each row: the nearest of given centres."""
+
+    def __init__(self, centres):
+        self.centres = np.asarray(centres, dtype=float)
+
+    def predict(self, X):
+        X = np.asarray(X)
+        return np.argmin(((X[:, None, :] - self.centres[None]) ** 2).sum(-1), axis=1)
+
+
+@pytest.mark.parametrize("n_neighbors", [4, 10])
+def test_geodesic_silhouette_is_the_silhouette_under_isomap_distances(n_neighbors):
+    """Isomap's geodesic distance matrix is an independent computation of the same
+    distances."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(90, 3)) + 3.0 * rng.integers(0, 3, 90)[:, None]
+    est = _NearestCentreClusterer([[0.0] * 3, [3.0] * 3, [6.0] * 3])
+    iso = Isomap(n_neighbors=n_neighbors, n_components=2).fit(X)
+    expected = silhouette_score(iso.dist_matrix_, est.predict(X), metric="precomputed")
+    got = geodesic_silhouette(est, X, n_neighbors=n_neighbors)
+    assert got == pytest.approx(expected, rel=1e-10)
+
+
+def test_geodesic_silhouette_follows_curved_clusters():
+    """On two moons the moons themselves score higher than KMeans's straight cut, which
+    the Euclidean silhouette prefers: the reason to measure along the data."""
+    X, moons = make_moons(n_samples=300, noise=0.05, random_state=0)
+    kmeans = KMeans(2, n_init=10, random_state=0).fit(X)
+
+    class Moons:
+        def predict(self, rows):
+            return moons[: len(rows)]
+
+    assert silhouette_score(X, kmeans.labels_) > silhouette_score(X, moons)
+    assert geodesic_silhouette(Moons(), X) > geodesic_silhouette(kmeans, X) + 0.2
+
+
+@pytest.mark.parametrize("true_k, random_state", [(2, 0), (3, 0), (5, 2)])
+def test_geodesic_silhouette_finds_the_number_of_clear_blobs(true_k, random_state):
+    X = _blobs(true_k, random_state)
+    candidates = range(2, true_k + 3)
+    scores = [
+        geodesic_silhouette(
+            GWAEClusterer(n_clusters=k, random_state=random_state, **FAST_DEFAULT_RATE).fit(X),
+            X,
+        )
+        for k in candidates
+    ]
+    assert candidates[int(np.argmax(scores))] == true_k
+
+
+def test_geodesic_silhouette_as_grid_search_scoring():
+    X = _blobs(3, 0)
+    search = GridSearchCV(
+        GWAEClusterer(random_state=0, **FAST_DEFAULT_RATE),
+        {"n_clusters": [2, 3, 5]},
+        scoring=geodesic_silhouette,
+        cv=[(np.arange(len(X)), np.arange(len(X)))],
+    ).fit(X)
+    assert search.best_params_ == {"n_clusters": 3}
+
+
+def test_geodesic_silhouette_scores_any_clusterer_with_predict():
+    X = _blobs(3, 0)
+    right = GaussianMixture(3, random_state=0).fit(X)
+    wrong = GaussianMixture(5, random_state=0).fit(X)
+    assert geodesic_silhouette(right, X) > geodesic_silhouette(wrong, X)
+
+
+def test_geodesic_silhouette_of_one_cluster_and_of_singletons():
+    X = np.random.default_rng(0).normal(size=(20, 2))
+    assert geodesic_silhouette(_FixedClusterer(np.zeros(20, dtype=int)), X) == -1.0
+    assert geodesic_silhouette(_FixedClusterer(np.arange(5)), X[:5]) == 0.0
+
+
+def test_geodesic_silhouette_ignores_label_names():
+    rng = np.random.default_rng(1)
+    labels = rng.integers(0, 3, 40)
+    X = rng.normal(size=(40, 2)) + 3.0 * labels[:, None]
+    renamed = np.array(["c", "a", "b"])[labels]
+    assert geodesic_silhouette(_FixedClusterer(renamed), X) == pytest.approx(
+        geodesic_silhouette(_FixedClusterer(labels), X), rel=1e-12
+    )
+
+
+def test_geodesic_silhouette_joins_separate_parts_silently():
+    """Well-separated clusters make a graph of separate parts: they are joined by their
+    shortest edge, without the training-time warning, and score as separate."""
+    X = np.vstack([np.zeros((10, 2)), np.full((10, 2), 100.0)])
+    X += np.random.default_rng(0).normal(scale=0.1, size=X.shape)
+    labels = np.repeat([0, 1], 10)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        value = geodesic_silhouette(_FixedClusterer(labels), X, n_neighbors=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Isomap's own warning about the parts
+        isomap_distances = Isomap(n_neighbors=3, n_components=1).fit(X).dist_matrix_
+    assert value == pytest.approx(
+        silhouette_score(isomap_distances, labels, metric="precomputed"), rel=1e-10
+    )
+    assert value > 0.9
+
+
+def test_geodesic_silhouette_of_many_rows_uses_a_fixed_subset():
+    """Above the row limit it is computed on a fixed random subset of the limit's size,
+    on that subset's own graph (the same rows at every call)."""
+    rng = np.random.default_rng(0)
+    n = GEODESIC_SILHOUETTE_MAX_ROWS + 500
+    centres = np.array([[0.0, 0.0], [6.0, 0.0], [0.0, 6.0]])
+    X = centres[rng.integers(0, 3, n)] + rng.normal(size=(n, 2))
+    est = _NearestCentreClusterer(centres)
+    rows = np.sort(np.random.default_rng(0).choice(n, GEODESIC_SILHOUETTE_MAX_ROWS, replace=False))
+    subset = X[rows]
+    expected = silhouette_score(
+        Isomap(n_neighbors=10, n_components=2).fit(subset).dist_matrix_,
+        est.predict(subset),
+        metric="precomputed",
+    )
+    value = geodesic_silhouette(est, X)
+    assert value == pytest.approx(expected, rel=1e-10)
+    assert geodesic_silhouette(est, X) == value
+
+
+def test_geodesic_silhouette_needs_three_rows():
+    with pytest.raises(ValueError, match="at least 3 rows"):
+        geodesic_silhouette(_FixedClusterer([0, 1]), np.zeros((2, 2)))
+
+
+@pytest.mark.parametrize("bad", [0, -1, 2.5, True, "10"])
+def test_geodesic_silhouette_rejects_a_bad_number_of_neighbours(bad):
+    with pytest.raises(ValueError, match="n_neighbors"):
+        geodesic_silhouette(
+            _FixedClusterer(np.zeros(5, dtype=int)), np.zeros((5, 2)), n_neighbors=bad
+        )
+
+
+def test_geodesic_silhouette_rejects_non_finite_rows():
+    X = np.random.default_rng(0).normal(size=(10, 2))
+    X[3, 1] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        geodesic_silhouette(_FixedClusterer(np.arange(10) % 2), X)

@@ -1,7 +1,12 @@
 """Evaluation scores for embeddings, clusterings and disentanglement. Importable by users;
 used by tests and benchmarks."""
 
-from ._cluster import cluster_accuracy, latent_modularity, latent_silhouette
+from ._cluster import (
+    cluster_accuracy,
+    geodesic_silhouette,
+    latent_modularity,
+    latent_silhouette,
+)
 from ._dci import dci_disentanglement
 from ._gw import gw_distortion
 from ._mig import mutual_information_gap
@@ -9,6 +14,7 @@ from ._mig import mutual_information_gap
 __all__ = [
     "cluster_accuracy",
     "dci_disentanglement",
+    "geodesic_silhouette",
     "gw_distortion",
     "latent_modularity",
     "latent_silhouette",

@@ -81,7 +81,7 @@ def gw_distortion(
         raise ValueError(f"n_neighbors must be a positive integer, got {n_neighbors!r}.")
     rows = check_random_state(random_state).permutation(n)[: min(n, n_samples)]
     if metric == "geodesic":
-        graph = neighbour_graph(X, n_neighbors)
+        graph = neighbour_graph(X, n_neighbors, data="X")
         C_X = dijkstra(graph, directed=False, indices=rows)[:, rows]
     else:
         C_X = squareform(pdist(X[rows], metric=metric))
