@@ -42,8 +42,8 @@ def best_scale(dx, dz):
         return dz.new_zeros(())
     ratio, weight = dx[keep] / dz[keep], dz[keep]
     if ratio.device.type == "cpu":
-        # numpy's sort of these tens of thousands of values (32,640 pairs for the 256
-        # reference rows) takes a fifth of torch's on CPU, and this sort was an eighth of
+        # numpy sorts these tens of thousands of values (32,640 pairs for the 256 reference
+        # rows) in a fifth of torch's time on CPU, and torch's sort was about a tenth of
         # each validation. Ties may come out in another order; the weighted median does not
         # depend on it.
         order = torch.from_numpy(np.argsort(ratio.detach().numpy()))
