@@ -31,6 +31,13 @@ runs with its own defaults (numba threads: all CPUs).
     python benchmarks/time_to_quality.py --datasets tabular20k images60k --seeds 0
     python benchmarks/time_to_quality.py --busy --candidates default --no-umap
     python benchmarks/time_to_quality.py --candidates default previous lr5e-3 batch256
+    python benchmarks/time_to_quality.py --first-fit 5
+
+``--first-fit N`` measures instead what the first fit of a process costs on top: N fresh
+Python processes, one after another, each timing two consecutive default
+``GWAETransformer(n_components=2)`` fits on digits (the first pays one-time imports, among
+them ``torch._dynamo``, which torch's optimisers load when the first one is built); it
+writes ``time_to_quality_first_fit.csv``.
 
 It prints the summary and writes ``time_to_quality_<datasets>[_busy].csv`` (every fit)
 and ``time_to_quality_curves_<datasets>[_busy].csv`` to ``benchmarks/results``.
@@ -41,6 +48,8 @@ import contextlib
 import multiprocessing
 import pathlib
 import platform
+import subprocess
+import sys
 import time
 import warnings
 
@@ -183,7 +192,14 @@ def main(argv=None):
     parser.add_argument("--no-umap", action="store_true", help="leave UMAP out")
     parser.add_argument("--busy", action="store_true", help="one core kept busy")
     parser.add_argument("--out", default=str(RESULTS))
+    parser.add_argument(
+        "--first-fit", type=int, default=0, metavar="N",
+        help="time the first and second fits of N fresh processes instead",
+    )
     args = parser.parse_args(argv)
+    if args.first_fit:
+        first_fit(args.first_fit, pathlib.Path(args.out))
+        return
     methods = [(c, CANDIDATES[c]) for c in args.candidates]
     if not args.no_umap:
         methods.append(("UMAP", None))
@@ -218,6 +234,37 @@ def main(argv=None):
     if curves:
         pd.concat(curves).to_csv(out / f"time_to_quality_curves_{name}.csv", index=False)
     summary(frame)
+
+
+# Run in a fresh interpreter: two default fits in a row, their seconds printed.
+_TWO_FITS = """
+import time, warnings
+from sklearn.datasets import load_digits
+from skgwae import GWAETransformer
+warnings.simplefilter("ignore")
+X = load_digits().data / 16.0
+for _ in range(2):
+    start = time.perf_counter()
+    GWAETransformer(n_components=2, random_state=0).fit(X)
+    print(time.perf_counter() - start)
+"""
+
+
+def first_fit(n_processes, out):
+    """Seconds of the first and the second default fit in each of n fresh processes."""
+    rows = []
+    for process in range(n_processes):
+        result = subprocess.run(
+            [sys.executable, "-c", _TWO_FITS], capture_output=True, text=True, check=True
+        )
+        first, second = (float(line) for line in result.stdout.split())
+        rows.append({"process": process, "first": first, "second": second,
+                     "extra": first - second})
+        print(rows[-1], flush=True)
+    frame = pd.DataFrame(rows)
+    out.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(out / "time_to_quality_first_fit.csv", index=False)
+    print(frame[["first", "second", "extra"]].median().round(3).to_string())
 
 
 def summary(frame):
