@@ -276,6 +276,7 @@ def table(args):
 
 def save(frame, args, name):
     path = pathlib.Path(args.out) / f"{name}_{args.device.split(':')[0]}.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
     frame.to_csv(path, index=False)
     print(frame.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     print(f"wrote {path}")
@@ -315,13 +316,18 @@ def gw_cost(args):
 
 
 def time_it(fn, device, repeats=20):
+    """The median seconds of one call of fn over ``repeats`` calls, after one to warm up:
+    the median, because one call pre-empted by another process would otherwise weigh on
+    a mean of sub-millisecond calls."""
     fn()  # warm up
     _sync(device)
-    start = time.perf_counter()
+    seconds = []
     for _ in range(repeats):
+        start = time.perf_counter()
         fn()
-    _sync(device)
-    return (time.perf_counter() - start) / repeats
+        _sync(device)
+        seconds.append(time.perf_counter() - start)
+    return float(np.median(seconds))
 
 
 # ---------------------------------------------------------------- training options
