@@ -442,3 +442,22 @@ def test_geodesic_silhouette_rejects_non_finite_rows():
     X[3, 1] = np.nan
     with pytest.raises(ValueError, match="NaN"):
         geodesic_silhouette(_FixedClusterer(np.arange(10) % 2), X)
+
+
+@pytest.mark.parametrize("n_samples", [240, GEODESIC_SILHOUETTE_MAX_ROWS + 100])
+def test_geodesic_silhouette_passes_a_dataframe_to_the_estimator(n_samples):
+    """A clusterer fitted on a DataFrame is given the DataFrame (with its column names),
+    the whole of it or the subset's rows, and the score is that of its values."""
+    pd = pytest.importorskip("pandas")
+    X, y = make_blobs(n_samples=n_samples, centers=3, n_features=6, random_state=0)
+    columns = [f"f{i}" for i in range(X.shape[1])]
+    centres = np.array([X[y == c].mean(axis=0) for c in range(3)])
+    plain = _NearestCentreClusterer(centres)
+
+    class FrameOnly:
+        def predict(self, rows):
+            assert isinstance(rows, pd.DataFrame) and list(rows.columns) == columns
+            return plain.predict(rows.to_numpy())
+
+    value = geodesic_silhouette(FrameOnly(), pd.DataFrame(X, columns=columns))
+    assert value == pytest.approx(geodesic_silhouette(plain, X), rel=1e-12)

@@ -9,7 +9,7 @@ from scipy.optimize import linear_sum_assignment
 from scipy.sparse.csgraph import dijkstra
 from sklearn.metrics import silhouette_score
 from sklearn.neighbors import kneighbors_graph
-from sklearn.utils import check_array, check_consistent_length, column_or_1d
+from sklearn.utils import _safe_indexing, check_array, check_consistent_length, column_or_1d
 
 from .._geometry import neighbour_graph
 
@@ -256,18 +256,21 @@ def geodesic_silhouette(estimator, X, y=None, *, n_neighbors=10):
     True
     """
     _check_n_neighbors(n_neighbors)
-    X = check_array(X, dtype=(np.float64, np.float32), input_name="X")
-    if X.shape[0] < 3:
-        raise ValueError(f"geodesic_silhouette needs at least 3 rows; got {X.shape[0]}.")
-    if X.shape[0] > GEODESIC_SILHOUETTE_MAX_ROWS:
+    rows = check_array(X, dtype=(np.float64, np.float32), input_name="X")
+    if rows.shape[0] < 3:
+        raise ValueError(f"geodesic_silhouette needs at least 3 rows; got {rows.shape[0]}.")
+    if rows.shape[0] > GEODESIC_SILHOUETTE_MAX_ROWS:
         # A fixed subset (kept in order), so that two fits are compared on the same rows.
-        rows = np.random.default_rng(0).choice(
-            X.shape[0], GEODESIC_SILHOUETTE_MAX_ROWS, replace=False
+        subset = np.sort(
+            np.random.default_rng(0).choice(
+                rows.shape[0], GEODESIC_SILHOUETTE_MAX_ROWS, replace=False
+            )
         )
-        X = X[np.sort(rows)]
+        rows, X = rows[subset], _safe_indexing(X, subset)
+    # X as given (a DataFrame keeps its column names for the estimator).
     labels = np.asarray(estimator.predict(X))
     return _silhouette(
-        lambda: dijkstra(neighbour_graph(X, int(n_neighbors), warn=False), directed=False),
+        lambda: dijkstra(neighbour_graph(rows, int(n_neighbors), warn=False), directed=False),
         labels,
         "precomputed",
     )
