@@ -4,7 +4,9 @@ Data sets: digits (pixels scaled to [0, 1]), wine and breast_cancer (standardise
 ``curved_mixture``: 5 Gaussian clusters of unequal sizes (40/25/15/12/8 %) in 4 dimensions,
 bent into 30 dimensions by a random one-hidden-layer tanh map, plus noise, standardised.
 The prior selection also uses ``blobs``: 5 well-separated Gaussian clusters in 20
-dimensions (clearly clustered data).
+dimensions (clearly clustered data). ``iris`` (standardised) can be given with
+``--datasets``; it is not in the default table (benchmarks/n_clusters.py loads its real
+sets here).
 
 Methods, each given only the number of clusters (library defaults otherwise):
 
@@ -49,7 +51,7 @@ import pandas as pd
 import torch
 from embed import parse_params  # benchmarks/ is on sys.path when a script there runs
 from sklearn.cluster import KMeans
-from sklearn.datasets import load_breast_cancer, load_digits, load_wine, make_blobs
+from sklearn.datasets import load_breast_cancer, load_digits, load_iris, load_wine, make_blobs
 from sklearn.decomposition import PCA
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
@@ -87,7 +89,8 @@ def load(name):
         # Clearly clustered: 5 well-separated isotropic Gaussian clusters in 20 dimensions.
         X, y = make_blobs(n_samples=1000, centers=5, n_features=20, random_state=0)
     else:
-        X, y = {"wine": load_wine, "breast_cancer": load_breast_cancer}[name](return_X_y=True)
+        loaders = {"wine": load_wine, "breast_cancer": load_breast_cancer, "iris": load_iris}
+        X, y = loaders[name](return_X_y=True)
     return StandardScaler().fit_transform(X), y
 
 

@@ -63,16 +63,16 @@ import warnings
 import numpy as np
 import pandas as pd
 import torch
-from embed import parse_params  # benchmarks/ is on sys.path when a script there runs
+from cluster import load as load_real  # benchmarks/ is on sys.path when a script there runs
+from embed import parse_params
 from scipy.special import logsumexp
 from sklearn.cluster import KMeans
-from sklearn.datasets import load_breast_cancer, load_digits, load_iris, load_wine, make_blobs
+from sklearn.datasets import make_blobs
 from sklearn.decomposition import PCA
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import silhouette_score
 from sklearn.mixture import GaussianMixture
 from sklearn.model_selection import train_test_split
-from sklearn.preprocessing import StandardScaler
 
 from skgwae import GWAEClusterer
 from skgwae.datasets import make_clustered_images
@@ -106,7 +106,8 @@ METHODS = {
 }
 
 
-REAL = {"iris": load_iris, "wine": load_wine, "breast_cancer": load_breast_cancer}
+# The real data sets, loaded and scaled by benchmarks/cluster.py.
+REAL = ("iris", "wine", "breast_cancer", "digits")
 
 
 def load(kind, k, cluster_std, data_seed=0):
@@ -117,11 +118,7 @@ def load(kind, k, cluster_std, data_seed=0):
         )
     if kind == "images":
         return make_clustered_images(N_SAMPLES, n_clusters=k, random_state=data_seed)
-    if k == "digits":
-        X, y = load_digits(return_X_y=True)
-        return X / 16.0, y
-    X, y = REAL[k](return_X_y=True)
-    return StandardScaler().fit_transform(X), y
+    return load_real(k)
 
 
 def raw_bic(est, X):
@@ -157,7 +154,7 @@ def criteria(X_fit, X_held, k, params, seed, modularity_neighbors=()):
 def parse_case(spec):
     """A case given as ``blobs:K:STD``, ``images:K`` or ``real:NAME``."""
     kind, k, *std = spec.split(":")
-    if kind == "real" and not std and (k in REAL or k == "digits"):
+    if kind == "real" and not std and k in REAL:
         return kind, k, None
     if kind not in ("blobs", "images") or len(std) != (kind == "blobs"):
         raise argparse.ArgumentTypeError(
