@@ -3,10 +3,10 @@
 Data sets: digits (pixels scaled to [0, 1]), wine and breast_cancer (standardised), and
 ``curved_mixture``: 5 Gaussian clusters of unequal sizes (40/25/15/12/8 %) in 4 dimensions,
 bent into 30 dimensions by a random one-hidden-layer tanh map, plus noise, standardised.
-The prior selection also uses ``blobs``: 5 well-separated Gaussian clusters in 20
-dimensions (clearly clustered data). ``iris`` (standardised) can be given with
-``--datasets``; it is not in the default table (benchmarks/n_clusters.py loads its real
-sets here).
+``iris`` (standardised), and ``clustered_images``: 2000 images of 16 x 16 pixels in 10
+clusters (``skgwae.datasets.make_clustered_images``, pixels in [0, 1]). The prior
+selection also uses ``blobs``: 5 well-separated Gaussian clusters in 20 dimensions
+(clearly clustered data). benchmarks/n_clusters.py loads its real sets here.
 
 Methods, each given only the number of clusters (library defaults otherwise):
 
@@ -14,8 +14,8 @@ Methods, each given only the number of clusters (library defaults otherwise):
   UMAP(10) + GaussianMixture (umap-learn's defaults otherwise; the benchmarks extra);
 - GWAE: GWAEClusterer(n_clusters=k); and, to show what each step of its mechanism buys,
   ``GWAE-prior``: the same GWAE training (same seeds: identical encoder) with the clusters
-  read from the trained mixture prior's own components, before they are set by EM on the
-  latent codes.
+  read from the trained mixture prior's own components, before they are set from the
+  clusters of the latent codes.
 
 Scores: Hungarian-matched accuracy (skgwae.metrics.cluster_accuracy), NMI, ARI and fit
 seconds, over seeds 0-2.
@@ -61,6 +61,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skgwae import GWAEClusterer, GWAETransformer
+from skgwae.datasets import make_clustered_images
 from skgwae.metrics import cluster_accuracy
 
 PRIOR_FAMILIES = ["gaussian", "neural", "factorized_neural", "gmm"]
@@ -83,6 +84,8 @@ def load(name):
     if name == "digits":
         X, y = load_digits(return_X_y=True)
         return X / 16.0, y
+    if name == "clustered_images":
+        return make_clustered_images(2000, n_clusters=10, random_state=0)
     if name == "curved_mixture":
         X, y = curved_mixture()
     elif name == "blobs":
@@ -225,7 +228,8 @@ def main():
     parser.add_argument(
         "--datasets",
         nargs="+",
-        help="default: digits wine breast_cancer curved_mixture (and blobs with --selection)",
+        help="default: digits wine breast_cancer curved_mixture iris clustered_images "
+        "(and blobs with --selection)",
     )
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--param", nargs="*", default=[], help="GWAE parameters, key=value")
@@ -238,7 +242,9 @@ def main():
     out = pathlib.Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     print(f"# {platform.processor() or platform.machine()}, torch {torch.__version__}")
-    datasets = args.datasets or ["digits", "wine", "breast_cancer", "curved_mixture"]
+    datasets = args.datasets or [
+        "digits", "wine", "breast_cancer", "curved_mixture", "iris", "clustered_images"
+    ]
     if args.selection:
         df = run_selection(args.datasets or [*datasets, "blobs"], args.seeds[0], params)
         df.to_csv(out / "cluster_selection.csv", index=False)

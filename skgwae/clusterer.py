@@ -33,18 +33,20 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
     components may split the clusters of the data. So the fit has two steps:
 
     1. Train the GWAE with the mixture prior (the full objective, early stopping).
-    2. Set the prior to the maximum-likelihood mixture of the encoded training data: EM in
-       the latent space on the latent means mu(x), from 3 k-means++ starts (best
-       likelihood kept; with more than 10,000 training rows the starts run on 10,000 of
-       them and one EM on all continues from the best), written into the prior's
-       components, with kappa rescaled so that
-       L_GW is unchanged. This is a closed-form step towards the coupling q(z) = p(z) that
-       the objective's L_D term pursues by gradient steps, and it ties every component to
-       a cluster of the codes. The mixture is fitted to the means, not to the noisy codes
-       z ~ q(z|x), so it is narrower than the codes, which raises the MMD part of
-       :meth:`score`; fitted to the noisy codes, one component can swallow the others
-       when some coordinates carry only noise. A component that is the most responsible
-       one for no training sample is reported with a ConvergenceWarning.
+    2. Set the prior from the clusters of the encoded training data: the latent means
+       mu(x) are partitioned by spectral clustering on their 20-nearest-neighbour graph
+       (on 5,000 of them when there are more), and each component takes the weight, mean
+       and covariance of one part; kappa is rescaled so that L_GW is unchanged. This is a
+       closed-form step towards the coupling q(z) = p(z) that the objective's L_D term
+       pursues by gradient steps, and it ties every component to a cluster of the codes.
+       The graph partition follows the connected dense regions of the codes, which is
+       what makes them clusters; a maximum-likelihood mixture (EM) does not: on the codes
+       of one fit, EM finds several mixtures of nearly the same likelihood that split or
+       merge whole classes, and which one depends on its start. The components are
+       moments of the means, not of the noisy codes z ~ q(z|x), so they are narrower
+       than the codes, which raises the MMD part of :meth:`score`. A component that is
+       the most responsible one for no training sample is reported with a
+       ConvergenceWarning.
 
     With ``n_init > 1`` both steps are repeated from different seeds and the model with
     the best label-free :meth:`score` on the validation rows is kept. The prior then
@@ -127,7 +129,7 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
         return self.n_clusters, f"n_clusters={self.n_clusters}"
 
     def _after_training(self, model, data, *, device, seed):
-        """Set the mixture prior to the EM fit of the training rows' latent codes."""
+        """Set the mixture prior from the clusters of the training rows' latent codes."""
         codes = np.concatenate(
             [
                 apply_in_chunks(lambda x: model.encoder(x)[0], chunk, device, np.float64)

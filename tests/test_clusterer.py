@@ -437,14 +437,14 @@ def test_score_samples_detects_outliers(fitted_on_normal):
     assert outlier_scores.max() < np.percentile(inlier_scores, 5)
 
 
-def test_latent_mixture_on_many_codes_starts_from_a_subset(monkeypatch):
+def test_em_mixture_on_many_codes_starts_from_a_subset(monkeypatch):
     """Above EM_SUBSET codes the EM starts run on a subset and one EM on all codes
     continues from the best: it finds the same blobs as EM on all codes (up to where EM's
     tolerance stops each), with the same result for the same seed."""
     import skgwae._mixture as mixture_module
 
     codes, truth = make_blobs(600, n_features=3, centers=4, cluster_std=1.0, random_state=0)
-    full = mixture_module.fit_latent_mixture(codes, 4, seed=0)
+    full = mixture_module.fit_latent_mixture(codes, 4, seed=0, method="em")
     calls = []
     original = mixture_module.GaussianMixture.fit
 
@@ -454,8 +454,8 @@ def test_latent_mixture_on_many_codes_starts_from_a_subset(monkeypatch):
 
     monkeypatch.setattr(mixture_module, "EM_SUBSET", 200)
     monkeypatch.setattr(mixture_module.GaussianMixture, "fit", recording_fit)
-    subset = mixture_module.fit_latent_mixture(codes, 4, seed=0)
-    again = mixture_module.fit_latent_mixture(codes, 4, seed=0)
+    subset = mixture_module.fit_latent_mixture(codes, 4, seed=0, method="em")
+    again = mixture_module.fit_latent_mixture(codes, 4, seed=0, method="em")
     assert calls[:2] == [(200, False), (600, True)]
     order_full = np.lexsort(full.means.T)
     order_subset = np.lexsort(subset.means.T)
@@ -464,3 +464,102 @@ def test_latent_mixture_on_many_codes_starts_from_a_subset(monkeypatch):
     np.testing.assert_allclose(subset.means[order_subset], full.means[order_full], atol=0.2)
     np.testing.assert_allclose(subset.weights[order_subset], full.weights[order_full], atol=0.02)
     np.testing.assert_array_equal(again.means, subset.means)
+
+
+
+def _two_rings(n_per_ring=300, random_state=0):
+    rng = np.random.RandomState(random_state)
+    angles = rng.uniform(0, 2 * np.pi, size=2 * n_per_ring)
+    radii = np.repeat([1.0, 4.0], n_per_ring)
+    codes = np.c_[radii * np.cos(angles), radii * np.sin(angles)]
+    return codes + 0.1 * rng.normal(size=codes.shape), np.repeat([0, 1], n_per_ring)
+
+
+def test_spectral_mixture_components_are_the_moments_of_connected_parts():
+    """Two concentric rings: the neighbour graph has one part per ring, so each component
+    is the weight, mean and covariance of one ring; the maximum-likelihood mixture cuts
+    across the rings instead."""
+    from sklearn.metrics import adjusted_rand_score as ari
+
+    import skgwae._mixture as mixture_module
+
+    codes, rings = _two_rings()
+    mixture = mixture_module.fit_latent_mixture(codes, 2, seed=0)
+    labels = np.argmax(
+        mixture_module._log_joint(codes, mixture.weights, mixture.means, mixture.covariances),
+        axis=1,
+    )
+    # The inner ring has the smaller covariance.
+    inner = int(np.argmin([np.trace(c) for c in mixture.covariances]))
+    for ring, k in ((0, inner), (1, 1 - inner)):
+        members = codes[rings == ring]
+        np.testing.assert_allclose(mixture.weights[k], 0.5)
+        np.testing.assert_allclose(mixture.means[k], members.mean(axis=0), atol=1e-12)
+        expected = np.cov(members.T, bias=True) + mixture_module.REG_COVAR * codes.std() ** 2 * np.eye(2)
+        np.testing.assert_allclose(mixture.covariances[k], expected, rtol=1e-10)
+    assert mixture.empty.size == 0
+    # The inner ring's narrow component wins its codes and the outer one the rest; EM
+    # ignores the rings altogether.
+    em = mixture_module.fit_latent_mixture(codes, 2, seed=0, method="em")
+    em_labels = np.argmax(
+        mixture_module._log_joint(codes, em.weights, em.means, em.covariances), axis=1
+    )
+    assert ari(rings, labels) > 0.95
+    assert ari(rings, em_labels) < 0.5
+
+
+def test_spectral_mixture_on_many_codes_uses_a_subset(monkeypatch):
+    """Above SPECTRAL_SUBSET codes the partition is found on that many of them (the same
+    ones for the same seed), and the components still sit on the blobs."""
+    import skgwae._mixture as mixture_module
+
+    codes, truth = make_blobs(900, n_features=3, centers=3, cluster_std=0.5, random_state=0)
+    sizes = []
+    original = mixture_module.SpectralClustering.fit
+
+    def recording_fit(self, X, y=None):
+        sizes.append(len(X))
+        return original(self, X, y)
+
+    monkeypatch.setattr(mixture_module, "SPECTRAL_SUBSET", 300)
+    monkeypatch.setattr(mixture_module.SpectralClustering, "fit", recording_fit)
+    mixture = mixture_module.fit_latent_mixture(codes, 3, seed=0)
+    again = mixture_module.fit_latent_mixture(codes, 3, seed=0)
+    assert sizes == [300, 300]
+    np.testing.assert_array_equal(again.means, mixture.means)
+    centres = np.stack([codes[truth == k].mean(axis=0) for k in range(3)])
+    distances = np.linalg.norm(mixture.means[:, None] - centres[None], axis=2)
+    # Each component within 0.2 of a different blob centre (blobs 0.5 wide, several apart).
+    assert sorted(distances.argmin(axis=1)) == [0, 1, 2]
+    np.testing.assert_array_less(distances.min(axis=1), 0.2)
+
+
+def test_latent_mixture_does_not_depend_on_the_codes_scale():
+    """The graph and the covariance regulariser work on standardised codes: codes scaled
+    and shifted give the same mixture, scaled and shifted."""
+    import skgwae._mixture as mixture_module
+
+    codes, _ = make_blobs(400, n_features=4, centers=4, random_state=1)
+    mixture = mixture_module.fit_latent_mixture(codes, 4, seed=0)
+    moved = mixture_module.fit_latent_mixture(codes * 1000.0 - 7.0, 4, seed=0)
+    np.testing.assert_allclose(moved.weights, mixture.weights)
+    np.testing.assert_allclose(moved.means, mixture.means * 1000.0 - 7.0, rtol=1e-9)
+    np.testing.assert_allclose(moved.covariances, mixture.covariances * 1e6, rtol=1e-9)
+
+
+@pytest.mark.parametrize("n_codes", [3, 14])
+def test_latent_mixture_on_few_codes_falls_back_to_em(monkeypatch, n_codes):
+    """With fewer than SPECTRAL_MIN_PER_CLUSTER codes per component there is no graph
+    partition to speak of: the mixture is EM's."""
+    import skgwae._mixture as mixture_module
+
+    codes = np.random.RandomState(0).normal(size=(n_codes, 2))
+    calls = []
+    monkeypatch.setattr(
+        mixture_module.SpectralClustering, "fit", lambda *a, **k: calls.append(1) or None
+    )
+    mixture = mixture_module.fit_latent_mixture(codes, 3, seed=0)
+    em = mixture_module.fit_latent_mixture(codes, 3, seed=0, method="em")
+    assert not calls
+    np.testing.assert_array_equal(mixture.means, em.means)
+    np.testing.assert_array_equal(mixture.weights, em.weights)

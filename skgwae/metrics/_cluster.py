@@ -146,8 +146,9 @@ def latent_modularity(estimator, X, y=None, *, n_neighbors=10):
     other's nearest neighbours, not on the distances between the codes. Its bias runs
     towards more clusters: k perfectly separated clusters of equal size score 1 - 1/k, so
     a split of a cluster where few edges cross (a long, thin cluster, or any cluster in
-    two latent dimensions) can pay, and two clusters (0.5) are often split into three or
-    more. To choose the number of clusters prefer :func:`geodesic_silhouette`. The
+    two latent dimensions) can pay, and two or three clusters (0.5, 0.667) are often split
+    into more. :class:`~skgwae.GWAEClusterer` partitions its codes on their neighbour graph,
+    so the extra components of a model with too many find exactly such cuts. To choose the number of clusters prefer :func:`geodesic_silhouette`. The
     default of 10 neighbours is a usual size for such graphs; 5 and 15 made nearly the
     same choices on the package's number-of-clusters benchmark.
 
