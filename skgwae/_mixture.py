@@ -66,6 +66,8 @@ def fit_latent_mixture(codes, n_components, seed, *, method="spectral", n_init=E
     Randomness comes from ``seed``. A component that is the most responsible one for no
     code is listed in ``empty``.
     """
+    if method not in ("spectral", "em"):
+        raise ValueError(f"method must be 'spectral' or 'em', got {method!r}.")
     center = codes.mean(axis=0)
     scale = float(codes.std()) or 1.0
     standardised = (codes - center) / scale

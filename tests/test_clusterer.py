@@ -563,3 +563,10 @@ def test_latent_mixture_on_few_codes_falls_back_to_em(monkeypatch, n_codes):
     assert not calls
     np.testing.assert_array_equal(mixture.means, em.means)
     np.testing.assert_array_equal(mixture.weights, em.weights)
+
+
+def test_latent_mixture_rejects_an_unknown_method():
+    import skgwae._mixture as mixture_module
+
+    with pytest.raises(ValueError, match="method must be 'spectral' or 'em', got 'kmeans'"):
+        mixture_module.fit_latent_mixture(np.zeros((20, 2)), 2, seed=0, method="kmeans")
