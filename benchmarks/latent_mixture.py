@@ -18,6 +18,7 @@ find, and whether the graph partition escapes that.
 Run from the repository root (one process at a time; about 5 minutes on 2 CPU cores)::
 
     python benchmarks/latent_mixture.py
+    python benchmarks/latent_mixture.py --neighbors 10 30   # other graph sizes as well
 
 It prints the table and writes every run to benchmarks/results/latent_mixture.csv.
 """
@@ -66,6 +67,14 @@ def main():
         "--datasets", nargs="+", default=["digits", "wine", "breast_cancer", "curved_mixture"]
     )
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2, 3])
+    parser.add_argument(
+        "--neighbors",
+        nargs="+",
+        type=int,
+        default=[],
+        help="also run the spectral step on graphs of these sizes (default: only the 20 "
+        "of GWAEClusterer)",
+    )
     parser.add_argument("--out", default="benchmarks/results/latent_mixture.csv")
     args = parser.parse_args()
     print(f"# {platform.processor() or platform.machine()}, torch {torch.__version__}")
@@ -77,7 +86,14 @@ def main():
         for seed in args.seeds:
             clusterer = GWAEClusterer(k, random_state=seed).fit(X)
             Z = clusterer.transform(X).astype(np.float64)
-            for step, options in STEPS.items():
+            steps = {
+                **STEPS,
+                **{
+                    f"spectral, {n} neighbours": {"method": "spectral", "n_neighbors": n}
+                    for n in args.neighbors
+                },
+            }
+            for step, options in steps.items():
                 for step_seed in STEP_SEEDS:
                     begin = time.perf_counter()
                     mixture = fit_latent_mixture(Z, k, step_seed, **options)

@@ -43,12 +43,20 @@ class LatentMixture:
     empty: np.ndarray  # the components most responsible for no code
 
 
-def fit_latent_mixture(codes, n_components, seed, *, method="spectral", n_init=EM_N_INIT):
+def fit_latent_mixture(
+    codes,
+    n_components,
+    seed,
+    *,
+    method="spectral",
+    n_neighbors=SPECTRAL_NEIGHBORS,
+    n_init=EM_N_INIT,
+):
     """A Gaussian mixture (full covariances) of ``codes`` whose components are clusters of
     the codes.
 
     ``method="spectral"``: the codes are partitioned by spectral clustering on their
-    ``SPECTRAL_NEIGHBORS``-nearest-neighbour graph (on a random subset of
+    ``n_neighbors``-nearest-neighbour graph (on a random subset of
     ``SPECTRAL_SUBSET`` codes when there are more), and each component is the weight, mean
     and covariance of one part. The partition follows the connected dense regions of the
     codes; maximum likelihood does not: on the codes of a fitted clusterer several mixtures
@@ -79,7 +87,7 @@ def fit_latent_mixture(codes, n_components, seed, *, method="spectral", n_init=E
         warnings.filterwarnings("ignore", message="Graph is not fully connected")
         mixture = None
         if method == "spectral":
-            mixture = _spectral_mixture(standardised, n_components, seed)
+            mixture = _spectral_mixture(standardised, n_components, seed, n_neighbors)
         if mixture is None:
             mixture = _em_mixture(standardised, n_components, seed, n_init)
     weights, means, covariances = mixture
@@ -95,7 +103,7 @@ def fit_latent_mixture(codes, n_components, seed, *, method="spectral", n_init=E
     )
 
 
-def _spectral_mixture(codes, n_components, seed):
+def _spectral_mixture(codes, n_components, seed, n_neighbors):
     """(weights, means, covariances) of the parts of a spectral partition of ``codes``, or
     None if a part is empty."""
     if len(codes) < SPECTRAL_MIN_PER_CLUSTER * n_components:
@@ -109,7 +117,7 @@ def _spectral_mixture(codes, n_components, seed):
         labels = SpectralClustering(
             n_components,
             affinity="nearest_neighbors",
-            n_neighbors=min(SPECTRAL_NEIGHBORS, len(codes) - 1),
+            n_neighbors=min(n_neighbors, len(codes) - 1),
             random_state=rng,
         ).fit_predict(codes)
     counts = np.bincount(labels, minlength=n_components)
