@@ -5,7 +5,7 @@ import dataclasses
 import warnings
 
 import numpy as np
-from scipy.linalg import solve_triangular
+from scipy.stats import multivariate_normal
 from sklearn.cluster import SpectralClustering
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import GaussianMixture
@@ -157,13 +157,10 @@ def _em_mixture(codes, n_components, seed, n_init):
 
 def _log_joint(codes, weights, means, covariances):
     """log w_k + log N(code | mean_k, covariance_k), of shape (n_codes, n_components)."""
-    columns = []
-    for weight, mean, covariance in zip(weights, means, covariances, strict=True):
-        cholesky = np.linalg.cholesky(covariance)
-        solved = solve_triangular(cholesky, (codes - mean).T, lower=True)
-        log_det = 2.0 * np.log(np.diag(cholesky)).sum()
-        columns.append(
-            np.log(weight)
-            - 0.5 * (np.square(solved).sum(axis=0) + log_det + codes.shape[1] * np.log(2 * np.pi))
-        )
-    return np.stack(columns, axis=1)
+    return np.stack(
+        [
+            np.log(weight) + multivariate_normal(mean, covariance).logpdf(codes)
+            for weight, mean, covariance in zip(weights, means, covariances, strict=True)
+        ],
+        axis=1,
+    )
