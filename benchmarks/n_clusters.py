@@ -15,6 +15,9 @@ whose true number is taken to be the number of classes.
 
 For each case every method chooses k in true k - 3 .. true k + 3 (at least 2):
 
+- ``gwae_eigengap``: the highest ``skgwae.metrics.latent_eigengap`` on the fitted rows
+  (the gap after the k-th eigenvalue of the normalised Laplacian of the 20-nearest-
+  neighbour graph of the latent codes, k the model's number of clusters);
 - ``gwae_geodesic_silhouette``: the highest ``skgwae.metrics.geodesic_silhouette`` on the
   fitted rows (the silhouette of the predicted clusters under the geodesic distance of
   the fitted rows' 10-nearest-neighbour graph);
@@ -76,7 +79,12 @@ from sklearn.model_selection import train_test_split
 
 from skgwae import GWAEClusterer
 from skgwae.datasets import make_clustered_images
-from skgwae.metrics import geodesic_silhouette, latent_modularity, latent_silhouette
+from skgwae.metrics import (
+    geodesic_silhouette,
+    latent_eigengap,
+    latent_modularity,
+    latent_silhouette,
+)
 
 CASES = [
     ("blobs", 3, 1.0),
@@ -93,6 +101,7 @@ CASES = [
 N_SAMPLES = 600
 # Method -> (criterion column, True if higher is better).
 METHODS = {
+    "gwae_eigengap": ("gwae_eigengap", True),
     "gwae_geodesic_silhouette": ("gwae_geodesic_silhouette", True),
     "gwae_silhouette": ("gwae_silhouette", True),
     "gwae_modularity": ("gwae_modularity", True),
@@ -136,6 +145,7 @@ def criteria(X_fit, X_held, k, params, seed, modularity_neighbors=()):
     Z = PCA(min(10, X_fit.shape[1]), random_state=0).fit_transform(X_fit)
     kmeans_labels = KMeans(k, n_init=10, random_state=seed).fit_predict(X_fit)
     return dict(
+        gwae_eigengap=latent_eigengap(est, X_fit),
         gwae_geodesic_silhouette=geodesic_silhouette(est, X_fit),
         gwae_silhouette=latent_silhouette(est, X_fit),
         gwae_modularity=latent_modularity(est, X_fit),

@@ -3,15 +3,16 @@ Choosing the number of clusters
 ===============================
 
 :class:`~skgwae.GWAEClusterer` needs ``n_clusters``. Without labels it can be chosen by
-fitting one model per candidate number and keeping the one whose clusters are best
-separated. :func:`~skgwae.metrics.geodesic_silhouette` measures that on the data: the
-silhouette coefficient of the predicted clusters under the geodesic distance of the
-data's nearest-neighbour graph, the same ruler for every candidate.
-:func:`~skgwae.metrics.latent_silhouette` and :func:`~skgwae.metrics.latent_modularity`
-measure it on each model's own latent codes. All three have the signature of a
-scikit-learn scorer, so :class:`~sklearn.model_selection.GridSearchCV` runs the search.
-The likelihood criterion :meth:`~skgwae.GWAEClusterer.bic` is shown beside them. Here
-the data are five Gaussian blobs in 10 dimensions.
+fitting one model per candidate number and keeping the one whose codes form as many
+clusters as it has. :func:`~skgwae.metrics.latent_eigengap` measures that: the gap after
+the ``n_clusters``-th eigenvalue of the normalised Laplacian of the codes'
+nearest-neighbour graph, the graph the clusterer partitions to set its mixture.
+:func:`~skgwae.metrics.geodesic_silhouette` measures the separation of the predicted
+clusters on the data instead, and :func:`~skgwae.metrics.latent_silhouette` in the codes.
+All three have the signature of a scikit-learn scorer, so
+:class:`~sklearn.model_selection.GridSearchCV` runs the search. The likelihood criterion
+:meth:`~skgwae.GWAEClusterer.bic` is shown beside them. Here the data are five Gaussian
+blobs in 10 dimensions.
 """
 
 # %%
@@ -26,7 +27,7 @@ from sklearn.datasets import make_blobs
 from sklearn.model_selection import GridSearchCV
 
 from skgwae import GWAEClusterer
-from skgwae.metrics import geodesic_silhouette, latent_modularity, latent_silhouette
+from skgwae.metrics import geodesic_silhouette, latent_eigengap, latent_silhouette
 
 X, y = make_blobs(n_samples=300, centers=5, n_features=10, cluster_std=1.0, random_state=0)
 
@@ -36,37 +37,38 @@ search = GridSearchCV(
     GWAEClusterer(random_state=0),
     {"n_clusters": candidates},
     scoring={
+        "eigengap": latent_eigengap,
         "geodesic silhouette": geodesic_silhouette,
         "latent silhouette": latent_silhouette,
-        "modularity": latent_modularity,
         "bic": lambda est, X, y=None: -est.bic(X),
     },
-    refit="geodesic silhouette",
+    refit="eigengap",
     cv=[(all_rows, all_rows)],
 ).fit(X)
 results = search.cv_results_
-for name in ("geodesic silhouette", "latent silhouette", "modularity", "bic"):
+for name in ("eigengap", "geodesic silhouette", "latent silhouette", "bic"):
     best = candidates[int(np.argmax(results[f"mean_test_{name}"]))]
     print(f"number of clusters chosen by the {name}: {best}")
 
 # %%
 # The criteria over ``n_clusters``
 # --------------------------------
-# The silhouette compares each row's mean distance to its own cluster with that to the
-# nearest other cluster, so it rises while new clusters are real and falls once they only
-# split one (the halves are close to each other). The geodesic silhouette measures those
-# distances along the data's 10-nearest-neighbour graph, which is the same for every
-# candidate; the latent one measures them between each model's codes, which its mixture
-# prior has shaped after its own number of clusters. The modularity counts the edges of the
-# codes' 10-nearest-neighbour graph that stay inside clusters, against the count expected
-# at random: a split of a real cluster cuts many of them. The BIC charges each component
+# A graph made of ``k`` groups joined by few edges has ``k`` Laplacian eigenvalues near 0
+# and then a jump, so a model whose codes form exactly its own number of clusters has a
+# large gap; with too few components the next eigenvalue is near 0 as well, with too many
+# the jump has come earlier. Each candidate is measured on its own codes, which its mixture
+# prior has shaped after its own number of clusters. The silhouette compares each row's
+# mean distance to its own cluster with that to the nearest other cluster, so it rises
+# while new clusters are real and falls once they only split one (the halves are close);
+# the geodesic one measures those distances along the data's 10-nearest-neighbour graph,
+# the same for every candidate. The BIC charges each component
 # ``n_components * (n_components + 3) / 2 + 1`` parameters times ``log(n_samples)``, but
 # a model fitted with more components than the data has clusters tends to split a
 # cluster's codes to fit them, which the likelihood then rewards.
 curves = [
+    ("eigengap (higher is better)", results["mean_test_eigengap"]),
     ("geodesic silhouette (higher is better)", results["mean_test_geodesic silhouette"]),
     ("latent silhouette (higher is better)", results["mean_test_latent silhouette"]),
-    ("latent modularity (higher is better)", results["mean_test_modularity"]),
     ("bic (lower is better)", -results["mean_test_bic"]),
 ]
 fig, axes = plt.subplots(2, 2, figsize=(9, 6.5))
@@ -82,17 +84,11 @@ plt.show()
 # %%
 # Notes
 # -----
-# The latent scores see the data through each model's encoder, whose codes its mixture
-# prior has shaped after its own number of clusters: a model with too many components
-# can make its codes look like that many clusters. The geodesic silhouette measures
-# every model's clusters on the same graph of the data. On synthetic data with a known
-# number of clusters (the documentation's benchmarks: blobs and clustered images) it
-# finds every blobs case. On the images it can choose too few clusters: the clusterer
-# merges two similar image clusters cleanly when ``n_clusters`` is too small, and a clean
-# merge scores nearly as well as the true clusters. Over two seeds of ten cases and
-# three of two blobs it chose the true number in 16 of 23, the latent silhouette in 15,
-# the latent modularity in 14 and the BIC of a ``GaussianMixture`` on the data in 2 of
-# the 20; the modularity leans towards more clusters (it split two blobs into five each
-# time), the geodesic silhouette towards fewer. Where the embedding does not separate the clusters (many image clusters
-# with few images each) every score can miss, so look at the curves, not only at their
-# maxima.
+# On synthetic data with a known number of clusters (the documentation's benchmarks:
+# blobs and clustered images, three seeds of ten cases and of two blobs) the eigengap
+# chose the true number in 27 of 33, the geodesic silhouette in 23, the latent silhouette
+# in 20 and the BIC of a ``GaussianMixture`` on the data in 6. The silhouettes can choose
+# too few clusters: the clusterer merges two similar clusters cleanly when ``n_clusters``
+# is too small, and a clean merge scores nearly as well as the true clusters. Where the
+# embedding does not separate the clusters (many image clusters with few images each)
+# every score can miss, so look at the curves, not only at their maxima.

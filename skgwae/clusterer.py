@@ -84,6 +84,7 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
     GWAETransformer : The embedding alone, with any prior family.
     sklearn.mixture.GaussianMixture : A Gaussian mixture on the data space.
     sklearn.cluster.KMeans : Clustering by nearest centroid.
+    skgwae.metrics.latent_eigengap : Choosing ``n_clusters`` without labels.
     skgwae.metrics.geodesic_silhouette : Choosing ``n_clusters`` without labels.
     skgwae.metrics.latent_silhouette : Choosing ``n_clusters`` without labels.
     skgwae.metrics.latent_modularity : Choosing ``n_clusters`` without labels.
@@ -302,7 +303,8 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
         cluster it prefers fewer clusters. Use the training rows or rows like them. A model
         fitted with more components than the data has clusters tends to split a
         cluster's codes among them, which the likelihood rewards: on synthetic data with
-        a known number of clusters, :func:`skgwae.metrics.geodesic_silhouette`,
+        a known number of clusters, :func:`skgwae.metrics.latent_eigengap`,
+        :func:`skgwae.metrics.geodesic_silhouette`,
         :func:`skgwae.metrics.latent_silhouette` and
         :func:`skgwae.metrics.latent_modularity` chose the true number far more often (see
         the documentation's benchmarks).

@@ -1,5 +1,6 @@
 """The number of clusters without labels: GWAEClusterer.bic and .aic, and
-skgwae.metrics.latent_silhouette and latent_modularity."""
+skgwae.metrics.latent_eigengap, latent_silhouette, latent_modularity and
+geodesic_silhouette."""
 
 import math
 import warnings
@@ -15,8 +16,17 @@ from sklearn.mixture import GaussianMixture
 from sklearn.model_selection import GridSearchCV
 
 from skgwae import GWAEClusterer
-from skgwae.metrics import geodesic_silhouette, latent_modularity, latent_silhouette
-from skgwae.metrics._cluster import GEODESIC_SILHOUETTE_MAX_ROWS, SILHOUETTE_MAX_ROWS
+from skgwae.metrics import (
+    geodesic_silhouette,
+    latent_eigengap,
+    latent_modularity,
+    latent_silhouette,
+)
+from skgwae.metrics._cluster import (
+    EIGENGAP_MAX_ROWS,
+    GEODESIC_SILHOUETTE_MAX_ROWS,
+    SILHOUETTE_MAX_ROWS,
+)
 
 # Every fit here runs to its tiny max_iter.
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -463,3 +473,137 @@ def test_geodesic_silhouette_passes_a_dataframe_to_the_estimator(n_samples):
 
     value = geodesic_silhouette(FrameOnly(), pd.DataFrame(X, columns=columns))
     assert value == pytest.approx(geodesic_silhouette(plain, X), rel=1e-12)
+
+
+# ---------------------------------------------------------------------- latent_eigengap
+
+
+class _CodesClusterer:
+    """A stand-in clusterer: the codes are the rows themselves, with a given number of
+    mixture components (the columns of predict_proba)."""
+
+    def __init__(self, n_clusters):
+        self.n_clusters = n_clusters
+
+    def transform(self, X):
+        return np.asarray(X, dtype=float)
+
+    def predict_proba(self, X):
+        return np.full((len(X), self.n_clusters), 1.0 / self.n_clusters)
+
+
+def _far_groups(n_groups, size, random_state=0):
+    """``n_groups`` tight groups of ``size`` rows, far apart."""
+    rng = np.random.default_rng(random_state)
+    centres = 100.0 * np.arange(n_groups)[:, None] * np.ones((1, 3))
+    return np.repeat(centres, size, axis=0) + rng.normal(scale=0.1, size=(n_groups * size, 3))
+
+
+@pytest.mark.parametrize("n_groups", [2, 3, 5])
+def test_latent_eigengap_of_separate_complete_groups(n_groups):
+    """With as many neighbours as rows per group (a row is its own first one), each group
+    is a complete graph and no edge joins two groups. The normalised Laplacian of the
+    complete graph on m vertices has the eigenvalues 0 once and m / (m - 1) otherwise, so
+    the spectrum is n_groups zeros, then 8/7: the gap is 8/7 at the true number and 0 at
+    its neighbours."""
+    X = _far_groups(n_groups, 8)
+    gap = {k: latent_eigengap(_CodesClusterer(k), X, n_neighbors=8) for k in range(1, 7)}
+    for k, value in gap.items():
+        assert value == pytest.approx(8 / 7 if k == n_groups else 0.0, abs=1e-9)
+
+
+def test_latent_eigengap_matches_the_laplacian_of_the_spectral_graph():
+    """An independent construction of SpectralClustering's nearest-neighbour affinity and
+    its normalised Laplacian, with numpy; a row's link to itself is no edge."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(70, 3)) + 3.0 * rng.integers(0, 3, 70)[:, None]
+    n_neighbors = 6
+    dist = ((X[:, None, :] - X[None, :, :]) ** 2).sum(-1)
+    A = np.zeros((70, 70))
+    for i in range(70):
+        A[i, np.argsort(dist[i], kind="stable")[:n_neighbors]] = 1.0  # itself first
+    A = 0.5 * (A + A.T)
+    np.fill_diagonal(A, 0.0)
+    d = A.sum(axis=1)
+    L = np.eye(70) - A / np.sqrt(np.outer(d, d))
+    eigenvalues = np.linalg.eigvalsh(L)
+    for k in (2, 3, 4):
+        got = latent_eigengap(_CodesClusterer(k), X, n_neighbors=n_neighbors)
+        assert got == pytest.approx(eigenvalues[k] - eigenvalues[k - 1], abs=1e-10)
+
+
+def test_latent_eigengap_of_a_fitted_clusterer_uses_its_codes_and_components(fitted):
+    est, X = fitted
+    codes = est.transform(X)
+
+    class Same:
+        n_clusters = est.n_clusters
+        transform = staticmethod(lambda rows: codes)
+        predict_proba = _CodesClusterer(est.n_clusters).predict_proba
+
+    assert latent_eigengap(est, X) == pytest.approx(latent_eigengap(Same(), X), rel=1e-12)
+
+
+# Fits with 10 latent dimensions, as the default: in 2 dimensions a blob's own graph is
+# thinly connected, so its next eigenvalue is small and two blobs can lose to four.
+@pytest.mark.parametrize("true_k, random_state", [(2, 0), (3, 0), (5, 2)])
+def test_latent_eigengap_finds_the_number_of_clear_blobs(true_k, random_state):
+    X = _blobs(true_k, random_state)
+    candidates = range(2, true_k + 3)
+    scores = [
+        latent_eigengap(
+            GWAEClusterer(n_clusters=k, random_state=random_state, **FAST_10D).fit(X),
+            X,
+        )
+        for k in candidates
+    ]
+    assert candidates[int(np.argmax(scores))] == true_k
+
+
+def test_latent_eigengap_as_grid_search_scoring():
+    X = _blobs(3, 0)
+    search = GridSearchCV(
+        GWAEClusterer(random_state=0, **FAST_10D),
+        {"n_clusters": [2, 3, 5]},
+        scoring=latent_eigengap,
+        cv=[(np.arange(len(X)), np.arange(len(X)))],
+    ).fit(X)
+    assert search.best_params_ == {"n_clusters": 3}
+
+
+def test_latent_eigengap_of_many_rows_uses_a_fixed_subset():
+    """Above the row limit it is computed on a fixed random subset of the limit's size
+    (the same rows at every call)."""
+    rng = np.random.default_rng(0)
+    n = EIGENGAP_MAX_ROWS + 300
+    X = rng.normal(size=(n, 2)) + 6.0 * rng.integers(0, 3, n)[:, None]
+    rows = np.sort(np.random.default_rng(0).choice(n, EIGENGAP_MAX_ROWS, replace=False))
+    value = latent_eigengap(_CodesClusterer(3), X)
+    assert value == pytest.approx(latent_eigengap(_CodesClusterer(3), X[rows]), rel=1e-12)
+    assert latent_eigengap(_CodesClusterer(3), X) == value
+
+
+def test_latent_eigengap_passes_a_dataframe_to_the_estimator():
+    pd = pytest.importorskip("pandas")
+    X = _far_groups(3, 8)
+    columns = ["a", "b", "c"]
+
+    class FrameOnly(_CodesClusterer):
+        def transform(self, rows):
+            assert isinstance(rows, pd.DataFrame) and list(rows.columns) == columns
+            return rows.to_numpy()
+
+    frame = pd.DataFrame(X, columns=columns)
+    assert latent_eigengap(FrameOnly(3), frame, n_neighbors=8) == pytest.approx(8 / 7)
+
+
+def test_latent_eigengap_needs_more_rows_than_clusters():
+    X = _far_groups(2, 2)
+    with pytest.raises(ValueError, match="more than n_clusters"):
+        latent_eigengap(_CodesClusterer(3), X)
+
+
+@pytest.mark.parametrize("bad", [0, -1, 2.5, True, "10"])
+def test_latent_eigengap_rejects_a_bad_number_of_neighbours(bad):
+    with pytest.raises(ValueError, match="n_neighbors"):
+        latent_eigengap(_CodesClusterer(2), _far_groups(2, 5), n_neighbors=bad)

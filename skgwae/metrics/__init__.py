@@ -4,6 +4,7 @@ used by tests and benchmarks."""
 from ._cluster import (
     cluster_accuracy,
     geodesic_silhouette,
+    latent_eigengap,
     latent_modularity,
     latent_silhouette,
 )
@@ -16,6 +17,7 @@ __all__ = [
     "dci_disentanglement",
     "geodesic_silhouette",
     "gw_distortion",
+    "latent_eigengap",
     "latent_modularity",
     "latent_silhouette",
     "mutual_information_gap",
