@@ -72,6 +72,17 @@ class TrainingData:
         """The training rows as a sequence of arrays."""
         return _chunks_of(self.train, "chunks")
 
+    def training_rows_at(self, index):
+        """The training rows at the sorted positions ``index`` of the concatenated
+        :meth:`training_chunks`, read in one pass."""
+        index = np.asarray(index)
+        taken, start = [], 0
+        for chunk in self.training_chunks():
+            lo, hi = np.searchsorted(index, [start, start + len(chunk)])
+            taken.append(np.asarray(chunk[index[lo:hi] - start]))
+            start += len(chunk)
+        return np.concatenate(taken)
+
     def selection_rows(self):
         """The rows that restarts are compared on: the validation rows, else the training
         rows (a random sample of them when they are read by chunks)."""

@@ -5,15 +5,17 @@ import dataclasses
 import warnings
 
 import numpy as np
+from scipy.sparse.csgraph import connected_components
 from scipy.stats import multivariate_normal
 from sklearn.cluster import SpectralClustering
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import GaussianMixture
+from sklearn.neighbors import NearestNeighbors, kneighbors_graph
 from threadpoolctl import threadpool_limits
 
-# Neighbours of each code in the graph of the spectral partition. Few neighbours let thin
-# bridges of noise split a cluster (iris: 10 neighbours gave 0.64 accuracy, 20 gave 0.83);
-# many let neighbouring clusters merge.
+# Neighbours of each code (and of each data row) in the graphs of the spectral partition.
+# Few neighbours let thin bridges of noise split a cluster (iris: 10 neighbours gave 0.64
+# accuracy, 20 gave 0.83); many let neighbouring clusters merge.
 SPECTRAL_NEIGHBORS = 20
 # Above this many codes the partition is found on a random subset of this size: its
 # eigenvectors cost about n^1.5 (2.6 s on 10,000 codes, 0.7 s on 5,000, single-threaded),
@@ -48,6 +50,8 @@ def fit_latent_mixture(
     n_components,
     seed,
     *,
+    rows=None,
+    rows_metric="euclidean",
     method="spectral",
     n_neighbors=SPECTRAL_NEIGHBORS,
     n_init=EM_N_INIT,
@@ -61,7 +65,13 @@ def fit_latent_mixture(
     and covariance of one part. The partition follows the connected dense regions of the
     codes; maximum likelihood does not: on the codes of a fitted clusterer several mixtures
     of nearly the same likelihood split or merge whole classes, and EM started from the
-    spectral partition drifts back to one of them. EM is used instead with fewer than
+    spectral partition drifts back to one of them. With ``rows`` (a callable that returns
+    the data rows of the codes at given sorted positions), the graph keeps only the pairs
+    that are neighbours both among the codes and among the rows (under ``rows_metric``),
+    each edge weighing the geometric mean of its two affinities: a pair of codes that the
+    embedding placed side by side without the data rows being neighbours is a bridge the
+    partition should cut, and the codes in turn drop neighbours of the raw rows that the
+    embedding found apart. EM is used instead with fewer than
     ``SPECTRAL_MIN_PER_CLUSTER`` codes per component, or if the partition leaves a cluster
     empty (codes with fewer distinct values than ``n_components``).
 
@@ -87,7 +97,9 @@ def fit_latent_mixture(
         warnings.filterwarnings("ignore", message="Graph is not fully connected")
         mixture = None
         if method == "spectral":
-            mixture = _spectral_mixture(standardised, n_components, seed, n_neighbors)
+            mixture = _spectral_mixture(
+                standardised, n_components, seed, n_neighbors, rows, rows_metric
+            )
         if mixture is None:
             mixture = _em_mixture(standardised, n_components, seed, n_init)
     weights, means, covariances = mixture
@@ -103,23 +115,25 @@ def fit_latent_mixture(
     )
 
 
-def _spectral_mixture(codes, n_components, seed, n_neighbors):
+def _spectral_mixture(codes, n_components, seed, n_neighbors, rows, rows_metric):
     """(weights, means, covariances) of the parts of a spectral partition of ``codes``, or
     None if a part is empty."""
     if len(codes) < SPECTRAL_MIN_PER_CLUSTER * n_components:
         return None
     rng = np.random.RandomState(seed)
+    index = np.arange(len(codes))
     if len(codes) > SPECTRAL_SUBSET:
-        codes = codes[np.sort(rng.choice(len(codes), SPECTRAL_SUBSET, replace=False))]
+        index = np.sort(rng.choice(len(codes), SPECTRAL_SUBSET, replace=False))
+        codes = codes[index]
     if n_components == 1:
         labels = np.zeros(len(codes), dtype=int)
     else:
-        labels = SpectralClustering(
-            n_components,
-            affinity="nearest_neighbors",
-            n_neighbors=min(n_neighbors, len(codes) - 1),
-            random_state=rng,
-        ).fit_predict(codes)
+        affinity = _neighbour_affinity(codes, n_neighbors)
+        if rows is not None:
+            affinity = affinity.multiply(
+                _neighbour_affinity(np.asarray(rows(index)), n_neighbors, rows_metric)
+            ).sqrt()
+        labels = _partition(affinity, codes, n_components, rng, n_neighbors)
     counts = np.bincount(labels, minlength=n_components)
     if counts.min() == 0:
         return None
@@ -131,6 +145,41 @@ def _spectral_mixture(codes, n_components, seed, n_neighbors):
         covariances[k] = centred.T @ centred / counts[k]
         covariances[k].flat[:: codes.shape[1] + 1] += REG_COVAR
     return counts / len(codes), means, covariances
+
+
+def _partition(affinity, codes, n_components, rng, min_part):
+    """Spectral clustering of the graph ``affinity`` into ``n_components`` parts.
+
+    A connected part of the graph with fewer than ``min_part`` codes is left out of the
+    spectral clustering, and its codes join the part of their nearest code outside it: a
+    part smaller than one neighbourhood is not a cluster the graph resolves (a code's own
+    neighbours would reach outside it), but, being unconnected, it would be the cheapest
+    cut. Only the graph of neighbours common to codes and rows makes such parts; a
+    nearest-neighbour graph alone has none. If they are all there is, every code is kept.
+    """
+    _, part = connected_components(affinity, directed=False)
+    kept = np.bincount(part)[part] >= min_part
+    if kept.sum() < SPECTRAL_MIN_PER_CLUSTER * n_components:
+        kept[:] = True
+    affinity = affinity.tocsr()
+    labels = np.empty(len(codes), dtype=int)
+    labels[kept] = SpectralClustering(
+        n_components, affinity="precomputed", random_state=rng
+    ).fit_predict(affinity[kept][:, kept])
+    if not kept.all():
+        nearest = NearestNeighbors(n_neighbors=1).fit(codes[kept])
+        labels[~kept] = labels[kept][nearest.kneighbors(codes[~kept])[1][:, 0]]
+    return labels
+
+
+def _neighbour_affinity(X, n_neighbors, metric="euclidean"):
+    """SpectralClustering's ``affinity="nearest_neighbors"`` matrix of X: 1 between rows
+    that list each other among their ``n_neighbors`` nearest (a row being its own first),
+    1/2 where one does, else 0 (sparse)."""
+    graph = kneighbors_graph(
+        X, min(n_neighbors, len(X) - 1), metric=metric, include_self=True
+    )
+    return 0.5 * (graph + graph.T)
 
 
 def _em_mixture(codes, n_components, seed, n_init):

@@ -450,8 +450,9 @@ def test_clusterer_on_list_of_chunks(X, fast):
     np.testing.assert_array_equal(
         GWAEClusterer(n_clusters=3, **fast).fit_predict(chunks), est.labels_
     )
-    # Scan, epochs, the codes for the mixture, the labels.
-    assert source.passes == 1 + fast["max_iter"] + 2
+    # Scan, epochs, the codes for the mixture, the rows of the partitioned codes, the
+    # labels.
+    assert source.passes == 1 + fast["max_iter"] + 3
     with pytest.raises(ValueError, match="fewer than n_clusters=8"):
         GWAEClusterer(n_clusters=8, **fast).fit([X[:3], X[3:6]])
 

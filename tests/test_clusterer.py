@@ -518,7 +518,7 @@ def test_spectral_mixture_on_many_codes_uses_a_subset(monkeypatch):
     original = mixture_module.SpectralClustering.fit
 
     def recording_fit(self, X, y=None):
-        sizes.append(len(X))
+        sizes.append(X.shape[0])  # the affinity matrix of the partitioned codes
         return original(self, X, y)
 
     monkeypatch.setattr(mixture_module, "SPECTRAL_SUBSET", 300)
@@ -570,3 +570,114 @@ def test_latent_mixture_rejects_an_unknown_method():
 
     with pytest.raises(ValueError, match="method must be 'spectral' or 'em', got 'kmeans'"):
         mixture_module.fit_latent_mixture(np.zeros((20, 2)), 2, seed=0, method="kmeans")
+
+
+def test_spectral_mixture_with_rows_keeps_the_edges_of_both_graphs(monkeypatch):
+    """With the data rows, the partitioned graph is the geometric mean of the codes' and
+    the rows' nearest-neighbour affinities (built here with numpy), on the same subset of
+    codes and rows; rows are asked for at the subset's sorted positions."""
+    import skgwae._mixture as mixture_module
+
+    rng = np.random.RandomState(0)
+    codes, rows = rng.normal(size=(90, 3)), rng.normal(size=(90, 5))
+    monkeypatch.setattr(mixture_module, "SPECTRAL_SUBSET", 60)
+    seen, asked = [], []
+    original = mixture_module.SpectralClustering.fit
+
+    def recording_fit(self, X, y=None):
+        seen.append(X.toarray())
+        return original(self, X, y)
+
+    def rows_at(index):
+        asked.append(index)
+        return rows[index]
+
+    monkeypatch.setattr(mixture_module.SpectralClustering, "fit", recording_fit)
+    mixture_module.fit_latent_mixture(codes, 3, seed=0, rows=rows_at, n_neighbors=6)
+    (index,) = asked
+    assert len(index) == 60 and np.all(np.diff(index) > 0)
+
+    def affinity(X):
+        dist = ((X[:, None, :] - X[None, :, :]) ** 2).sum(-1)
+        A = np.zeros((len(X), len(X)))
+        for i in range(len(X)):
+            A[i, np.argsort(dist[i], kind="stable")[:6]] = 1.0  # itself first
+        return 0.5 * (A + A.T)
+
+    standardised = (codes - codes.mean(axis=0)) / codes.std()
+    expected = np.sqrt(affinity(standardised[index]) * affinity(rows[index]))
+    np.testing.assert_allclose(seen[0], expected, atol=1e-12)
+
+
+def test_partition_joins_parts_smaller_than_a_neighbourhood_to_their_nearest_code():
+    """Two cliques of 30 codes, and a pair of codes linked only to each other (as the
+    graph of neighbours common to codes and rows can leave): the pair would be the
+    cheapest cut of the spectral clustering; it is left out of it and joins the part of
+    its nearest code outside it."""
+    import scipy.sparse
+
+    import skgwae._mixture as mixture_module
+
+    rng = np.random.RandomState(0)
+    codes = np.r_[
+        rng.normal(size=(30, 2)), rng.normal(size=(30, 2)) + 10.0, [[9.0, 9.0], [9.5, 9.5]]
+    ]
+    blocks = [np.ones((30, 30)), np.ones((30, 30)), np.ones((2, 2))]
+    affinity = scipy.sparse.csr_matrix(scipy.sparse.block_diag(blocks))
+    labels = mixture_module._partition(affinity, codes, 2, np.random.RandomState(0), 20)
+    assert len(set(labels[:30])) == 1 and len(set(labels[30:60])) == 1
+    assert labels[0] != labels[30]
+    np.testing.assert_array_equal(labels[60:], labels[30])
+    # Without the rule (every part kept), the pair is a cluster of its own.
+    kept_all = mixture_module._partition(affinity, codes, 2, np.random.RandomState(0), 1)
+    assert np.bincount(kept_all).min() == 2
+
+
+def test_training_rows_at_reads_positions_across_chunks():
+    from skgwae.training.chunks import IterableRows
+
+    chunks = [np.arange(12.0).reshape(6, 2), np.arange(12.0, 20.0).reshape(4, 2)]
+    data = data_module.TrainingData(
+        train=IterableRows(chunks, prepare=np.asarray),
+        validation=None,
+        all_rows=None,
+        calibration_rows=np.empty((0, 2)),
+        n_features=2,
+        n_train=10,
+        dtype=np.dtype(np.float64),
+        in_unit_range=False,
+    )
+    whole = np.concatenate(chunks)
+    index = np.array([0, 4, 5, 6, 9])
+    np.testing.assert_array_equal(data.training_rows_at(index), whole[index])
+    np.testing.assert_array_equal(data.training_rows_at(np.array([], dtype=int)), whole[:0])
+
+
+@pytest.mark.parametrize(
+    "metric, rows_metric",
+    [("euclidean", "euclidean"), ("cosine", "cosine"), ("geodesic", "euclidean")],
+)
+def test_clusterer_partitions_with_its_training_rows(monkeypatch, metric, rows_metric):
+    """The last step gets the training rows of the codes, compared under the data metric
+    (the geodesic metric's graph joins Euclidean neighbours)."""
+    import skgwae.clusterer as clusterer_module
+
+    X = make_blobs(120, n_features=4, centers=3, random_state=0)[0] + 10.0
+    calls = []
+    original = clusterer_module.fit_latent_mixture
+
+    def recording(codes, n_components, seed, **kwargs):
+        calls.append((codes, kwargs))
+        return original(codes, n_components, seed, **kwargs)
+
+    monkeypatch.setattr(clusterer_module, "fit_latent_mixture", recording)
+    est = GWAEClusterer(3, metric=metric, max_iter=2, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        est.fit(X)
+    ((codes, kwargs),) = calls
+    assert kwargs["rows_metric"] == rows_metric
+    rows = kwargs["rows"](np.arange(len(codes)))
+    # The training rows, shuffled, in the order of their codes.
+    assert rows.shape == (len(codes), 4)
+    np.testing.assert_allclose(est.transform(rows), codes, rtol=1e-5, atol=1e-6)
