@@ -28,7 +28,7 @@ import torch
 from scipy.sparse.csgraph import connected_components, dijkstra
 from scipy.spatial.distance import cdist
 from sklearn.metrics import pairwise_distances
-from sklearn.neighbors import NearestNeighbors
+from sklearn.neighbors import NearestNeighbors, kneighbors_graph
 
 METRICS = ("euclidean", "cosine", "geodesic")
 # Reference rows of the score (and landmarks of the geodesic distance). The score's GW
@@ -162,6 +162,14 @@ class DataGeometry:
 def _off_diagonal_mean(D):
     n = D.shape[0]
     return float((D.sum() - np.trace(D)) / max(n * (n - 1), 1))
+
+
+def neighbour_affinity(X, n_neighbors, metric="euclidean"):
+    """SpectralClustering's ``affinity="nearest_neighbors"`` matrix of X: 1 between rows
+    that list each other among their ``n_neighbors`` nearest (a row being its own first;
+    at most ``len(X) - 1``), 1/2 where one does, else 0 (sparse)."""
+    graph = kneighbors_graph(X, min(n_neighbors, len(X) - 1), metric=metric, include_self=True)
+    return 0.5 * (graph + graph.T)
 
 
 def neighbour_graph(X, n_neighbors, data="the training data", warn=True):

@@ -10,8 +10,10 @@ from scipy.stats import multivariate_normal
 from sklearn.cluster import SpectralClustering
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import GaussianMixture
-from sklearn.neighbors import NearestNeighbors, kneighbors_graph
+from sklearn.neighbors import NearestNeighbors
 from threadpoolctl import threadpool_limits
+
+from ._geometry import neighbour_affinity
 
 # Neighbours of each code (and of each data row) in the graphs of the spectral partition.
 # Few neighbours let thin bridges of noise split a cluster (iris: 10 neighbours gave 0.64
@@ -128,10 +130,10 @@ def _spectral_mixture(codes, n_components, seed, n_neighbors, rows, rows_metric)
     if n_components == 1:
         labels = np.zeros(len(codes), dtype=int)
     else:
-        affinity = _neighbour_affinity(codes, n_neighbors)
+        affinity = neighbour_affinity(codes, n_neighbors)
         if rows is not None:
             affinity = affinity.multiply(
-                _neighbour_affinity(np.asarray(rows(index)), n_neighbors, rows_metric)
+                neighbour_affinity(np.asarray(rows(index)), n_neighbors, rows_metric)
             ).sqrt()
         labels = _partition(affinity, codes, n_components, rng, n_neighbors)
     counts = np.bincount(labels, minlength=n_components)
@@ -170,16 +172,6 @@ def _partition(affinity, codes, n_components, rng, min_part):
         nearest = NearestNeighbors(n_neighbors=1).fit(codes[kept])
         labels[~kept] = labels[kept][nearest.kneighbors(codes[~kept])[1][:, 0]]
     return labels
-
-
-def _neighbour_affinity(X, n_neighbors, metric="euclidean"):
-    """SpectralClustering's ``affinity="nearest_neighbors"`` matrix of X: 1 between rows
-    that list each other among their ``n_neighbors`` nearest (a row being its own first),
-    1/2 where one does, else 0 (sparse)."""
-    graph = kneighbors_graph(
-        X, min(n_neighbors, len(X) - 1), metric=metric, include_self=True
-    )
-    return 0.5 * (graph + graph.T)
 
 
 def _em_mixture(codes, n_components, seed, n_init):

@@ -12,7 +12,7 @@ from sklearn.metrics import silhouette_score
 from sklearn.neighbors import kneighbors_graph
 from sklearn.utils import _safe_indexing, check_array, check_consistent_length, column_or_1d
 
-from .._geometry import neighbour_graph
+from .._geometry import neighbour_affinity, neighbour_graph
 
 # Above this many rows the silhouette is computed on a fixed random subset of this size:
 # its cost grows with the square of the rows, and a few thousand rows estimate it well.
@@ -144,9 +144,8 @@ def latent_eigengap(estimator, X, y=None, *, n_neighbors=20):
             f"got {n_samples}."
         )
     codes = np.asarray(estimator.transform(X), dtype=np.float64)
-    # SpectralClustering's affinity="nearest_neighbors" graph.
-    graph = kneighbors_graph(codes, min(int(n_neighbors), n_samples - 1), include_self=True)
-    graph = 0.5 * (graph + graph.T)
+    # The graph of the clusterer's partition (its codes' part).
+    graph = neighbour_affinity(codes, int(n_neighbors))
     eigenvalues = eigh(
         laplacian(graph.toarray(), normed=True),
         eigvals_only=True,
