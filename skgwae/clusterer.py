@@ -35,22 +35,27 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
     1. Train the GWAE with the mixture prior (the full objective, early stopping).
     2. Set the prior from the clusters of the encoded training data: the latent means
        mu(x) are partitioned by spectral clustering (on 5,000 of them when there are
-       more), and each component takes the weight, mean and covariance of one part;
-       kappa is rescaled so that L_GW is unchanged. The graph links two training rows
-       that are neighbours (one among the other's 20 nearest) both among the latent
-       means and among the rows themselves (under ``metric``; Euclidean for
-       ``"geodesic"``): a pair that only the embedding puts side by side, or only the
-       data, is no edge. This is a closed-form step towards the coupling
+       more), the partition is refined by EM on the training rows, and each component
+       takes the weight, mean and covariance of the latent means of one part; kappa is
+       rescaled so that L_GW is unchanged. The graph links two training rows that are
+       neighbours (one among the other's 20 nearest) both among the latent means and
+       among the rows themselves (under ``metric``; Euclidean for ``"geodesic"``): a
+       pair that only the embedding puts side by side, or only the data, is no edge.
+       The graph partition follows the connected dense regions of the codes, which is
+       what makes them clusters; a maximum-likelihood mixture of the codes (EM) does
+       not: on the codes of one fit, EM finds several mixtures of nearly the same
+       likelihood that split or merge whole classes, and which one depends on its
+       start. Where clusters overlap, though, a neighbour graph cuts between them
+       without regard to their shapes, and the codes keep the rows' distances but not
+       their covariances; so EM fits a full-covariance Gaussian mixture to the training
+       rows (their first 30 principal components when they have more features),
+       started from the parts, and its clusters are the parts the components take
+       their moments from. This is a closed-form step towards the coupling
        q(z) = p(z) that the objective's L_D term pursues by gradient steps, and it ties
-       every component to a cluster of the codes. The graph partition follows the
-       connected dense regions of the codes, which is what makes them clusters; a
-       maximum-likelihood mixture (EM) does not: on the codes of one fit, EM finds
-       several mixtures of nearly the same likelihood that split or merge whole classes,
-       and which one depends on its start. The components are
-       moments of the means, not of the noisy codes z ~ q(z|x), so they are narrower
-       than the codes, which raises the MMD part of :meth:`score`. A component that is
-       the most responsible one for no training sample is reported with a
-       ConvergenceWarning.
+       every component to a cluster. The components are moments of the means, not of
+       the noisy codes z ~ q(z|x), so they are narrower than the codes, which raises
+       the MMD part of :meth:`score`. A component that is the most responsible one for
+       no training sample is reported with a ConvergenceWarning.
 
     With ``n_init > 1`` both steps are repeated from different seeds and the model with
     the best label-free :meth:`score` on the validation rows is kept. The prior then

@@ -681,3 +681,102 @@ def test_clusterer_partitions_with_its_training_rows(monkeypatch, metric, rows_m
     # The training rows, shuffled, in the order of their codes.
     assert rows.shape == (len(codes), 4)
     np.testing.assert_allclose(est.transform(rows), codes, rtol=1e-5, atol=1e-6)
+
+
+def _overlapping_gaussians():
+    """A wide and a narrow Gaussian cluster that overlap, in 3 dimensions: the boundary a
+    nearest-centroid split draws is the bisector, the Gaussian one wraps the narrow
+    cluster."""
+    rng = np.random.RandomState(0)
+    wide = rng.normal(scale=3.0, size=(300, 3))
+    narrow = rng.normal(scale=0.5, size=(150, 3)) + [2.5, 0.0, 0.0]
+    return np.r_[wide, narrow], np.r_[np.zeros(300, int), np.ones(150, int)]
+
+
+def test_refinement_is_em_started_from_the_parts():
+    """The refined labels are those of scikit-learn's GaussianMixture started from the
+    weights, means and covariances of the parts (full covariances, on the rows themselves
+    when they have few features): here they recover the narrow cluster that a
+    nearest-centroid split cuts through."""
+    import skgwae._mixture as mixture_module
+    from sklearn.cluster import KMeans
+    from sklearn.mixture import GaussianMixture
+
+    from skgwae.metrics import cluster_accuracy
+
+    rows, truth = _overlapping_gaussians()
+    start = KMeans(2, n_init=10, random_state=0).fit_predict(rows)
+    refined = mixture_module._refine_on_rows(
+        rows, start, 2, np.random.RandomState(0), "euclidean"
+    )
+    parts = [rows[start == k] for k in range(2)]
+    expected = GaussianMixture(
+        2,
+        weights_init=[len(p) / len(rows) for p in parts],
+        means_init=[p.mean(axis=0) for p in parts],
+        precisions_init=[np.linalg.inv(np.cov(p.T, bias=True)) for p in parts],
+        random_state=0,
+    ).fit_predict(rows)
+    assert adjusted_rand_score(expected, refined) > 0.99
+    assert cluster_accuracy(truth, refined) > cluster_accuracy(truth, start) + 0.05
+
+
+def test_refinement_does_not_depend_on_the_rows_scale():
+    import skgwae._mixture as mixture_module
+    from sklearn.cluster import KMeans
+
+    rows, _ = _overlapping_gaussians()
+    start = KMeans(2, n_init=10, random_state=0).fit_predict(rows)
+
+    def refine(X, metric="euclidean"):
+        return mixture_module._refine_on_rows(X, start, 2, np.random.RandomState(0), metric)
+
+    np.testing.assert_array_equal(refine(rows * 1000.0 - 7.0), refine(rows))
+    # Under the cosine metric only the rows' directions count.
+    lengths = np.random.RandomState(1).uniform(0.1, 10.0, size=(len(rows), 1))
+    np.testing.assert_array_equal(refine(rows * lengths, "cosine"), refine(rows, "cosine"))
+
+
+def test_refinement_of_many_features_runs_on_principal_components(monkeypatch):
+    import skgwae._mixture as mixture_module
+
+    rows, _ = _overlapping_gaussians()
+    rows = np.c_[rows, 0.01 * np.random.RandomState(2).normal(size=(len(rows), 3))]
+    start = (rows[:, 0] > 1.0).astype(int)
+    seen = []
+    original = mixture_module.GaussianMixture.fit_predict
+
+    def recording(self, X, y=None):
+        seen.append(X.shape)
+        return original(self, X, y)
+
+    monkeypatch.setattr(mixture_module, "REFINE_DIMS", 2)
+    monkeypatch.setattr(mixture_module.GaussianMixture, "fit_predict", recording)
+    mixture_module._refine_on_rows(rows, start, 2, np.random.RandomState(0), "euclidean")
+    assert seen == [(len(rows), 2)]
+
+
+@pytest.mark.parametrize("failure", ["tiny part", "empty part", "error"])
+def test_refinement_keeps_the_partition_when_em_cannot_help(monkeypatch, failure):
+    """A part of one row has no covariance; EM that empties a part would leave a cluster
+    with no codes, and EM that fails has no answer: the partition is kept in each case."""
+    import skgwae._mixture as mixture_module
+
+    rows, truth = _overlapping_gaussians()
+    start = truth.copy()
+    if failure == "tiny part":
+        start = np.r_[np.zeros(len(rows) - 1, int), 1]
+    elif failure == "empty part":
+        def emptying(self, X, y=None):
+            return np.zeros(len(X), dtype=int)
+
+        monkeypatch.setattr(mixture_module.GaussianMixture, "fit_predict", emptying)
+    else:
+
+        def failing(self, X, y=None):
+            raise ValueError("Fitting the mixture model failed")
+
+        monkeypatch.setattr(mixture_module.GaussianMixture, "fit_predict", failing)
+    rng = np.random.RandomState(0)
+    refined = mixture_module._refine_on_rows(rows, start, 2, rng, "euclidean")
+    np.testing.assert_array_equal(refined, start)
