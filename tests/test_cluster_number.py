@@ -55,6 +55,15 @@ def _blobs(n_clusters, random_state):
     )[0]
 
 
+def _best_n_clusters(score, X, candidates, random_state, params):
+    """The candidate n_clusters whose clusterer, fitted on X, has the highest ``score``."""
+    scores = [
+        score(GWAEClusterer(n_clusters=k, random_state=random_state, **params).fit(X), X)
+        for k in candidates
+    ]
+    return candidates[int(np.argmax(scores))]
+
+
 @pytest.fixture(scope="module")
 def fitted():
     X = _blobs(3, 0)
@@ -63,13 +72,11 @@ def fitted():
 
 @pytest.mark.parametrize("true_k, random_state", [(2, 0), (3, 0), (4, 1), (5, 2)])
 def test_bic_finds_the_number_of_clear_blobs(true_k, random_state):
-    X = _blobs(true_k, random_state)
     candidates = range(max(1, true_k - 2), true_k + 3)
-    bic = [
-        GWAEClusterer(n_clusters=k, random_state=random_state, **FAST).fit(X).bic(X)
-        for k in candidates
-    ]
-    assert candidates[int(np.argmin(bic))] == true_k
+    lowest_bic = _best_n_clusters(
+        lambda est, X: -est.bic(X), _blobs(true_k, random_state), candidates, random_state, FAST
+    )
+    assert lowest_bic == true_k
 
 
 def test_bic_is_the_whitened_mixture_bic(fitted):
@@ -155,16 +162,9 @@ def test_latent_silhouette_is_the_silhouette_of_the_codes(fitted):
 
 @pytest.mark.parametrize("true_k, random_state", [(2, 0), (3, 0), (4, 1), (5, 2)])
 def test_latent_silhouette_finds_the_number_of_clear_blobs(true_k, random_state):
-    X = _blobs(true_k, random_state)
-    candidates = range(2, true_k + 3)
-    scores = [
-        latent_silhouette(
-            GWAEClusterer(n_clusters=k, random_state=random_state, **FAST_DEFAULT_RATE).fit(X),
-            X,
-        )
-        for k in candidates
-    ]
-    assert candidates[int(np.argmax(scores))] == true_k
+    X, candidates = _blobs(true_k, random_state), range(2, true_k + 3)
+    best = _best_n_clusters(latent_silhouette, X, candidates, random_state, FAST_DEFAULT_RATE)
+    assert best == true_k
 
 
 def test_latent_silhouette_as_grid_search_scoring():
@@ -254,15 +254,9 @@ FAST_10D = {**FAST_DEFAULT_RATE, "n_components": 10}
 
 @pytest.mark.parametrize("true_k, random_state", [(4, 1), (5, 2), (6, 0)])
 def test_latent_modularity_finds_the_number_of_clear_blobs(true_k, random_state):
-    X = _blobs(true_k, random_state)
-    candidates = range(2, true_k + 3)
-    scores = [
-        latent_modularity(
-            GWAEClusterer(n_clusters=k, random_state=random_state, **FAST_10D).fit(X), X
-        )
-        for k in candidates
-    ]
-    assert candidates[int(np.argmax(scores))] == true_k
+    X, candidates = _blobs(true_k, random_state), range(2, true_k + 3)
+    best = _best_n_clusters(latent_modularity, X, candidates, random_state, FAST_10D)
+    assert best == true_k
 
 
 def test_latent_modularity_as_grid_search_scoring():
@@ -352,16 +346,9 @@ def test_geodesic_silhouette_follows_curved_clusters():
 
 @pytest.mark.parametrize("true_k, random_state", [(2, 0), (3, 0), (5, 2)])
 def test_geodesic_silhouette_finds_the_number_of_clear_blobs(true_k, random_state):
-    X = _blobs(true_k, random_state)
-    candidates = range(2, true_k + 3)
-    scores = [
-        geodesic_silhouette(
-            GWAEClusterer(n_clusters=k, random_state=random_state, **FAST_DEFAULT_RATE).fit(X),
-            X,
-        )
-        for k in candidates
-    ]
-    assert candidates[int(np.argmax(scores))] == true_k
+    X, candidates = _blobs(true_k, random_state), range(2, true_k + 3)
+    best = _best_n_clusters(geodesic_silhouette, X, candidates, random_state, FAST_DEFAULT_RATE)
+    assert best == true_k
 
 
 def test_geodesic_silhouette_as_grid_search_scoring():
@@ -548,16 +535,9 @@ def test_latent_eigengap_of_a_fitted_clusterer_uses_its_codes_and_components(fit
 # thinly connected, so its next eigenvalue is small and two blobs can lose to four.
 @pytest.mark.parametrize("true_k, random_state", [(2, 0), (3, 0), (5, 2)])
 def test_latent_eigengap_finds_the_number_of_clear_blobs(true_k, random_state):
-    X = _blobs(true_k, random_state)
-    candidates = range(2, true_k + 3)
-    scores = [
-        latent_eigengap(
-            GWAEClusterer(n_clusters=k, random_state=random_state, **FAST_10D).fit(X),
-            X,
-        )
-        for k in candidates
-    ]
-    assert candidates[int(np.argmax(scores))] == true_k
+    X, candidates = _blobs(true_k, random_state), range(2, true_k + 3)
+    best = _best_n_clusters(latent_eigengap, X, candidates, random_state, FAST_10D)
+    assert best == true_k
 
 
 def test_latent_eigengap_as_grid_search_scoring():
