@@ -68,7 +68,9 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
     n_components : int, default=10
         Dimension of the latent space. The default is larger than the transformer's 2
         because clusters separate better in more dimensions, while many more dimensions
-        give the mixture many more covariance parameters to fit.
+        give the mixture many more covariance parameters to fit. Tabular data whose
+        clusters differ in shape across many features may need 20 or more, so that the
+        latent means keep those shapes.
     n_init : int, default=1
         Number of GWAE fits from different seeds; the one with the best :meth:`score`
         on the held-out validation rows (the training rows without early stopping) is
