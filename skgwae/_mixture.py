@@ -88,11 +88,13 @@ def fit_latent_mixture(
     embedding found apart. With ``rows`` and ``refine``, the partition is then refined by
     EM on the data rows: a full-covariance Gaussian mixture of their first
     ``REFINE_DIMS`` principal components, started from the parts' weights, means and
-    covariances, whose labels replace the partition's. The graph finds which dense
-    regions are clusters, but where two clusters overlap, the boundary a neighbour graph
-    draws ignores their shapes, and the codes keep the rows' distances, not their
-    covariances; EM from the partition moves the boundaries and leaves clear clusters as
-    they were (on digits it changed 1-2 % of the labels). EM is used instead of the
+    covariances, whose labels replace the partition's for the rows that have a graph
+    neighbour in the part EM moves them to. The graph finds which dense regions are
+    clusters, but where two clusters overlap, the boundary a neighbour graph draws
+    ignores their shapes, and the codes keep the rows' distances, not their covariances;
+    EM from the partition moves the boundaries (on digits it changed 1-2 % of the
+    labels), and the neighbour condition stops it from moving whole regions of clusters
+    that are not Gaussian across a gap of the graph (two moons, concentric rings). EM is used instead of the
     partition with fewer than ``SPECTRAL_MIN_PER_CLUSTER`` codes per component, or if the
     partition leaves a cluster empty (codes with fewer distinct values than
     ``n_components``).
@@ -158,7 +160,7 @@ def _spectral_mixture(codes, n_components, seed, n_neighbors, rows, rows_metric,
             ).sqrt()
         labels = _partition(affinity, codes, n_components, rng, n_neighbors)
         if rows is not None and refine:
-            labels = _refine_on_rows(data, labels, n_components, rng, rows_metric)
+            labels = _refine_on_rows(data, labels, n_components, rng, rows_metric, affinity)
     counts = np.bincount(labels, minlength=n_components)
     if counts.min() == 0:
         return None
@@ -197,11 +199,17 @@ def _partition(affinity, codes, n_components, rng, min_part):
     return labels
 
 
-def _refine_on_rows(rows, labels, n_components, rng, rows_metric):
-    """The partition ``labels`` of ``rows`` moved by EM: the labels of the full-covariance
-    Gaussian mixture of the rows' principal components that EM reaches from the parts'
-    weights, means and covariances. The partition is kept as it is if a part has too few
-    rows for a covariance, or if EM empties a part or fails."""
+def _refine_on_rows(rows, labels, n_components, rng, rows_metric, affinity):
+    """The partition ``labels`` of ``rows`` with its boundaries moved by EM.
+
+    EM fits a full-covariance Gaussian mixture to the rows' principal components, started
+    from the parts' weights, means and covariances. A row takes the cluster EM gives it
+    only if one of its neighbours in the graph ``affinity`` is in that cluster's part:
+    EM moves the boundary between parts that touch, but where clusters are not Gaussian
+    (two moons, concentric rings) it would move whole regions across a gap of the graph,
+    and a row with no neighbour in the other part is not on a boundary. The partition is
+    kept as it is if a part has too few rows for a covariance, or if EM empties a part or
+    fails."""
     if rows_metric == "cosine":
         # Cosine neighbours are neighbours among the rows' directions.
         norms = np.linalg.norm(rows, axis=1, keepdims=True)
@@ -238,6 +246,9 @@ def _refine_on_rows(rows, labels, n_components, rng, rows_metric):
         ).fit_predict(rows)
     except (ValueError, np.linalg.LinAlgError):  # a covariance EM cannot invert
         return labels
+    # Parts among each row's neighbours (each row is its own neighbour).
+    beside = np.asarray(affinity @ one_hot) > 0
+    refined = np.where(beside[np.arange(len(labels)), refined], refined, labels)
     if np.bincount(refined, minlength=n_components).min() == 0:
         return labels
     return refined

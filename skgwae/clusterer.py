@@ -49,8 +49,11 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
        without regard to their shapes, and the codes keep the rows' distances but not
        their covariances; so EM fits a full-covariance Gaussian mixture to the training
        rows (their first 30 principal components when they have more features),
-       started from the parts, and its clusters are the parts the components take
-       their moments from. This is a closed-form step towards the coupling
+       started from the parts, and a row takes the cluster EM gives it if one of its
+       graph neighbours is in that cluster's part: EM moves the boundaries where parts
+       touch, but not whole regions across a gap of the graph, as it would for clusters
+       that are not Gaussian (two moons, concentric rings). The components take their
+       moments from the parts so refined. This is a closed-form step towards the coupling
        q(z) = p(z) that the objective's L_D term pursues by gradient steps, and it ties
        every component to a cluster. The components are moments of the means, not of
        the noisy codes z ~ q(z|x), so they are narrower than the codes, which raises

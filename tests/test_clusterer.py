@@ -693,6 +693,13 @@ def _overlapping_gaussians():
     return np.r_[wide, narrow], np.r_[np.zeros(300, int), np.ones(150, int)]
 
 
+def _complete_graph(n_rows):
+    """Every row a neighbour of every other: the refinement may move any row."""
+    import scipy.sparse
+
+    return scipy.sparse.csr_matrix(np.ones((n_rows, n_rows)))
+
+
 def test_refinement_is_em_started_from_the_parts():
     """The refined labels are those of scikit-learn's GaussianMixture started from the
     weights, means and covariances of the parts (full covariances, on the rows themselves
@@ -707,7 +714,7 @@ def test_refinement_is_em_started_from_the_parts():
     rows, truth = _overlapping_gaussians()
     start = KMeans(2, n_init=10, random_state=0).fit_predict(rows)
     refined = mixture_module._refine_on_rows(
-        rows, start, 2, np.random.RandomState(0), "euclidean"
+        rows, start, 2, np.random.RandomState(0), "euclidean", _complete_graph(len(rows))
     )
     parts = [rows[start == k] for k in range(2)]
     expected = GaussianMixture(
@@ -729,7 +736,8 @@ def test_refinement_does_not_depend_on_the_rows_scale():
     start = KMeans(2, n_init=10, random_state=0).fit_predict(rows)
 
     def refine(X, metric="euclidean"):
-        return mixture_module._refine_on_rows(X, start, 2, np.random.RandomState(0), metric)
+        rng, graph = np.random.RandomState(0), _complete_graph(len(X))
+        return mixture_module._refine_on_rows(X, start, 2, rng, metric, graph)
 
     np.testing.assert_array_equal(refine(rows * 1000.0 - 7.0), refine(rows))
     # Under the cosine metric only the rows' directions count.
@@ -752,7 +760,8 @@ def test_refinement_of_many_features_runs_on_principal_components(monkeypatch):
 
     monkeypatch.setattr(mixture_module, "REFINE_DIMS", 2)
     monkeypatch.setattr(mixture_module.GaussianMixture, "fit_predict", recording)
-    mixture_module._refine_on_rows(rows, start, 2, np.random.RandomState(0), "euclidean")
+    rng, graph = np.random.RandomState(0), _complete_graph(len(rows))
+    mixture_module._refine_on_rows(rows, start, 2, rng, "euclidean", graph)
     assert seen == [(len(rows), 2)]
 
 
@@ -777,6 +786,38 @@ def test_refinement_keeps_the_partition_when_em_cannot_help(monkeypatch, failure
             raise ValueError("Fitting the mixture model failed")
 
         monkeypatch.setattr(mixture_module.GaussianMixture, "fit_predict", failing)
-    rng = np.random.RandomState(0)
-    refined = mixture_module._refine_on_rows(rows, start, 2, rng, "euclidean")
+    rng, graph = np.random.RandomState(0), _complete_graph(len(rows))
+    refined = mixture_module._refine_on_rows(rows, start, 2, rng, "euclidean", graph)
     np.testing.assert_array_equal(refined, start)
+
+
+def test_refinement_moves_only_rows_beside_another_part():
+    """A row takes EM's cluster only if a graph neighbour is in that cluster's part. Two
+    moons, each its own part and apart in their neighbour graph, are kept whole, though
+    EM alone (every row a neighbour) moves the tip of each into the other; between two
+    touching Gaussian clusters, EM moves only rows with a neighbour across the
+    boundary."""
+    import skgwae._mixture as mixture_module
+    from sklearn.cluster import KMeans
+    from sklearn.datasets import make_moons
+
+    from skgwae._geometry import neighbour_affinity
+
+    moons, truth = make_moons(400, noise=0.05, random_state=0)
+
+    def refine(rows, start, graph):
+        rng = np.random.RandomState(0)
+        return mixture_module._refine_on_rows(rows, start, 2, rng, "euclidean", graph)
+
+    unconstrained = refine(moons, truth, _complete_graph(len(moons)))
+    assert (unconstrained != truth).mean() > 0.1
+    np.testing.assert_array_equal(refine(moons, truth, neighbour_affinity(moons, 10)), truth)
+
+    rows, _ = _overlapping_gaussians()
+    start = KMeans(2, n_init=10, random_state=0).fit_predict(rows)
+    graph = neighbour_affinity(rows, 10)
+    refined = refine(rows, start, graph)
+    em = refine(rows, start, _complete_graph(len(rows)))
+    beside = (np.asarray(graph @ np.eye(2)[start]) > 0)[np.arange(len(rows)), em]
+    np.testing.assert_array_equal(refined, np.where(beside, em, start))
+    assert 0 < (refined != start).sum() < (em != start).sum()
