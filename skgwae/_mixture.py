@@ -94,10 +94,10 @@ def fit_latent_mixture(
     ignores their shapes, and the codes keep the rows' distances, not their covariances;
     EM from the partition moves the boundaries (on digits it changed 1-2 % of the
     labels), and the neighbour condition stops it from moving whole regions of clusters
-    that are not Gaussian across a gap of the graph (two moons, concentric rings). EM is used instead of the
-    partition with fewer than ``SPECTRAL_MIN_PER_CLUSTER`` codes per component, or if the
-    partition leaves a cluster empty (codes with fewer distinct values than
-    ``n_components``).
+    that are not Gaussian across a gap of the graph (two moons, concentric rings). EM is
+    used instead of the partition with fewer than ``SPECTRAL_MIN_PER_CLUSTER`` codes per
+    component, or if the partition leaves a cluster empty (codes with fewer distinct
+    values than ``n_components``).
 
     ``method="em"``: the maximum-likelihood mixture, by EM from ``n_init`` k-means++
     starts (the best likelihood kept); with more than ``EM_SUBSET`` codes the starts run on
@@ -161,17 +161,22 @@ def _spectral_mixture(codes, n_components, seed, n_neighbors, rows, rows_metric,
         labels = _partition(affinity, codes, n_components, rng, n_neighbors)
         if rows is not None and refine:
             labels = _refine_on_rows(data, labels, n_components, rng, rows_metric, affinity)
-    counts = np.bincount(labels, minlength=n_components)
-    if counts.min() == 0:
+    if np.bincount(labels, minlength=n_components).min() == 0:
         return None
-    one_hot = np.eye(n_components)[labels]
-    means = one_hot.T @ codes / counts[:, None]
-    covariances = np.empty((n_components, codes.shape[1], codes.shape[1]))
+    return _part_moments(codes, labels, n_components)
+
+
+def _part_moments(X, labels, n_components):
+    """(weights, means, covariances) of the parts ``labels`` of the rows of X, each
+    covariance with ``REG_COVAR`` added to its diagonal; every part must be non-empty."""
+    counts = np.bincount(labels, minlength=n_components)
+    means = np.eye(n_components)[labels].T @ X / counts[:, None]
+    covariances = np.empty((n_components, X.shape[1], X.shape[1]))
     for k in range(n_components):
-        centred = codes[labels == k] - means[k]
+        centred = X[labels == k] - means[k]
         covariances[k] = centred.T @ centred / counts[k]
-        covariances[k].flat[:: codes.shape[1] + 1] += REG_COVAR
-    return counts / len(codes), means, covariances
+        covariances[k].flat[:: X.shape[1] + 1] += REG_COVAR
+    return counts / len(X), means, covariances
 
 
 def _partition(affinity, codes, n_components, rng, min_part):
@@ -226,28 +231,22 @@ def _refine_on_rows(rows, labels, n_components, rng, rows_metric, affinity):
         rows = rows - rows.mean(axis=0)
     # Scale-free: REG_COVAR is relative to the rows' spread, as it is to the codes'.
     rows = rows / (float(rows.std()) or 1.0)
-    one_hot = np.eye(n_components)[labels]
-    means = one_hot.T @ rows / counts[:, None]
-    precisions = np.empty((n_components, n_dims, n_dims))
+    weights, means, covariances = _part_moments(rows, labels, n_components)
     try:
-        for k in range(n_components):
-            centred = rows[labels == k] - means[k]
-            covariance = centred.T @ centred / counts[k] + REG_COVAR * np.eye(n_dims)
-            inverse = np.linalg.inv(covariance)
-            precisions[k] = (inverse + inverse.T) / 2
+        inverses = np.linalg.inv(covariances)
         refined = GaussianMixture(
             n_components,
             covariance_type="full",
             reg_covar=REG_COVAR,
-            weights_init=counts / len(rows),
+            weights_init=weights,
             means_init=means,
-            precisions_init=precisions,
+            precisions_init=(inverses + inverses.transpose(0, 2, 1)) / 2,
             random_state=rng,
         ).fit_predict(rows)
     except (ValueError, np.linalg.LinAlgError):  # a covariance EM cannot invert
         return labels
     # Parts among each row's neighbours (each row is its own neighbour).
-    beside = np.asarray(affinity @ one_hot) > 0
+    beside = np.asarray(affinity @ np.eye(n_components)[labels]) > 0
     refined = np.where(beside[np.arange(len(labels)), refined], refined, labels)
     if np.bincount(refined, minlength=n_components).min() == 0:
         return labels
