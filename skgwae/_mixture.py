@@ -43,6 +43,14 @@ EM_SUBSET = 10_000
 # (in 10 it lost the covariance information of breast_cancer and digits, in 20 of a
 # 30-feature Gaussian mixture; 30 kept them and costs 0.2 s on 1,800 rows).
 REFINE_DIMS = 30
+# The refinement keeps moving rows to EM's clusters (a row moves once a graph neighbour is
+# in the part it moves to) while the graph weight cut between parts stays within this
+# factor of the spectral partition's cut. EM moving a boundary between Gaussian clusters
+# that overlap raised the cut by a factor of 1.2-2.2 (iris, breast_cancer, mixtures in 5 to
+# 30 dimensions, where the true partition's cut is itself up to 2.4 times the spectral
+# one); EM pulling apart clusters that are not Gaussian raised it by 5-70 (concentric rings
+# and shells), where only rows on the boundary should move.
+REFINE_MAX_CUT_RATIO = 3.0
 # Added to the diagonal of every covariance (standardised codes), as GaussianMixture's
 # reg_covar: a cluster of one code or of codes on a line still has a density.
 REG_COVAR = 1e-6
@@ -56,6 +64,10 @@ class LatentMixture:
     covariances: np.ndarray  # (n_components, n_dims, n_dims)
     weights: np.ndarray  # (n_components,)
     empty: np.ndarray  # the components most responsible for no code
+    # The partition the components are the parts of, and the positions of the codes it
+    # labels (all codes, or the random subset it was found on); None from EM.
+    labels: np.ndarray | None = None
+    index: np.ndarray | None = None
 
 
 def fit_latent_mixture(
@@ -89,12 +101,13 @@ def fit_latent_mixture(
     EM on the data rows: a full-covariance Gaussian mixture of their first
     ``REFINE_DIMS`` principal components, started from the parts' weights, means and
     covariances, whose labels replace the partition's for the rows that have a graph
-    neighbour in the part EM moves them to. The graph finds which dense regions are
-    clusters, but where two clusters overlap, the boundary a neighbour graph draws
-    ignores their shapes, and the codes keep the rows' distances, not their covariances;
-    EM from the partition moves the boundaries (on digits it changed 1-2 % of the
-    labels), and the neighbour condition stops it from moving whole regions of clusters
-    that are not Gaussian across a gap of the graph (two moons, concentric rings). EM is
+    neighbour in the part EM moves them to, in rounds (see ``_move_beside``). The graph
+    finds which dense regions are clusters, but where two clusters overlap, the boundary
+    a neighbour graph draws ignores their shapes, and the codes keep the rows' distances,
+    not their covariances; EM from the partition moves the boundaries (on digits it
+    changed 1-2 % of the labels), and the neighbour condition stops it from moving whole
+    regions of clusters that are not Gaussian across a gap of the graph (two moons,
+    concentric rings). EM is
     used instead of the partition with fewer than ``SPECTRAL_MIN_PER_CLUSTER`` codes per
     component, or if the partition leaves a cluster empty (codes with fewer distinct
     values than ``n_components``).
@@ -119,29 +132,52 @@ def fit_latent_mixture(
         # parts is what well-separated clusters give. Neither is the user's fit.
         warnings.simplefilter("ignore", ConvergenceWarning)
         warnings.filterwarnings("ignore", message="Graph is not fully connected")
-        mixture = None
+        partition = None
         if method == "spectral":
-            mixture = _spectral_mixture(
+            partition = _spectral_partition(
                 standardised, n_components, seed, n_neighbors, rows, rows_metric, refine
             )
-        if mixture is None:
+        if partition is None:
             mixture = _em_mixture(standardised, n_components, seed, n_init)
+            return _in_code_coordinates(standardised, mixture, center, scale)
+    labels, index = partition
+    mixture = _part_moments(standardised[index], labels, n_components)
+    return _in_code_coordinates(standardised, mixture, center, scale, labels, index)
+
+
+def mixture_of_parts(codes, labels, n_components):
+    """The Gaussian mixture whose components are the weights, means and covariances of
+    the parts ``labels`` (each part non-empty) of ``codes``, computed as
+    :func:`fit_latent_mixture` computes them."""
+    center = codes.mean(axis=0)
+    scale = float(codes.std()) or 1.0
+    standardised = (codes - center) / scale
+    mixture = _part_moments(standardised, labels, n_components)
+    index = np.arange(len(codes))
+    return _in_code_coordinates(standardised, mixture, center, scale, labels, index)
+
+
+def _in_code_coordinates(standardised, mixture, center, scale, labels=None, index=None):
+    """The :class:`LatentMixture` of ``mixture`` (weights, means, covariances of the
+    ``standardised`` codes), mapped back to the codes' coordinates."""
     weights, means, covariances = mixture
     members = np.bincount(
         _log_joint(standardised, weights, means, covariances).argmax(axis=1),
-        minlength=n_components,
+        minlength=len(weights),
     )
     return LatentMixture(
         means=means * scale + center,
         covariances=covariances * scale**2,
         weights=weights,
         empty=np.flatnonzero(members == 0),
+        labels=labels,
+        index=index,
     )
 
 
-def _spectral_mixture(codes, n_components, seed, n_neighbors, rows, rows_metric, refine):
-    """(weights, means, covariances) of the parts of a spectral partition of ``codes``, or
-    None if a part is empty."""
+def _spectral_partition(codes, n_components, seed, n_neighbors, rows, rows_metric, refine):
+    """(labels, index): a spectral partition of the ``codes`` at the sorted positions
+    ``index`` (all, or a random subset), or None if a part is empty."""
     if len(codes) < SPECTRAL_MIN_PER_CLUSTER * n_components:
         return None
     rng = np.random.RandomState(seed)
@@ -163,7 +199,7 @@ def _spectral_mixture(codes, n_components, seed, n_neighbors, rows, rows_metric,
             labels = _refine_on_rows(data, labels, n_components, rng, rows_metric, affinity)
     if np.bincount(labels, minlength=n_components).min() == 0:
         return None
-    return _part_moments(codes, labels, n_components)
+    return labels, index
 
 
 def _part_moments(X, labels, n_components):
@@ -209,10 +245,11 @@ def _refine_on_rows(rows, labels, n_components, rng, rows_metric, affinity):
 
     EM fits a full-covariance Gaussian mixture to the rows' principal components, started
     from the parts' weights, means and covariances. A row takes the cluster EM gives it
-    only if one of its neighbours in the graph ``affinity`` is in that cluster's part:
-    EM moves the boundary between parts that touch, but where clusters are not Gaussian
-    (two moons, concentric rings) it would move whole regions across a gap of the graph,
-    and a row with no neighbour in the other part is not on a boundary. The partition is
+    only once one of its neighbours in the graph ``affinity`` is in that cluster's part
+    (``_move_beside``): EM moves the boundary between parts that touch, but where
+    clusters are not Gaussian (two moons, concentric rings) it would move whole regions
+    across a gap of the graph, and a row with no neighbour in the other part is not on a
+    boundary. The partition is
     kept as it is if a part has too few rows for a covariance, or if EM empties a part or
     fails."""
     if rows_metric == "cosine":
@@ -245,12 +282,42 @@ def _refine_on_rows(rows, labels, n_components, rng, rows_metric, affinity):
         ).fit_predict(rows)
     except (ValueError, np.linalg.LinAlgError):  # a covariance EM cannot invert
         return labels
-    # Parts among each row's neighbours (each row is its own neighbour).
-    beside = np.asarray(affinity @ np.eye(n_components)[labels]) > 0
-    refined = np.where(beside[np.arange(len(labels)), refined], refined, labels)
-    if np.bincount(refined, minlength=n_components).min() == 0:
-        return labels
-    return refined
+    return _move_beside(labels, refined, affinity, n_components)
+
+
+def _move_beside(labels, target, affinity, n_components):
+    """``labels`` with rows moved to their ``target`` part where a graph neighbour is in it.
+
+    Rows move in rounds: in each, a row whose target part is among its neighbours' parts
+    (each row is its own neighbour) moves, so a boundary moves by one neighbourhood per
+    round; a row never moves away from its target. The first round is kept unless it
+    empties a part (then ``labels`` is returned); later rounds go on while no part is
+    emptied and the fraction of the graph's weight cut between parts stays within
+    ``REFINE_MAX_CUT_RATIO`` times that of ``labels``."""
+    affinity = affinity.tocoo()
+    between = affinity.row != affinity.col
+    rows, cols, weights = affinity.row[between], affinity.col[between], affinity.data[between]
+    affinity = affinity.tocsr()
+
+    def cut(partition):
+        return weights[partition[rows] != partition[cols]].sum() / (weights.sum() or 1.0)
+
+    def empties(partition):
+        return np.bincount(partition, minlength=n_components).min() == 0
+
+    max_cut = REFINE_MAX_CUT_RATIO * cut(labels)
+    current = labels
+    # Rows only ever move to their target, so this ends within len(labels) rounds.
+    for round_ in range(len(labels)):
+        beside = np.asarray(affinity @ np.eye(n_components)[current]) > 0
+        moved = np.where(beside[np.arange(len(current)), target], target, current)
+        if round_ == 0:
+            if empties(moved):
+                return labels
+        elif np.array_equal(moved, current) or empties(moved) or cut(moved) > max_cut:
+            break
+        current = moved
+    return current
 
 
 def _em_mixture(codes, n_components, seed, n_init):

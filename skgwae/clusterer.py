@@ -13,9 +13,15 @@ from sklearn.exceptions import ConvergenceWarning
 from ._base import BaseGWAE
 from ._docs import document_training_parameters, shares_parameters
 from ._inference import LatentTransformMixin
-from ._mixture import fit_latent_mixture
+from ._mixture import fit_latent_mixture, mixture_of_parts
 from ._sklearn_compat import Interval
-from .training import apply_in_chunks
+from ._validation import effective_batch_size
+from .training import apply_in_chunks, fit_encoder_to_partition
+
+# After the partition of the training rows is found, the encoder takes this many Adam
+# steps at PARTITION_LEARNING_RATE towards codes whose mixture of parts reproduces it.
+PARTITION_STEPS = 250
+PARTITION_LEARNING_RATE = 1e-3
 
 
 @document_training_parameters
@@ -49,13 +55,20 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
        without regard to their shapes, and the codes keep the rows' distances but not
        their covariances; so EM fits a full-covariance Gaussian mixture to the training
        rows (their first 30 principal components when they have more features),
-       started from the parts, and a row takes the cluster EM gives it if one of its
-       graph neighbours is in that cluster's part: EM moves the boundaries where parts
-       touch, but not whole regions across a gap of the graph, as it would for clusters
-       that are not Gaussian (two moons, concentric rings). The components take their
-       moments from the parts so refined. This is a closed-form step towards the coupling
-       q(z) = p(z) that the objective's L_D term pursues by gradient steps, and it ties
-       every component to a cluster. The components are moments of the means, not of
+       started from the parts, and a row takes the cluster EM gives it once one of its
+       graph neighbours is in that cluster's part, in rounds that stop before the graph
+       weight cut between parts exceeds 3 times the partition's: EM moves the boundaries
+       where parts touch, but not whole regions across a gap of the graph or through
+       thin bridges, as it would for clusters that are not Gaussian (two moons,
+       concentric rings). The codes, which keep the rows' distances, may still mix
+       clusters that differ in a few features among many: the encoder then takes 250
+       Adam steps (learning rate 1e-3) that lower the cross-entropy of the refined
+       labels under the mixture of the parts' codes, so that the components classify
+       the training rows as the refinement does. The components take their moments
+       from the parts so refined, in the codes of the encoder so trained. This is a
+       closed-form step towards the coupling q(z) = p(z) that the objective's L_D term
+       pursues by gradient steps, and it ties every component to a cluster. The
+       components are moments of the means, not of
        the noisy codes z ~ q(z|x), so they are narrower than the codes, which raises
        the MMD part of :meth:`score`. A component that is the most responsible one for
        no training sample is reported with a ConvergenceWarning.
@@ -144,21 +157,45 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
         return self.n_clusters, f"n_clusters={self.n_clusters}"
 
     def _after_training(self, model, data, *, device, seed):
-        """Set the mixture prior from the clusters of the training rows' latent codes."""
+        """Set the mixture prior from the clusters of the training rows' latent codes, after
+        training the encoder towards codes whose parts reproduce those clusters."""
         codes = np.concatenate(
             [
                 apply_in_chunks(lambda x: model.encoder(x)[0], chunk, device, np.float64)
                 for chunk in data.training_chunks()
             ]
         )
+        read = {}
+
+        def rows_at(index):
+            # Kept for the step below: chunked rows are read in one pass, not two.
+            read["rows"] = data.training_rows_at(index)
+            return read["rows"]
+
         mixture = fit_latent_mixture(
             codes,
             self.n_clusters,
             seed,
-            rows=data.training_rows_at,
+            rows=rows_at,
             # The geodesic metric's graph joins Euclidean neighbours.
             rows_metric="cosine" if self.metric == "cosine" else "euclidean",
         )
+        # One cluster: a partition with nothing to tell apart.
+        if mixture.labels is not None and self.n_clusters > 1:
+            rows = read["rows"]
+            fit_encoder_to_partition(
+                model.encoder,
+                rows,
+                mixture.labels,
+                self.n_clusters,
+                n_steps=PARTITION_STEPS,
+                batch_size=effective_batch_size(self.batch_size, data.n_train),
+                learning_rate=PARTITION_LEARNING_RATE,
+                device=device,
+                seed=seed,
+            )
+            codes = apply_in_chunks(lambda x: model.encoder(x)[0], rows, device, np.float64)
+            mixture = mixture_of_parts(codes, mixture.labels, self.n_clusters)
         if mixture.empty.size:
             warnings.warn(
                 f"Mixture component(s) {mixture.empty.tolist()} are the most responsible "

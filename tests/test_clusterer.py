@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-from sklearn.datasets import make_blobs
+from sklearn.datasets import make_blobs, make_circles
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import adjusted_rand_score
 
@@ -671,6 +671,8 @@ def test_clusterer_partitions_with_its_training_rows(monkeypatch, metric, rows_m
         return original(codes, n_components, seed, **kwargs)
 
     monkeypatch.setattr(clusterer_module, "fit_latent_mixture", recording)
+    # The codes are compared with those of the fitted encoder: no step after the partition.
+    monkeypatch.setattr(clusterer_module, "PARTITION_STEPS", 0)
     est = GWAEClusterer(3, metric=metric, max_iter=2, random_state=0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -681,6 +683,42 @@ def test_clusterer_partitions_with_its_training_rows(monkeypatch, metric, rows_m
     # The training rows, shuffled, in the order of their codes.
     assert rows.shape == (len(codes), 4)
     np.testing.assert_allclose(est.transform(rows), codes, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("n_steps", [0, 250])
+def test_encoder_is_fitted_to_the_partition(monkeypatch, n_steps):
+    """After the partition, the encoder is trained so that the mixture of the codes' parts
+    reproduces it, and the components are the moments of the parts' codes. Here two
+    classes differ in 3 of 20 standardised features: a fit preserving the rows' distances
+    mixes them in the codes, and the step raises the agreement with the partition."""
+    import skgwae.clusterer as clusterer_module
+    from sklearn.datasets import make_classification
+    from sklearn.preprocessing import StandardScaler
+
+    X, _ = make_classification(
+        600, n_features=20, n_informative=3, n_redundant=0, n_clusters_per_class=1,
+        class_sep=2.0, random_state=0,
+    )
+    X = StandardScaler().fit_transform(X)
+    calls = []
+    original = clusterer_module.fit_encoder_to_partition
+
+    def recording(encoder, rows, labels, n_parts, **kwargs):
+        calls.append((rows, labels))
+        return original(encoder, rows, labels, n_parts, **kwargs)
+
+    monkeypatch.setattr(clusterer_module, "fit_encoder_to_partition", recording)
+    monkeypatch.setattr(clusterer_module, "PARTITION_STEPS", n_steps)
+    est = GWAEClusterer(2, random_state=0).fit(X)
+    ((rows, labels),) = calls
+    codes = est.transform(rows).astype(np.float64)
+    for k in range(2):
+        np.testing.assert_allclose(est.means_[k], codes[labels == k].mean(axis=0), atol=1e-4)
+    agreement = np.mean(est.predict(rows) == labels)
+    if n_steps:
+        assert agreement > 0.97
+    else:
+        assert agreement < 0.95
 
 
 def _overlapping_gaussians():
@@ -791,12 +829,12 @@ def test_refinement_keeps_the_partition_when_em_cannot_help(monkeypatch, failure
     np.testing.assert_array_equal(refined, start)
 
 
-def test_refinement_moves_only_rows_beside_another_part():
-    """A row takes EM's cluster only if a graph neighbour is in that cluster's part. Two
+def test_refinement_moves_only_rows_beside_another_part(monkeypatch):
+    """A row takes EM's cluster only once a graph neighbour is in that cluster's part. Two
     moons, each its own part and apart in their neighbour graph, are kept whole, though
     EM alone (every row a neighbour) moves the tip of each into the other; between two
-    touching Gaussian clusters, EM moves only rows with a neighbour across the
-    boundary."""
+    touching Gaussian clusters, the first round moves only rows with a neighbour across
+    the boundary, and the rounds that follow carry the boundary to where EM puts it."""
     import skgwae._mixture as mixture_module
     from sklearn.cluster import KMeans
     from sklearn.datasets import make_moons
@@ -816,8 +854,47 @@ def test_refinement_moves_only_rows_beside_another_part():
     rows, _ = _overlapping_gaussians()
     start = KMeans(2, n_init=10, random_state=0).fit_predict(rows)
     graph = neighbour_affinity(rows, 10)
-    refined = refine(rows, start, graph)
     em = refine(rows, start, _complete_graph(len(rows)))
+    np.testing.assert_array_equal(refine(rows, start, graph), em)
+    # A cut bound that every move exceeds: only the first round.
+    monkeypatch.setattr(mixture_module, "REFINE_MAX_CUT_RATIO", 0.0)
+    first_round = refine(rows, start, graph)
     beside = (np.asarray(graph @ np.eye(2)[start]) > 0)[np.arange(len(rows)), em]
-    np.testing.assert_array_equal(refined, np.where(beside, em, start))
-    assert 0 < (refined != start).sum() < (em != start).sum()
+    np.testing.assert_array_equal(first_round, np.where(beside, em, start))
+    assert 0 < (first_round != start).sum() < (em != start).sum()
+
+
+def _rings_in_10d():
+    """Two concentric noisy rings in a random plane of 10 dimensions: the neighbour graph
+    joins them in a few places, and EM cuts each ring across."""
+    rng = np.random.RandomState(0)
+    rings, truth = make_circles(600, factor=0.5, noise=0.08, random_state=0)
+    rows = np.c_[rings, 0.05 * rng.normal(size=(600, 8))]
+    return rows @ np.linalg.qr(rng.normal(size=(10, 10)))[0], truth
+
+
+def test_refinement_stops_where_the_cut_grows(monkeypatch):
+    """Rounds of moves stop before the graph weight cut between parts exceeds
+    REFINE_MAX_CUT_RATIO times the partition's: on the rings, EM's clusters are halves
+    of both rings, and unbounded rounds would carry them across; bounded, only rows on the
+    boundary move."""
+    import skgwae._mixture as mixture_module
+
+    from skgwae._geometry import neighbour_affinity
+    from skgwae.metrics import cluster_accuracy
+
+    rows, truth = _rings_in_10d()
+    graph = neighbour_affinity(rows, 10)
+
+    def refine():
+        rng = np.random.RandomState(0)
+        return mixture_module._refine_on_rows(rows, truth, 2, rng, "euclidean", graph)
+
+    em = mixture_module._refine_on_rows(
+        rows, truth, 2, np.random.RandomState(0), "euclidean", _complete_graph(len(rows))
+    )
+    assert cluster_accuracy(truth, em) < 0.6
+    bounded = refine()
+    assert cluster_accuracy(truth, bounded) > 0.95
+    monkeypatch.setattr(mixture_module, "REFINE_MAX_CUT_RATIO", 1e9)
+    assert cluster_accuracy(truth, refine()) < 0.8

@@ -766,3 +766,90 @@ def test_auto_epochs_count_about_1250_steps(n_train, epochs):
     from skgwae.training import auto_epochs
 
     assert auto_epochs(n_train, 64) == epochs
+
+
+# ---------------------------------------------------------------- fitting to a partition
+
+
+def _partition_problem():
+    """Two classes told apart by one feature of small spread among nine of large spread,
+    and an encoder that starts by reading mostly the large ones: its codes' parts overlap."""
+    rng = np.random.RandomState(0)
+    labels = rng.randint(0, 2, 400)
+    rows = np.c_[labels + 0.2 * rng.normal(size=400), 3.0 * rng.normal(size=(400, 9))]
+    with seeded(0):
+        layer = torch.nn.Linear(10, 2)
+    with torch.no_grad():
+        layer.weight[:, 0] *= 0.05
+
+    def encoder(x):
+        return layer(x), None
+
+    encoder.parameters = layer.parameters
+    return rows.astype(np.float32), labels, encoder, layer
+
+
+def _part_agreement(encoder, rows, labels):
+    from skgwae.training.partition import _log_joint, _part_components
+
+    rows, labels = torch.as_tensor(rows), torch.as_tensor(labels)
+    with torch.no_grad():
+        components = _part_components(encoder, rows, labels, 2)
+        predicted = _log_joint(encoder(rows)[0], *components).argmax(dim=1)
+    return float((predicted == labels).double().mean())
+
+
+def test_part_components_log_joint_is_the_gaussian_density():
+    """The log-joint of a code under a part is log(share of rows) + the log-density of the
+    Gaussian with the part's mean and covariance (up to the tiny ridge)."""
+    from scipy.stats import multivariate_normal
+
+    from skgwae.training.partition import _log_joint, _part_components
+
+    rows, labels, encoder, _ = _partition_problem()
+    rows_t, labels_t = torch.as_tensor(rows), torch.as_tensor(labels)
+    with torch.no_grad():
+        codes = encoder(rows_t)[0].double().numpy()
+        log_joint = _log_joint(encoder(rows_t)[0], *_part_components(encoder, rows_t, labels_t, 2))
+    expected = np.stack(
+        [
+            np.log(np.mean(labels == k))
+            + multivariate_normal(
+                codes[labels == k].mean(axis=0), np.cov(codes[labels == k].T, bias=True)
+            ).logpdf(codes)
+            for k in range(2)
+        ],
+        axis=1,
+    )
+    np.testing.assert_allclose(log_joint.numpy(), expected, rtol=1e-6, atol=1e-4)
+
+
+def test_fit_encoder_to_partition_makes_the_parts_classify_the_rows():
+    from skgwae.training import fit_encoder_to_partition
+
+    rows, labels, encoder, layer = _partition_problem()
+    before = _part_agreement(encoder, rows, labels)
+    assert before < 0.8
+    weights = [p.detach().clone() for p in layer.parameters()]
+
+    def fit(seed):
+        for p, w in zip(layer.parameters(), weights, strict=True):
+            p.data.copy_(w)
+        fit_encoder_to_partition(
+            encoder, rows, labels, 2, n_steps=200, batch_size=64, learning_rate=1e-2,
+            device="cpu", seed=seed,
+        )
+        return [p.detach().clone() for p in layer.parameters()]
+
+    first = fit(0)
+    assert _part_agreement(encoder, rows, labels) > 0.95
+    # The batches are drawn from the seed: the same seed gives the same weights.
+    for a, b in zip(first, fit(0), strict=True):
+        torch.testing.assert_close(a, b, rtol=0, atol=0)
+    # No steps: the encoder is left as it was.
+    fit_encoder_to_partition(
+        encoder, rows, labels, 2, n_steps=0, batch_size=64, learning_rate=1e-2,
+        device="cpu", seed=0,
+    )
+    for a, b in zip(first, layer.parameters(), strict=True):
+        torch.testing.assert_close(a, b.detach(), rtol=0, atol=0)

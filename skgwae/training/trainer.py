@@ -113,13 +113,7 @@ class Trainer:
             main = torch.optim.RMSprop(model.main_parameters(), lr=lr, foreach=True)
             critic = torch.optim.RMSprop(model.critic.parameters(), lr=lr, foreach=True)
             return main, critic
-        params = model.main_parameters()
-        try:
-            # One fused kernel (CPU support since torch 2.4).
-            main = torch.optim.Adam(params, lr=lr, betas=(0.9, 0.999), fused=True)
-        except RuntimeError:
-            main = torch.optim.Adam(params, lr=lr, betas=(0.9, 0.999), foreach=True)
-        return main, None
+        return make_adam(model.main_parameters(), lr), None
 
     def _epoch_chunks(self, data, epoch):
         """The training rows of one epoch as device tensors: the resident tensor, or the
@@ -373,6 +367,15 @@ class Trainer:
         if "val_score" in row:
             shown["val_score"] = f"{row['val_score']:.4g}"
         bar.set_postfix(shown, refresh=False)
+
+
+def make_adam(params, lr):
+    """Adam (betas 0.9, 0.999) on ``params`` (a list), fused where torch supports it."""
+    try:
+        # One fused kernel (CPU support since torch 2.4).
+        return torch.optim.Adam(params, lr=lr, betas=(0.9, 0.999), fused=True)
+    except RuntimeError:
+        return torch.optim.Adam(params, lr=lr, betas=(0.9, 0.999), foreach=True)
 
 
 def _n_batches(n, batch_size):
