@@ -61,11 +61,13 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
         ``(count, requirement)``: the least number of training rows (after the validation
         split) the estimator needs, and the parameter that sets it, as error messages name
         it (for example ``(5, "n_clusters=5")``). Default ``(2, "2")``.
-    ``_after_training(model, data, *, device, seed)``
+    ``_after_training(model, data, *, device, seed, geometry, result)``
         Post-process each trained model in place, before restarts are compared: ``data``
         is the :class:`TrainingData` (``data.training_chunks()`` gives the training rows),
-        ``device`` the torch device the model is on and ``seed`` an int drawn for this
-        model. Default: nothing.
+        ``device`` the torch device the model is on, ``seed`` an int drawn for this
+        model, ``geometry`` the fitted data geometry of the training rows and ``result``
+        the :class:`TrainResult` of the training, whose ``interrupted`` the hook sets if
+        the user interrupts a training step of its own. Default: nothing.
     ``_after_fit(data)``
         Set the subclass's own fitted attributes, once the kept model and the shared fitted
         attributes are set; ``data.all_chunks()`` gives the rows of this call in the order
@@ -149,7 +151,7 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
         """``(count, requirement)``: the least training rows, and what requires them."""
         return 2, "2"
 
-    def _after_training(self, model, data, *, device, seed):
+    def _after_training(self, model, data, *, device, seed, geometry, result):
         """Post-process each trained model in place, before restarts are compared."""
 
     def _after_fit(self, data):
@@ -298,7 +300,9 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
                 result = trainer.fit(
                     model, data.train, data.validation, optimizer_state, geometry
                 )
-                self._after_training(model, data, device=device, seed=init_seed)
+                self._after_training(
+                    model, data, device=device, seed=init_seed, geometry=geometry, result=result
+                )
             if n_restarts == 1 or result.interrupted:
                 best = (None, model, result)
                 break

@@ -16,12 +16,20 @@ from ._inference import LatentTransformMixin
 from ._mixture import fit_latent_mixture, mixture_of_parts
 from ._sklearn_compat import Interval
 from ._validation import effective_batch_size
-from .training import apply_in_chunks, fit_encoder_to_partition
+from .training import apply_in_chunks, fit_to_partition
 
-# After the partition of the training rows is found, the encoder takes this many Adam
-# steps at PARTITION_LEARNING_RATE towards codes whose mixture of parts reproduces it.
+# Once the training rows are partitioned, the model takes PARTITION_STEP_FRACTION of the
+# training's steps (at most PARTITION_STEPS; 250 after the default fit's 1250) with Adam at
+# PARTITION_LEARNING_RATE on the objective plus PARTITION_LABEL_WEIGHT times the
+# cross-entropy of the partition's labels under the mixture of its parts' codes. The
+# objective keeps the codes' geometry (the cross-entropy alone lowered the out-of-
+# distribution AUROC of score_samples on digits from 0.967 to 0.931); a weight of 3 or 10
+# pulled apart the codes of whatever partition it was given, so that the BIC of clear
+# blobs came out lowest with one cluster too many.
 PARTITION_STEPS = 250
+PARTITION_STEP_FRACTION = 0.2
 PARTITION_LEARNING_RATE = 1e-3
+PARTITION_LABEL_WEIGHT = 1.0
 
 
 @document_training_parameters
@@ -61,11 +69,13 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
        where parts touch, but not whole regions across a gap of the graph or through
        thin bridges, as it would for clusters that are not Gaussian (two moons,
        concentric rings). The codes, which keep the rows' distances, may still mix
-       clusters that differ in a few features among many: the encoder then takes 250
-       Adam steps (learning rate 1e-3) that lower the cross-entropy of the refined
-       labels under the mixture of the parts' codes, so that the components classify
-       the training rows as the refinement does. The components take their moments
-       from the parts so refined, in the codes of the encoder so trained. This is a
+       clusters that differ in a few features among many; so training goes on for a
+       fifth as many steps as it took (at most 250), with Adam at learning rate 1e-3,
+       on the objective plus the cross-entropy
+       of the refined labels under the mixture of the parts' codes, so that the
+       components classify the training rows as the refinement does while the decoder
+       and the codes' geometry follow. The components take their moments from the
+       parts so refined, in the codes of the model so trained. This is a
        closed-form step towards the coupling q(z) = p(z) that the objective's L_D term
        pursues by gradient steps, and it ties every component to a cluster. The
        components are moments of the means, not of
@@ -156,9 +166,9 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
     def _min_train_rows(self):
         return self.n_clusters, f"n_clusters={self.n_clusters}"
 
-    def _after_training(self, model, data, *, device, seed):
+    def _after_training(self, model, data, *, device, seed, geometry, result):
         """Set the mixture prior from the clusters of the training rows' latent codes, after
-        training the encoder towards codes whose parts reproduce those clusters."""
+        training on towards codes whose parts reproduce those clusters."""
         codes = np.concatenate(
             [
                 apply_in_chunks(lambda x: model.encoder(x)[0], chunk, device, np.float64)
@@ -180,20 +190,36 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
             # The geodesic metric's graph joins Euclidean neighbours.
             rows_metric="cosine" if self.metric == "cosine" else "euclidean",
         )
-        # One cluster: a partition with nothing to tell apart.
-        if mixture.labels is not None and self.n_clusters > 1:
+        # One cluster: a partition with nothing to tell apart. An interrupted training
+        # ends the fit (the user asked to stop), so no steps follow it.
+        if mixture.labels is not None and self.n_clusters > 1 and not result.interrupted:
             rows = read["rows"]
-            fit_encoder_to_partition(
-                model.encoder,
+            batch_size = effective_batch_size(self.batch_size, data.n_train)
+            training_steps = result.n_epochs * max(1, round(data.n_train / batch_size))
+            interrupted = fit_to_partition(
+                model,
                 rows,
+                mixture.index,
                 mixture.labels,
                 self.n_clusters,
-                n_steps=PARTITION_STEPS,
-                batch_size=effective_batch_size(self.batch_size, data.n_train),
+                n_steps=min(PARTITION_STEPS, round(PARTITION_STEP_FRACTION * training_steps)),
+                batch_size=batch_size,
                 learning_rate=PARTITION_LEARNING_RATE,
+                lambda_w=self.lambda_w,
+                lambda_d=self.lambda_d,
+                lambda_h=self.lambda_h,
+                label_weight=PARTITION_LABEL_WEIGHT,
+                pairs=geometry.pair_distance_fn(device),
                 device=device,
                 seed=seed,
             )
+            if interrupted:
+                warnings.warn(
+                    "Training interrupted by the user during the steps that follow the "
+                    "partition of the training rows; keeping the model as it is.",
+                    UserWarning,
+                )
+                result.interrupted = True
             codes = apply_in_chunks(lambda x: model.encoder(x)[0], rows, device, np.float64)
             mixture = mixture_of_parts(codes, mixture.labels, self.n_clusters)
         if mixture.empty.size:

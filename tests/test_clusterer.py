@@ -685,12 +685,11 @@ def test_clusterer_partitions_with_its_training_rows(monkeypatch, metric, rows_m
     np.testing.assert_allclose(est.transform(rows), codes, rtol=1e-5, atol=1e-6)
 
 
-@pytest.mark.parametrize("n_steps", [0, 250])
-def test_encoder_is_fitted_to_the_partition(monkeypatch, n_steps):
-    """After the partition, the encoder is trained so that the mixture of the codes' parts
+def test_model_is_trained_towards_the_partition(monkeypatch):
+    """After the partition, the model is trained on so that the mixture of the codes' parts
     reproduces it, and the components are the moments of the parts' codes. Here two
     classes differ in 3 of 20 standardised features: a fit preserving the rows' distances
-    mixes them in the codes, and the step raises the agreement with the partition."""
+    mixes them in the codes, and the steps raise the agreement with the partition."""
     import skgwae.clusterer as clusterer_module
     from sklearn.datasets import make_classification
     from sklearn.preprocessing import StandardScaler
@@ -701,24 +700,44 @@ def test_encoder_is_fitted_to_the_partition(monkeypatch, n_steps):
     )
     X = StandardScaler().fit_transform(X)
     calls = []
-    original = clusterer_module.fit_encoder_to_partition
+    original = clusterer_module.fit_to_partition
 
-    def recording(encoder, rows, labels, n_parts, **kwargs):
+    def recording(model, rows, positions, labels, n_parts, **kwargs):
         calls.append((rows, labels))
-        return original(encoder, rows, labels, n_parts, **kwargs)
+        return original(model, rows, positions, labels, n_parts, **kwargs)
 
-    monkeypatch.setattr(clusterer_module, "fit_encoder_to_partition", recording)
-    monkeypatch.setattr(clusterer_module, "PARTITION_STEPS", n_steps)
-    est = GWAEClusterer(2, random_state=0).fit(X)
-    ((rows, labels),) = calls
-    codes = est.transform(rows).astype(np.float64)
-    for k in range(2):
-        np.testing.assert_allclose(est.means_[k], codes[labels == k].mean(axis=0), atol=1e-4)
-    agreement = np.mean(est.predict(rows) == labels)
-    if n_steps:
-        assert agreement > 0.97
-    else:
-        assert agreement < 0.95
+    monkeypatch.setattr(clusterer_module, "fit_to_partition", recording)
+    agreement = {}
+    for n_steps in (0, 250):
+        monkeypatch.setattr(clusterer_module, "PARTITION_STEPS", n_steps)
+        est = GWAEClusterer(2, random_state=0).fit(X)
+        rows, labels = calls[-1]
+        codes = est.transform(rows).astype(np.float64)
+        for k in range(2):
+            np.testing.assert_allclose(est.means_[k], codes[labels == k].mean(axis=0), atol=1e-4)
+        agreement[n_steps] = np.mean(est.predict(rows) == labels)
+    # Measured: 0.82 without the steps, 0.92 with them.
+    assert agreement[250] > agreement[0] + 0.05
+
+
+def test_steps_after_the_partition_are_a_fifth_of_the_training(monkeypatch, X_small):
+    """A short fit (3 epochs of 2 steps, in batches of 16 of its 36 training rows) is
+    followed by a fifth as many steps: 1."""
+    import skgwae.clusterer as clusterer_module
+
+    calls = []
+    original = clusterer_module.fit_to_partition
+
+    def recording(*args, **kwargs):
+        calls.append(kwargs["n_steps"])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(clusterer_module, "fit_to_partition", recording)
+    params = dict(n_components=2, hidden_layer_sizes=(16,), max_iter=3, batch_size=16)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        est = GWAEClusterer(2, random_state=0, **params).fit(X_small)
+    assert est.n_iter_ == 3 and calls == [1]
 
 
 def _overlapping_gaussians():

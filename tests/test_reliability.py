@@ -114,6 +114,29 @@ def test_ctrl_c_stops_the_restarts_too(fast_params, X_small, sigint_at_step):
     check_is_fitted(est)
 
 
+def test_ctrl_c_during_the_clusterers_last_steps_stops_them_and_the_restarts(
+    fast_params, X_small, sigint_at_step, monkeypatch
+):
+    """The clusterer trains on after the partition of its training rows; Ctrl-C there
+    stops those steps after the current one, keeps the model as it is (its mixture set
+    from the codes it has), and runs no further restart."""
+    import skgwae.clusterer as clusterer_module
+
+    # 3 epochs of 2 steps each, then as many steps after the partition.
+    monkeypatch.setattr(clusterer_module, "PARTITION_STEP_FRACTION", 1.0)
+    steps = sigint_at_step(9)
+    est = GWAEClusterer(**fast_params, n_clusters=2, n_init=3)
+    with pytest.warns(UserWarning, match="interrupted by the user during the steps"):
+        est.fit(X_small)
+    assert len(steps) == 9
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    check_is_fitted(est)
+    codes = est.transform(X_small).astype(np.float64)
+    for k in np.unique(est.labels_):
+        assert np.isfinite(est.means_[k]).all()
+    assert est.predict(X_small).shape == (40,) and np.isfinite(codes).all()
+
+
 # ---------------------------------------------------------------------- warm start
 
 

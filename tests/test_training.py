@@ -772,31 +772,34 @@ def test_auto_epochs_count_about_1250_steps(n_train, epochs):
 
 
 def _partition_problem():
-    """Two classes told apart by one feature of small spread among nine of large spread,
-    and an encoder that starts by reading mostly the large ones: its codes' parts overlap."""
+    """Two classes told apart by one feature among ten of the same spread: the codes of an
+    untrained encoder mix them."""
     rng = np.random.RandomState(0)
     labels = rng.randint(0, 2, 400)
-    rows = np.c_[labels + 0.2 * rng.normal(size=400), 3.0 * rng.normal(size=(400, 9))]
-    with seeded(0):
-        layer = torch.nn.Linear(10, 2)
-    with torch.no_grad():
-        layer.weight[:, 0] *= 0.05
-
-    def encoder(x):
-        return layer(x), None
-
-    encoder.parameters = layer.parameters
-    return rows.astype(np.float32), labels, encoder, layer
+    rows = np.c_[labels + 0.2 * rng.normal(size=400), rng.normal(size=(400, 9))]
+    model = _model(n_features=10, n_components=2, hidden_layer_sizes=(16,), prior="gaussian")
+    return rows.astype(np.float32), labels, model
 
 
-def _part_agreement(encoder, rows, labels):
+def _part_agreement(model, rows, labels):
     from skgwae.training.partition import _log_joint, _part_components
 
     rows, labels = torch.as_tensor(rows), torch.as_tensor(labels)
     with torch.no_grad():
-        components = _part_components(encoder, rows, labels, 2)
-        predicted = _log_joint(encoder(rows)[0], *components).argmax(dim=1)
+        components = _part_components(model.encoder, rows, labels, 2)
+        predicted = _log_joint(model.encoder(rows)[0], *components).argmax(dim=1)
     return float((predicted == labels).double().mean())
+
+
+def _fit_to_partition(model, rows, labels, n_steps=300, seed=0, **kwargs):
+    from skgwae.training import fit_to_partition
+
+    params = dict(
+        n_steps=n_steps, batch_size=64, learning_rate=1e-2, lambda_w=1.0, lambda_d=1.0,
+        lambda_h=0.03, label_weight=3.0, pairs=None, device="cpu", seed=seed,
+    )
+    params.update(kwargs)
+    fit_to_partition(model, rows, np.arange(len(rows)), labels, 2, **params)
 
 
 def test_part_components_log_joint_is_the_gaussian_density():
@@ -806,11 +809,12 @@ def test_part_components_log_joint_is_the_gaussian_density():
 
     from skgwae.training.partition import _log_joint, _part_components
 
-    rows, labels, encoder, _ = _partition_problem()
+    rows, labels, model = _partition_problem()
     rows_t, labels_t = torch.as_tensor(rows), torch.as_tensor(labels)
     with torch.no_grad():
-        codes = encoder(rows_t)[0].double().numpy()
-        log_joint = _log_joint(encoder(rows_t)[0], *_part_components(encoder, rows_t, labels_t, 2))
+        codes = model.encoder(rows_t)[0]
+        log_joint = _log_joint(codes, *_part_components(model.encoder, rows_t, labels_t, 2))
+    codes = codes.double().numpy()
     expected = np.stack(
         [
             np.log(np.mean(labels == k))
@@ -824,32 +828,55 @@ def test_part_components_log_joint_is_the_gaussian_density():
     np.testing.assert_allclose(log_joint.numpy(), expected, rtol=1e-6, atol=1e-4)
 
 
-def test_fit_encoder_to_partition_makes_the_parts_classify_the_rows():
-    from skgwae.training import fit_encoder_to_partition
+def test_fit_to_partition_makes_the_parts_classify_the_rows():
+    rows, labels, model = _partition_problem()
+    start = _state(model)
+    assert _part_agreement(model, rows, labels) < 0.8
+    _fit_to_partition(model, rows, labels)
+    assert _part_agreement(model, rows, labels) > 0.95
+    assert not model.training
+    # The objective is trained with the labels' term: the decoder moves too.
+    decoder = [k for k in start if k.startswith("decoder.")]
+    assert any(not torch.equal(start[k], model.state_dict()[k]) for k in decoder)
+    # The same seed gives the same model; no steps leave it as it was.
+    again = _model(n_features=10, n_components=2, hidden_layer_sizes=(16,), prior="gaussian")
+    _fit_to_partition(again, rows, labels)
+    assert _states_equal(_state(again), _state(model))
+    fitted = _state(model)
+    _fit_to_partition(model, rows, labels, n_steps=0)
+    assert _states_equal(_state(model), fitted)
 
-    rows, labels, encoder, layer = _partition_problem()
-    before = _part_agreement(encoder, rows, labels)
-    assert before < 0.8
-    weights = [p.detach().clone() for p in layer.parameters()]
 
-    def fit(seed):
-        for p, w in zip(layer.parameters(), weights, strict=True):
-            p.data.copy_(w)
-        fit_encoder_to_partition(
-            encoder, rows, labels, 2, n_steps=200, batch_size=64, learning_rate=1e-2,
-            device="cpu", seed=seed,
-        )
-        return [p.detach().clone() for p in layer.parameters()]
+def test_fit_to_partition_holds_the_critic_fixed():
+    rows, labels, _ = _partition_problem()
+    model = _model(
+        n_features=10, n_components=2, hidden_layer_sizes=(16,), prior="gaussian",
+        coupling="critic",
+    )
+    critic = [p.detach().clone() for p in model.critic.parameters()]
+    _fit_to_partition(model, rows, labels, n_steps=20)
+    for before, after in zip(critic, model.critic.parameters(), strict=True):
+        assert torch.equal(before, after.detach())
+        assert after.requires_grad
 
-    first = fit(0)
-    assert _part_agreement(encoder, rows, labels) > 0.95
-    # The batches are drawn from the seed: the same seed gives the same weights.
-    for a, b in zip(first, fit(0), strict=True):
-        torch.testing.assert_close(a, b, rtol=0, atol=0)
-    # No steps: the encoder is left as it was.
-    fit_encoder_to_partition(
-        encoder, rows, labels, 2, n_steps=0, batch_size=64, learning_rate=1e-2,
+
+def test_fit_to_partition_reads_data_distances_at_the_rows_positions():
+    """``pairs`` gets each batch with the positions of its rows among the training rows."""
+    rows, labels, model = _partition_problem()
+    positions = np.arange(len(rows)) * 3 + 7
+    seen = []
+
+    def pairs(x, index):
+        seen.append((x.clone(), index.clone()))
+        return torch.cdist(x, x)
+
+    from skgwae.training import fit_to_partition
+
+    fit_to_partition(
+        model, rows, positions, labels, 2, n_steps=5, batch_size=64, learning_rate=1e-2,
+        lambda_w=1.0, lambda_d=1.0, lambda_h=0.03, label_weight=3.0, pairs=pairs,
         device="cpu", seed=0,
     )
-    for a, b in zip(first, layer.parameters(), strict=True):
-        torch.testing.assert_close(a, b.detach(), rtol=0, atol=0)
+    assert len(seen) == 5
+    for x, index in seen:
+        np.testing.assert_array_equal(x.numpy(), rows[(index.numpy() - 7) // 3])

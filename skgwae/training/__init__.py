@@ -6,7 +6,7 @@ from .criterion import evaluate_criterion
 from .device import flush_denormal, resolve_device
 from .history import History
 from .inference import apply_in_chunks
-from .partition import fit_encoder_to_partition
+from .partition import fit_to_partition
 from .seeding import make_generator, seeded
 from .tensors import as_tensor, map_tensors
 from .trainer import Trainer, TrainingConfig, TrainResult, auto_epochs
@@ -24,7 +24,7 @@ __all__ = [
     "as_tensor",
     "auto_epochs",
     "evaluate_criterion",
-    "fit_encoder_to_partition",
+    "fit_to_partition",
     "flush_denormal",
     "make_generator",
     "map_tensors",

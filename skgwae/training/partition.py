@@ -1,11 +1,12 @@
-"""Training the encoder so that a Gaussian mixture of its codes reproduces a partition of
-the rows: the clusterer's last training step, after its partition has been found."""
+"""Training on, with a partition of the rows added to the objective: the clusterer's last
+training step, once its partition of the training rows has been found."""
 
 import math
 
 import torch
 
 from .device import flush_denormal
+from .safeguards import StopRequest
 from .seeding import make_generator
 from .tensors import as_tensor
 from .trainer import make_adam
@@ -17,43 +18,88 @@ RIDGE = 1e-6
 MOMENTS_CHUNK = 4096
 
 
-def fit_encoder_to_partition(encoder, rows, labels, n_parts, *, n_steps, batch_size,
-                             learning_rate, device, seed):
-    """Train ``encoder`` in place so that the mixture of its codes' parts classifies the
-    rows as ``labels`` does.
+def fit_to_partition(
+    model,
+    rows,
+    positions,
+    labels,
+    n_parts,
+    *,
+    n_steps,
+    batch_size,
+    learning_rate,
+    lambda_w,
+    lambda_d,
+    lambda_h,
+    label_weight,
+    pairs,
+    device,
+    seed,
+):
+    """Train ``model`` in place on the objective plus a term that makes the mixture of its
+    codes' parts classify ``rows`` as ``labels`` does.
 
-    The mixture has one full-covariance Gaussian component per part: the weight, mean
-    and covariance of the latent means of that part's rows. Adam (``learning_rate``)
-    takes ``n_steps`` steps on mini-batches of ``batch_size`` rows, each minimising the
-    cross-entropy of the rows' labels under the components' posterior
-    ``w_k N(mu(x); m_k, C_k) / sum_j w_j N(mu(x); m_j, C_j)``. The components are held
-    fixed within a pass over the rows and measured again from the codes at the start of
-    each pass, so they follow the codes as the encoder moves them. Every label in
-    ``range(n_parts)`` must have rows. Randomness (the batches) comes from ``seed``.
+    The mixture has one full-covariance Gaussian component per part: the weight, mean and
+    covariance of the latent means of that part's rows. Adam (``learning_rate``) takes
+    ``n_steps`` steps on the main parameters (encoder, decoder, prior, kappa) on
+    mini-batches of ``batch_size`` rows, each minimising the GWAE objective
+    ``L_GW + lambda_w L_W + lambda_d L_D + lambda_h L_H`` plus ``label_weight`` times the
+    cross-entropy of the rows' labels under the components' posterior ``w_k N(mu(x); m_k,
+    C_k) / sum_j w_j N(mu(x); m_j, C_j)``. The objective keeps the codes' geometry and the
+    decoder in step with the encoder; the cross-entropy moves the codes of rows the
+    mixture gives to another part. The components are held fixed within a pass over the
+    rows and measured again at the start of each pass, so they follow the codes. A critic
+    is held fixed (its L_D is the gap of the trained critic).
 
-    The forward passes run in float32 on ``device``; the components and the
-    cross-entropy in float64.
+    ``positions`` are the rows' positions among the training rows, which ``pairs`` (see
+    :meth:`skgwae._geometry.DataGeometry.pair_distance_fn`; None: Euclidean) maps to data
+    distances. Every label in ``range(n_parts)`` must have rows. Randomness (batches,
+    codes, prior samples) comes from ``seed``. Forward passes run in float32 on
+    ``device``, the components and the cross-entropy in float64. The model is left in
+    evaluation mode.
+
+    Ctrl-C (SIGINT, in the main thread) stops the steps after the current one, as in
+    :meth:`Trainer.fit`; returns whether that happened.
     """
     device = torch.device(device)
     rows = as_tensor(rows, device)
-    labels = torch.as_tensor(labels, dtype=torch.long, device=rows.device)
+    positions = torch.as_tensor(positions, dtype=torch.long, device=device)
+    labels = torch.as_tensor(labels, dtype=torch.long, device=device)
     generator = make_generator(seed, device)
-    optimizer = make_adam(list(encoder.parameters()), learning_rate)
+    optimizer = make_adam(model.main_parameters(), learning_rate)
     n_batches = max(1, -(-len(rows) // batch_size))
+    if model.critic is not None:
+        model.critic.requires_grad_(False)
+    model.train()
     steps = 0
-    with flush_denormal(device):
-        while steps < n_steps:
-            components = _part_components(encoder, rows, labels, n_parts)
-            perm = torch.randperm(len(rows), generator=generator, device=rows.device)
-            for batch in torch.tensor_split(perm, n_batches):
-                if steps == n_steps:
-                    break
-                log_joint = _log_joint(encoder(rows[batch])[0], *components)
-                loss = torch.nn.functional.cross_entropy(log_joint, labels[batch])
-                optimizer.zero_grad(set_to_none=True)
-                loss.backward()
-                optimizer.step()
-                steps += 1
+    try:
+        with flush_denormal(device), StopRequest() as stop:
+            while steps < n_steps and not stop.requested:
+                components = _part_components(model.encoder, rows, labels, n_parts)
+                perm = torch.randperm(len(rows), generator=generator, device=device)
+                for batch in torch.tensor_split(perm, n_batches)[: n_steps - steps]:
+                    if stop.requested:
+                        break
+                    xb = rows[batch]
+                    dx = None if pairs is None else pairs(xb, positions[batch])
+                    terms = model.main_terms(xb, generator, dx)
+                    log_joint = _log_joint(model.encoder(xb)[0], *components)
+                    loss = (
+                        terms["gw"]
+                        + lambda_w * terms["w"]
+                        + lambda_d * terms["d"]
+                        + lambda_h * terms["h"]
+                        + label_weight * torch.nn.functional.cross_entropy(log_joint, labels[batch])
+                    )
+                    optimizer.zero_grad(set_to_none=True)
+                    loss.backward()
+                    optimizer.step()
+                    steps += 1
+    finally:
+        if model.critic is not None:
+            model.critic.requires_grad_(True)
+        model.eval()
+    return stop.requested
 
 
 @torch.no_grad()
