@@ -101,15 +101,14 @@ def fit_latent_mixture(
     EM on the data rows: a full-covariance Gaussian mixture of their first
     ``REFINE_DIMS`` principal components, started from the parts' weights, means and
     covariances, whose labels replace the partition's for the rows that have a graph
-    neighbour in the part EM moves them to, in rounds (see ``_move_beside``). The graph
-    finds which dense regions are clusters, but where two clusters overlap, the boundary
-    a neighbour graph draws ignores their shapes, and the codes keep the rows' distances,
-    not their covariances; EM from the partition moves the boundaries (on digits it
-    changed 1-2 % of the labels), and the neighbour condition stops it from moving whole
-    regions of clusters that are not Gaussian across a gap of the graph (two moons,
-    concentric rings). EM is
-    used instead of the partition with fewer than ``SPECTRAL_MIN_PER_CLUSTER`` codes per
-    component, or if the partition leaves a cluster empty (codes with fewer distinct
+    neighbour in the part EM moves them to, in rounds (see ``_move_beside``). The graph finds
+    which dense regions are clusters, but where two clusters overlap, the boundary a
+    neighbour graph draws ignores their shapes, and the codes keep the rows' distances, not
+    their covariances; EM from the partition moves the boundaries (on digits it changed
+    1-2 % of the labels), and the neighbour condition stops it from moving whole regions of
+    clusters that are not Gaussian across a gap of the graph (two moons, concentric rings).
+    EM is used instead of the partition with fewer than ``SPECTRAL_MIN_PER_CLUSTER`` codes
+    per component, or if the partition leaves a cluster empty (codes with fewer distinct
     values than ``n_components``).
 
     ``method="em"``: the maximum-likelihood mixture, by EM from ``n_init`` k-means++
@@ -246,12 +245,11 @@ def _refine_on_rows(rows, labels, n_components, rng, rows_metric, affinity):
     EM fits a full-covariance Gaussian mixture to the rows' principal components, started
     from the parts' weights, means and covariances. A row takes the cluster EM gives it
     only once one of its neighbours in the graph ``affinity`` is in that cluster's part
-    (``_move_beside``): EM moves the boundary between parts that touch, but where
-    clusters are not Gaussian (two moons, concentric rings) it would move whole regions
-    across a gap of the graph, and a row with no neighbour in the other part is not on a
-    boundary. The partition is
-    kept as it is if a part has too few rows for a covariance, or if EM empties a part or
-    fails."""
+    (``_move_beside``): EM moves the boundary between parts that touch, but where clusters
+    are not Gaussian (two moons, concentric rings) it would move whole regions across a gap
+    of the graph, and a row with no neighbour in the other part is not on a boundary. The
+    partition is kept as it is if a part has too few rows for a covariance, or if EM
+    empties a part or fails."""
     if rows_metric == "cosine":
         # Cosine neighbours are neighbours among the rows' directions.
         norms = np.linalg.norm(rows, axis=1, keepdims=True)

@@ -695,6 +695,16 @@ def test_main_terms_finite_scalars_with_gradients(coupling):
     assert model.log_kappa.grad is not None and model.log_kappa.grad.item() != 0.0
 
 
+def test_main_terms_with_means_also_gives_the_encoder_means():
+    model = _model()
+    x = _x()
+    terms = model.main_terms(x, torch.Generator().manual_seed(0))
+    with_means, mu = model.main_terms(x, torch.Generator().manual_seed(0), with_means=True)
+    assert {k: v.item() for k, v in with_means.items()} == {k: v.item() for k, v in terms.items()}
+    torch.testing.assert_close(mu, model.encoder(x)[0])
+    assert mu.requires_grad
+
+
 def test_main_terms_each_reaches_its_parts():
     model = _model()
     terms = model.main_terms(_x(), torch.Generator().manual_seed(0))

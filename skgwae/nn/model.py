@@ -171,12 +171,14 @@ class GWAEModel(nn.Module):
             return gw_loss(x, z, kappa, scale, dx)
         return 0.5 * (gw_loss(x_gen, z_gen, kappa, scale) + gw_loss(x, z, kappa, scale, dx))
 
-    def main_terms(self, x, generator=None, dx=None):
+    def main_terms(self, x, generator=None, dx=None, with_means=False):
         """The four loss terms on a mini-batch, as a dict of scalar tensors with a graph.
 
         Keys: ``"gw"``, ``"w"``, ``"d"``, ``"h"`` (L_GW, L_W, L_D, L_H). ``dx`` (B, B) holds
         the data distances between the rows of x for the inference pairs of L_GW; None:
-        Euclidean. (Generated points have no other distance than the Euclidean one.)
+        Euclidean. (Generated points have no other distance than the Euclidean one.) With
+        ``with_means``, returns ``(terms, mu)``: also the encoder means of x, in the same
+        graph, for a loss of the caller's on them.
         """
         n = x.shape[0]
         z, mu, logvar = self.encode_sample(x, generator)
@@ -193,12 +195,13 @@ class GWAEModel(nn.Module):
                 d = critic_gap(self.critic(x_gen, z_gen), self.critic(x, z))
         else:
             d = mmd(z, z_gen, self.mmd_kernel)
-        return {
+        terms = {
             "gw": self._gw(x, mu, x_gen, z_gen, latent_scale(z_gen), dx),
             "w": reconstruction_loss(x, x_hat),
             "d": d,
             "h": entropy_loss(logvar),
         }
+        return (terms, mu) if with_means else terms
 
     def critic_loss(self, x, mu, logvar, generator=None):
         """The critic's loss on fresh, detached samples (to be minimised by the critic).

@@ -82,8 +82,8 @@ def fit_to_partition(
                         break
                     xb = rows[batch]
                     dx = None if pairs is None else pairs(xb, positions[batch])
-                    terms = model.main_terms(xb, generator, dx)
-                    log_joint = _log_joint(model.encoder(xb)[0], *components)
+                    terms, means = model.main_terms(xb, generator, dx, with_means=True)
+                    log_joint = _log_joint(means, *components)
                     loss = (
                         terms["gw"]
                         + lambda_w * terms["w"]
