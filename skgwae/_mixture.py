@@ -122,9 +122,7 @@ def fit_latent_mixture(
     """
     if method not in ("spectral", "em"):
         raise ValueError(f"method must be 'spectral' or 'em', got {method!r}.")
-    center = codes.mean(axis=0)
-    scale = float(codes.std()) or 1.0
-    standardised = (codes - center) / scale
+    standardised, center, scale = _standardise(codes)
     # Small matrices: threaded BLAS only adds overhead (and much of it on a busy machine).
     with warnings.catch_warnings(), threadpool_limits(1):
         # A non-converged EM or k-means still gives usable components; a graph in several
@@ -148,12 +146,18 @@ def mixture_of_parts(codes, labels, n_components):
     """The Gaussian mixture whose components are the weights, means and covariances of
     the parts ``labels`` (each part non-empty) of ``codes``, computed as
     :func:`fit_latent_mixture` computes them."""
-    center = codes.mean(axis=0)
-    scale = float(codes.std()) or 1.0
-    standardised = (codes - center) / scale
+    standardised, center, scale = _standardise(codes)
     mixture = _part_moments(standardised, labels, n_components)
     index = np.arange(len(codes))
     return _in_code_coordinates(standardised, mixture, center, scale, labels, index)
+
+
+def _standardise(codes):
+    """(standardised codes, center, scale): the codes centred and divided by their overall
+    standard deviation, so that REG_COVAR and the graphs do not depend on their scale."""
+    center = codes.mean(axis=0)
+    scale = float(codes.std()) or 1.0
+    return (codes - center) / scale, center, scale
 
 
 def _in_code_coordinates(standardised, mixture, center, scale, labels=None, index=None):
