@@ -27,6 +27,7 @@ from ._validation import (
 )
 from .nn import GWAEModel
 from .training import (
+    AUTO_STEPS,
     History,
     Trainer,
     TrainingConfig,
@@ -61,6 +62,10 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
         ``(count, requirement)``: the least number of training rows (after the validation
         split) the estimator needs, and the parameter that sets it, as error messages name
         it (for example ``(5, "n_clusters=5")``). Default ``(2, "2")``.
+    ``_auto_steps()``
+        The optimiser steps of the training that ``max_iter="auto"`` aims at. Default
+        ``AUTO_STEPS`` (1,250); a subclass whose ``_after_training`` trains on takes its
+        own steps out of that budget.
     ``_after_training(model, data, *, device, seed, geometry, result)``
         Post-process each trained model in place, before restarts are compared: ``data``
         is the :class:`TrainingData` (``data.training_chunks()`` gives the training rows),
@@ -150,6 +155,10 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
     def _min_train_rows(self):
         """``(count, requirement)``: the least training rows, and what requires them."""
         return 2, "2"
+
+    def _auto_steps(self):
+        """Optimiser steps of the training under ``max_iter="auto"``."""
+        return AUTO_STEPS
 
     def _after_training(self, model, data, *, device, seed, geometry, result):
         """Post-process each trained model in place, before restarts are compared."""
@@ -403,7 +412,7 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
         if incremental:
             max_epochs = 1
         elif self.max_iter == "auto":
-            max_epochs = auto_epochs(n_train, batch_size)
+            max_epochs = auto_epochs(n_train, batch_size, self._auto_steps())
         else:
             max_epochs = self.max_iter
         return TrainingConfig(

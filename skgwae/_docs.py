@@ -100,7 +100,8 @@ max_iter : int or "auto", default="auto"
     sooner. The learning rate is constant, then falls linearly to 0 over the last
     quarter of the epochs, which settles the weights at the end of a short fit.
     ``"auto"`` runs enough epochs for about 1,250 optimiser steps (at least 2 epochs,
-    at most 100): what a step moves is the weights, so large data sets need few epochs
+    at most 100; :class:`GWAEClusterer` counts the steps it trains after its partition
+    among them): what a step moves is the weights, so large data sets need few epochs
     and small ones more, and that many steps reach the quality of a fit several times
     longer at a constant rate. An explicit ``max_iter`` that early stopping does not
     cut short ends with a ``ConvergenceWarning``, as in scikit-learn.

@@ -16,18 +16,18 @@ from ._inference import LatentTransformMixin
 from ._mixture import fit_latent_mixture, mixture_of_parts
 from ._sklearn_compat import Interval
 from ._validation import effective_batch_size
-from .training import apply_in_chunks, fit_to_partition
+from .training import AUTO_STEPS, apply_in_chunks, fit_to_partition
 
 # Once the training rows are partitioned, the model takes PARTITION_STEP_FRACTION of the
-# training's steps (at most PARTITION_STEPS; 100 after the default fit's 1250) with Adam at
-# PARTITION_LEARNING_RATE on the objective plus PARTITION_LABEL_WEIGHT times the
-# cross-entropy of the partition's labels under the mixture of its parts' codes. The
-# objective keeps the codes' geometry (the cross-entropy alone lowered the out-of-
-# distribution AUROC of score_samples on digits from 0.967 to 0.931); a weight of 3 or 10
-# pulled apart the codes of whatever partition it was given, so that the BIC of clear
-# blobs came out lowest with one cluster too many. 250 steps gained little more accuracy
-# for 2.5 times the cost (a step costs about what a training step does); 100 at 3e-3
-# gained as much as 250 at 1e-3 but lowered that AUROC to 0.960.
+# training's steps (at most PARTITION_STEPS) with Adam at PARTITION_LEARNING_RATE on the
+# objective plus PARTITION_LABEL_WEIGHT times the cross-entropy of the partition's labels
+# under the mixture of its parts' codes. The objective keeps the codes' geometry (the
+# cross-entropy alone lowered the out-of-distribution AUROC of score_samples on digits
+# from 0.967 to 0.931); a weight of 3 or 10 pulled apart the codes of whatever partition
+# it was given, so that the BIC of clear blobs came out lowest with one cluster too many.
+# 250 steps gained little more accuracy for 2.5 times the cost (a step costs about what a
+# training step does); 100 at 3e-3 gained as much as 250 at 1e-3 but lowered that AUROC
+# to 0.960.
 PARTITION_STEPS = 100
 PARTITION_STEP_FRACTION = 0.08
 PARTITION_LEARNING_RATE = 1e-3
@@ -72,10 +72,11 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
        bridges, as it would for clusters that are not Gaussian (two moons, concentric
        rings). The codes, which keep the rows' distances, may still mix clusters that
        differ in a few features among many; so training goes on for 8 % as many steps as
-       it took (at most 100), with Adam at learning rate 1e-3, on the objective plus the
-       cross-entropy of the refined labels under the mixture of the parts' codes, so that
-       the components classify the training rows as the refinement does while the decoder
-       and the codes' geometry follow. The components take their moments from the parts so
+       it took (at most 100; with ``max_iter="auto"`` they count in its budget of steps),
+       with Adam at learning rate 1e-3, on the objective plus the cross-entropy of the
+       refined labels under the mixture of the parts' codes, so that the components
+       classify the training rows as the refinement does while the decoder and the
+       codes' geometry follow. The components take their moments from the parts so
        refined, in the codes of the model so trained. This is a closed-form step towards
        the coupling q(z) = p(z) that the objective's L_D term pursues by gradient steps,
        and it ties every component to a cluster. The components are moments of the means,
@@ -165,6 +166,11 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
 
     def _min_train_rows(self):
         return self.n_clusters, f"n_clusters={self.n_clusters}"
+
+    def _auto_steps(self):
+        # The steps after the partition count in the budget of max_iter="auto": about
+        # 1,150 of training, then 92 after the partition.
+        return round(AUTO_STEPS * (1.0 - PARTITION_STEP_FRACTION))
 
     def _after_training(self, model, data, *, device, seed, geometry, result):
         """Set the mixture prior from the clusters of the training rows' latent codes, after

@@ -743,6 +743,25 @@ def test_steps_after_the_partition_are_a_share_of_the_training(monkeypatch, X_sm
     assert 0 < expected < clusterer_module.PARTITION_STEPS and calls == [expected]
 
 
+def test_auto_length_counts_the_steps_after_the_partition():
+    """Under max_iter="auto" the training and the steps after the partition together take
+    about the transformer's step budget."""
+    from skgwae import GWAETransformer
+    from skgwae.training import AUTO_STEPS
+
+    import skgwae.clusterer as clusterer_module
+
+    n_train = 1617  # digits' training rows: 25 batches of the default 64 per epoch
+    epochs = GWAEClusterer(10)._training_config(n_train, incremental=False).max_epochs
+    training_steps = epochs * 25
+    after = min(
+        clusterer_module.PARTITION_STEPS,
+        round(clusterer_module.PARTITION_STEP_FRACTION * training_steps),
+    )
+    assert abs(training_steps + after - AUTO_STEPS) <= 25
+    assert GWAETransformer(10)._training_config(n_train, incremental=False).max_epochs == 50
+    assert epochs == 46
+
 def _overlapping_gaussians():
     """A wide and a narrow Gaussian cluster that overlap, in 3 dimensions: the boundary a
     nearest-centroid split draws is the bisector, the Gaussian one wraps the narrow

@@ -768,6 +768,13 @@ def test_auto_epochs_count_about_1250_steps(n_train, epochs):
     assert auto_epochs(n_train, 64) == epochs
 
 
+def test_auto_epochs_of_another_step_budget():
+    from skgwae.training import auto_epochs
+
+    assert auto_epochs(1617, 64, n_steps=1150) == 46
+    assert auto_epochs(54_000, 64, n_steps=1150) == 2
+
+
 # ---------------------------------------------------------------- fitting to a partition
 
 

@@ -9,9 +9,10 @@ from .inference import apply_in_chunks
 from .partition import fit_to_partition
 from .seeding import make_generator, seeded
 from .tensors import as_tensor, map_tensors
-from .trainer import Trainer, TrainingConfig, TrainResult, auto_epochs
+from .trainer import AUTO_STEPS, Trainer, TrainingConfig, TrainResult, auto_epochs
 
 __all__ = [
+    "AUTO_STEPS",
     "ChunkedRows",
     "IterableRows",
     "ArrayRows",

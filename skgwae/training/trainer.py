@@ -384,10 +384,10 @@ def _n_batches(n, batch_size):
     return max(1, min(round(n / batch_size), n // 2))
 
 
-def auto_epochs(n_train, batch_size):
-    """The number of epochs of ``max_iter="auto"``: enough for about ``AUTO_STEPS``
+def auto_epochs(n_train, batch_size, n_steps=AUTO_STEPS):
+    """The number of epochs of ``max_iter="auto"``: enough for about ``n_steps``
     optimiser steps, between ``AUTO_EPOCHS_MIN`` and ``AUTO_EPOCHS_MAX``."""
-    epochs = math.ceil(AUTO_STEPS / _n_batches(n_train, batch_size))
+    epochs = math.ceil(n_steps / _n_batches(n_train, batch_size))
     return min(max(epochs, AUTO_EPOCHS_MIN), AUTO_EPOCHS_MAX)
 
 
