@@ -115,6 +115,9 @@ def fit_latent_mixture(
     starts (the best likelihood kept); with more than ``EM_SUBSET`` codes the starts run on
     a random subset of that size and one EM on all codes continues from the best of them.
 
+    The components of a partition differ only in as many leading principal directions
+    of the codes as classify them best (see :func:`mixture_of_parts`).
+
     Both work on standardised codes, so that the absolute ``REG_COVAR`` and the graph do
     not depend on the codes' scale; the result is mapped back to the codes' coordinates.
     Randomness comes from ``seed``. A component that is the most responsible one for no
@@ -138,16 +141,25 @@ def fit_latent_mixture(
             mixture = _em_mixture(standardised, n_components, seed, n_init)
             return _in_code_coordinates(standardised, mixture, center, scale)
     labels, index = partition
-    mixture = _part_moments(standardised[index], labels, n_components)
+    mixture = _classifying_moments(standardised[index], labels, n_components)
     return _in_code_coordinates(standardised, mixture, center, scale, labels, index)
 
 
 def mixture_of_parts(codes, labels, n_components):
     """The Gaussian mixture whose components are the weights, means and covariances of
     the parts ``labels`` (each part non-empty) of ``codes``, computed as
-    :func:`fit_latent_mixture` computes them."""
+    :func:`fit_latent_mixture` computes them.
+
+    The components take their own means and covariances in the r leading principal
+    directions of the codes, and in the others each is the codes' overall distribution
+    (their mean, and their variance in each such direction), with r the number of
+    directions whose mixture gives the codes the labels of their parts most often (the
+    largest such r). Codes of rows with fewer features than the latent space has
+    dimensions lie near a subspace of about that many; off it they hold the
+    encoder's noise, whose tiny variances differ between parts by chance and would decide
+    the labels. Where every direction carries the clusters, r is all of them."""
     standardised, center, scale = _standardise(codes)
-    mixture = _part_moments(standardised, labels, n_components)
+    mixture = _classifying_moments(standardised, labels, n_components)
     index = np.arange(len(codes))
     return _in_code_coordinates(standardised, mixture, center, scale, labels, index)
 
@@ -203,6 +215,32 @@ def _spectral_partition(codes, n_components, seed, n_neighbors, rows, rows_metri
     if np.bincount(labels, minlength=n_components).min() == 0:
         return None
     return labels, index
+
+
+def _classifying_moments(X, labels, n_components):
+    """(weights, means, covariances) of the parts ``labels`` of the rows of X (each part
+    non-empty) that differ only in X's r leading principal directions: in the others
+    every mean is X's mean and every covariance X's variance in each of them (plus
+    ``REG_COVAR``). r is the number of directions whose mixture labels the rows of X as
+    ``labels`` most often (the most directions among equals)."""
+    weights, means, covariances = _part_moments(X, labels, n_components)
+    variances, directions = np.linalg.eigh(np.atleast_2d(np.cov(X, rowvar=False, bias=True)))
+    variances = np.maximum(variances, 0.0)
+    best, best_agreement = None, -1.0
+    # eigh sorts ascending: the first n_rest directions hold the least variance.
+    for n_rest in range(X.shape[1]):
+        rest = directions[:, :n_rest]
+        within = np.eye(X.shape[1]) - rest @ rest.T  # projects onto the leading directions
+        shared = within @ covariances @ within + (rest * (variances[:n_rest] + REG_COVAR)) @ rest.T
+        mixture = (
+            weights,
+            means - (means - X.mean(axis=0)) @ rest @ rest.T,
+            (shared + shared.transpose(0, 2, 1)) / 2,  # exactly symmetric
+        )
+        agreement = np.mean(_log_joint(X, *mixture).argmax(axis=1) == labels)
+        if agreement > best_agreement:
+            best, best_agreement = mixture, agreement
+    return best
 
 
 def _part_moments(X, labels, n_components):

@@ -77,11 +77,16 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
        refined labels under the mixture of the parts' codes, so that the components
        classify the training rows as the refinement does while the decoder and the
        codes' geometry follow. The components take their moments from the parts so
-       refined, in the codes of the model so trained. This is a closed-form step towards
-       the coupling q(z) = p(z) that the objective's L_D term pursues by gradient steps,
-       and it ties every component to a cluster. The components are moments of the means,
-       not of the noisy codes z ~ q(z|x), so they are narrower than the codes, which raises
-       the MMD part of :meth:`score`. A component that is the most responsible one for no
+       refined, in the codes of the model so trained, in as many leading principal
+       directions of the codes as classify them best: in the others every component is
+       the codes' overall distribution. Codes of rows with fewer features than
+       ``n_components`` lie near a subspace of about that many dimensions; off it they
+       hold the encoder's noise, whose variances differ between parts by chance and
+       would otherwise decide labels. This is a closed-form step towards the coupling
+       q(z) = p(z) that the objective's L_D term pursues by gradient steps, and it ties
+       every component to a cluster. The components are moments of the means, not of
+       the noisy codes z ~ q(z|x), so they are narrower than the codes, which raises the
+       MMD part of :meth:`score`. A component that is the most responsible one for no
        training sample is reported with a ConvergenceWarning.
 
     With ``n_init > 1`` both steps are repeated from different seeds and the model with
