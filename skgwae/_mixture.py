@@ -231,11 +231,11 @@ def _classifying_moments(X, labels, n_components):
     for n_rest in range(X.shape[1]):
         rest = directions[:, :n_rest]
         within = np.eye(X.shape[1]) - rest @ rest.T  # projects onto the leading directions
-        shared = within @ covariances @ within + (rest * (variances[:n_rest] + REG_COVAR)) @ rest.T
+        joint = within @ covariances @ within + (rest * (variances[:n_rest] + REG_COVAR)) @ rest.T
         mixture = (
             weights,
             means - (means - X.mean(axis=0)) @ rest @ rest.T,
-            (shared + shared.transpose(0, 2, 1)) / 2,  # exactly symmetric
+            (joint + joint.transpose(0, 2, 1)) / 2,  # exactly symmetric
         )
         agreement = np.mean(_log_joint(X, *mixture).argmax(axis=1) == labels)
         if agreement > best_agreement:

@@ -515,9 +515,8 @@ def _codes_of_a_plane():
     follows the position (as an encoder's does): codes of rows with 2 features."""
     rng = np.random.RandomState(0)
     shapes = [[[1.0, 0.0], [0.0, 0.3]], [[0.3, 0.0], [0.0, 1.0]], [[0.6, 0.4], [0.4, 0.6]]]
-    plane = np.vstack(
-        [rng.normal(size=(300, 2)) @ np.array(a) + m for a, m in zip(shapes, ([0, 0], [1.5, 0], [0, 1.5]))]
-    )
+    centres = ([0, 0], [1.5, 0], [0, 1.5])
+    plane = np.vstack([rng.normal(size=(300, 2)) @ np.array(a) + m for a, m in zip(shapes, centres)])
     noise = 1e-3 * rng.normal(size=(900, 4)) * (1 + np.abs(plane[:, :1]))
     rotation = np.linalg.qr(rng.normal(size=(6, 6)))[0]
     return np.c_[plane, noise] @ rotation, np.repeat(np.arange(3), 300)
