@@ -9,8 +9,10 @@ differ in shape.
 Data sets (each standardised; the labels are the generating component):
 
 - ``covariance_3d``: 3 Gaussians of 300 rows with random covariances of scales 0.4, 0.8
-  and 1.2, centred 2.5 apart, in 3 dimensions;
-- ``covariance_5d``: the same with 3 x 300 rows in 5 dimensions (scales 0.3, 0.6, 1.0);
+  and 1.2, centred at the origin and 2.5 along the second and the third axis, in 3
+  dimensions;
+- ``covariance_5d``: 3 Gaussians of 300 rows in 5 dimensions (scales 0.3, 0.6 and 1.0),
+  centred at the origin, 2 along the second axis and 2.5 along the third;
 - ``covariance_5d_4``: 4 Gaussians of 250 rows in 5 dimensions (scales 0.5-1.3), centred
   on 3 times the first 4 unit vectors;
 - ``anisotropic_2d``: scikit-learn's anisotropic blobs (4 centres, 1,000 rows, sheared);
