@@ -8,6 +8,13 @@ clusters (``skgwae.datasets.make_clustered_images``, pixels in [0, 1]). The prio
 selection also uses ``blobs``: 5 well-separated Gaussian clusters in 20 dimensions
 (clearly clustered data). benchmarks/n_clusters.py loads its real sets here.
 
+Also available with ``--datasets``, and not used when the defaults were chosen: the same
+kinds of data prepared as another user might (``OTHER_SCALINGS``): ``digits_standardised``
+(each pixel standardised as a table column), ``digits_0_to_4`` (the digits 0-4 only),
+``wine_minmax`` and ``breast_cancer_minmax`` (scaled to [0, 1]), ``iris_unscaled``, and
+``classification`` (``make_classification``: 5 Gaussian classes in 6 informative and 3
+redundant of 15 features, standardised).
+
 Methods, each given only the number of clusters (library defaults otherwise):
 
 - KMeans, GaussianMixture (full covariances), PCA(10) + GaussianMixture, and
@@ -32,6 +39,7 @@ each other down several-fold):
     python benchmarks/cluster.py --selection --seeds 0 # prior selection only
     python benchmarks/cluster.py --datasets digits --seeds 0 --param n_components=5
     python benchmarks/cluster.py --methods GWAE --param metric=geodesic --out /tmp/geo
+    python benchmarks/cluster.py --datasets digits_standardised classification --out DIR
 
 The ``metric`` column records the GWAE's data-side metric (its default unless ``--param``
 sets it).
@@ -51,14 +59,21 @@ import pandas as pd
 import torch
 from embed import parse_params  # benchmarks/ is on sys.path when a script there runs
 from sklearn.cluster import KMeans
-from sklearn.datasets import load_breast_cancer, load_digits, load_iris, load_wine, make_blobs
+from sklearn.datasets import (
+    load_breast_cancer,
+    load_digits,
+    load_iris,
+    load_wine,
+    make_blobs,
+    make_classification,
+)
 from sklearn.decomposition import PCA
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 from sklearn.mixture import GaussianMixture
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
+from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 from skgwae import GWAEClusterer, GWAETransformer
 from skgwae.datasets import make_clustered_images
@@ -81,6 +96,8 @@ def curved_mixture(n_samples=1500, random_state=0):
 
 def load(name):
     """The data set ``name``, scaled as a user would, and its labels."""
+    if name in OTHER_SCALINGS:
+        return other_scaling(name)
     if name == "digits":
         X, y = load_digits(return_X_y=True)
         return X / 16.0, y
@@ -95,6 +112,42 @@ def load(name):
         loaders = {"wine": load_wine, "breast_cancer": load_breast_cancer, "iris": load_iris}
         X, y = loaders[name](return_X_y=True)
     return StandardScaler().fit_transform(X), y
+
+
+# The same kinds of data prepared as another user might: not among the defaults, and not
+# used when the defaults of the estimators were chosen.
+OTHER_SCALINGS = (
+    "digits_standardised",
+    "digits_0_to_4",
+    "wine_minmax",
+    "breast_cancer_minmax",
+    "iris_unscaled",
+    "classification",
+)
+
+
+def other_scaling(name):
+    """One of ``OTHER_SCALINGS``, and its labels."""
+    if name.startswith("digits"):
+        X, y = load_digits(return_X_y=True)
+        if name == "digits_standardised":  # pixels treated as table columns
+            return StandardScaler().fit_transform(X), y
+        return X[y < 5] / 16.0, y[y < 5]
+    if name == "classification":  # 5 Gaussian classes in 6 of 15 features, standardised
+        X, y = make_classification(
+            1500,
+            n_features=15,
+            n_informative=6,
+            n_redundant=3,
+            n_classes=5,
+            n_clusters_per_class=1,
+            class_sep=1.5,
+            random_state=3,
+        )
+        return StandardScaler().fit_transform(X), y
+    loaders = {"wine": load_wine, "breast_cancer": load_breast_cancer, "iris": load_iris}
+    X, y = loaders[name.rsplit("_", 1)[0]](return_X_y=True)
+    return (MinMaxScaler().fit_transform(X) if name.endswith("_minmax") else X), y
 
 
 def prior_component_labels(X, k, seed, params):

@@ -3,10 +3,13 @@
 Images of a square, an ellipse or a heart with independent factors shape, scale, orientation
 and position x, y (discrete grids: 3 x 6 x 16 x 16 x 16 values), flattened to rows. Each
 method embeds them in the same number of latent coordinates; the codes are scored against
-the factors with the mutual information gap (MIG) and DCI disentanglement, completeness and
-informativeness (skgwae.metrics). Methods: PCA, FastICA, and GWAETransformer with the
-``gaussian``, ``neural`` and ``factorized_neural`` priors, each with MLP networks and with
-convolutional ones (``image_shape``). Also the fit seconds, epochs and seconds per epoch.
+the factors with the mutual information gap (MIG, and the gap of each factor, whose mean
+it is) and DCI disentanglement, completeness and informativeness (skgwae.metrics).
+Methods: PCA, FastICA (and Isomap when the geodesic metric is asked for), and
+GWAETransformer with the ``gaussian``, ``neural`` and ``factorized_neural`` priors, each
+with MLP networks and with convolutional ones (``image_shape``), and with each data-side
+``metric`` asked for (``--metrics``; ``--n-neighbors`` for the geodesic one). Also the fit
+seconds, epochs and seconds per epoch.
 
 Writes every run to ``<out>/disentangle.csv``, prints mean and standard deviation over the
 seeds, and draws ``<out>/shapes_gwae.png``: reconstructions, samples from the prior and a
@@ -16,6 +19,7 @@ latent traversal of the GWAE with the factorized neural prior and convolutional 
     python benchmarks/disentangle.py                      # as in README.rst (about 10 min)
     python benchmarks/disentangle.py --lambda-h 0.5       # a stronger entropy term
     python benchmarks/disentangle.py --learning-rate 0.02 # one rate for every network
+    python benchmarks/disentangle.py --nets mlp --metrics euclidean geodesic --n-neighbors 10
     python benchmarks/disentangle.py --n-samples 1000 --max-iter 5 --seeds 0   # a smoke run
 """
 
@@ -32,6 +36,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from sklearn.decomposition import PCA, FastICA  # noqa: E402
 from sklearn.exceptions import ConvergenceWarning  # noqa: E402
+from sklearn.manifold import Isomap  # noqa: E402
 
 from skgwae import GWAETransformer  # noqa: E402
 from skgwae.datasets import make_shapes  # noqa: E402
@@ -44,25 +49,32 @@ DATA_SEED = 1000
 
 
 def methods(args, seed):
-    """(name, networks, estimator) for each method at one seed."""
+    """(name, networks, estimator) for each method at one seed (the GWAE for each metric)."""
     k = args.n_components
     yield "PCA", "-", PCA(k, random_state=seed)
     yield "FastICA", "-", FastICA(k, random_state=seed, max_iter=1000)
+    if "geodesic" in args.metrics:
+        # The embedding that keeps the same geodesic distances by an eigendecomposition.
+        yield "Isomap", "-", Isomap(n_neighbors=args.n_neighbors, n_components=k)
     shape = (args.image_size, args.image_size)
-    for nets in args.nets:
-        for prior in PRIORS:
-            est = GWAETransformer(
-                n_components=k,
-                prior=prior,
-                image_shape=shape if nets == "conv" else None,
-                max_iter=args.max_iter,
-                random_state=seed,
-            )
-            if args.lambda_h is not None:
-                est.set_params(lambda_h=args.lambda_h)
-            if args.learning_rate is not None:
-                est.set_params(learning_rate=args.learning_rate)
-            yield f"GWAE-{prior}", nets, est
+    for metric in args.metrics:
+        for nets in args.nets:
+            for prior in PRIORS:
+                est = GWAETransformer(
+                    n_components=k,
+                    prior=prior,
+                    image_shape=shape if nets == "conv" else None,
+                    metric=metric,
+                    max_iter=args.max_iter,
+                    random_state=seed,
+                )
+                if metric == "geodesic":
+                    est.set_params(n_neighbors=args.n_neighbors)
+                if args.lambda_h is not None:
+                    est.set_params(lambda_h=args.lambda_h)
+                if args.learning_rate is not None:
+                    est.set_params(learning_rate=args.learning_rate)
+                yield f"GWAE-{prior}", nets, est
 
 
 def main(argv=None):
@@ -73,6 +85,18 @@ def main(argv=None):
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1])
     parser.add_argument("--max-iter", type=int, default=60, help="epochs cap of the GWAE fits")
     parser.add_argument("--nets", nargs="+", default=["mlp", "conv"], choices=["mlp", "conv"])
+    parser.add_argument(
+        "--metrics",
+        nargs="+",
+        default=["euclidean"],
+        choices=["euclidean", "cosine", "geodesic"],
+        help="data-side metrics of the GWAE fits, each a set of rows (default: euclidean, "
+        "the estimator's default); other than the default, the results go to "
+        "disentangle_<metrics>.csv (geodesic written with its n_neighbors, as geodesic10)",
+    )
+    parser.add_argument(
+        "--n-neighbors", type=int, default=10, help="n_neighbors of the geodesic metric"
+    )
     parser.add_argument(
         "--lambda-h",
         type=float,
@@ -108,13 +132,15 @@ def main(argv=None):
                 Z = est.fit_transform(X)
             seconds = time.perf_counter() - start
             dci = dci_disentanglement(factors, Z, random_state=seed)
+            mig, normalized_mi = mutual_information_gap(factors, Z, return_matrix=True)
             epochs = getattr(est, "n_iter_", None)
             history = getattr(est, "history_", None)
             row = {
                 "method": name,
                 "nets": nets,
+                "metric": metric_label(est),
                 "seed": seed,
-                "mig": mutual_information_gap(factors, Z),
+                "mig": mig,
                 "dci_d": dci.disentanglement,
                 "dci_c": dci.completeness,
                 "dci_i": dci.informativeness,
@@ -122,9 +148,14 @@ def main(argv=None):
                 "epochs": epochs,
                 "s_per_epoch": np.median([r["seconds"] for r in history]) if history else None,
             }
+            # The gap of each factor, whose mean is the MIG: which factors a code separates.
+            top_two = -np.sort(-normalized_mi, axis=0)[:2]
+            row.update(
+                {f"gap_{f}": g for f, g in zip(factors.columns, top_two[0] - top_two[1])}
+            )
             rows.append(row)
             print(
-                f"seed {seed} {name:22} {nets:4} MIG {row['mig']:.3f} DCI-D {row['dci_d']:.3f} "
+                f"seed {seed} {name:22} {nets:4} {row['metric']:11} MIG {row['mig']:.3f} DCI-D {row['dci_d']:.3f} "
                 f"fit {seconds:6.1f} s",
                 flush=True,
             )
@@ -135,15 +166,30 @@ def main(argv=None):
     suffix = "" if args.lambda_h is None else f"_lambda_h{args.lambda_h:g}"
     if args.learning_rate is not None:
         suffix += f"_lr{args.learning_rate:g}"
+    if args.metrics != ["euclidean"]:
+        suffix += "_" + "_".join(
+            f"geodesic{args.n_neighbors}" if m == "geodesic" else m for m in args.metrics
+        )
     runs.to_csv(out / f"disentangle{suffix}.csv", index=False)
-    table = runs.groupby(["method", "nets"], sort=False)[
+    table = runs.groupby(["method", "nets", "metric"], sort=False)[
         ["mig", "dci_d", "dci_c", "dci_i", "fit_s", "s_per_epoch"]
     ].agg(["mean", "std"])
     print("\nmean ± std over seeds", args.seeds)
     print(format_table(table))
+    gaps = [c for c in runs.columns if c.startswith("gap_")]
+    print("\nmean gap of each factor (MIG is their mean)")
+    print(runs.groupby(["method", "nets", "metric"], sort=False)[gaps].mean().round(3).to_string())
     print(f"wrote {out / f'disentangle{suffix}.csv'}")
     if figure_model is not None:
         draw(figure_model, X, args, out / f"shapes_gwae{suffix}.png")
+
+
+def metric_label(est):
+    """The data-side metric of a GWAE fit ("-" for the other methods), with its
+    neighbourhood size when geodesic."""
+    if not isinstance(est, GWAETransformer):
+        return "-"
+    return f"geodesic{est.n_neighbors}" if est.metric == "geodesic" else est.metric
 
 
 def format_table(table):
