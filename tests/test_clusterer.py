@@ -991,3 +991,86 @@ def test_refinement_stops_where_the_cut_grows(monkeypatch):
     assert cluster_accuracy(truth, bounded) > 0.95
     monkeypatch.setattr(mixture_module, "REFINE_MAX_CUT_RATIO", 1e9)
     assert cluster_accuracy(truth, refine()) < 0.8
+
+
+def _compact_inside_broad():
+    """Three Gaussian clusters in 3 dimensions: a compact one inside a broad one, and a
+    third apart. A neighbour graph ties the compact cluster to the broad one around it."""
+    rng = np.random.RandomState(0)
+    broad = rng.normal(scale=1.5, size=(300, 3))
+    compact = rng.normal(scale=0.25, size=(300, 3)) + [0.5, 0.0, 0.0]
+    third = rng.normal(scale=0.8, size=(300, 3)) + [6.0, 0.0, 0.0]
+    return np.r_[broad, compact, third], np.repeat([0, 1, 2], 300)
+
+
+def test_free_em_replaces_a_partition_wrong_as_a_whole():
+    """A partition that joins the compact cluster to the broad one and splits the third
+    in two is replaced by EM's from a k-means++ start: it explains the rows far better,
+    and the graph tolerates its cut. Boundary moves (the refinement) cannot undo it."""
+    import skgwae._mixture as mixture_module
+
+    from skgwae._geometry import neighbour_affinity
+    from skgwae.metrics import cluster_accuracy
+
+    rows, truth = _compact_inside_broad()
+    wrong = np.where(truth == 1, 0, truth)
+    third = np.flatnonzero(truth == 2)
+    wrong[third[rows[third, 1] > 0]] = 1
+    graph = neighbour_affinity(rows, 20)
+    rng = np.random.RandomState(0)
+    free = mixture_module._free_em_partition(rows, wrong, 3, rng, "euclidean", graph)
+    assert free is not None
+    assert cluster_accuracy(truth, free) > 0.95
+    refined = mixture_module._refine_on_rows(rows, wrong, 3, rng, "euclidean", graph)
+    assert cluster_accuracy(truth, refined) < 0.8
+
+
+def test_free_em_keeps_the_graph_partition_of_clusters_that_are_not_gaussian():
+    """On two moons, and on concentric rings, EM from a k-means++ start cuts across the
+    clusters: its cut of the neighbour graph is far above REFINE_MAX_CUT_RATIO times the
+    true partition's, so the graph's partition stays (None)."""
+    import skgwae._mixture as mixture_module
+    from sklearn.datasets import make_moons
+
+    from skgwae._geometry import neighbour_affinity
+
+    moons, moon_truth = make_moons(400, noise=0.05, random_state=0)
+    for rows, truth in ((moons, moon_truth), _rings_in_10d()):
+        graph = neighbour_affinity(rows, 10)
+        rng = np.random.RandomState(0)
+        assert mixture_module._free_em_partition(rows, truth, 2, rng, "euclidean", graph) is None
+
+
+def test_free_em_keeps_a_partition_that_em_would_not_improve():
+    """Where EM from the partition and from a k-means++ start end at the same mixture (two
+    well-separated blobs), the likelihoods tie and the graph's partition stays (None)."""
+    import skgwae._mixture as mixture_module
+
+    from skgwae._geometry import neighbour_affinity
+
+    rows, truth = make_blobs(400, centers=[[0, 0], [8, 0]], random_state=0)
+    graph = neighbour_affinity(rows, 10)
+    rng = np.random.RandomState(0)
+    assert mixture_module._free_em_partition(rows, truth, 2, rng, "euclidean", graph) is None
+
+
+def test_free_em_runs_on_as_many_components_as_the_smallest_part_supports(monkeypatch):
+    """With 30 rows in the smallest part and FREE_EM_ROWS_PER_PARAMETER=2, both EMs run
+    on 4 principal components: 2 x 4 x 7 / 2 = 28 rows for a mean and a covariance in 4
+    dimensions, 36 in 5."""
+    import skgwae._mixture as mixture_module
+
+    rng = np.random.RandomState(0)
+    rows = np.r_[rng.normal(size=(170, 12)), rng.normal(size=(30, 12)) + 3.0]
+    labels = np.repeat([0, 1], [170, 30])
+    seen = []
+    original = mixture_module.GaussianMixture.fit_predict
+
+    def recording(self, X, y=None):
+        seen.append(X.shape)
+        return original(self, X, y)
+
+    monkeypatch.setattr(mixture_module.GaussianMixture, "fit_predict", recording)
+    graph = _complete_graph(len(rows))
+    mixture_module._free_em_partition(rows, labels, 2, rng, "euclidean", graph)
+    assert seen == [(200, 4), (200, 4)]
