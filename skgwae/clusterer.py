@@ -70,14 +70,16 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
        cut between parts exceeds 3 times the partition's: EM moves the boundaries where
        parts touch, but not whole regions across a gap of the graph or through thin
        bridges, as it would for clusters that are not Gaussian (two moons, concentric
-       rings). Before that, EM from a k-means++ start competes with EM from the parts
-       (on as many principal components as give the smallest part 2 rows per parameter
-       of its mean and covariance), and its clusters replace the whole partition when
-       they give the rows a mean log-likelihood higher by more than 0.5 and cut the
-       graph at most 3 times as much: where Gaussian clusters differ in scale (a compact
-       one inside a broad one), the graph's partition can be wrong as a whole, which no
-       boundary move undoes. The codes, which keep the rows' distances, may still mix
-       clusters that differ in a few features among many; so training goes on for 8 % as
+       rings). Before that, EM from a k-means++ start competes with EM from the
+       parts (on as many principal components as give the smallest part 2 rows per
+       parameter of its mean and covariance), and its clusters replace the whole
+       partition when they give the rows a mean log-likelihood higher by more than 0.5
+       and cut the graph at most 3 times as much, or when they are likelier at all and
+       cut the graph less: where Gaussian clusters differ in scale (a compact one inside
+       a broad one), or where the codes blur a narrow gap between thin clusters, the
+       graph's partition can be wrong as a whole, which no boundary move undoes. The
+       codes, which keep the rows' distances, may still mix clusters that differ in a
+       few features among many; so training goes on for 8 % as
        many steps as it took (at most 100; with ``max_iter="auto"`` they count in its
        budget of steps), with Adam at learning rate 1e-3, on the objective plus the
        cross-entropy of the refined labels under the mixture of the parts' codes, so that

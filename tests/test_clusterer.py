@@ -1025,6 +1025,32 @@ def test_free_em_replaces_a_partition_wrong_as_a_whole():
     assert cluster_accuracy(truth, refined) < 0.8
 
 
+def test_free_em_replaces_a_partition_it_beats_on_likelihood_and_cut(monkeypatch):
+    """scikit-learn's sheared blobs: a partition that joins two thin parallel clusters and
+    splits a third along its length is replaced by EM's clusters whatever their gain in
+    likelihood (FREE_EM_MIN_GAIN made infinite), because they also cut the neighbour graph
+    less: better by both measures, they are what the spectral partition missed."""
+    import skgwae._mixture as mixture_module
+    from sklearn.preprocessing import StandardScaler
+
+    from skgwae._geometry import neighbour_affinity
+    from skgwae.metrics import cluster_accuracy
+
+    X, truth = make_blobs(1000, centers=4, n_features=2, random_state=170)
+    rows = StandardScaler().fit_transform(X @ np.array([[0.6, -0.64], [-0.41, 0.85]]))
+    wrong = np.where(truth == 1, 0, truth)
+    split = np.flatnonzero(truth == 3)
+    along = rows[split] @ np.linalg.svd(rows - rows.mean(axis=0))[2][0]
+    wrong[split[along > np.median(along)]] = 1
+    graph = neighbour_affinity(rows, 20)
+    assert mixture_module._cut_fraction(graph, truth) < mixture_module._cut_fraction(graph, wrong)
+    monkeypatch.setattr(mixture_module, "FREE_EM_MIN_GAIN", np.inf)
+    rng = np.random.RandomState(0)
+    free = mixture_module._free_em_partition(rows, wrong, 4, rng, "euclidean", graph)
+    assert free is not None
+    assert cluster_accuracy(truth, free) > 0.99
+
+
 def test_free_em_keeps_the_graph_partition_of_clusters_that_are_not_gaussian():
     """On two moons, and on concentric rings, EM from a k-means++ start cuts across the
     clusters: its cut of the neighbour graph is far above REFINE_MAX_CUT_RATIO times the
