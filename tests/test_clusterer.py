@@ -1003,6 +1003,48 @@ def _compact_inside_broad():
     return np.r_[broad, compact, third], np.repeat([0, 1, 2], 300)
 
 
+def test_normalized_cut_of_a_path():
+    """A path 0-1-2-3 of unit edges with unit self-loops, cut in the middle: each half has
+    volume 5 (2 + 3) and 1 of it crosses, so the normalized cut is 2 / 5; a part with no
+    rows makes it infinite."""
+    import scipy.sparse as sp
+
+    import skgwae._mixture as mixture_module
+
+    path = sp.csr_matrix(np.eye(4) + np.eye(4, k=1) + np.eye(4, k=-1))
+    assert mixture_module._normalized_cut(path, np.array([0, 0, 1, 1]), 2) == pytest.approx(0.4)
+    assert mixture_module._normalized_cut(path, np.array([0, 0, 0, 0]), 2) == np.inf
+
+
+@pytest.mark.filterwarnings("ignore:Graph is not fully connected")
+def test_partition_of_the_rows_graph_wins_where_the_codes_blur_a_gap():
+    """scikit-learn's sheared blobs, with codes that blur the narrow direction separating
+    two thin parallel clusters: the common graph's partition joins part of them, the rows'
+    own graph's does not and cuts the common graph less, so it is the partition kept."""
+    import skgwae._mixture as mixture_module
+    from sklearn.preprocessing import StandardScaler
+
+    from skgwae._geometry import neighbour_affinity
+    from skgwae.metrics import cluster_accuracy
+
+    X, truth = make_blobs(1000, centers=4, n_features=2, random_state=170)
+    rows = StandardScaler().fit_transform(X @ np.array([[0.6, -0.64], [-0.41, 0.85]]))
+    narrow = np.linalg.svd(rows - rows.mean(axis=0))[2][1]
+    noise = np.random.RandomState(0).normal(scale=0.15, size=(len(rows), 1))
+    codes = np.c_[rows + noise * narrow, np.zeros((len(rows), 8))]
+    common = neighbour_affinity(codes, 20).multiply(neighbour_affinity(rows, 20)).sqrt()
+    joined = mixture_module._partition(common.tocsr(), codes, 4, np.random.RandomState(0), 20)
+    assert cluster_accuracy(truth, joined) < 0.97
+    labels, index = mixture_module._spectral_partition(
+        codes, 4, 0, 20, lambda i: rows[i], "euclidean", refine=False
+    )
+    assert np.array_equal(index, np.arange(len(rows)))
+    assert cluster_accuracy(truth, labels) > 0.99
+    assert mixture_module._normalized_cut(common, labels, 4) < mixture_module._normalized_cut(
+        common, joined, 4
+    )
+
+
 def test_free_em_replaces_a_partition_wrong_as_a_whole():
     """A partition that joins the compact cluster to the broad one and splits the third
     in two is replaced by EM's from a k-means++ start: it explains the rows far better,
