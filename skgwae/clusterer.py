@@ -57,7 +57,9 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
        neighbours (one among the other's 20 nearest) both among the latent means and
        among the rows themselves (under ``metric``; Euclidean for ``"geodesic"``): a
        pair that only the embedding puts side by side, or only the data, is no edge.
-       The graph partition follows the connected dense regions of the codes, which is
+       The spectral partition of the rows' own neighbour graph competes, and the one
+       that cuts this common graph less (normalized cut) is kept: the codes can blur a
+       narrow gap between clusters that the rows show. The graph partition follows the connected dense regions of the codes, which is
        what makes them clusters; a maximum-likelihood mixture of the codes (EM) does
        not: on the codes of one fit, EM finds several mixtures of nearly the same
        likelihood that split or merge whole classes, and which one depends on its
