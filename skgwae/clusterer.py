@@ -59,7 +59,12 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
        pair that only the embedding puts side by side, or only the data, is no edge.
        The spectral partition of the rows' own neighbour graph competes, and the one
        that cuts this common graph less (normalized cut) is kept: the codes can blur a
-       narrow gap between clusters that the rows show. The graph partition follows the connected dense regions of the codes, which is
+       narrow gap between clusters that the rows show. A part smaller than 0.3 times
+       the average may be a fragment of a cluster that the cut took instead of
+       separating two joined clusters; then the partition into one more part, with its
+       smallest part merged into the part it links to most, replaces it if it leaves no
+       such part and the latent means are likelier under its mixture of parts. The graph
+       partition follows the connected dense regions of the codes, which is
        what makes them clusters; a maximum-likelihood mixture of the codes (EM) does
        not: on the codes of one fit, EM finds several mixtures of nearly the same
        likelihood that split or merge whole classes, and which one depends on its

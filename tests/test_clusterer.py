@@ -1045,6 +1045,78 @@ def test_partition_of_the_rows_graph_wins_where_the_codes_blur_a_gap():
     )
 
 
+def _blobs_with_a_fragment(fragment_offset, fragment_scale):
+    """Codes of 3 clusters in 2-D: A with a subgroup of 25 codes beside it (the
+    fragment), and two clusters B and C, 4 standard deviations apart, far from A."""
+    rng = np.random.RandomState(0)
+    codes = np.r_[
+        rng.normal([0.0, 0.0], 1.0, size=(200, 2)),
+        rng.normal([0.0, fragment_offset], fragment_scale, size=(25, 2)),
+        rng.normal([10.0, 0.0], 1.0, size=(200, 2)),
+        rng.normal([14.0, 0.0], 1.0, size=(200, 2)),
+    ]
+    return (codes - codes.mean(axis=0)) / codes.std(), np.repeat([0, 1, 2], [225, 200, 200])
+
+
+@pytest.mark.filterwarnings("ignore:Graph is not fully connected")
+def test_a_fragment_cut_off_instead_of_two_joined_clusters_is_merged_back():
+    """Spectral clustering cuts the loosely attached subgroup off A and joins B and C
+    (the cheaper normalized cut); the partition into one more part, with the subgroup
+    merged into A, gives the codes a likelier mixture of parts, so it is kept."""
+    import skgwae._mixture as mixture_module
+
+    from skgwae._geometry import neighbour_affinity
+    from skgwae.metrics import cluster_accuracy
+
+    codes, truth = _blobs_with_a_fragment(4.5, 0.5)
+    graph = neighbour_affinity(codes, 20).tocsr()
+    spectral = mixture_module._partition(graph, codes, 3, np.random.RandomState(0), 20)
+    assert np.bincount(spectral).min() == 25
+    assert cluster_accuracy(truth, spectral) < 0.7
+    kept = mixture_module._without_fragments(graph, codes, spectral, 3, 0, 20)
+    assert cluster_accuracy(truth, kept) > 0.98
+    labels, _ = mixture_module._spectral_partition(codes, 3, 0, 20, None, "euclidean", True)
+    assert cluster_accuracy(truth, labels) > 0.98
+
+
+@pytest.mark.filterwarnings("ignore:Graph is not fully connected")
+def test_a_small_compact_cluster_apart_stays_whole():
+    """A subgroup of 25 codes, compact and far from A, is a cluster of its own: merging it
+    into A lowers the codes' likelihood, so the spectral partition that keeps it stays."""
+    import skgwae._mixture as mixture_module
+
+    from skgwae._geometry import neighbour_affinity
+
+    codes, _ = _blobs_with_a_fragment(9.0, 0.3)
+    graph = neighbour_affinity(codes, 20).tocsr()
+    spectral = mixture_module._partition(graph, codes, 3, np.random.RandomState(0), 20)
+    assert np.bincount(spectral).min() == 25
+    kept = mixture_module._without_fragments(graph, codes, spectral, 3, 0, 20)
+    assert kept is spectral
+
+
+def test_a_fragment_merges_into_the_part_it_links_to_or_the_nearest():
+    """The smallest part joins the part its edges weigh most to, or, with no edge out,
+    the part of its nearest code; a smallest part of ``floor`` codes or more is no
+    fragment."""
+    import scipy.sparse as sp
+
+    import skgwae._mixture as mixture_module
+
+    codes = np.array([[0.0], [1.0], [2.0], [3.0], [10.0], [11.0], [25.0], [30.0], [31.0]])
+    edges = np.zeros((9, 9))
+    edges[4, 3] = edges[4, 7] = edges[5, 8] = 1.0  # codes 4, 5: 1 edge to part 0, 2 to 3
+    graph = sp.csr_matrix(edges + edges.T + np.eye(9))
+    linked = np.array([0, 0, 0, 0, 1, 1, 2, 2, 2])
+    merged = mixture_module._merge_fragment(linked, graph, codes, floor=2.5)
+    assert np.array_equal(merged, [0, 0, 0, 0, 1, 1, 1, 1, 1])
+    # Code 6 alone, with no edge: its nearest code is 30 (5 away), not 11 (14 away).
+    alone = np.array([0, 0, 0, 0, 1, 1, 2, 3, 3])
+    merged = mixture_module._merge_fragment(alone, graph, codes, floor=1.5)
+    assert np.array_equal(merged, [0, 0, 0, 0, 1, 1, 2, 2, 2])
+    assert mixture_module._merge_fragment(linked, graph, codes, floor=2) is None
+
+
 def test_free_em_replaces_a_partition_wrong_as_a_whole():
     """A partition that joins the compact cluster to the broad one and splits the third
     in two is replaced by EM's from a k-means++ start: it explains the rows far better,
