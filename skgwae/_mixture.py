@@ -304,7 +304,8 @@ def _without_fragments(affinity, codes, labels, n_components, seed, min_part):
         affinity, codes, n_components + 1, np.random.RandomState(seed), min_part
     )
     merged = _merge_fragment(finer, affinity, codes, floor)
-    if merged is None or np.bincount(merged).min() < floor:
+    # k-means on codes with few distinct values can leave a part of ``finer`` empty.
+    if merged is None or merged.max() + 1 != n_components or np.bincount(merged).min() < floor:
         return labels
     if sizes.min() > 0 and _parts_log_likelihood(
         codes, merged, n_components
