@@ -1095,6 +1095,24 @@ def test_a_small_compact_cluster_apart_stays_whole():
     assert kept is spectral
 
 
+@pytest.mark.filterwarnings("ignore:Graph is not fully connected")
+def test_a_finer_partition_with_an_empty_part_is_no_candidate(monkeypatch):
+    """Where k-means leaves a part of the finer partition empty (codes with few distinct
+    values), merging its fragment would leave fewer than n_components parts: the
+    partition is kept."""
+    import skgwae._mixture as mixture_module
+
+    from skgwae._geometry import neighbour_affinity
+
+    codes, _ = _blobs_with_a_fragment(4.5, 0.5)
+    graph = neighbour_affinity(codes, 20).tocsr()
+    spectral = mixture_module._partition(graph, codes, 3, np.random.RandomState(0), 20)
+    # A "finer" partition of only 3 parts, one of them the fragment.
+    monkeypatch.setattr(mixture_module, "_partition", lambda *args: spectral.copy())
+    kept = mixture_module._without_fragments(graph, codes, spectral, 3, 0, 20)
+    assert kept is spectral
+
+
 def test_a_fragment_merges_into_the_part_it_links_to_or_the_nearest():
     """The smallest part joins the part its edges weigh most to, or, with no edge out,
     the part of its nearest code; a smallest part of ``floor`` codes or more is no
