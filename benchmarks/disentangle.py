@@ -6,10 +6,17 @@ method embeds them in the same number of latent coordinates; the codes are score
 the factors with the mutual information gap (MIG, and the gap of each factor, whose mean
 it is) and DCI disentanglement, completeness and informativeness (skgwae.metrics).
 Methods: PCA, FastICA (and Isomap when the geodesic metric is asked for), and
-GWAETransformer with the ``gaussian``, ``neural`` and ``factorized_neural`` priors, each
-with MLP networks and with convolutional ones (``image_shape``), and with each data-side
-``metric`` asked for (``--metrics``; ``--n-neighbors`` for the geodesic one). Also the fit
-seconds, epochs and seconds per epoch.
+GWAETransformer with the ``gaussian``, ``neural`` and ``factorized_neural`` priors (or
+those of ``--priors``), each with MLP networks and with convolutional ones
+(``image_shape``), and with each data-side ``metric`` asked for (``--metrics``;
+``--n-neighbors`` for the geodesic one). Also the fit seconds, epochs and seconds per
+epoch.
+
+``mig_principal`` is the MIG of the codes' principal components (PCA of the codes, as
+many as there are coordinates): what the codes hold up to a rotation. Every term of the
+objective but the prior's is unchanged when the latent space is rotated, so a code can
+carry a factor along a direction that is no coordinate; MIG counts a factor only where
+one coordinate carries it.
 
 Writes every run to ``<out>/disentangle.csv``, prints mean and standard deviation over the
 seeds, and draws ``<out>/shapes_gwae.png``: reconstructions, samples from the prior and a
@@ -20,6 +27,8 @@ latent traversal of the GWAE with the factorized neural prior and convolutional 
     python benchmarks/disentangle.py --lambda-h 0.5       # a stronger entropy term
     python benchmarks/disentangle.py --learning-rate 0.02 # one rate for every network
     python benchmarks/disentangle.py --nets mlp --metrics euclidean geodesic --n-neighbors 10
+    python benchmarks/disentangle.py --nets mlp --metrics geodesic --priors factorized_neural \
+        --param coupling=critic                           # any other parameter
     python benchmarks/disentangle.py --n-samples 1000 --max-iter 5 --seeds 0   # a smoke run
 """
 
@@ -38,12 +47,16 @@ from sklearn.decomposition import PCA, FastICA  # noqa: E402
 from sklearn.exceptions import ConvergenceWarning  # noqa: E402
 from sklearn.manifold import Isomap  # noqa: E402
 
+from embed import parse_params  # noqa: E402
+
 from skgwae import GWAETransformer  # noqa: E402
 from skgwae.datasets import make_shapes  # noqa: E402
 from skgwae.metrics import dci_disentanglement, mutual_information_gap  # noqa: E402
 from skgwae.plotting import plot_samples, plot_traversal  # noqa: E402
 
 PRIORS = ("gaussian", "neural", "factorized_neural")
+# Also selectable with --priors: a fixed factorized prior (independent uniform coordinates).
+OTHER_PRIORS = ("uniform",)
 # The data set is the same for every seed; the seeds vary the methods.
 DATA_SEED = 1000
 
@@ -59,7 +72,7 @@ def methods(args, seed):
     shape = (args.image_size, args.image_size)
     for metric in args.metrics:
         for nets in args.nets:
-            for prior in PRIORS:
+            for prior in args.priors:
                 est = GWAETransformer(
                     n_components=k,
                     prior=prior,
@@ -74,6 +87,7 @@ def methods(args, seed):
                     est.set_params(lambda_h=args.lambda_h)
                 if args.learning_rate is not None:
                     est.set_params(learning_rate=args.learning_rate)
+                est.set_params(**args.params)
                 yield f"GWAE-{prior}", nets, est
 
 
@@ -111,8 +125,20 @@ def main(argv=None):
         help="learning_rate of the GWAE fits (default: the estimator's); the results go to "
         "disentangle_lr<value>.csv and the figure to shapes_gwae_lr<value>.png",
     )
+    parser.add_argument(
+        "--priors", nargs="+", default=list(PRIORS), choices=PRIORS + OTHER_PRIORS
+    )
+    parser.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a GWAETransformer parameter (repeatable), e.g. --param coupling=critic; the "
+        "results go to disentangle_<name><value>.csv",
+    )
     parser.add_argument("--out", default="benchmarks/results")
     args = parser.parse_args(argv)
+    args.params = parse_params(args.param)
     out = pathlib.Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 
@@ -133,6 +159,7 @@ def main(argv=None):
             seconds = time.perf_counter() - start
             dci = dci_disentanglement(factors, Z, random_state=seed)
             mig, normalized_mi = mutual_information_gap(factors, Z, return_matrix=True)
+            principal = PCA(Z.shape[1], random_state=seed).fit_transform(Z)
             epochs = getattr(est, "n_iter_", None)
             history = getattr(est, "history_", None)
             row = {
@@ -141,6 +168,7 @@ def main(argv=None):
                 "metric": metric_label(est),
                 "seed": seed,
                 "mig": mig,
+                "mig_principal": mutual_information_gap(factors, principal),
                 "dci_d": dci.disentanglement,
                 "dci_c": dci.completeness,
                 "dci_i": dci.informativeness,
@@ -166,13 +194,14 @@ def main(argv=None):
     suffix = "" if args.lambda_h is None else f"_lambda_h{args.lambda_h:g}"
     if args.learning_rate is not None:
         suffix += f"_lr{args.learning_rate:g}"
+    suffix += "".join(f"_{name}{value}" for name, value in args.params.items())
     if args.metrics != ["euclidean"]:
         suffix += "_" + "_".join(
             f"geodesic{args.n_neighbors}" if m == "geodesic" else m for m in args.metrics
         )
     runs.to_csv(out / f"disentangle{suffix}.csv", index=False)
     table = runs.groupby(["method", "nets", "metric"], sort=False)[
-        ["mig", "dci_d", "dci_c", "dci_i", "fit_s", "s_per_epoch"]
+        ["mig", "mig_principal", "dci_d", "dci_c", "dci_i", "fit_s", "s_per_epoch"]
     ].agg(["mean", "std"])
     print("\nmean ± std over seeds", args.seeds)
     print(format_table(table))
