@@ -13,10 +13,11 @@ those of ``--priors``), each with MLP networks and with convolutional ones
 epoch.
 
 ``mig_principal`` is the MIG of the codes' principal components (PCA of the codes, as
-many as there are coordinates): what the codes hold up to a rotation. Every term of the
-objective but the prior's is unchanged when the latent space is rotated, so a code can
-carry a factor along a direction that is no coordinate; MIG counts a factor only where
-one coordinate carries it.
+many as there are coordinates): what the codes hold up to a rotation. A rotation keeps
+the codes' distances, and so the GW term; only the prior (a factorized one) and, weakly,
+the encoder's noise (independent coordinate by coordinate) can pick the axes. A code can
+carry a factor along a direction that is no coordinate, and MIG counts a factor only
+where one coordinate carries it.
 
 Writes every run to ``<out>/disentangle.csv``, prints mean and standard deviation over the
 seeds, and draws ``<out>/shapes_gwae.png``: reconstructions, samples from the prior and a
