@@ -58,7 +58,8 @@ from skgwae.plotting import plot_samples, plot_traversal  # noqa: E402
 PRIORS = ("gaussian", "neural", "factorized_neural")
 # Also selectable with --priors: a fixed factorized prior (independent uniform coordinates).
 OTHER_PRIORS = ("uniform",)
-# The data set is the same for every seed; the seeds vary the methods.
+# The data set is the same for every seed (--data-seed draws another); the seeds vary
+# the methods.
 DATA_SEED = 1000
 
 
@@ -98,6 +99,7 @@ def main(argv=None):
     parser.add_argument("--image-size", type=int, default=32)
     parser.add_argument("--n-components", type=int, default=10)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1])
+    parser.add_argument("--data-seed", type=int, default=DATA_SEED, help="draw of the images")
     parser.add_argument("--max-iter", type=int, default=60, help="epochs cap of the GWAE fits")
     parser.add_argument("--nets", nargs="+", default=["mlp", "conv"], choices=["mlp", "conv"])
     parser.add_argument(
@@ -144,7 +146,7 @@ def main(argv=None):
     out.mkdir(parents=True, exist_ok=True)
 
     X, factors = make_shapes(
-        args.n_samples, image_size=args.image_size, discrete=True, random_state=DATA_SEED
+        args.n_samples, image_size=args.image_size, discrete=True, random_state=args.data_seed
     )
     print(
         f"shapes: {X.shape[0]} images of {args.image_size}x{args.image_size}, factors "
