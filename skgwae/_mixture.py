@@ -367,11 +367,16 @@ def _classifying_moments(X, labels, n_components):
     return best
 
 
+def _members(labels, n_components):
+    """The (n_rows, n_components) 0/1 matrix whose row i marks the part ``labels[i]``."""
+    return np.eye(n_components)[labels]
+
+
 def _part_moments(X, labels, n_components):
     """(weights, means, covariances) of the parts ``labels`` of the rows of X, each
     covariance with ``REG_COVAR`` added to its diagonal; every part must be non-empty."""
     counts = np.bincount(labels, minlength=n_components)
-    means = np.eye(n_components)[labels].T @ X / counts[:, None]
+    means = _members(labels, n_components).T @ X / counts[:, None]
     covariances = np.empty((n_components, X.shape[1], X.shape[1]))
     for k in range(n_components):
         centred = X[labels == k] - means[k]
@@ -501,7 +506,7 @@ def _normalized_cut(affinity, labels, n_components):
     parts of the weight of their edges to other parts over the weight of all their
     edges (each row's self-loop included); infinite if a part has no edge."""
     affinity = affinity.tocsr()
-    members = np.eye(n_components)[labels]
+    members = _members(labels, n_components)
     volume = members.T @ np.asarray(affinity.sum(axis=1)).ravel()
     within = np.einsum("ik,ik->k", members, np.asarray(affinity @ members))
     if (volume <= 0).any():
@@ -540,7 +545,7 @@ def _move_beside(labels, target, affinity, n_components):
     current = labels
     # Rows only ever move to their target, so this ends within len(labels) rounds.
     for round_ in range(len(labels)):
-        beside = np.asarray(affinity @ np.eye(n_components)[current]) > 0
+        beside = np.asarray(affinity @ _members(current, n_components)) > 0
         moved = np.where(beside[np.arange(len(current)), target], target, current)
         if round_ == 0:
             if empties(moved):
