@@ -5,7 +5,8 @@ and position x, y (discrete grids: 3 x 6 x 16 x 16 x 16 values), flattened to ro
 method embeds them in the same number of latent coordinates; the codes are scored against
 the factors with the mutual information gap (MIG, and the gap of each factor, whose mean
 it is) and DCI disentanglement, completeness and informativeness (skgwae.metrics).
-Methods: PCA, FastICA (and Isomap when the geodesic metric is asked for), and
+Methods: PCA, FastICA (and, when the geodesic metric is asked for, Isomap with as many
+components and with 2, ``Isomap-2``), and
 GWAETransformer with the ``gaussian``, ``neural`` and ``factorized_neural`` priors (or
 those of ``--priors``), each with MLP networks and with convolutional ones
 (``image_shape``), and with each data-side ``metric`` asked for (``--metrics``;
@@ -71,6 +72,9 @@ def methods(args, seed):
     if "geodesic" in args.metrics:
         # The embedding that keeps the same geodesic distances by an eigendecomposition.
         yield "Isomap", "-", Isomap(n_neighbors=args.n_neighbors, n_components=k)
+        # Its two leading directions alone, the position factors x and y: the most the
+        # geodesic distances give to the MIG of these images.
+        yield "Isomap-2", "-", Isomap(n_neighbors=args.n_neighbors, n_components=2)
     shape = (args.image_size, args.image_size)
     for metric in args.metrics:
         for nets in args.nets:
