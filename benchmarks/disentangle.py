@@ -72,8 +72,8 @@ def methods(args, seed):
     if "geodesic" in args.metrics:
         # The embedding that keeps the same geodesic distances by an eigendecomposition.
         yield "Isomap", "-", Isomap(n_neighbors=args.n_neighbors, n_components=k)
-        # Its two leading directions alone, the position factors x and y: the most the
-        # geodesic distances give to the MIG of these images.
+        # Its two leading directions alone (the position factors x and y): a reference for
+        # the MIG that keeping the geodesic distances can give these images.
         yield "Isomap-2", "-", Isomap(n_neighbors=args.n_neighbors, n_components=2)
     shape = (args.image_size, args.image_size)
     for metric in args.metrics:
