@@ -25,6 +25,7 @@ import warnings
 
 import numpy as np
 import torch
+from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components, dijkstra
 from scipy.spatial.distance import cdist
 from sklearn.metrics import pairwise_distances
@@ -180,9 +181,10 @@ def neighbour_graph(X, n_neighbors, data="the training data", warn=True):
     n = X.shape[0]
     k = min(n_neighbors, n - 1)
     graph = NearestNeighbors(n_neighbors=k).fit(X).kneighbors_graph(mode="distance")
-    graph = graph.maximum(graph.T).tocsr()
-    # Duplicate rows are at distance 0, which a sparse graph cannot hold as an edge.
+    # Duplicate rows are at distance 0, which a sparse graph cannot hold as an edge: the
+    # symmetrisation below would drop it, and leave each duplicate its own component.
     graph.data = np.maximum(graph.data, np.finfo(np.float32).tiny)
+    graph = graph.maximum(graph.T).tocsr()
     n_parts, labels = connected_components(graph, directed=False)
     if n_parts > 1 and warn:
         warnings.warn(
@@ -197,16 +199,41 @@ def neighbour_graph(X, n_neighbors, data="the training data", warn=True):
 
 
 def _join_components(X, graph, n_parts, labels):
-    graph = graph.tolil()
-    members = [np.flatnonzero(labels == c) for c in range(n_parts)]
-    for a in range(n_parts):
-        for b in range(a + 1, n_parts):
-            D = pairwise_distances(X[members[a]], X[members[b]])
-            i, j = np.unravel_index(np.argmin(D), D.shape)
-            length = max(D[i, j], np.finfo(np.float32).tiny)
-            graph[members[a][i], members[b][j]] = length
-            graph[members[b][j], members[a][i]] = length
-    return graph.tocsr()
+    """``graph`` with an edge added between every pair of its components: the shortest
+    between their rows (as Isomap's joining does), found component by component against
+    the rows of all later components at once rather than pair by pair."""
+    order = np.argsort(labels, kind="stable")  # the rows, grouped by component
+    starts = np.searchsorted(labels[order], np.arange(n_parts + 1))
+    sources, targets, lengths = [], [], []
+    for a in range(n_parts - 1):
+        members = order[starts[a] : starts[a + 1]]
+        later = order[starts[a + 1] :]
+        # For every row of a later component: its nearest row of component a, and how far.
+        nearest = np.empty(len(later), dtype=np.intp)
+        best = np.full(len(later), np.inf)
+        block = max(1, 2**22 // len(later))  # a (block, len(later)) array of 32 MiB
+        for start in range(0, len(members), block):
+            rows = members[start : start + block]
+            D = pairwise_distances(X[rows], X[later])
+            arg = D.argmin(axis=0)
+            value = D[arg, np.arange(len(later))]
+            closer = value < best
+            best[closer], nearest[closer] = value[closer], rows[arg[closer]]
+        # The closest of each later component's rows (its rows lie side by side in later).
+        bounds = starts[a + 1 :] - starts[a + 1]
+        group = np.repeat(np.arange(len(bounds) - 1), np.diff(bounds))
+        first = np.lexsort((best, group))[bounds[:-1]]
+        sources.append(nearest[first])
+        targets.append(later[first])
+        lengths.append(np.maximum(best[first], np.finfo(np.float32).tiny))
+    sources, targets = np.concatenate(sources), np.concatenate(targets)
+    lengths = np.concatenate(lengths)
+    bridges = coo_matrix(
+        (np.r_[lengths, lengths], (np.r_[sources, targets], np.r_[targets, sources])),
+        shape=graph.shape,
+    )
+    # No edge joins two components yet, so the sum only adds the bridges.
+    return (graph + bridges).tocsr()
 
 
 def cosine_pairs(x):

@@ -80,6 +80,52 @@ def test_disconnected_graph_is_joined_with_a_warning():
     assert D[0, 9] == pytest.approx(104.0)
 
 
+def test_duplicate_rows_stay_joined_at_distance_zero():
+    # Three points on a line, each three times: with 2 neighbours a row's edges all go to
+    # its copies, so the graph has 3 components (not 9: the zero-length edges are kept).
+    X = np.repeat([[0.0, 0.0], [1.0, 0.0], [3.0, 0.0]], 3, axis=0)
+    with pytest.warns(UserWarning, match="has 3 connected components"):
+        geometry = DataGeometry("geodesic", n_neighbors=2, n_reference=9).fit(
+            X, np.random.RandomState(0)
+        )
+    D = all_pairs(geometry, 9)
+    point = np.repeat(np.arange(3), 3)
+    np.testing.assert_allclose(D[point[:, None] == point[None, :]], 0.0, atol=1e-5)
+    # Every pair of components is bridged by its shortest edge, as Isomap joins them.
+    assert D[0, 3] == pytest.approx(1.0)
+    assert D[3, 6] == pytest.approx(2.0)
+    assert D[0, 6] == pytest.approx(3.0)
+
+
+def test_joining_many_components_keeps_each_pair_shortest_edge():
+    from scipy.sparse.csgraph import connected_components
+    from sklearn.metrics import pairwise_distances
+    from sklearn.neighbors import NearestNeighbors
+
+    rng = np.random.RandomState(0)
+    centers = rng.uniform(-50, 50, size=(12, 3))
+    X = np.vstack([c + rng.randn(rng.randint(2, 6), 3) for c in centers])
+    with pytest.warns(UserWarning, match="connected components"):
+        graph = neighbour_graph(X, 1)
+    # The components before joining: those of the plain 1-nearest-neighbour graph.
+    knn = NearestNeighbors(n_neighbors=1).fit(X).kneighbors_graph(mode="connectivity")
+    knn_parts, knn_labels = connected_components(knn, directed=False)
+    assert knn_parts > 2
+    # Between any two of them the graph has one edge each way, of their shortest distance.
+    D = pairwise_distances(X)
+    coo = graph.tocoo()
+    across = knn_labels[coo.row] != knn_labels[coo.col]
+    pairs = {}
+    for i, j, length in zip(coo.row[across], coo.col[across], coo.data[across]):
+        key = tuple(sorted((knn_labels[i], knn_labels[j])))
+        pairs.setdefault(key, []).append(length)
+        assert length == pytest.approx(D[i, j])
+    assert len(pairs) == knn_parts * (knn_parts - 1) // 2
+    for (a, b), found in pairs.items():
+        shortest = D[np.ix_(knn_labels == a, knn_labels == b)].min()
+        assert found == pytest.approx([shortest, shortest])
+
+
 @pytest.mark.parametrize("n_reference", [4, 8, 16])
 def test_landmark_approximation_error_bound(n_reference):
     n = 80
