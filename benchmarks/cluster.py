@@ -15,6 +15,13 @@ kinds of data prepared as another user might (``OTHER_SCALINGS``): ``digits_stan
 ``classification`` (``make_classification``: 5 Gaussian classes in 6 informative and 3
 redundant of 15 features, standardised).
 
+Also available with ``--datasets``, and not used when the defaults were chosen: discrete
+data, kept as 0/1 (``DISCRETE``): ``binary_classes`` (a latent class model: 900 rows of
+3 classes, each of 20 binary features on with probability 0.25 or 0.75 by class),
+``binary_classes_8`` (8 features, on with probability 0.1 or 0.9: 100 distinct rows
+among 900), ``categorical_classes`` (1000 rows of 4 classes, 6 categorical variables of
+4 levels, one-hot encoded) and ``digits_binary`` (the digits' pixels, on from 8 of 16).
+
 Methods, each given only the number of clusters (library defaults otherwise):
 
 - KMeans, GaussianMixture (full covariances), PCA(10) + GaussianMixture, and
@@ -40,6 +47,7 @@ each other down several-fold):
     python benchmarks/cluster.py --datasets digits --seeds 0 --param n_components=5
     python benchmarks/cluster.py --methods GWAE --param metric=geodesic --out /tmp/geo
     python benchmarks/cluster.py --datasets digits_standardised classification --out DIR
+    python benchmarks/cluster.py --datasets binary_classes digits_binary --out DIR
 
 The ``metric`` column records the GWAE's data-side metric (its default unless ``--param``
 sets it).
@@ -94,10 +102,38 @@ def curved_mixture(n_samples=1500, random_state=0):
     return X, y
 
 
+def binary_classes(n_samples=900, n_features=20, on=(0.25, 0.75), random_state=0):
+    """A latent class model: 3 equally likely classes, each binary feature on with
+    probability ``on[0]`` or ``on[1]`` (drawn per class and feature)."""
+    rng = np.random.RandomState(random_state)
+    probability = np.where(rng.rand(3, n_features) < 0.5, *on)
+    y = rng.randint(0, 3, n_samples)
+    return (rng.uniform(size=(n_samples, n_features)) < probability[y]).astype(float), y
+
+
+def categorical_classes(n_samples=1000, n_variables=6, n_levels=4, random_state=0):
+    """4 equally likely classes of ``n_variables`` categorical variables, one-hot encoded:
+    each class draws each variable from its own distribution over the ``n_levels``
+    levels (Dirichlet(0.3): most of a class's mass on one or two levels)."""
+    rng = np.random.RandomState(random_state)
+    y = rng.randint(0, 4, n_samples)
+    profiles = rng.dirichlet([0.3] * n_levels, size=(4, n_variables))
+    columns = []
+    for v in range(n_variables):
+        # Inverse-CDF draws: the level whose cumulative probability first passes u.
+        cumulative = profiles[y, v].cumsum(axis=1)
+        u = rng.uniform(size=(n_samples, 1))
+        level = np.minimum((u > cumulative).sum(axis=1), n_levels - 1)
+        columns.append(np.eye(n_levels)[level])
+    return np.hstack(columns), y
+
+
 def load(name):
     """The data set ``name``, scaled as a user would, and its labels."""
     if name in OTHER_SCALINGS:
         return other_scaling(name)
+    if name in DISCRETE:
+        return discrete(name)
     if name == "digits":
         X, y = load_digits(return_X_y=True)
         return X / 16.0, y
@@ -124,6 +160,21 @@ OTHER_SCALINGS = (
     "iris_unscaled",
     "classification",
 )
+
+
+# Discrete data, kept as it is (0/1): not among the defaults, and not used when the
+# defaults of the estimators were chosen.
+DISCRETE = ("binary_classes", "binary_classes_8", "categorical_classes", "digits_binary")
+
+
+def discrete(name):
+    """One of ``DISCRETE``, and its labels."""
+    if name == "digits_binary":  # each pixel on where its value is 8 or more (of 16)
+        X, y = load_digits(return_X_y=True)
+        return (X >= 8).astype(float), y
+    if name == "binary_classes_8":  # 8 features, far apart: most rows have copies
+        return binary_classes(n_features=8, on=(0.1, 0.9))
+    return {"binary_classes": binary_classes, "categorical_classes": categorical_classes}[name]()
 
 
 def other_scaling(name):

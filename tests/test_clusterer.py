@@ -859,6 +859,70 @@ def test_refinement_is_em_started_from_the_parts():
     assert cluster_accuracy(truth, refined) > cluster_accuracy(truth, start) + 0.05
 
 
+def _latent_class_binary(n_rows=300, n_features=8, seed=0):
+    """Binary rows from 3 classes, each feature on with probability 0.2 or 0.8 by class."""
+    rng = np.random.RandomState(seed)
+    on = np.where(rng.rand(3, n_features) < 0.5, 0.2, 0.8)
+    truth = rng.randint(0, 3, n_rows)
+    return (rng.uniform(size=(n_rows, n_features)) < on[truth]).astype(float), truth
+
+
+def test_refinement_keeps_the_partition_where_em_collapses_onto_discrete_values(
+    monkeypatch,
+):
+    """On binary rows EM drifts to parts that share a feature's value, whose covariances
+    are singular: the refinement keeps the partition (here the true classes) instead."""
+    import skgwae._mixture as mixture_module
+
+    rows, truth = _latent_class_binary()
+
+    def refine():
+        rng, graph = np.random.RandomState(0), _complete_graph(len(rows))
+        return mixture_module._refine_on_rows(rows, truth, 3, rng, "euclidean", graph)
+
+    np.testing.assert_array_equal(refine(), truth)
+    monkeypatch.setattr(mixture_module, "_collapsed", lambda mixture: False)
+    assert adjusted_rand_score(truth, refine()) < 0.5
+
+
+def test_free_em_does_not_replace_a_partition_by_collapsed_components(monkeypatch):
+    import skgwae._mixture as mixture_module
+
+    rows, truth = _latent_class_binary()
+    graph = _complete_graph(len(rows))
+
+    def free():
+        rng = np.random.RandomState(0)
+        return mixture_module._free_em_partition(rows, truth, 3, rng, "euclidean", graph)
+
+    assert free() is None
+    # Unguarded, the collapsed EM looks far likelier and takes over.
+    monkeypatch.setattr(mixture_module, "_collapsed", lambda mixture: False)
+    assert free() is not None
+
+
+def test_collapse_is_a_part_on_a_hyperplane_not_a_feature_the_data_never_varies():
+    """A feature that is the sum of two others (as one-hot columns of a category sum to
+    one) leaves every part without spread in one direction; the rows' principal
+    components drop it, so that EM on them is not taken for collapsed. A part whose rows
+    lie on a line is."""
+    import skgwae._mixture as mixture_module
+    from sklearn.mixture import GaussianMixture
+
+    blobs, labels = make_blobs(400, centers=3, n_features=3, random_state=0)
+    rows = np.c_[blobs, blobs[:, 0] + blobs[:, 1]]
+    principal = mixture_module._principal_rows(
+        rows, 4, np.random.RandomState(0), "euclidean"
+    )
+    assert principal.shape == (400, 3)
+    fit = GaussianMixture(3, reg_covar=mixture_module.REG_COVAR, random_state=0)
+    assert not mixture_module._collapsed(fit.fit(principal))
+    assert mixture_module._collapsed(fit.fit(rows))
+    on_a_line = blobs.copy()
+    on_a_line[labels == 0, 2] = on_a_line[labels == 0, 1]
+    assert mixture_module._collapsed(fit.fit(on_a_line))
+
+
 def test_refinement_does_not_depend_on_the_rows_scale():
     import skgwae._mixture as mixture_module
     from sklearn.cluster import KMeans
@@ -907,7 +971,10 @@ def test_refinement_keeps_the_partition_when_em_cannot_help(monkeypatch, failure
     if failure == "tiny part":
         start = np.r_[np.zeros(len(rows) - 1, int), 1]
     elif failure == "empty part":
+        fit_predict = mixture_module.GaussianMixture.fit_predict
+
         def emptying(self, X, y=None):
+            fit_predict(self, X)
             return np.zeros(len(X), dtype=int)
 
         monkeypatch.setattr(mixture_module.GaussianMixture, "fit_predict", emptying)
