@@ -5,6 +5,7 @@ import dataclasses
 import warnings
 
 import numpy as np
+import scipy.sparse
 from scipy.sparse.csgraph import connected_components
 from scipy.special import logsumexp
 from scipy.stats import multivariate_normal
@@ -30,6 +31,10 @@ SPECTRAL_N_INIT = 30
 # eigenvectors cost about n^1.5 (2.6 s on 10,000 codes, 0.7 s on 5,000, single-threaded),
 # and 5,000 codes are plenty for the moments of a few tens of components.
 SPECTRAL_SUBSET = 5_000
+# Where rows repeat, the graphs join distinct rows and every copy takes its row's edges
+# (see _copy_graph), unless that graph would hold more edges than this (a few distinct
+# rows with very many copies): then the graphs are those of all rows, as without copies.
+COPY_GRAPH_MAX_EDGES = 10_000_000
 # Fewer codes per component than this: too few for a neighbour graph to show clusters
 # (and scipy's sparse eigensolver needs more rows than eigenvectors), so EM is used.
 SPECTRAL_MIN_PER_CLUSTER = 5
@@ -156,7 +161,7 @@ def fit_latent_mixture(
     on the rows counts where it ends with a component on a hyperplane of the rows, as EM
     on binary or one-hot rows does (see ``_collapsed``).
     EM is used instead of the partition with fewer than ``SPECTRAL_MIN_PER_CLUSTER`` codes
-    per component, or if the partition leaves a cluster empty (codes with fewer distinct
+    (or distinct rows) per component, or if the partition leaves a cluster empty (codes with fewer distinct
     values than ``n_components``).
 
     ``method="em"``: the maximum-likelihood mixture, by EM from ``n_init`` k-means++
@@ -251,10 +256,13 @@ def _spectral_partition(codes, n_components, seed, n_neighbors, rows, rows_metri
     if n_components == 1:
         labels = np.zeros(len(codes), dtype=int)
     else:
-        affinity = neighbour_affinity(codes, n_neighbors)
+        data = None if rows is None else np.asarray(rows(index), dtype=np.float64)
+        copies = _copies(codes if data is None else data, n_neighbors)
+        if copies is not None and len(copies[0]) < SPECTRAL_MIN_PER_CLUSTER * n_components:
+            return None  # as with too few codes: too few distinct rows for a graph
+        affinity = _copy_graph(codes, n_neighbors, "euclidean", copies)
         if rows is not None:
-            data = np.asarray(rows(index), dtype=np.float64)
-            row_affinity = neighbour_affinity(data, n_neighbors, rows_metric)
+            row_affinity = _copy_graph(data, n_neighbors, rows_metric, copies)
             affinity = affinity.multiply(row_affinity).sqrt()
         labels = _partition(affinity, codes, n_components, rng, n_neighbors)
         if rows is not None:
@@ -290,6 +298,45 @@ def _spectral_partition(codes, n_components, seed, n_neighbors, rows, rows_metri
     if np.bincount(labels, minlength=n_components).min() == 0:
         return None
     return labels, index
+
+
+def _copies(X, n_neighbors):
+    """(first, inverse): the first row of each distinct row of X and which distinct row
+    each row is, where some rows of X are exact copies of others and their graph
+    (``_copy_graph``) stays within COPY_GRAPH_MAX_EDGES; else None."""
+    _, first, inverse = np.unique(X, axis=0, return_index=True, return_inverse=True)
+    if len(first) == len(X) or len(first) < 2:
+        return None
+    inverse = inverse.ravel()
+    # The copy graph's edges: about n_neighbors + 1 per distinct row, each multiplied by
+    # the copies of its two ends.
+    counts = np.bincount(inverse)
+    if (n_neighbors + 1) * counts.max() * len(X) > COPY_GRAPH_MAX_EDGES:
+        return None
+    return first, inverse
+
+
+def _copy_graph(X, n_neighbors, metric, copies):
+    """``neighbour_affinity(X, n_neighbors, metric)``, or with ``copies`` (from
+    ``_copies``) the affinity of the distinct rows of X given to their copies: each copy
+    has its row's edges, and the copies of a row are joined to each other.
+
+    Where most rows have copies (binary answers, one-hot categories), a row's nearest
+    neighbours are its own copies, so the graph of all rows is made of groups of copies
+    joined by few edges, and the normalized cut separates groups of patterns rather than
+    clusters (one-hot rows of 4 categorical classes, 271 distinct of 1,000: adjusted Rand
+    index 0.64-0.68, against 0.88 with the graph of distinct rows). The copy graph is the
+    one a weighted graph of the distinct rows would give, each row weighing its copies:
+    the normalized cut of a partition that keeps copies together is the same in both."""
+    if copies is None:
+        return neighbour_affinity(X, n_neighbors, metric)
+    first, inverse = copies
+    distinct = neighbour_affinity(X[first], n_neighbors, metric).tocsr()
+    members = scipy.sparse.csr_matrix(
+        (np.ones(len(inverse)), (np.arange(len(inverse)), inverse)),
+        shape=(len(inverse), len(first)),
+    )
+    return (members @ distinct @ members.T).tocsr()
 
 
 def _without_fragments(affinity, codes, labels, n_components, seed, min_part):

@@ -859,10 +859,11 @@ def test_refinement_is_em_started_from_the_parts():
     assert cluster_accuracy(truth, refined) > cluster_accuracy(truth, start) + 0.05
 
 
-def _latent_class_binary(n_rows=300, n_features=8, seed=0):
-    """Binary rows from 3 classes, each feature on with probability 0.2 or 0.8 by class."""
+def _latent_class_binary(n_rows=300, n_features=8, seed=0, on=0.8):
+    """Binary rows from 3 classes, each feature on with probability 1 - on or on by
+    class."""
     rng = np.random.RandomState(seed)
-    on = np.where(rng.rand(3, n_features) < 0.5, 0.2, 0.8)
+    on = np.where(rng.rand(3, n_features) < 0.5, 1 - on, on)
     truth = rng.randint(0, 3, n_rows)
     return (rng.uniform(size=(n_rows, n_features)) < on[truth]).astype(float), truth
 
@@ -921,6 +922,58 @@ def test_collapse_is_a_part_on_a_hyperplane_not_a_feature_the_data_never_varies(
     on_a_line = blobs.copy()
     on_a_line[labels == 0, 2] = on_a_line[labels == 0, 1]
     assert mixture_module._collapsed(fit.fit(on_a_line))
+
+
+def test_copies_share_their_rows_edges_in_the_graph():
+    import skgwae._mixture as mixture_module
+
+    from skgwae._geometry import neighbour_affinity
+
+    rng = np.random.RandomState(0)
+    distinct = rng.normal(size=(30, 3))
+    rows = distinct[rng.randint(0, 30, size=200)]
+    copies = mixture_module._copies(rows, 5)
+    first, inverse = copies
+    assert len(first) == len(np.unique(rows, axis=0))
+    np.testing.assert_array_equal(rows[first][inverse], rows)
+    graph = mixture_module._copy_graph(rows, 5, "euclidean", copies).toarray()
+    expected = neighbour_affinity(rows[first], 5).toarray()
+    # Every copy has its row's edges, to every copy of the other end, and weight 1 (a
+    # row's own neighbour) to its copies.
+    np.testing.assert_array_equal(graph, expected[inverse][:, inverse])
+    np.testing.assert_array_equal(graph[inverse[:, None] == inverse[None, :]], 1.0)
+    # Without copies, the plain neighbour graph.
+    assert mixture_module._copies(distinct, 5) is None
+    np.testing.assert_array_equal(
+        mixture_module._copy_graph(distinct, 5, "euclidean", None).toarray(),
+        neighbour_affinity(distinct, 5).toarray(),
+    )
+
+
+def test_copy_graph_is_skipped_when_it_would_be_too_large(monkeypatch):
+    import skgwae._mixture as mixture_module
+
+    rows = np.repeat(np.eye(4), 50, axis=0)
+    assert mixture_module._copies(rows, 5) is not None
+    monkeypatch.setattr(mixture_module, "COPY_GRAPH_MAX_EDGES", 1000)
+    assert mixture_module._copies(rows, 5) is None
+
+
+def test_partition_of_rows_with_many_copies_follows_the_classes(monkeypatch):
+    """600 binary rows of 3 classes, 83 distinct: partitioned on the graph of the
+    distinct rows, the classes are found; on the graph of all rows, groups of copies are
+    cut apart instead."""
+    import skgwae._mixture as mixture_module
+
+    rows, truth = _latent_class_binary(600, on=0.9)
+
+    def partition():
+        mixture = mixture_module.fit_latent_mixture(rows, 3, 0, rows=lambda index: rows[index])
+        return adjusted_rand_score(truth[mixture.index], mixture.labels)
+
+    assert partition() > 0.7
+    monkeypatch.setattr(mixture_module, "_copies", lambda X, n_neighbors: None)
+    assert partition() < 0.6
 
 
 def test_refinement_does_not_depend_on_the_rows_scale():
