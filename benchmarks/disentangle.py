@@ -23,7 +23,8 @@ where one coordinate carries it.
 Writes every run to ``<out>/disentangle.csv``, prints mean and standard deviation over the
 seeds, and draws ``<out>/shapes_gwae.png``: reconstructions, samples from the prior and a
 latent traversal of the GWAE with the factorized neural prior and convolutional networks
-(first seed).
+(first seed). Options that change a setting add it to both names (``--lambda-h 0.5``:
+``disentangle_lambda_h0.5.csv``; ``--data-seed 0``: ``..._data0``).
 
     python benchmarks/disentangle.py                      # as in README.rst (about 10 min)
     python benchmarks/disentangle.py --lambda-h 0.5       # a stronger entropy term
@@ -103,7 +104,12 @@ def main(argv=None):
     parser.add_argument("--image-size", type=int, default=32)
     parser.add_argument("--n-components", type=int, default=10)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1])
-    parser.add_argument("--data-seed", type=int, default=DATA_SEED, help="draw of the images")
+    parser.add_argument(
+        "--data-seed",
+        type=int,
+        default=DATA_SEED,
+        help="draw of the images (another than the default adds _data<seed> to the names)",
+    )
     parser.add_argument("--max-iter", type=int, default=60, help="epochs cap of the GWAE fits")
     parser.add_argument("--nets", nargs="+", default=["mlp", "conv"], choices=["mlp", "conv"])
     parser.add_argument(
@@ -206,6 +212,8 @@ def main(argv=None):
         suffix += "_" + "_".join(
             f"geodesic{args.n_neighbors}" if m == "geodesic" else m for m in args.metrics
         )
+    if args.data_seed != DATA_SEED:  # another draw must not overwrite the default's file
+        suffix += f"_data{args.data_seed}"
     runs.to_csv(out / f"disentangle{suffix}.csv", index=False)
     table = runs.groupby(["method", "nets", "metric"], sort=False)[
         ["mig", "mig_principal", "dci_d", "dci_c", "dci_i", "fit_s", "s_per_epoch"]
