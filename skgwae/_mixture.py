@@ -304,7 +304,11 @@ def _copies(X, n_neighbors):
     """(first, inverse): the first row of each distinct row of X and which distinct row
     each row is, where some rows of X are exact copies of others and their graph
     (``_copy_graph``) stays within COPY_GRAPH_MAX_EDGES; else None."""
-    _, first, inverse = np.unique(X, axis=0, return_index=True, return_inverse=True)
+    # Rows as single byte strings: np.unique over them is several times faster than over
+    # rows (axis=0). Equal values in other bytes (0.0 and -0.0) only go unjoined.
+    X = np.ascontiguousarray(X)
+    as_bytes = X.view(np.dtype((np.void, X.dtype.itemsize * X.shape[1]))).ravel()
+    _, first, inverse = np.unique(as_bytes, return_index=True, return_inverse=True)
     if len(first) == len(X) or len(first) < 2:
         return None
     inverse = inverse.ravel()
