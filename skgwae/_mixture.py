@@ -161,8 +161,8 @@ def fit_latent_mixture(
     on the rows counts where it ends with a component on a hyperplane of the rows, as EM
     on binary or one-hot rows does (see ``_collapsed``).
     EM is used instead of the partition with fewer than ``SPECTRAL_MIN_PER_CLUSTER`` codes
-    (or distinct rows) per component, or if the partition leaves a cluster empty (codes with fewer distinct
-    values than ``n_components``).
+    (or distinct rows) per component, or if the partition leaves a cluster empty (codes
+    with fewer distinct values than ``n_components``).
 
     ``method="em"``: the maximum-likelihood mixture, by EM from ``n_init`` k-means++
     starts (the best likelihood kept); with more than ``EM_SUBSET`` codes the starts run on
@@ -568,8 +568,9 @@ def _collapsed(mixture):
     (binary or one-hot features) a part of the rows that shares one value of a feature
     does, and EM drifts to such parts: the density on a hyperplane grows without bound
     as the variance across it vanishes, so their likelihood is no evidence of clusters
-    (on 900 rows of 20 binary features from 3 classes, EM from a partition of adjusted
-    Rand index 0.72 moved to such parts, 0.25, 10 nats per row likelier)."""
+    (on 900 rows of 20 binary features from 3 classes, EM started from a partition of
+    adjusted Rand index 0.72 ended at such parts, 0.25, 10 nats per row likelier than EM
+    started from the true classes)."""
     smallest = np.linalg.eigvalsh(mixture.covariances_)[:, 0]
     return bool((smallest <= 2 * REG_COVAR).any())
 
