@@ -84,7 +84,16 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
        and cut the graph at most 3 times as much, or when they are likelier at all and
        cut the graph less: where Gaussian clusters differ in scale (a compact one inside
        a broad one), or where the codes blur a narrow gap between thin clusters, the
-       graph's partition can be wrong as a whole, which no boundary move undoes. The
+       graph's partition can be wrong as a whole, which no boundary move undoes. All of
+       this is done twice, with spectral clustering and with the Louvain method
+       (communities of high modularity, merged pairwise to ``n_clusters``), and the
+       Louvain partition is kept where it has both the higher modularity and the lower
+       normalized cut, on the common graph and on the rows' own: spectral clustering
+       can join two clusters and split a third where a cluster has loosely attached
+       subgroups, modularity can join clusters of unequal sizes. Modularity also
+       favours parts of equal size where a cluster holds only a few neighbourhoods, so
+       the Louvain partition is tried only with 100 or more training rows per cluster
+       on average. The
        codes, which keep the rows' distances, may still mix clusters that differ in a
        few features among many; so training goes on for 8 % as
        many steps as it took (at most 100; with ``max_iter="auto"`` they count in its

@@ -1352,3 +1352,106 @@ def test_free_em_runs_on_as_many_components_as_the_smallest_part_supports(monkey
     graph = _complete_graph(len(rows))
     mixture_module._free_em_partition(rows, labels, 2, rng, "euclidean", graph)
     assert seen == [(200, 4), (200, 4)]
+
+
+def _cliques(sizes, bridges=()):
+    """The affinity (sparse, self-loops of weight 1) of cliques of the given sizes, with
+    an edge of weight 1 between each pair of rows in ``bridges``."""
+    import scipy.sparse
+
+    n = sum(sizes)
+    dense = np.zeros((n, n))
+    start = 0
+    for size in sizes:
+        dense[start : start + size, start : start + size] = 1.0
+        start += size
+    for a, b in bridges:
+        dense[a, b] = dense[b, a] = 1.0
+    return scipy.sparse.csr_matrix(dense)
+
+
+def test_louvain_finds_cliques_joined_by_single_edges():
+    """Four cliques of 10 in a ring, each joined to the next by one edge: the Louvain
+    method finds each clique, whatever the order it visits the nodes in."""
+    import skgwae._mixture as mixture_module
+
+    graph = _cliques([10] * 4, [(9, 10), (19, 20), (29, 30), (39, 0)])
+    truth = np.repeat(np.arange(4), 10)
+    for seed in range(3):
+        labels = mixture_module._louvain(graph, 1.0, np.random.RandomState(seed))
+        assert adjusted_rand_score(truth, labels) == 1.0
+
+
+def test_modularity_of_known_partitions():
+    """Two disconnected cliques of equal size: modularity 1/2 for the cliques, 0 for the
+    whole graph as one part."""
+    import skgwae._mixture as mixture_module
+
+    graph = _cliques([6, 6])
+    truth = np.repeat([0, 1], 6)
+    assert mixture_module._modularity(graph, truth) == pytest.approx(0.5)
+    assert mixture_module._modularity(graph, np.zeros(12, dtype=int)) == pytest.approx(0.0)
+
+
+def test_merging_communities_joins_the_most_linked_pairs():
+    """Four cliques of 8, the first two joined by 6 edges and the last two by 6, the pairs
+    by one: merged down to 2 communities, each pair is one."""
+    import skgwae._mixture as mixture_module
+
+    bridges = [(i, 8 + i) for i in range(6)] + [(16 + i, 24 + i) for i in range(6)]
+    graph = _cliques([8] * 4, bridges + [(7, 31)])
+    communities = np.repeat(np.arange(4), 8)
+    merged = mixture_module._merge_communities(graph, communities, 2, 1.0)
+    assert adjusted_rand_score(np.repeat([0, 1], 16), merged) == 1.0
+    assert set(merged) == {0, 1}
+
+
+def test_modularity_partition_gives_as_many_parts_as_asked():
+    """More communities than clusters are merged; fewer (two cliques, 3 parts asked: no
+    resolution splits a clique) are split; either way there are exactly n_components."""
+    import skgwae._mixture as mixture_module
+
+    graph = _cliques([10] * 4, [(9, 10), (19, 20), (29, 30)])
+    labels = mixture_module._modularity_partition(graph, 2, np.random.RandomState(0))
+    assert np.bincount(labels).tolist() == [20, 20]
+    few = mixture_module._modularity_partition(_cliques([10, 10]), 3, np.random.RandomState(0))
+    assert sorted(set(few)) == [0, 1, 2]
+
+
+def test_a_partition_better_by_both_graph_measures_replaces_the_spectral_one():
+    """The modularity partition is taken only where it has a higher modularity and a
+    lower normalized cut on every graph; the true cliques dominate a partition that
+    splits one clique and joins two others."""
+    import skgwae._mixture as mixture_module
+
+    graph = _cliques([10] * 3, [(9, 10), (19, 20)])
+    truth = np.repeat(np.arange(3), 10)
+    # The first clique's first half alone, its second half joined with the second clique.
+    wrong = np.where(np.arange(30) < 5, 2, np.where(np.arange(30) < 20, 0, 1))
+    assert mixture_module._dominates(truth, wrong, [graph, graph], 3)
+    assert not mixture_module._dominates(wrong, truth, [graph], 3)
+    # A candidate with an empty part never replaces a partition.
+    assert not mixture_module._dominates(np.zeros(30, dtype=int), truth, [graph], 3)
+
+
+@pytest.mark.filterwarnings("ignore:Graph is not fully connected")
+def test_modularity_partition_needs_several_neighbourhoods_per_cluster(monkeypatch):
+    """With fewer codes per cluster than MODULARITY_MIN_NEIGHBOURHOODS neighbourhoods, only
+    the spectral partition is made; with more, the modularity partition competes."""
+    import skgwae._mixture as mixture_module
+
+    made = []
+    original = mixture_module._graph_partition
+
+    def spy(*args):
+        made.append(args[-1])
+        return original(*args)
+
+    monkeypatch.setattr(mixture_module, "_graph_partition", spy)
+    codes, _ = make_blobs(n_samples=3 * 60, centers=3, random_state=0)
+    mixture_module._spectral_partition(codes, 3, 0, 20, None, "euclidean", True)
+    assert made == ["spectral"]  # 60 codes per cluster, 3 neighbourhoods of 20
+    made.clear()
+    codes, _ = make_blobs(n_samples=3 * 120, centers=3, random_state=0)
+    mixture_module._spectral_partition(codes, 3, 0, 20, None, "euclidean", True)
+    assert made == ["spectral", "modularity"]
