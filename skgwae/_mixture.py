@@ -171,7 +171,11 @@ def fit_latent_mixture(
     from the parts, and its clusters replace the partition whole when they explain the
     rows better and the graph tolerates their cut (see ``FREE_EM_MIN_GAIN``). Neither EM
     on the rows counts where it ends with a component on a hyperplane of the rows, as EM
-    on binary or one-hot rows does (see ``_collapsed``).
+    on binary or one-hot rows does (see ``_collapsed``). With at least
+    ``MODULARITY_MIN_NEIGHBOURHOODS`` neighbourhoods of codes per component, all of this
+    is done again with the Louvain method's partition by modularity in place of spectral
+    clustering (see ``_modularity_partition``), and its result is kept where it has the
+    higher modularity and the lower normalized cut on every graph (see ``_dominates``).
     EM is used instead of the partition with fewer than ``SPECTRAL_MIN_PER_CLUSTER`` codes
     (or distinct rows) per component, or if the partition leaves a cluster empty (codes
     with fewer distinct values than ``n_components``).
