@@ -399,10 +399,7 @@ def _copy_graph(X, n_neighbors, metric, copies):
         return neighbour_affinity(X, n_neighbors, metric)
     first, inverse = copies
     distinct = neighbour_affinity(X[first], n_neighbors, metric).tocsr()
-    members = scipy.sparse.csr_matrix(
-        (np.ones(len(inverse)), (np.arange(len(inverse)), inverse)),
-        shape=(len(inverse), len(first)),
-    )
+    members = _member_matrix(inverse)  # every distinct row has its first copy
     return (members @ distinct @ members.T).tocsr()
 
 
@@ -569,8 +566,7 @@ def _louvain(affinity, resolution, rng):
         if communities.max() + 1 == graph.shape[0]:
             return np.unique(labels, return_inverse=True)[1]
         labels = communities[labels]
-        members = _member_matrix(communities)
-        graph = (members.T @ graph @ members).tocsr()
+        graph = _between_parts(graph, communities).tocsr()
 
 
 def _local_moves(graph, resolution, rng):
@@ -625,12 +621,18 @@ def _member_matrix(labels):
     )
 
 
+def _between_parts(affinity, labels):
+    """The (n_parts, n_parts) sparse matrix of the weight of the edges of the graph
+    ``affinity`` between (and, on the diagonal, within) the parts ``labels``."""
+    members = _member_matrix(labels)
+    return members.T @ affinity @ members
+
+
 def _merge_communities(affinity, labels, n_components, resolution):
     """``labels`` with, again and again, the two communities whose merging raises the
     modularity (at ``resolution``) of the graph ``affinity`` most merged, until
     ``n_components`` are left."""
-    members = _member_matrix(labels)
-    between = (members.T @ affinity @ members).toarray()  # edge weight between communities
+    between = _between_parts(affinity, labels).toarray()
     total = between.sum()
     labels = labels.copy()
     while len(between) > n_components:
@@ -650,8 +652,7 @@ def _modularity(affinity, labels):
     """The modularity (resolution 1) of the partition ``labels`` of the graph
     ``affinity``: the fraction of edge weight within parts, less that expected if
     edges were drawn at random keeping every node's degree."""
-    members = _member_matrix(labels)
-    between = (members.T @ affinity @ members).toarray()
+    between = _between_parts(affinity, labels).toarray()
     total = between.sum()
     return float(np.trace(between) / total - np.sum((between.sum(axis=1) / total) ** 2))
 
