@@ -22,6 +22,12 @@ data, kept as 0/1 (``DISCRETE``): ``binary_classes`` (a latent class model: 900 
 among 900), ``categorical_classes`` (1000 rows of 4 classes, 6 categorical variables of
 4 levels, one-hot encoded) and ``digits_binary`` (the digits' pixels, on from 8 of 16).
 
+Also available with ``--datasets``: fewer rows per cluster (``SMALL``, about 80 training
+rows each; drawn with data seed 1): ``digits_900`` (900 random rows of the digits, pixels
+scaled to [0, 1]), ``clustered_images_900`` (900 images of 10 clusters) and
+``curved_mixture_450`` (450 rows of the curved mixture, standardised). They were used to
+choose the clusterer's neighbour counts (20, or 10 where the eigengap says so).
+
 Methods, each given only the number of clusters (library defaults otherwise):
 
 - KMeans, GaussianMixture (full covariances), PCA(10) + GaussianMixture, and
@@ -48,6 +54,7 @@ each other down several-fold):
     python benchmarks/cluster.py --methods GWAE --param metric=geodesic --out /tmp/geo
     python benchmarks/cluster.py --datasets digits_standardised classification --out DIR
     python benchmarks/cluster.py --datasets binary_classes digits_binary --out DIR
+    python benchmarks/cluster.py --datasets digits_900 clustered_images_900 --out DIR
 
 The ``metric`` column records the GWAE's data-side metric (its default unless ``--param``
 sets it).
@@ -134,6 +141,8 @@ def load(name):
         return other_scaling(name)
     if name in DISCRETE:
         return discrete(name)
+    if name in SMALL:
+        return small(name)
     if name == "digits":
         X, y = load_digits(return_X_y=True)
         return X / 16.0, y
@@ -165,6 +174,22 @@ OTHER_SCALINGS = (
 # Discrete data, kept as it is (0/1): not among the defaults, and not used when the
 # defaults of the estimators were chosen.
 DISCRETE = ("binary_classes", "binary_classes_8", "categorical_classes", "digits_binary")
+
+
+# Fewer rows per cluster (about 80 training rows each, against 144-270 above).
+SMALL = ("digits_900", "clustered_images_900", "curved_mixture_450")
+
+
+def small(name):
+    """One of ``SMALL``, and its labels (data seed 1)."""
+    if name == "clustered_images_900":
+        return make_clustered_images(900, n_clusters=10, random_state=1)
+    if name == "curved_mixture_450":
+        X, y = curved_mixture(450, random_state=1)
+        return StandardScaler().fit_transform(X), y
+    X, y = load_digits(return_X_y=True)
+    rows = np.random.RandomState(1).choice(len(X), 900, replace=False)
+    return X[rows] / 16.0, y[rows]
 
 
 def discrete(name):

@@ -80,7 +80,7 @@ def main():
         type=int,
         default=[],
         help="also run the spectral step (codes and rows) on graphs of these sizes "
-        "(default: only the 20 of GWAEClusterer)",
+        "(default: only GWAEClusterer's, 20 or 10 neighbours by the eigengap)",
     )
     parser.add_argument("--out", default="benchmarks/results/latent_mixture.csv")
     args = parser.parse_args()

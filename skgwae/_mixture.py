@@ -6,6 +6,8 @@ import warnings
 
 import numpy as np
 import scipy.sparse
+import scipy.sparse.csgraph
+import scipy.sparse.linalg
 from scipy.sparse.csgraph import connected_components
 from scipy.special import logsumexp
 from scipy.stats import multivariate_normal
@@ -18,10 +20,21 @@ from threadpoolctl import threadpool_limits
 
 from ._geometry import neighbour_affinity
 
-# Neighbours of each code (and of each data row) in the graphs of the spectral partition.
-# Few neighbours let thin bridges of noise split a cluster (iris: 10 neighbours gave 0.64
-# accuracy, 20 gave 0.83); many let neighbouring clusters merge.
-SPECTRAL_NEIGHBORS = 20
+# Neighbours of each code (and of each data row) in the graphs of the partition: the
+# graph is built with each count, and the one whose n_components clusters stand out most
+# (the larger eigengap, see _low_eigenvalues) is partitioned. Few neighbours let thin
+# bridges of noise split a cluster (iris: 10 neighbours gave 0.56-0.86 accuracy, 20 gave
+# 0.96); many let neighbouring clusters merge where each has few rows (900 images of 10
+# clusters, 81 training rows each: 20 neighbours gave 0.79-0.94, 10 gave 0.99). 20 had
+# the larger gap on every benchmark set, 10 on the small image sets.
+SPECTRAL_NEIGHBORS = (20, 10)
+# A count after the first is taken only where the (n_components + 1)-th eigenvalue of its
+# graph's normalized Laplacian is at least this: a smaller one means that the graph
+# itself nearly falls into more parts than clusters, as thin clusters do with few
+# neighbours (sheared 2-D blobs: 10 neighbours had the larger gap, 0.0013 against 0.0003,
+# but a next eigenvalue of 0.0017, and split a cluster, 0.65 against 0.998; on the image
+# sets where 10 was right it was 0.030-0.041).
+FEWER_NEIGHBORS_MIN_EIGENVALUE = 0.01
 # k-means starts on the spectral embedding, the lowest inertia kept. scikit-learn's 10 can
 # all miss the best partition when two clusters are far smaller than the rest (curved
 # mixture: one fit's codes in 4 of 16 step seeds split the largest cluster instead,
@@ -100,12 +113,14 @@ FRAGMENT_FRACTION = 0.3
 MODULARITY_RESOLUTION_STEP = 1.5
 MODULARITY_MAX_RAISES = 10
 # The modularity partition competes only where the average cluster holds at least this
-# many neighbourhoods (n_neighbors codes each). In fewer, a code's neighbours reach
-# across much of its cluster, and modularity, whose null model expects edges between any
-# two codes in proportion to their degrees, favours parts of equal size: on wine (160
-# training rows, 3 classes of 43-64, 20 neighbours) it gave parts of 48, 56 and 56, better
-# than the spectral partition by both graph measures and wrong on 4-5 more rows.
-MODULARITY_MIN_NEIGHBOURHOODS = 5
+# many codes (five neighbourhoods of 20). In fewer, a code's neighbours reach across much
+# of its cluster, and modularity, whose null model expects edges between any two codes in
+# proportion to their degrees, favours parts of equal size: on wine (160 training rows, 3
+# classes of 43-64, 20 neighbours) it gave parts of 48, 56 and 56, better than the
+# spectral partition by both graph measures and wrong on 4-5 more rows; on a curved
+# mixture of 450 rows (81 training rows per cluster) one fit of three fell from 0.72 to
+# 0.59 with it, while four others gained 0.002-0.006.
+MODULARITY_MIN_CODES_PER_CLUSTER = 100
 # Added to the diagonal of every covariance (standardised codes), as GaussianMixture's
 # reg_covar: a cluster of one code or of codes on a line still has a density.
 REG_COVAR = 1e-6
@@ -143,10 +158,12 @@ def fit_latent_mixture(
     ``method="spectral"``: the codes are partitioned by spectral clustering on their
     ``n_neighbors``-nearest-neighbour graph (on a random subset of
     ``SPECTRAL_SUBSET`` codes when there are more), and each component is the weight, mean
-    and covariance of one part. The partition follows the connected dense regions of the
-    codes; maximum likelihood does not: on the codes of a fitted clusterer several mixtures
-    of nearly the same likelihood split or merge whole classes, and EM started from the
-    spectral partition drifts back to one of them. With ``rows`` (a callable that returns
+    and covariance of one part. With several neighbour counts (a tuple, as the default),
+    the graph of each is built and the one with the largest eigengap at ``n_components``
+    (see ``_low_eigenvalues`` and ``FEWER_NEIGHBORS_MIN_EIGENVALUE``) is used throughout. The partition follows the connected dense
+    regions of the codes; maximum likelihood does not: on the codes of a fitted clusterer
+    several mixtures of nearly the same likelihood split or merge whole classes, and EM
+    started from the spectral partition drifts back to one of them. With ``rows`` (a callable that returns
     the data rows of the codes at given sorted positions), the graph keeps only the pairs
     that are neighbours both among the codes and among the rows (under ``rows_metric``),
     each edge weighing the geometric mean of its two affinities: a pair of codes that the
@@ -172,7 +189,7 @@ def fit_latent_mixture(
     rows better and the graph tolerates their cut (see ``FREE_EM_MIN_GAIN``). Neither EM
     on the rows counts where it ends with a component on a hyperplane of the rows, as EM
     on binary or one-hot rows does (see ``_collapsed``). With at least
-    ``MODULARITY_MIN_NEIGHBOURHOODS`` neighbourhoods of codes per component, all of this
+    ``MODULARITY_MIN_CODES_PER_CLUSTER`` codes per component, all of this
     is done again with the Louvain method's partition by modularity in place of spectral
     clustering (see ``_modularity_partition``), and its result is kept where it has the
     higher modularity and the lower normalized cut on every graph (see ``_dominates``).
@@ -273,14 +290,29 @@ def _spectral_partition(codes, n_components, seed, n_neighbors, rows, rows_metri
         labels = np.zeros(len(codes), dtype=int)
     else:
         data = None if rows is None else np.asarray(rows(index), dtype=np.float64)
-        copies = _copies(codes if data is None else data, n_neighbors)
+        counts = (n_neighbors,) if np.ndim(n_neighbors) == 0 else tuple(n_neighbors)
+        copies = _copies(codes if data is None else data, max(counts))
         if copies is not None and len(copies[0]) < SPECTRAL_MIN_PER_CLUSTER * n_components:
             return None  # as with too few codes: too few distinct rows for a graph
-        affinity = _copy_graph(codes, n_neighbors, "euclidean", copies)
-        row_affinity = None
-        if rows is not None:
-            row_affinity = _copy_graph(data, n_neighbors, rows_metric, copies)
-            affinity = affinity.multiply(row_affinity).sqrt()
+        candidates = []
+        for count in counts:
+            affinity = _copy_graph(codes, count, "euclidean", copies)
+            row_affinity = None
+            if rows is not None:
+                row_affinity = _copy_graph(data, count, rows_metric, copies)
+                affinity = affinity.multiply(row_affinity).sqrt()
+            gap = 0.0
+            if len(counts) > 1:
+                last, following = _low_eigenvalues(affinity, n_components, count)
+                gap = following - last
+                if not np.isfinite(gap) or (
+                    candidates and following < FEWER_NEIGHBORS_MIN_EIGENVALUE
+                ):
+                    gap = -np.inf
+            candidates.append((gap, count, affinity, row_affinity))
+        # The largest gap; on a tie (or where no gap could be computed), the first count.
+        best = max(range(len(candidates)), key=lambda i: (candidates[i][0], -i))
+        _, n_neighbors, affinity, row_affinity = candidates[best]
         graphs = (affinity, row_affinity, codes, data)
         options = (n_components, seed, n_neighbors, rows_metric, refine)
         # The modularity partition draws from a generator in the same state, so that the
@@ -294,7 +326,7 @@ def _spectral_partition(codes, n_components, seed, n_neighbors, rows, rows_metri
         # which joined clusters of unequal sizes (the curved mixture). Each partition
         # fits its own measure best; one better by both, on the common graph and on the
         # rows' own, is a partition the other method missed.
-        if len(codes) >= MODULARITY_MIN_NEIGHBOURHOODS * n_neighbors * n_components:
+        if len(codes) >= MODULARITY_MIN_CODES_PER_CLUSTER * n_components:
             by_modularity = _graph_partition(*graphs, *options, other, "modularity")
             own_graphs = [g for g in (affinity, row_affinity) if g is not None]
             if _dominates(by_modularity, labels, own_graphs, n_components):
@@ -510,10 +542,7 @@ def _partition(affinity, codes, n_components, rng, min_part, how="spectral"):
     cut. Only the graph of neighbours common to codes and rows makes such parts; a
     nearest-neighbour graph alone has none. If they are all there is, every code is kept.
     """
-    _, part = connected_components(affinity, directed=False)
-    kept = np.bincount(part)[part] >= min_part
-    if kept.sum() < SPECTRAL_MIN_PER_CLUSTER * n_components:
-        kept[:] = True
+    kept = _resolved(affinity, n_components, min_part)
     affinity = affinity.tocsr()
     labels = np.empty(len(codes), dtype=int)
     if how == "modularity":
@@ -526,6 +555,43 @@ def _partition(affinity, codes, n_components, rng, min_part, how="spectral"):
         nearest = NearestNeighbors(n_neighbors=1).fit(codes[kept])
         labels[~kept] = labels[kept][nearest.kneighbors(codes[~kept])[1][:, 0]]
     return labels
+
+
+def _resolved(affinity, n_components, min_part):
+    """Which codes ``_partition`` partitions: those of the connected parts of the graph
+    ``affinity`` with ``min_part`` codes or more (all codes if that leaves too few)."""
+    _, part = connected_components(affinity, directed=False)
+    kept = np.bincount(part)[part] >= min_part
+    if kept.sum() < SPECTRAL_MIN_PER_CLUSTER * n_components:
+        kept[:] = True
+    return kept
+
+
+def _low_eigenvalues(affinity, n_components, min_part):
+    """The n_components-th and the (n_components + 1)-th smallest eigenvalues of the
+    normalized Laplacian of the graph ``affinity`` (of the codes that ``_partition``
+    partitions). Their gap, the eigengap, says how clearly the graph holds n_components
+    clusters: a graph of exactly k connected parts has k zero eigenvalues and a positive
+    next one; edges between clusters raise the first k, and a cluster that falls apart
+    lowers the next. (nan, nan) where the eigenvalues cannot be computed."""
+    kept = _resolved(affinity, n_components, min_part)
+    graph = affinity.tocsr()[kept][:, kept].astype(np.float64)
+    lap = scipy.sparse.csgraph.laplacian(graph, normed=True)
+    n_values = n_components + 1
+    try:
+        if graph.shape[0] <= max(4 * n_values, 200):
+            values = np.linalg.eigvalsh(lap.toarray())[:n_values]
+        else:
+            # Shift-invert about a point just below 0: the smallest eigenvalues converge
+            # first, and the shifted Laplacian is never singular.
+            values = np.sort(
+                scipy.sparse.linalg.eigsh(
+                    lap, k=n_values, sigma=-1e-3, which="LM", return_eigenvectors=False
+                )
+            )
+    except (ArithmeticError, ValueError, RuntimeError, np.linalg.LinAlgError):
+        return np.nan, np.nan
+    return float(values[n_components - 1]), float(values[n_components])
 
 
 def _modularity_partition(affinity, n_components, rng):

@@ -57,6 +57,9 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
        neighbours (one among the other's 20 nearest) both among the latent means and
        among the rows themselves (under ``metric``; Euclidean for ``"geodesic"``): a
        pair that only the embedding puts side by side, or only the data, is no edge.
+       The same graph with 10 neighbours replaces it where its k clusters stand out
+       more (the larger gap between the k-th and the next eigenvalue of its normalized
+       Laplacian): with few rows per cluster, 20 neighbours reach into other clusters.
        The spectral partition of the rows' own neighbour graph competes, and the one
        that cuts this common graph less (normalized cut) is kept: the codes can blur a
        narrow gap between clusters that the rows show. A part smaller than 0.3 times

@@ -1436,8 +1436,8 @@ def test_a_partition_better_by_both_graph_measures_replaces_the_spectral_one():
 
 @pytest.mark.filterwarnings("ignore:Graph is not fully connected")
 def test_modularity_partition_needs_several_neighbourhoods_per_cluster(monkeypatch):
-    """With fewer codes per cluster than MODULARITY_MIN_NEIGHBOURHOODS neighbourhoods, only
-    the spectral partition is made; with more, the modularity partition competes."""
+    """With fewer codes per cluster than MODULARITY_MIN_CODES_PER_CLUSTER, only the
+    spectral partition is made; with more, the modularity partition competes."""
     import skgwae._mixture as mixture_module
 
     made = []
@@ -1450,8 +1450,95 @@ def test_modularity_partition_needs_several_neighbourhoods_per_cluster(monkeypat
     monkeypatch.setattr(mixture_module, "_graph_partition", spy)
     codes, _ = make_blobs(n_samples=3 * 60, centers=3, random_state=0)
     mixture_module._spectral_partition(codes, 3, 0, 20, None, "euclidean", True)
-    assert made == ["spectral"]  # 60 codes per cluster, 3 neighbourhoods of 20
+    assert made == ["spectral"]  # 60 codes per cluster
     made.clear()
     codes, _ = make_blobs(n_samples=3 * 120, centers=3, random_state=0)
     mixture_module._spectral_partition(codes, 3, 0, 20, None, "euclidean", True)
     assert made == ["spectral", "modularity"]
+
+
+@pytest.mark.parametrize("size", [5, 80])  # a dense eigensolver, then a sparse one
+def test_low_eigenvalues_of_separate_cliques(size):
+    """k separate cliques of m codes: the normalized Laplacian (whose self-loops do not
+    count) has k zero eigenvalues, then m / (m - 1), so the k-th and next eigenvalues are 0
+    and m / (m - 1), and with fewer clusters both 0."""
+    import scipy.sparse
+
+    import skgwae._mixture as mixture_module
+
+    cliques = scipy.sparse.block_diag([np.ones((size, size))] * 3).tocsr()
+    expected = size / (size - 1)
+    last, following = mixture_module._low_eigenvalues(cliques, 3, 1)
+    assert last == pytest.approx(0.0, abs=1e-8)
+    assert following == pytest.approx(expected, abs=1e-8)
+    assert mixture_module._low_eigenvalues(cliques, 2, 1) == pytest.approx((0.0, 0.0), abs=1e-8)
+    # One edge between two cliques: the third eigenvalue leaves 0 and the gap narrows.
+    joined = cliques.tolil()
+    joined[0, size] = joined[size, 0] = 1.0
+    last, following = mixture_module._low_eigenvalues(joined.tocsr(), 3, 1)
+    assert 0.0 < last and 0.5 * expected < following - last < expected
+
+
+@pytest.mark.filterwarnings("ignore:Graph is not fully connected")
+def test_partition_graph_has_the_neighbour_count_with_the_largest_eigengap(monkeypatch):
+    """Clusters of 15 codes: 20 neighbours must reach into other clusters, 10 need not, so
+    the 10-neighbour graph shows the clusters more clearly and is the one partitioned."""
+    import skgwae._mixture as mixture_module
+
+    codes, truth = make_blobs(
+        n_samples=[15] * 4, centers=[[0, 0], [0, 6], [6, 0], [6, 6]], cluster_std=0.5,
+        random_state=0,
+    )
+    graphs = []
+    original = mixture_module._graph_partition
+
+    def spy(affinity, *args):
+        graphs.append(affinity)
+        return original(affinity, *args)
+
+    monkeypatch.setattr(mixture_module, "_graph_partition", spy)
+    labels, _ = mixture_module._spectral_partition(
+        codes, 4, 0, (20, 10), None, "euclidean", True
+    )
+    (graph,) = graphs
+    rows, cols = graph.nonzero()
+    assert np.all(truth[rows] == truth[cols])  # no edge between clusters: 10 neighbours
+    assert adjusted_rand_score(truth, labels) == 1.0
+    # With 20 neighbours alone the graph joins the clusters.
+    graphs.clear()
+    mixture_module._spectral_partition(codes, 4, 0, 20, None, "euclidean", True)
+    rows, cols = graphs[0].nonzero()
+    assert np.any(truth[rows] != truth[cols])
+
+
+@pytest.mark.parametrize(
+    "spectra, chosen",
+    [
+        ({20: (0.01, 0.05), 10: (0.0, 0.08)}, 10),  # the larger gap
+        ({20: (0.01, 0.05), 10: (0.0, 0.03)}, 20),  # the smaller gap
+        ({20: (0.0, 0.04), 10: (0.0, 0.04)}, 20),  # a tie
+        # A larger gap, but a graph that nearly falls into more parts than clusters.
+        ({20: (0.0030, 0.0031), 10: (0.0004, 0.0017)}, 20),
+        ({20: (np.nan, np.nan), 10: (0.0, 0.03)}, 10),  # no spectrum for 20
+        ({20: (0.01, 0.05), 10: (np.nan, np.nan)}, 20),
+    ],
+)
+def test_neighbour_count_choice(monkeypatch, spectra, chosen):
+    """The first count is the default; a later one replaces it only with a larger gap and
+    a next eigenvalue of at least FEWER_NEIGHBORS_MIN_EIGENVALUE."""
+    import skgwae._mixture as mixture_module
+
+    used = []
+    original = mixture_module._graph_partition
+
+    def spy(*args):
+        used.append(args[6])  # n_neighbors, after the graphs and the options before it
+        return original(*args)
+
+    monkeypatch.setattr(mixture_module, "_graph_partition", spy)
+    monkeypatch.setattr(
+        mixture_module, "_low_eigenvalues", lambda graph, k, count: spectra[count]
+    )
+    codes, _ = make_blobs(n_samples=60, centers=3, random_state=0)
+    mixture_module._spectral_partition(codes, 3, 0, (20, 10), None, "euclidean", True)
+    assert used == [chosen]
