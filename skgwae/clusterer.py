@@ -59,7 +59,9 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
        pair that only the embedding puts side by side, or only the data, is no edge.
        The same graph with 10 neighbours replaces it where its k clusters stand out
        more (the larger gap between the k-th and the next eigenvalue of its normalized
-       Laplacian): with few rows per cluster, 20 neighbours reach into other clusters.
+       Laplacian) and it does not nearly fall into more than k parts (that next
+       eigenvalue at least 0.01): with few rows per cluster, 20 neighbours reach into
+       other clusters.
        The spectral partition of the rows' own neighbour graph competes, and the one
        that cuts this common graph less (normalized cut) is kept: the codes can blur a
        narrow gap between clusters that the rows show. A part smaller than 0.3 times
