@@ -24,12 +24,13 @@ graph through its ``n_neighbors`` nearest training rows, as ``Isomap.transform``
 import warnings
 
 import numpy as np
+import scipy.sparse
 import torch
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components, dijkstra
 from scipy.spatial.distance import cdist
 from sklearn.metrics import pairwise_distances
-from sklearn.neighbors import NearestNeighbors, kneighbors_graph
+from sklearn.neighbors import NearestNeighbors
 
 METRICS = ("euclidean", "cosine", "geodesic")
 # Reference rows of the score (and landmarks of the geodesic distance). The score's GW
@@ -169,8 +170,26 @@ def neighbour_affinity(X, n_neighbors, metric="euclidean"):
     """SpectralClustering's ``affinity="nearest_neighbors"`` matrix of X: 1 between rows
     that list each other among their ``n_neighbors`` nearest (a row being its own first;
     at most ``len(X) - 1``), 1/2 where one does, else 0 (sparse)."""
-    graph = kneighbors_graph(X, min(n_neighbors, len(X) - 1), metric=metric, include_self=True)
-    return 0.5 * (graph + graph.T)
+    return neighbour_affinities(X, (n_neighbors,), metric)[0]
+
+
+def neighbour_affinities(X, counts, metric="euclidean"):
+    """``neighbour_affinity(X, k, metric)`` for each ``k`` of ``counts``, from one search
+    for the most neighbours: the graph of the largest count is the same, and a smaller
+    count keeps each row's nearest of those (which can differ from a search of its own
+    only between neighbours at the same distance)."""
+    n = X.shape[0]
+    search = NearestNeighbors(n_neighbors=min(max(counts), n - 1), metric=metric).fit(X)
+    _, nearest = search.kneighbors(X)  # X itself as the query: each row its own first
+    graphs = []
+    for count in counts:
+        k = min(count, n - 1)
+        graph = scipy.sparse.csr_matrix(
+            (np.ones(n * k), nearest[:, :k].ravel(), np.arange(0, n * k + 1, k)),
+            shape=(n, n),
+        )
+        graphs.append(0.5 * (graph + graph.T))
+    return graphs
 
 
 def neighbour_graph(X, n_neighbors, data="the training data", warn=True):

@@ -18,7 +18,7 @@ from sklearn.mixture import GaussianMixture
 from sklearn.neighbors import NearestNeighbors
 from threadpoolctl import threadpool_limits
 
-from ._geometry import neighbour_affinity
+from ._geometry import neighbour_affinities
 
 # Neighbours of each code (and of each data row) in the graphs of the partition: the
 # graph is built with each count, and the one whose n_components clusters stand out most
@@ -45,7 +45,7 @@ SPECTRAL_N_INIT = 30
 # and 5,000 codes are plenty for the moments of a few tens of components.
 SPECTRAL_SUBSET = 5_000
 # Where rows repeat, the graphs join distinct rows and every copy takes its row's edges
-# (see _copy_graph), unless that graph would hold more edges than this (a few distinct
+# (see _copy_graphs), unless that graph would hold more edges than this (a few distinct
 # rows with very many copies): then the graphs are those of all rows, as without copies.
 COPY_GRAPH_MAX_EDGES = 10_000_000
 # Fewer codes per component than this: too few for a neighbour graph to show clusters
@@ -294,12 +294,13 @@ def _spectral_partition(codes, n_components, seed, n_neighbors, rows, rows_metri
         copies = _copies(codes if data is None else data, max(counts))
         if copies is not None and len(copies[0]) < SPECTRAL_MIN_PER_CLUSTER * n_components:
             return None  # as with too few codes: too few distinct rows for a graph
+        code_graphs = _copy_graphs(codes, counts, "euclidean", copies)
+        row_graphs = [None] * len(counts)
+        if rows is not None:
+            row_graphs = _copy_graphs(data, counts, rows_metric, copies)
         candidates = []
-        for count in counts:
-            affinity = _copy_graph(codes, count, "euclidean", copies)
-            row_affinity = None
-            if rows is not None:
-                row_affinity = _copy_graph(data, count, rows_metric, copies)
+        for count, affinity, row_affinity in zip(counts, code_graphs, row_graphs, strict=True):
+            if row_affinity is not None:
                 affinity = affinity.multiply(row_affinity).sqrt()
             gap = 0.0
             if len(counts) > 1:
@@ -398,7 +399,7 @@ def _dominates(candidate, labels, graphs, n_components):
 def _copies(X, n_neighbors):
     """(first, inverse): the first row of each distinct row of X and which distinct row
     each row is, where some rows of X are exact copies of others and their graph
-    (``_copy_graph``) stays within COPY_GRAPH_MAX_EDGES; else None."""
+    (``_copy_graphs``) stays within COPY_GRAPH_MAX_EDGES; else None."""
     # Rows as single byte strings: np.unique over them is several times faster than over
     # rows (axis=0). Equal values in other bytes (0.0 and -0.0) only go unjoined.
     X = np.ascontiguousarray(X)
@@ -415,10 +416,11 @@ def _copies(X, n_neighbors):
     return first, inverse
 
 
-def _copy_graph(X, n_neighbors, metric, copies):
-    """``neighbour_affinity(X, n_neighbors, metric)``, or with ``copies`` (from
-    ``_copies``) the affinity of the distinct rows of X given to their copies: each copy
-    has its row's edges, and the copies of a row are joined to each other.
+def _copy_graphs(X, counts, metric, copies):
+    """For each neighbour count of ``counts``, ``neighbour_affinity(X, count, metric)``,
+    or with ``copies`` (from ``_copies``) the affinity of the distinct rows of X given to
+    their copies: each copy has its row's edges, and the copies of a row are joined to
+    each other. One neighbour search serves every count (``neighbour_affinities``).
 
     Where most rows have copies (binary answers, one-hot categories), a row's nearest
     neighbours are its own copies, so the graph of all rows is made of groups of copies
@@ -428,11 +430,13 @@ def _copy_graph(X, n_neighbors, metric, copies):
     one a weighted graph of the distinct rows would give, each row weighing its copies:
     the normalized cut of a partition that keeps copies together is the same in both."""
     if copies is None:
-        return neighbour_affinity(X, n_neighbors, metric)
+        return neighbour_affinities(X, counts, metric)
     first, inverse = copies
-    distinct = neighbour_affinity(X[first], n_neighbors, metric).tocsr()
     members = _member_matrix(inverse)  # every distinct row has its first copy
-    return (members @ distinct @ members.T).tocsr()
+    return [
+        (members @ distinct.tocsr() @ members.T).tocsr()
+        for distinct in neighbour_affinities(X[first], counts, metric)
+    ]
 
 
 def _without_fragments(affinity, codes, labels, n_components, seed, min_part, how="spectral"):

@@ -936,7 +936,7 @@ def test_copies_share_their_rows_edges_in_the_graph():
     first, inverse = copies
     assert len(first) == len(np.unique(rows, axis=0))
     np.testing.assert_array_equal(rows[first][inverse], rows)
-    graph = mixture_module._copy_graph(rows, 5, "euclidean", copies).toarray()
+    graph = mixture_module._copy_graphs(rows, (5,), "euclidean", copies)[0].toarray()
     expected = neighbour_affinity(rows[first], 5).toarray()
     # Every copy has its row's edges, to every copy of the other end, and weight 1 (a
     # row's own neighbour) to its copies.
@@ -945,7 +945,7 @@ def test_copies_share_their_rows_edges_in_the_graph():
     # Without copies, the plain neighbour graph.
     assert mixture_module._copies(distinct, 5) is None
     np.testing.assert_array_equal(
-        mixture_module._copy_graph(distinct, 5, "euclidean", None).toarray(),
+        mixture_module._copy_graphs(distinct, (5,), "euclidean", None)[0].toarray(),
         neighbour_affinity(distinct, 5).toarray(),
     )
 

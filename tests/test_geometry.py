@@ -225,3 +225,23 @@ def test_min_plus_pairs_blocks_agree():
 def test_unknown_metric_is_refused():
     with pytest.raises(ValueError, match="metric must be one of"):
         DataGeometry("manhattan")
+
+
+@pytest.mark.parametrize("metric", ["euclidean", "cosine"])
+def test_neighbour_affinities_match_one_search_per_count(metric):
+    """One search serves every count: on rows with distinct distances, each graph is the
+    one scikit-learn's kneighbors_graph gives for its count (itself included), made
+    symmetric as SpectralClustering does."""
+    from sklearn.neighbors import kneighbors_graph
+
+    from skgwae._geometry import neighbour_affinities
+
+    X = np.random.RandomState(0).rand(120, 6)
+    graphs = neighbour_affinities(X, (20, 10, 3), metric)
+    for count, graph in zip((20, 10, 3), graphs, strict=True):
+        one = kneighbors_graph(X, count, metric=metric, include_self=True)
+        np.testing.assert_array_equal(graph.toarray(), (0.5 * (one + one.T)).toarray())
+    # More neighbours than rows: at most len(X) - 1 of them, itself included.
+    (few,) = neighbour_affinities(X[:5], (20,), metric)
+    one = kneighbors_graph(X[:5], 4, metric=metric, include_self=True)
+    np.testing.assert_array_equal(few.toarray(), (0.5 * (one + one.T)).toarray())
