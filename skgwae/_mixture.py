@@ -6,8 +6,6 @@ import warnings
 
 import numpy as np
 import scipy.sparse
-import scipy.sparse.csgraph
-import scipy.sparse.linalg
 from scipy.sparse.csgraph import connected_components
 from scipy.special import logsumexp
 from scipy.stats import multivariate_normal
@@ -18,7 +16,7 @@ from sklearn.mixture import GaussianMixture
 from sklearn.neighbors import NearestNeighbors
 from threadpoolctl import threadpool_limits
 
-from ._geometry import neighbour_affinities
+from ._geometry import laplacian_low_eigenvalues, neighbour_affinities
 
 # Neighbours of each code (and of each data row) in the graphs of the partition: the
 # graph is built with each count, and the one whose n_components clusters stand out most
@@ -579,20 +577,8 @@ def _low_eigenvalues(affinity, n_components, min_part):
     next one; edges between clusters raise the first k, and a cluster that falls apart
     lowers the next. (nan, nan) where the eigenvalues cannot be computed."""
     kept = _resolved(affinity, n_components, min_part)
-    graph = affinity.tocsr()[kept][:, kept].astype(np.float64)
-    lap = scipy.sparse.csgraph.laplacian(graph, normed=True)
-    n_values = n_components + 1
     try:
-        if graph.shape[0] <= max(4 * n_values, 200):
-            values = np.linalg.eigvalsh(lap.toarray())[:n_values]
-        else:
-            # Shift-invert about a point just below 0: the smallest eigenvalues converge
-            # first, and the shifted Laplacian is never singular.
-            values = np.sort(
-                scipy.sparse.linalg.eigsh(
-                    lap, k=n_values, sigma=-1e-3, which="LM", return_eigenvectors=False
-                )
-            )
+        values = laplacian_low_eigenvalues(affinity.tocsr()[kept][:, kept], n_components + 1)
     except (ArithmeticError, ValueError, RuntimeError, np.linalg.LinAlgError):
         return np.nan, np.nan
     return float(values[n_components - 1]), float(values[n_components])

@@ -245,3 +245,46 @@ def test_neighbour_affinities_match_one_search_per_count(metric):
     (few,) = neighbour_affinities(X[:5], (20,), metric)
     one = kneighbors_graph(X[:5], 4, metric=metric, include_self=True)
     np.testing.assert_array_equal(few.toarray(), (0.5 * (one + one.T)).toarray())
+
+
+def _cycle(n_nodes):
+    """The cycle graph on ``n_nodes`` nodes (each joined to the next), sparse."""
+    import scipy.sparse
+
+    nodes = np.arange(n_nodes)
+    graph = scipy.sparse.coo_matrix(
+        (np.ones(n_nodes), (nodes, (nodes + 1) % n_nodes)), shape=(n_nodes, n_nodes)
+    )
+    return (graph + graph.T).tocsr()
+
+
+@pytest.mark.parametrize("n_nodes", [30, 400])  # the dense solver, then the sparse one
+def test_laplacian_low_eigenvalues_of_a_cycle(n_nodes):
+    """Every node of a cycle has degree 2, so its normalized Laplacian is I - A / 2, whose
+    eigenvalues are 1 - cos(2 pi j / n) for j = 0 .. n - 1."""
+    from skgwae._geometry import laplacian_low_eigenvalues
+
+    known = np.sort(1.0 - np.cos(2.0 * np.pi * np.arange(n_nodes) / n_nodes))
+    np.testing.assert_allclose(
+        laplacian_low_eigenvalues(_cycle(n_nodes), 7), known[:7], atol=1e-10
+    )
+
+
+def test_laplacian_low_eigenvalues_fall_back_to_the_dense_solver(monkeypatch):
+    """Where the sparse solver fails, the dense one answers up to DENSE_FALLBACK_NODES
+    nodes, and above that the failure is raised, not hidden."""
+    import scipy.sparse.linalg
+
+    import skgwae._geometry as geometry
+
+    def fails(*args, **kwargs):
+        raise scipy.sparse.linalg.ArpackNoConvergence("no convergence", [], [])
+
+    monkeypatch.setattr(scipy.sparse.linalg, "eigsh", fails)
+    known = np.sort(1.0 - np.cos(2.0 * np.pi * np.arange(400) / 400))
+    np.testing.assert_allclose(
+        geometry.laplacian_low_eigenvalues(_cycle(400), 5), known[:5], atol=1e-10
+    )
+    monkeypatch.setattr(geometry, "DENSE_FALLBACK_NODES", 300)
+    with pytest.raises(scipy.sparse.linalg.ArpackNoConvergence):
+        geometry.laplacian_low_eigenvalues(_cycle(400), 5)

@@ -5,14 +5,13 @@ silhouette of its clusters under the data's geodesic distance."""
 from numbers import Integral
 
 import numpy as np
-from scipy.linalg import eigh
 from scipy.optimize import linear_sum_assignment
-from scipy.sparse.csgraph import dijkstra, laplacian
+from scipy.sparse.csgraph import dijkstra
 from sklearn.metrics import silhouette_score
 from sklearn.neighbors import kneighbors_graph
 from sklearn.utils import _safe_indexing, check_array, check_consistent_length, column_or_1d
 
-from .._geometry import neighbour_affinity, neighbour_graph
+from .._geometry import laplacian_low_eigenvalues, neighbour_affinity, neighbour_graph
 
 # Above this many rows the silhouette is computed on a fixed random subset of this size:
 # its cost grows with the square of the rows, and a few thousand rows estimate it well.
@@ -20,8 +19,9 @@ SILHOUETTE_MAX_ROWS = 5000
 # The geodesic silhouette tabulates the shortest paths between all its rows (n * n float64:
 # 32 MiB at this size); above it, it is computed on a fixed random subset of this size.
 GEODESIC_SILHOUETTE_MAX_ROWS = 2000
-# The eigengap takes the eigenvalues of a dense n x n Laplacian; above this many rows it is
-# computed on a fixed random subset of this size (about half a second).
+# Above this many rows the eigengap is computed on a fixed random subset of this size: the
+# lowest eigenvalues of its graph's Laplacian then take a fraction of a second, and the
+# dense solver, where the sparse one fails, about a second (DENSE_FALLBACK_NODES).
 EIGENGAP_MAX_ROWS = 2000
 
 
@@ -93,8 +93,7 @@ def latent_eigengap(estimator, X, y=None, *, n_neighbors=20):
     graph, so the eigenvalue after the model's ``k`` stays small. It chose the true
     number more often than the silhouettes on the package's number-of-clusters
     benchmark. The default of 20 neighbours is the graph of the clusterer's partition.
-    With more than 2,000 rows it is computed on a fixed random subset of 2,000 of them
-    (the eigenvalues of a dense matrix of that size).
+    With more than 2,000 rows it is computed on a fixed random subset of 2,000 of them.
 
     Parameters
     ----------
@@ -146,11 +145,7 @@ def latent_eigengap(estimator, X, y=None, *, n_neighbors=20):
     codes = np.asarray(estimator.transform(X), dtype=np.float64)
     # The graph of the clusterer's partition (its codes' part).
     graph = neighbour_affinity(codes, int(n_neighbors))
-    eigenvalues = eigh(
-        laplacian(graph.toarray(), normed=True),
-        eigvals_only=True,
-        subset_by_index=[0, n_clusters],
-    )
+    eigenvalues = laplacian_low_eigenvalues(graph, n_clusters + 1)
     return float(eigenvalues[n_clusters] - eigenvalues[n_clusters - 1])
 
 
