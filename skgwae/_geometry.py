@@ -46,7 +46,8 @@ BLOCK_ROWS = 2048
 FULL_TABLE_ROWS = 4096
 # Graphs of up to this many nodes (or 4 per eigenvalue asked for) get all the eigenvalues
 # of their Laplacian from a dense solver; larger ones the few lowest from a sparse one,
-# which on 2,000 codes with 20 neighbours took about a tenth of the dense solver's time.
+# which on 2,000 codes with 20 neighbours took a seventh of the dense solver's time (0.09 s
+# against 0.65 s for 11 eigenvalues, one thread).
 DENSE_SPECTRUM_NODES = 200
 # Where the sparse solver fails, the dense one takes over up to this many nodes (about a
 # second); above, the failure is raised.
