@@ -28,6 +28,12 @@ scaled to [0, 1]), ``clustered_images_900`` (900 images of 10 clusters) and
 ``curved_mixture_450`` (450 rows of the curved mixture, standardised). They were used to
 choose the clusterer's neighbour counts (20, or 10 where the eigengap says so).
 
+Also available with ``--datasets``, and not used when the defaults were chosen: classes
+that differ in a few of many features (``UNINFORMATIVE``): ``noise_features``
+(``make_classification``: 2000 rows of 5 Gaussian classes in 8 informative features among
+60, the other 52 noise, standardised). Every feature has the same variance, so the noise
+makes most of each Euclidean distance.
+
 Methods, each given only the number of clusters (library defaults otherwise):
 
 - KMeans, GaussianMixture (full covariances), PCA(10) + GaussianMixture, and
@@ -55,6 +61,7 @@ each other down several-fold):
     python benchmarks/cluster.py --datasets digits_standardised classification --out DIR
     python benchmarks/cluster.py --datasets binary_classes digits_binary --out DIR
     python benchmarks/cluster.py --datasets digits_900 clustered_images_900 --out DIR
+    python benchmarks/cluster.py --datasets noise_features --out DIR
 
 The ``metric`` column records the GWAE's data-side metric (its default unless ``--param``
 sets it).
@@ -143,6 +150,8 @@ def load(name):
         return discrete(name)
     if name in SMALL:
         return small(name)
+    if name in UNINFORMATIVE:
+        return uninformative(name)
     if name == "digits":
         X, y = load_digits(return_X_y=True)
         return X / 16.0, y
@@ -178,6 +187,25 @@ DISCRETE = ("binary_classes", "binary_classes_8", "categorical_classes", "digits
 
 # Fewer rows per cluster (about 80 training rows each, against 144-270 above).
 SMALL = ("digits_900", "clustered_images_900", "curved_mixture_450")
+
+
+# Classes that differ in a few of many features: not used when the defaults were chosen.
+UNINFORMATIVE = ("noise_features",)
+
+
+def uninformative(name):
+    """One of ``UNINFORMATIVE`` (only ``noise_features``), and its labels."""
+    X, y = make_classification(
+        2000,
+        n_features=60,
+        n_informative=8,
+        n_redundant=0,
+        n_classes=5,
+        n_clusters_per_class=1,
+        class_sep=2.0,
+        random_state=0,
+    )
+    return StandardScaler().fit_transform(X), y
 
 
 def small(name):
