@@ -195,15 +195,19 @@ UNINFORMATIVE = ("noise_features",)
 
 def uninformative(name):
     """One of ``UNINFORMATIVE`` (only ``noise_features``), and its labels."""
+    return gaussian_classes(2000, 60, 8, 0, 5, class_sep=2.0, random_state=0)
+
+
+def gaussian_classes(n_samples, n_features, n_informative, n_redundant, n_classes, **kwargs):
+    """``make_classification`` with one Gaussian cluster per class, standardised."""
     X, y = make_classification(
-        2000,
-        n_features=60,
-        n_informative=8,
-        n_redundant=0,
-        n_classes=5,
+        n_samples,
+        n_features=n_features,
+        n_informative=n_informative,
+        n_redundant=n_redundant,
+        n_classes=n_classes,
         n_clusters_per_class=1,
-        class_sep=2.0,
-        random_state=0,
+        **kwargs,
     )
     return StandardScaler().fit_transform(X), y
 
@@ -238,17 +242,7 @@ def other_scaling(name):
             return StandardScaler().fit_transform(X), y
         return X[y < 5] / 16.0, y[y < 5]
     if name == "classification":  # 5 Gaussian classes in 6 of 15 features, standardised
-        X, y = make_classification(
-            1500,
-            n_features=15,
-            n_informative=6,
-            n_redundant=3,
-            n_classes=5,
-            n_clusters_per_class=1,
-            class_sep=1.5,
-            random_state=3,
-        )
-        return StandardScaler().fit_transform(X), y
+        return gaussian_classes(1500, 15, 6, 3, 5, class_sep=1.5, random_state=3)
     loaders = {"wine": load_wine, "breast_cancer": load_breast_cancer, "iris": load_iris}
     X, y = loaders[name.rsplit("_", 1)[0]](return_X_y=True)
     return (MinMaxScaler().fit_transform(X) if name.endswith("_minmax") else X), y

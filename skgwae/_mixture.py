@@ -158,12 +158,13 @@ def fit_latent_mixture(
     ``SPECTRAL_SUBSET`` codes when there are more), and each component is the weight, mean
     and covariance of one part. With several neighbour counts (a tuple, as the default),
     the graph of each is built and the one with the largest eigengap at ``n_components``
-    (see ``_low_eigenvalues`` and ``FEWER_NEIGHBORS_MIN_EIGENVALUE``) is used throughout. The partition follows the connected dense
-    regions of the codes; maximum likelihood does not: on the codes of a fitted clusterer
-    several mixtures of nearly the same likelihood split or merge whole classes, and EM
-    started from the spectral partition drifts back to one of them. With ``rows`` (a callable that returns
-    the data rows of the codes at given sorted positions), the graph keeps only the pairs
-    that are neighbours both among the codes and among the rows (under ``rows_metric``),
+    (see ``_low_eigenvalues`` and ``FEWER_NEIGHBORS_MIN_EIGENVALUE``) is used throughout.
+    The partition follows the connected dense regions of the codes; maximum likelihood
+    does not: on the codes of a fitted clusterer several mixtures of nearly the same
+    likelihood split or merge whole classes, and EM started from the spectral partition
+    drifts back to one of them. With ``rows`` (a callable that returns the data rows of
+    the codes at given sorted positions), the graph keeps only the pairs that are
+    neighbours both among the codes and among the rows (under ``rows_metric``),
     each edge weighing the geometric mean of its two affinities: a pair of codes that the
     embedding placed side by side without the data rows being neighbours is a bridge the
     partition should cut, and the codes in turn drop neighbours of the raw rows that the
