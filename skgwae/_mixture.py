@@ -5,6 +5,7 @@ import dataclasses
 import warnings
 
 import numpy as np
+import scipy.linalg
 import scipy.sparse
 from scipy.sparse.csgraph import connected_components
 from scipy.special import logsumexp
@@ -55,8 +56,9 @@ EM_N_INIT = 3
 # Above this many codes the EM starts run on a random subset of this size, and one EM on
 # all codes continues from the best of them.
 EM_SUBSET = 10_000
-# The refinement's EM runs on at most this many principal components of the data rows: a
-# full covariance in more dimensions needs more rows per cluster than most data sets give
+# The refinement's EM runs on at most this many principal components of the data rows
+# (and the partition's discriminant directions, see DISCRIMINANT_MAX_DIMS): a full
+# covariance in more dimensions needs more rows per cluster than most data sets give
 # (in 10 it lost the covariance information of breast_cancer and digits, in 20 of a
 # 30-feature Gaussian mixture; 30 kept them and costs 0.2 s on 1,800 rows).
 REFINE_DIMS = 30
@@ -90,6 +92,27 @@ REFINE_MAX_CUT_RATIO = 3.0
 # does) but cost 0.6 s more on 1,800 rows of 10 clusters, and changed no benchmark figure.
 FREE_EM_MIN_GAIN = 0.5
 FREE_EM_ROWS_PER_PARAMETER = 2
+# Where the rows have more features than the refinement keeps principal components, its
+# EM runs in the span of those components and of the partition's n_components - 1
+# discriminant directions (Fisher's, see _discriminant_directions), computed among the
+# rows' first DISCRIMINANT_MAX_DIMS principal components, and at most one per
+# DISCRIMINANT_ROWS_PER_DIM rows (in as many dimensions as rows, any partition has a
+# direction that separates it perfectly), with a ridge of DISCRIMINANT_RIDGE times the
+# average within-part variance. Principal components follow the largest variance; where
+# clusters differ in a few features among many standardised ones, that is mostly the
+# other features, and EM on them moves boundaries by the noise.
+# Replaying the last step on the codes of saved fits: the standardised digits' partitions
+# went from 0.741, 0.861, 0.749, 0.873 to 0.821, 0.859, 0.880, 0.877, Gaussian classes in
+# 6 of 40 features from 0.853-0.863 to 0.944-0.953 (3 fits), and no image or digits set
+# moved by more than 0.004. The partition's own directions alone (k - 1 dimensions,
+# iterated with EM) lost the digits' covariances: 0.004-0.03 lower on the digits,
+# 0.02-0.10 on the binary digits.
+# Where EM in the wider span ends with a component on a hyperplane, as on binary rows,
+# the principal components alone are tried. DISCRIMINANT_MAX_DIMS bounds the cost of the
+# scatter matrices (O(features^2) memory, O(features^3) time) on wide rows such as images.
+DISCRIMINANT_MAX_DIMS = 100
+DISCRIMINANT_ROWS_PER_DIM = 10
+DISCRIMINANT_RIDGE = 1e-6
 # A part of the partition with fewer codes than FRAGMENT_FRACTION of the average part is
 # taken for a possible fragment: where a cluster has a small, loosely attached subgroup
 # (the digits' 1s drawn with a base, 24 of 1,617 rows), cutting it off is a cheaper
@@ -175,9 +198,10 @@ def fit_latent_mixture(
     fragment merged competes on the codes' likelihood (see ``_without_fragments``). With
     ``rows`` and ``refine``, the partition is then
     refined by EM on the data rows: a full-covariance Gaussian mixture of their first
-    ``REFINE_DIMS`` principal components, started from the parts' weights, means and
-    covariances, whose labels replace the partition's for the rows that have a graph
-    neighbour in the part EM moves them to, in rounds (see ``_move_beside``). The graph finds
+    ``REFINE_DIMS`` principal components (and, with more features, of the partition's
+    discriminant directions), started from the parts' weights, means and covariances, whose
+    labels replace the partition's for the rows that have a graph neighbour in the part EM
+    moves them to, in rounds (see ``_move_beside``). The graph finds
     which dense regions are clusters, but where two clusters overlap, the boundary a
     neighbour graph draws ignores their shapes, and the codes keep the rows' distances, not
     their covariances; EM from the partition moves the boundaries (on digits it changed
@@ -717,27 +741,43 @@ def _modularity(affinity, labels):
 def _refine_on_rows(rows, labels, n_components, rng, rows_metric, affinity):
     """The partition ``labels`` of ``rows`` with its boundaries moved by EM.
 
-    EM fits a full-covariance Gaussian mixture to the rows' principal components, started
-    from the parts' weights, means and covariances. A row takes the cluster EM gives it
-    only once one of its neighbours in the graph ``affinity`` is in that cluster's part
+    EM fits a full-covariance Gaussian mixture to the rows' first ``REFINE_DIMS``
+    principal components (all the rows' directions when they have no more features), and
+    to the partition's discriminant directions as well when they have more (see
+    ``DISCRIMINANT_MAX_DIMS``), started from the parts' weights, means and covariances.
+    A row takes the cluster EM gives it only once one of its neighbours in the graph
+    ``affinity`` is in that cluster's part
     (``_move_beside``): EM moves the boundary between parts that touch, but where clusters
     are not Gaussian (two moons, concentric rings) it would move whole regions across a gap
     of the graph, and a row with no neighbour in the other part is not on a boundary. The
     partition is kept as it is if a part has too few rows for a covariance, or if EM
-    empties a part, fails, or ends with a component on a hyperplane (``_collapsed``)."""
+    empties a part, or if it fails or ends with a component on a hyperplane
+    (``_collapsed``) on the principal components alone."""
     counts = np.bincount(labels, minlength=n_components)
     n_dims = min(REFINE_DIMS, rows.shape[1], counts.min() - 1)
     if n_dims < 1:
         return labels
-    rows = _principal_rows(rows, n_dims, rng, rows_metric)
+    spaces = [lambda: _principal_rows(rows, n_dims, rng, rows_metric)]
+    if n_dims < rows.shape[1]:
+        spaces.insert(
+            0, lambda: _discriminant_rows(rows, labels, n_components, n_dims, rng, rows_metric)
+        )
+    for space in spaces:
+        refined = _em_labels(space(), labels, n_components, rng)
+        if refined is not None:
+            return _move_beside(labels, refined, affinity, n_components)
+    return labels
+
+
+def _em_labels(rows, labels, n_components, rng):
+    """EM's labels of ``rows`` from the parts ``labels``, or None where EM fails or ends
+    with a component on a hyperplane."""
     mixture = _em_from_parts(rows, labels, n_components, rng)
     try:
         refined = mixture.fit_predict(rows)
     except (ValueError, np.linalg.LinAlgError):  # a covariance EM cannot invert
-        return labels
-    if _collapsed(mixture):
-        return labels
-    return _move_beside(labels, refined, affinity, n_components)
+        return None
+    return None if _collapsed(mixture) else refined
 
 
 def _free_em_partition(rows, labels, n_components, rng, rows_metric, affinity):
@@ -777,14 +817,21 @@ def _free_em_partition(rows, labels, n_components, rng, rows_metric, affinity):
     return None
 
 
+def _as_compared(rows, rows_metric):
+    """The rows as the graph's metric compares them: under the cosine metric their
+    directions (neighbours by cosine are neighbours among the rows' directions), else the
+    rows themselves."""
+    if rows_metric != "cosine":
+        return rows
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    return rows / np.where(norms > 0, norms, 1.0)
+
+
 def _principal_rows(rows, n_dims, rng, rows_metric):
     """The rows' first ``n_dims`` principal components (the centred rows if they have no
     more features), divided by their overall standard deviation; under the cosine metric,
     of the rows' directions."""
-    if rows_metric == "cosine":
-        # Cosine neighbours are neighbours among the rows' directions.
-        norms = np.linalg.norm(rows, axis=1, keepdims=True)
-        rows = rows / np.where(norms > 0, norms, 1.0)
+    rows = _as_compared(rows, rows_metric)
     if n_dims < rows.shape[1]:
         # A global set_output(transform="pandas") must not reach this internal step.
         pca = PCA(n_dims, random_state=rng).set_output(transform="default")
@@ -792,16 +839,63 @@ def _principal_rows(rows, n_dims, rng, rows_metric):
         spread = np.sqrt(pca.explained_variance_ * (len(rows) - 1))  # singular values
         rows = rows[:, _varying(spread, rows.shape)]
     else:
-        rows = rows - rows.mean(axis=0)
-        # Directions in which no row varies (a feature that is a sum of others, as the
-        # one-hot columns of a category are) are dropped, by rotating the rows onto their
-        # principal axes, so that a singular covariance is a part's own (_collapsed).
-        _, spread, axes = np.linalg.svd(rows, full_matrices=False)
-        kept = _varying(spread, rows.shape)
-        if not kept.all():
-            rows = rows @ axes[kept].T
+        rows = _without_constant_directions(rows - rows.mean(axis=0))
     # Scale-free: REG_COVAR is relative to the rows' spread, as it is to the codes'.
     return rows / (float(rows.std()) or 1.0)
+
+
+def _discriminant_rows(rows, labels, n_components, n_dims, rng, rows_metric):
+    """The rows in the span of their first ``n_dims`` principal directions and the
+    discriminant directions of the partition ``labels`` (see ``DISCRIMINANT_MAX_DIMS``),
+    at most as many dimensions as the smallest part has rows less one, divided by their
+    overall standard deviation; under the cosine metric, of the rows' directions."""
+    rows = _as_compared(rows, rows_metric)
+    # The rows on their leading principal axes, so that the first n_dims coordinates are
+    # the principal components _principal_rows keeps.
+    pca = PCA(min(*rows.shape, DISCRIMINANT_MAX_DIMS), random_state=rng)
+    rows = pca.set_output(transform="default").fit_transform(rows)
+    # Fisher's directions need many rows per dimension of the scatter matrices: with as
+    # many dimensions as rows, any partition has a direction that separates it.
+    n_fisher = min(rows.shape[1], len(rows) // DISCRIMINANT_ROWS_PER_DIM)
+    fisher = np.zeros((rows.shape[1], min(n_components - 1, n_fisher)))
+    if n_fisher:
+        fisher[:n_fisher] = _discriminant_directions(rows[:, :n_fisher], labels, n_components)
+    fisher /= np.linalg.norm(fisher, axis=0)
+    basis, triangle = np.linalg.qr(np.hstack([np.eye(rows.shape[1], n_dims), fisher]))
+    # A Fisher direction within the span of the directions before it adds none.
+    basis = basis[:, np.abs(np.diag(triangle)) > 1e-8]
+    smallest = np.bincount(labels, minlength=n_components).min()
+    rows = _without_constant_directions(rows @ basis[:, : smallest - 1])
+    return rows / (float(rows.std()) or 1.0)
+
+
+def _discriminant_directions(rows, labels, n_components):
+    """Fisher's discriminant directions of the parts ``labels`` of the centred ``rows``:
+    the n_components - 1 leading solutions of S_b v = l S_w v (between- and within-part
+    scatter, S_w with a small ridge)."""
+    within = np.zeros((rows.shape[1], rows.shape[1]))
+    between = np.zeros_like(within)
+    for part in range(n_components):
+        members = rows[labels == part]
+        mean = members.mean(axis=0)
+        centred = members - mean
+        within += centred.T @ centred
+        between += len(members) * np.outer(mean, mean)
+    # Parts of copies of one row each have no spread: the ridge alone is then S_w.
+    spread = np.trace(within) / len(within) or 1.0
+    within += DISCRIMINANT_RIDGE * spread * np.eye(len(within))
+    _, vectors = scipy.linalg.eigh(between, within)
+    return vectors[:, ::-1][:, : n_components - 1]
+
+
+def _without_constant_directions(rows):
+    """The centred ``rows`` without the directions in which no row varies (a feature that
+    is a sum of others, as the one-hot columns of a category are), by rotating them onto
+    their principal axes where there are such directions, so that a singular covariance
+    is a part's own (``_collapsed``)."""
+    _, spread, axes = np.linalg.svd(rows, full_matrices=False)
+    kept = _varying(spread, rows.shape)
+    return rows if kept.all() else rows @ axes[kept].T
 
 
 def _varying(singular_values, shape):

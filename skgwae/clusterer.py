@@ -76,18 +76,22 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
        start. Where clusters overlap, though, a neighbour graph cuts between them
        without regard to their shapes, and the codes keep the rows' distances but not
        their covariances; so EM fits a full-covariance Gaussian mixture to the training
-       rows (their first 30 principal components when they have more features),
-       started from the parts, and a row takes the cluster EM gives it once one of its graph
-       neighbours is in that cluster's part, in rounds that stop before the graph weight
-       cut between parts exceeds 3 times the partition's: EM moves the boundaries where
-       parts touch, but not whole regions across a gap of the graph or through thin
+       rows, started from the parts, and a row takes the cluster EM gives it once one of its
+       graph neighbours is in that cluster's part, in rounds that stop before the graph
+       weight cut between parts exceeds 3 times the partition's: EM moves the boundaries
+       where parts touch, but not whole regions across a gap of the graph or through thin
        bridges, as it would for clusters that are not Gaussian (two moons, concentric
-       rings). Before that, EM from a k-means++ start competes with EM from the
-       parts (on as many principal components as give the smallest part 2 rows per
-       parameter of its mean and covariance), and its clusters replace the whole
-       partition when they give the rows a mean log-likelihood higher by more than 0.5
-       and cut the graph at most 3 times as much, or when they are likelier at all and
-       cut the graph less: where Gaussian clusters differ in scale (a compact one inside
+       rings). With more features than it keeps principal components (30 at most), that EM
+       runs on the rows' first principal components and the partition's k - 1 discriminant
+       directions (Fisher's, which separate its parts best relative to their spread), and on
+       the principal components alone where a component collapses there: where clusters
+       differ in a few features among many, the leading principal components are mostly the
+       other features. Before that, EM from a k-means++ start competes with EM from the
+       parts (on as many principal components as give the smallest part 2 rows per parameter
+       of its mean and covariance), and its clusters replace the whole partition when they
+       give the rows a mean log-likelihood higher by more than 0.5 and cut the graph at most
+       3 times as much, or when they are likelier at all and cut the graph less: where
+       Gaussian clusters differ in scale (a compact one inside
        a broad one), or where the codes blur a narrow gap between thin clusters, the
        graph's partition can be wrong as a whole, which no boundary move undoes. All of
        this is done twice, with spectral clustering and with the Louvain method

@@ -993,7 +993,11 @@ def test_refinement_does_not_depend_on_the_rows_scale():
     np.testing.assert_array_equal(refine(rows * lengths, "cosine"), refine(rows, "cosine"))
 
 
-def test_refinement_of_many_features_runs_on_principal_components(monkeypatch):
+def test_refinement_of_many_features_runs_on_principal_and_discriminant_directions(
+    monkeypatch,
+):
+    """With more features than REFINE_DIMS, EM runs in the span of REFINE_DIMS principal
+    directions and the partition's n_clusters - 1 discriminant directions."""
     import skgwae._mixture as mixture_module
 
     rows, _ = _overlapping_gaussians()
@@ -1010,7 +1014,115 @@ def test_refinement_of_many_features_runs_on_principal_components(monkeypatch):
     monkeypatch.setattr(mixture_module.GaussianMixture, "fit_predict", recording)
     rng, graph = np.random.RandomState(0), _complete_graph(len(rows))
     mixture_module._refine_on_rows(rows, start, 2, rng, "euclidean", graph)
-    assert seen == [(len(rows), 2)]
+    assert seen == [(len(rows), 3)]
+
+
+def _classes_in_two_quiet_features():
+    """3 classes that differ only in 2 of 14 features, which vary less than the 12 noise
+    features: the leading principal components are noise. Returns the rows, the classes
+    and a partition with 30 % of the rows given random labels."""
+    rng = np.random.RandomState(0)
+    truth = np.repeat(np.arange(3), 200)
+    centres = np.array([[0.0, 0.0], [0.8, 0.0], [0.4, 0.7]])
+    informative = centres[truth] + rng.normal(scale=0.15, size=(len(truth), 2))
+    rows = np.c_[informative, rng.normal(size=(len(truth), 12))]
+    start = truth.copy()
+    flipped = rng.rand(len(truth)) < 0.3
+    start[flipped] = rng.randint(0, 3, flipped.sum())
+    return rows, truth, start
+
+
+def test_refinement_finds_clusters_that_the_principal_components_miss(monkeypatch):
+    """Classes in a few quiet features among many noisy ones: EM on the leading principal
+    components sees only noise, and the partition's discriminant directions give it the
+    features in which its parts differ."""
+    import skgwae._mixture as mixture_module
+
+    rows, truth, start = _classes_in_two_quiet_features()
+    assert np.mean(start == truth) < 0.85
+    monkeypatch.setattr(mixture_module, "REFINE_DIMS", 5)
+    graph = _complete_graph(len(rows))
+    refined = mixture_module._refine_on_rows(
+        rows, start, 3, np.random.RandomState(0), "euclidean", graph
+    )
+    assert np.mean(refined == truth) > 0.99
+    # The same EM without the discriminant directions (too few rows per dimension for
+    # any): the principal components alone.
+    monkeypatch.setattr(mixture_module, "DISCRIMINANT_ROWS_PER_DIM", len(rows) + 1)
+    principal = mixture_module._refine_on_rows(
+        rows, start, 3, np.random.RandomState(0), "euclidean", graph
+    )
+    assert np.mean(principal == truth) < 0.8
+
+
+def test_refinement_of_fewer_rows_than_features(monkeypatch):
+    """Fewer rows than features (small image sets): the principal components and the
+    discriminant directions are taken among as many directions as the rows span."""
+    import skgwae._mixture as mixture_module
+
+    rng = np.random.RandomState(0)
+    truth = np.repeat([0, 1], 30)
+    rows = rng.normal(size=(60, 80)) + 4.0 * truth[:, None] * (np.arange(80) < 5)
+    start = truth.copy()
+    start[:4] = 1
+    monkeypatch.setattr(mixture_module, "REFINE_DIMS", 3)
+    refined = mixture_module._refine_on_rows(
+        rows, start, 2, np.random.RandomState(0), "euclidean", _complete_graph(len(rows))
+    )
+    np.testing.assert_array_equal(refined, truth)
+
+
+def test_discriminant_directions_are_fishers():
+    """Two classes: the direction is S_w^-1 (m_1 - m_0), S_w the within-class scatter."""
+    from skgwae._mixture import _discriminant_directions
+
+    rng = np.random.RandomState(0)
+    mixing = rng.normal(size=(4, 4))
+    labels = np.repeat([0, 1], 150)
+    rows = rng.normal(size=(300, 4)) @ mixing + np.outer(labels, [1.0, -2.0, 0.5, 0.0])
+    rows = rows - rows.mean(axis=0)
+    means = np.array([rows[labels == part].mean(axis=0) for part in (0, 1)])
+    within = sum(
+        (rows[labels == part] - means[part]).T @ (rows[labels == part] - means[part])
+        for part in (0, 1)
+    )
+    expected = np.linalg.solve(within, means[1] - means[0])
+    (direction,) = _discriminant_directions(rows, labels, 2).T
+    cosine = direction @ expected / np.linalg.norm(direction) / np.linalg.norm(expected)
+    assert abs(cosine) == pytest.approx(1.0, abs=1e-6)
+
+
+def test_discriminant_directions_of_parts_without_spread():
+    """Parts that are copies of one row each: the ridge stands in for the within-part
+    scatter, and the direction is the one between the parts."""
+    from skgwae._mixture import _discriminant_directions
+
+    rows = np.repeat([[1.0, 0.0], [-1.0, 0.0]], 5, axis=0)
+    (direction,) = _discriminant_directions(rows, np.repeat([0, 1], 5), 2).T
+    assert np.all(np.isfinite(direction))
+    assert abs(direction[0]) / np.linalg.norm(direction) == pytest.approx(1.0)
+
+
+def test_refinement_falls_back_to_principal_components(monkeypatch):
+    """Where EM in the span with the discriminant directions ends with a component on a
+    hyperplane (as on discrete rows), EM on the principal components alone is tried."""
+    import skgwae._mixture as mixture_module
+
+    rows, truth, start = _classes_in_two_quiet_features()
+    seen = []
+    original = mixture_module.GaussianMixture.fit_predict
+
+    def recording(self, X, y=None):
+        seen.append(X.shape)
+        return original(self, X, y)
+
+    verdicts = iter([True, False])
+    monkeypatch.setattr(mixture_module, "REFINE_DIMS", 5)
+    monkeypatch.setattr(mixture_module.GaussianMixture, "fit_predict", recording)
+    monkeypatch.setattr(mixture_module, "_collapsed", lambda mixture: next(verdicts))
+    graph = _complete_graph(len(rows))
+    mixture_module._refine_on_rows(rows, start, 3, np.random.RandomState(0), "euclidean", graph)
+    assert seen == [(len(rows), 7), (len(rows), 5)]
 
 
 @pytest.mark.parametrize("failure", ["tiny part", "empty part", "error"])
