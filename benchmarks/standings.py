@@ -1,0 +1,112 @@
+"""Where GWAE stands: the current figures of the benchmarks, read from their result files.
+
+Nothing is fitted here. The script reads the CSV files that the other benchmark scripts
+wrote under ``benchmarks/results`` and prints, for each target:
+
+- clustering, one row per data set of ``benchmarks/cluster.py`` (its default sets and the
+  groups run with ``--out``): GWAEClusterer's mean accuracy over the seeds, the best of
+  KMeans, GaussianMixture, PCA + GaussianMixture and UMAP + GaussianMixture, the bar (that
+  best minus 0.01) and the margin to it;
+- embedding at 2 components on digits (``benchmarks/embed.py``): 5-NN accuracy and
+  trustworthiness of GWAETransformer and PCA;
+- disentanglement on the shapes (``benchmarks/disentangle.py``): the mean MIG of each
+  method;
+- outlier detection (``benchmarks/ood.py``): the mean AUROC of each method's
+  ``score_samples``.
+
+A table is only as current as the file it reads; the documentation says when and on what
+each file was measured. Run from the repository root:
+
+    python benchmarks/standings.py
+    python benchmarks/standings.py --results DIR   # another results folder
+"""
+
+import argparse
+import pathlib
+
+import pandas as pd
+
+# The clustering groups: a folder under the results (each run of cluster.py with --out
+# writes its own cluster.csv) and the label printed for it.
+CLUSTER_GROUPS = {
+    ".": "default sets",
+    "other_scalings": "other scalings",
+    "discrete": "discrete",
+    "small": "fewer rows",
+    "noise_features": "few informative features",
+}
+BASELINES = ["KMeans", "GMM", "PCA+GMM", "UMAP+GMM"]
+# A baseline within this much of GWAE's accuracy counts as matched.
+TOLERANCE = 0.01
+
+
+def cluster_standings(results):
+    """One row per data set: GWAE's mean accuracy against the best baseline's."""
+    rows = []
+    for folder, group in CLUSTER_GROUPS.items():
+        path = results / folder / "cluster.csv"
+        if not path.exists():
+            continue
+        runs = pd.read_csv(path)
+        accuracy = runs.groupby(["dataset", "method"], sort=False)["acc"].mean().unstack()
+        for dataset, scores in accuracy.iterrows():
+            baselines = scores.reindex(BASELINES).dropna()
+            if "GWAE" not in scores or baselines.empty:
+                continue
+            bar = baselines.max() - TOLERANCE
+            rows.append(
+                {
+                    "group": group,
+                    "dataset": dataset,
+                    "seeds": runs.loc[runs["dataset"] == dataset, "seed"].nunique(),
+                    "GWAE": scores["GWAE"],
+                    "best baseline": baselines.idxmax(),
+                    "its acc": baselines.max(),
+                    "bar": bar,
+                    "margin": scores["GWAE"] - bar,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def embedding_standings(results):
+    """5-NN accuracy and trustworthiness at 2 components on digits, by method."""
+    runs = pd.read_csv(results / "embed.csv")
+    digits = runs[(runs["dataset"] == "digits") & (runs["n_components"] == 2)]
+    return digits.groupby("method")[["knn_acc", "trust"]].mean()
+
+
+def disentanglement_standings(results):
+    """Mean MIG by method (and networks and metric, for the GWAE rows)."""
+    runs = pd.read_csv(results / "disentangle.csv")
+    return runs.groupby(["method", "nets", "metric"])["mig"].mean().sort_values(ascending=False)
+
+
+def outlier_standings(results):
+    """Mean AUROC of each method's whole score (not its terms), by data set."""
+    runs = pd.read_csv(results / "ood.csv")
+    whole = runs[~runs["method"].str.contains(":")]
+    return whole.groupby(["dataset", "method"])["auroc"].mean().unstack(0)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--results", default="benchmarks/results", type=pathlib.Path)
+    args = parser.parse_args()
+    pd.set_option("display.width", 120)
+    clusters = cluster_standings(args.results)
+    print("Clustering accuracy (mean over seeds); bar = best baseline - 0.01")
+    print(clusters.to_string(index=False, float_format="{:.3f}".format))
+    met = (clusters["margin"] >= 0).sum()
+    print(f"GWAE at or above the bar on {met} of {len(clusters)} data sets.\n")
+    print("Embedding of digits at 2 components")
+    print(embedding_standings(args.results).to_string(float_format="{:.3f}".format), "\n")
+    print("Disentanglement on the shapes: MIG")
+    print(disentanglement_standings(args.results).to_string(float_format="{:.3f}".format))
+    print()
+    print("Outlier detection: AUROC of score_samples")
+    print(outlier_standings(args.results).to_string(float_format="{:.3f}".format))
+
+
+if __name__ == "__main__":
+    main()
