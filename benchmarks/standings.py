@@ -36,7 +36,7 @@ CLUSTER_GROUPS = {
     "noise_features": "few informative features",
 }
 BASELINES = ["KMeans", "GMM", "PCA+GMM", "UMAP+GMM"]
-# A baseline within this much of GWAE's accuracy counts as matched.
+# GWAE meets the bar when its accuracy is at most this much below the best baseline's.
 TOLERANCE = 0.01
 
 

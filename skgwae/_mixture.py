@@ -757,16 +757,16 @@ def _refine_on_rows(rows, labels, n_components, rng, rows_metric, affinity):
     n_dims = min(REFINE_DIMS, rows.shape[1], counts.min() - 1)
     if n_dims < 1:
         return labels
-    spaces = [lambda: _principal_rows(rows, n_dims, rng, rows_metric)]
+    refined = None
     if n_dims < rows.shape[1]:
-        spaces.insert(
-            0, lambda: _discriminant_rows(rows, labels, n_components, n_dims, rng, rows_metric)
-        )
-    for space in spaces:
-        refined = _em_labels(space(), labels, n_components, rng)
-        if refined is not None:
-            return _move_beside(labels, refined, affinity, n_components)
-    return labels
+        wider = _discriminant_rows(rows, labels, n_components, n_dims, rng, rows_metric)
+        refined = _em_labels(wider, labels, n_components, rng)
+    if refined is None:
+        principal = _principal_rows(rows, n_dims, rng, rows_metric)
+        refined = _em_labels(principal, labels, n_components, rng)
+    if refined is None:
+        return labels
+    return _move_beside(labels, refined, affinity, n_components)
 
 
 def _em_labels(rows, labels, n_components, rng):
@@ -860,6 +860,8 @@ def _discriminant_rows(rows, labels, n_components, n_dims, rng, rows_metric):
     fisher = np.zeros((rows.shape[1], min(n_components - 1, n_fisher)))
     if n_fisher:
         fisher[:n_fisher] = _discriminant_directions(rows[:, :n_fisher], labels, n_components)
+    # Unit columns, so that QR's diagonal below is each one's share outside the span
+    # of the columns before it.
     fisher /= np.linalg.norm(fisher, axis=0)
     basis, triangle = np.linalg.qr(np.hstack([np.eye(rows.shape[1], n_dims), fisher]))
     # A Fisher direction within the span of the directions before it adds none.
