@@ -34,6 +34,7 @@ CLUSTER_GROUPS = {
     "discrete": "discrete",
     "small": "fewer rows",
     "noise_features": "few informative features",
+    "unscaled": "unscaled",
 }
 BASELINES = ["KMeans", "GMM", "PCA+GMM", "UMAP+GMM"]
 # GWAE meets the bar when its accuracy is at most this much below the best baseline's.

@@ -207,9 +207,12 @@ def fit_latent_mixture(
     their covariances; EM from the partition moves the boundaries (on digits it changed
     1-2 % of the labels), and the neighbour condition stops it from moving whole regions of
     clusters that are not Gaussian across a gap of the graph (two moons, concentric rings).
-    Before the refinement, EM on the rows from a k-means++ start competes with EM started
-    from the parts, and its clusters replace the partition whole when they explain the
-    rows better and the graph tolerates their cut (see ``FREE_EM_MIN_GAIN``). Neither EM
+    EM's partition replaces the graph's whole where it cuts the neighbour graph of the
+    rows' standardised features less (features in different units, see
+    ``_standardised_features``). Before the refinement, EM on the rows from a k-means++
+    start competes with EM started from the parts, and its clusters replace the partition
+    whole when they explain the rows better and the graph tolerates their cut (see
+    ``FREE_EM_MIN_GAIN``). Neither EM
     on the rows counts where it ends with a component on a hyperplane of the rows, as EM
     on binary or one-hot rows does (see ``_collapsed``). With at least
     ``MODULARITY_MIN_CODES_PER_CLUSTER`` codes per component, all of this
@@ -401,7 +404,9 @@ def _graph_partition(
         if free is not None:
             labels = free
         else:
-            labels = _refine_on_rows(data, labels, n_components, rng, rows_metric, affinity)
+            labels = _refine_on_rows(
+                data, labels, n_components, rng, rows_metric, affinity, n_neighbors
+            )
     return labels
 
 
@@ -738,15 +743,19 @@ def _modularity(affinity, labels):
     return float(np.trace(between) / total - np.sum((between.sum(axis=1) / total) ** 2))
 
 
-def _refine_on_rows(rows, labels, n_components, rng, rows_metric, affinity):
-    """The partition ``labels`` of ``rows`` with its boundaries moved by EM.
+def _refine_on_rows(rows, labels, n_components, rng, rows_metric, affinity, n_neighbors):
+    """The partition ``labels`` of ``rows`` with its boundaries moved by EM, or EM's
+    partition whole where the graph of the rows' standardised features prefers it.
 
     EM fits a full-covariance Gaussian mixture to the rows' first ``REFINE_DIMS``
     principal components (all the rows' directions when they have no more features), and
     to the partition's discriminant directions as well when they have more (see
-    ``DISCRIMINANT_MAX_DIMS``), started from the parts' weights, means and covariances.
-    A row takes the cluster EM gives it only once one of its neighbours in the graph
-    ``affinity`` is in that cluster's part
+    ``DISCRIMINANT_MAX_DIMS``), each direction scaled to unit variance, started from the
+    parts' weights, means and covariances. EM's partition replaces ``labels`` whole where
+    it cuts the ``n_neighbors``-nearest-neighbour graph of the rows' standardised features
+    less than ``labels`` does (see ``_standardised_features``).
+    Otherwise a row takes the cluster EM gives it only once one of its neighbours in the
+    graph ``affinity`` is in that cluster's part
     (``_move_beside``): EM moves the boundary between parts that touch, but where clusters
     are not Gaussian (two moons, concentric rings) it would move whole regions across a gap
     of the graph, and a row with no neighbour in the other part is not on a boundary. The
@@ -759,14 +768,57 @@ def _refine_on_rows(rows, labels, n_components, rng, rows_metric, affinity):
         return labels
     refined = None
     if n_dims < rows.shape[1]:
-        wider = _discriminant_rows(rows, labels, n_components, n_dims, rng, rows_metric)
-        refined = _em_labels(wider, labels, n_components, rng)
+        space = _unit_directions(
+            _discriminant_rows(rows, labels, n_components, n_dims, rng, rows_metric)
+        )
+        refined = _em_labels(space, labels, n_components, rng)
     if refined is None:
-        principal = _principal_rows(rows, n_dims, rng, rows_metric)
-        refined = _em_labels(principal, labels, n_components, rng)
+        space = _unit_directions(_principal_rows(rows, n_dims, rng, rows_metric))
+        refined = _em_labels(space, labels, n_components, rng)
     if refined is None:
         return labels
+    # A partition with an empty part is no candidate (_move_beside then keeps labels).
+    if np.bincount(refined, minlength=n_components).min() > 0:
+        standardised = _standardised_features(rows, rows_metric)
+        (graph,) = neighbour_affinities(standardised, (n_neighbors,))
+        if _cut_fraction(graph, refined) < _cut_fraction(graph, labels):
+            return refined
     return _move_beside(labels, refined, affinity, n_components)
+
+
+def _unit_directions(rows):
+    """The centred ``rows`` with each column divided by its standard deviation (columns
+    that never vary left as they are).
+
+    Where features differ in scale by orders of magnitude (raw measurements in different
+    units), the directions of the small ones have a variance of the order of REG_COVAR
+    relative to the rows' overall spread, and EM's components looked flat in them
+    (``_collapsed``) though no part lies on a hyperplane: the refinement was skipped on
+    unscaled wine and breast_cancer. EM from the parts' moments is equivariant to this
+    scaling, so elsewhere it changes only the relative size of the ridge."""
+    spread = rows.std(axis=0)
+    return rows / np.where(spread > 0, spread, 1.0)
+
+
+def _standardised_features(rows, rows_metric):
+    """The rows as the graph's metric compares them (``_as_compared``), each feature
+    centred and divided by its standard deviation (features that never vary left at 0).
+
+    The graph partitioned so far measures the rows in the units they were given. Where
+    features are measurements in different units (raw wine or breast_cancer: one feature
+    in the thousands beside others below 1), the largest ones set every distance, the
+    graph's partition follows them, and EM on the refinement's scaled directions finds
+    the clusters the other features hold: its partition then cuts the graph of the
+    standardised features less than the graph's partition does (raw breast_cancer: 0.82
+    accuracy -> 0.95, raw wine 0.71 -> 0.74-0.79). Clusters that are not Gaussian (two moons,
+    concentric rings) are joined along their shape whatever the features' units, and
+    EM's partition, which cuts across them, cuts that graph more. Standardising each
+    feature, rather than whitening the rows, changes only the features' units: whitened
+    (or in EM's scaled directions), directions in which the rows barely vary weigh as
+    much as the others, and their noise sets the neighbours (rings in a plane of 10
+    dimensions: EM's halves of the rings then cut less than the rings)."""
+    rows = _as_compared(rows, rows_metric)
+    return _unit_directions(rows - rows.mean(axis=0))
 
 
 def _em_labels(rows, labels, n_components, rng):

@@ -845,7 +845,7 @@ def test_refinement_is_em_started_from_the_parts():
     rows, truth = _overlapping_gaussians()
     start = KMeans(2, n_init=10, random_state=0).fit_predict(rows)
     refined = mixture_module._refine_on_rows(
-        rows, start, 2, np.random.RandomState(0), "euclidean", _complete_graph(len(rows))
+        rows, start, 2, np.random.RandomState(0), "euclidean", _complete_graph(len(rows)), 10
     )
     parts = [rows[start == k] for k in range(2)]
     expected = GaussianMixture(
@@ -879,7 +879,7 @@ def test_refinement_keeps_the_partition_where_em_collapses_onto_discrete_values(
 
     def refine():
         rng, graph = np.random.RandomState(0), _complete_graph(len(rows))
-        return mixture_module._refine_on_rows(rows, truth, 3, rng, "euclidean", graph)
+        return mixture_module._refine_on_rows(rows, truth, 3, rng, "euclidean", graph, 10)
 
     np.testing.assert_array_equal(refine(), truth)
     monkeypatch.setattr(mixture_module, "_collapsed", lambda mixture: False)
@@ -985,7 +985,7 @@ def test_refinement_does_not_depend_on_the_rows_scale():
 
     def refine(X, metric="euclidean"):
         rng, graph = np.random.RandomState(0), _complete_graph(len(X))
-        return mixture_module._refine_on_rows(X, start, 2, rng, metric, graph)
+        return mixture_module._refine_on_rows(X, start, 2, rng, metric, graph, 10)
 
     np.testing.assert_array_equal(refine(rows * 1000.0 - 7.0), refine(rows))
     # Under the cosine metric only the rows' directions count.
@@ -1013,7 +1013,7 @@ def test_refinement_of_many_features_runs_on_principal_and_discriminant_directio
     monkeypatch.setattr(mixture_module, "REFINE_DIMS", 2)
     monkeypatch.setattr(mixture_module.GaussianMixture, "fit_predict", recording)
     rng, graph = np.random.RandomState(0), _complete_graph(len(rows))
-    mixture_module._refine_on_rows(rows, start, 2, rng, "euclidean", graph)
+    mixture_module._refine_on_rows(rows, start, 2, rng, "euclidean", graph, 10)
     assert seen == [(len(rows), 3)]
 
 
@@ -1043,14 +1043,14 @@ def test_refinement_finds_clusters_that_the_principal_components_miss(monkeypatc
     monkeypatch.setattr(mixture_module, "REFINE_DIMS", 5)
     graph = _complete_graph(len(rows))
     refined = mixture_module._refine_on_rows(
-        rows, start, 3, np.random.RandomState(0), "euclidean", graph
+        rows, start, 3, np.random.RandomState(0), "euclidean", graph, 10
     )
     assert np.mean(refined == truth) > 0.99
     # The same EM without the discriminant directions (too few rows per dimension for
     # any): the principal components alone.
     monkeypatch.setattr(mixture_module, "DISCRIMINANT_ROWS_PER_DIM", len(rows) + 1)
     principal = mixture_module._refine_on_rows(
-        rows, start, 3, np.random.RandomState(0), "euclidean", graph
+        rows, start, 3, np.random.RandomState(0), "euclidean", graph, 10
     )
     assert np.mean(principal == truth) < 0.8
 
@@ -1067,7 +1067,7 @@ def test_refinement_of_fewer_rows_than_features(monkeypatch):
     start[:4] = 1
     monkeypatch.setattr(mixture_module, "REFINE_DIMS", 3)
     refined = mixture_module._refine_on_rows(
-        rows, start, 2, np.random.RandomState(0), "euclidean", _complete_graph(len(rows))
+        rows, start, 2, np.random.RandomState(0), "euclidean", _complete_graph(len(rows)), 10
     )
     np.testing.assert_array_equal(refined, truth)
 
@@ -1121,7 +1121,9 @@ def test_refinement_falls_back_to_principal_components(monkeypatch):
     monkeypatch.setattr(mixture_module.GaussianMixture, "fit_predict", recording)
     monkeypatch.setattr(mixture_module, "_collapsed", lambda mixture: next(verdicts))
     graph = _complete_graph(len(rows))
-    mixture_module._refine_on_rows(rows, start, 3, np.random.RandomState(0), "euclidean", graph)
+    mixture_module._refine_on_rows(
+        rows, start, 3, np.random.RandomState(0), "euclidean", graph, 10
+    )
     assert seen == [(len(rows), 7), (len(rows), 5)]
 
 
@@ -1150,7 +1152,7 @@ def test_refinement_keeps_the_partition_when_em_cannot_help(monkeypatch, failure
 
         monkeypatch.setattr(mixture_module.GaussianMixture, "fit_predict", failing)
     rng, graph = np.random.RandomState(0), _complete_graph(len(rows))
-    refined = mixture_module._refine_on_rows(rows, start, 2, rng, "euclidean", graph)
+    refined = mixture_module._refine_on_rows(rows, start, 2, rng, "euclidean", graph, 10)
     np.testing.assert_array_equal(refined, start)
 
 
@@ -1170,7 +1172,7 @@ def test_refinement_moves_only_rows_beside_another_part(monkeypatch):
 
     def refine(rows, start, graph):
         rng = np.random.RandomState(0)
-        return mixture_module._refine_on_rows(rows, start, 2, rng, "euclidean", graph)
+        return mixture_module._refine_on_rows(rows, start, 2, rng, "euclidean", graph, 10)
 
     unconstrained = refine(moons, truth, _complete_graph(len(moons)))
     assert (unconstrained != truth).mean() > 0.1
@@ -1180,13 +1182,73 @@ def test_refinement_moves_only_rows_beside_another_part(monkeypatch):
     start = KMeans(2, n_init=10, random_state=0).fit_predict(rows)
     graph = neighbour_affinity(rows, 10)
     em = refine(rows, start, _complete_graph(len(rows)))
-    np.testing.assert_array_equal(refine(rows, start, graph), em)
+
+    def move(graph):
+        return mixture_module._move_beside(start, em, graph, 2)
+
+    np.testing.assert_array_equal(move(graph), em)
     # A cut bound that every move exceeds: only the first round.
     monkeypatch.setattr(mixture_module, "REFINE_MAX_CUT_RATIO", 0.0)
-    first_round = refine(rows, start, graph)
+    first_round = move(graph)
     beside = (np.asarray(graph @ np.eye(2)[start]) > 0)[np.arange(len(rows)), em]
     np.testing.assert_array_equal(first_round, np.where(beside, em, start))
     assert 0 < (first_round != start).sum() < (em != start).sum()
+
+
+def _clusters_beside_a_large_feature(n_rows=600, seed=0):
+    """3 Gaussian clusters in 4 features of unit scale beside a feature of pure noise in
+    the thousands, as raw measurements in different units are: Euclidean distances (and
+    k-means) follow the large feature alone."""
+    rng = np.random.RandomState(seed)
+    truth = rng.randint(0, 3, n_rows)
+    centres = 4.0 * rng.normal(size=(3, 4))
+    small = centres[truth] + rng.normal(size=(n_rows, 4))
+    return np.c_[small, 1000.0 * rng.normal(size=n_rows)], truth
+
+
+def test_refinement_finds_clusters_in_features_of_small_units():
+    """EM runs on directions scaled to unit variance, so features of small units are not
+    taken for a hyperplane, and its partition replaces the graph's whole where it cuts
+    the graph of the standardised features less: here the start follows the large
+    feature (as the graph of the rows does) and the refinement finds the clusters."""
+    import skgwae._mixture as mixture_module
+    from sklearn.cluster import KMeans
+
+    from skgwae._geometry import neighbour_affinity
+    from skgwae.metrics import cluster_accuracy
+
+    rows, truth = _clusters_beside_a_large_feature()
+    start = KMeans(3, n_init=10, random_state=0).fit_predict(rows)
+    assert cluster_accuracy(truth, start) < 0.6
+    refined = mixture_module._refine_on_rows(
+        rows, start, 3, np.random.RandomState(0), "euclidean", neighbour_affinity(rows, 10), 10
+    )
+    assert cluster_accuracy(truth, refined) > 0.95
+    # The same clusters whatever the large feature's unit.
+    rows[:, -1] /= 1000.0
+    again = mixture_module._refine_on_rows(
+        rows, start, 3, np.random.RandomState(0), "euclidean", neighbour_affinity(rows, 10), 10
+    )
+    assert adjusted_rand_score(refined, again) > 0.99
+
+
+def test_unit_directions_and_standardised_features():
+    """Each column at unit standard deviation, a column that never varies left as it is;
+    the standardised features are centred, and under the cosine metric those of the
+    rows' directions."""
+    import skgwae._mixture as mixture_module
+
+    rng = np.random.RandomState(0)
+    rows = np.c_[1000.0 * rng.normal(size=50), 0.001 * rng.normal(size=50), np.zeros(50)]
+    scaled = mixture_module._unit_directions(rows - rows.mean(axis=0))
+    np.testing.assert_allclose(scaled.std(axis=0), [1.0, 1.0, 0.0])
+    standardised = mixture_module._standardised_features(rows + 5.0, "euclidean")
+    np.testing.assert_allclose(standardised, scaled)
+    directions = rows / np.linalg.norm(rows, axis=1, keepdims=True)
+    by_cosine = mixture_module._standardised_features(rows, "cosine")
+    np.testing.assert_allclose(
+        by_cosine, mixture_module._unit_directions(directions - directions.mean(axis=0))
+    )
 
 
 def _rings_in_10d():
@@ -1213,10 +1275,10 @@ def test_refinement_stops_where_the_cut_grows(monkeypatch):
 
     def refine():
         rng = np.random.RandomState(0)
-        return mixture_module._refine_on_rows(rows, truth, 2, rng, "euclidean", graph)
+        return mixture_module._refine_on_rows(rows, truth, 2, rng, "euclidean", graph, 10)
 
     em = mixture_module._refine_on_rows(
-        rows, truth, 2, np.random.RandomState(0), "euclidean", _complete_graph(len(rows))
+        rows, truth, 2, np.random.RandomState(0), "euclidean", _complete_graph(len(rows)), 10
     )
     assert cluster_accuracy(truth, em) < 0.6
     bounded = refine()
@@ -1385,7 +1447,7 @@ def test_free_em_replaces_a_partition_wrong_as_a_whole():
     free = mixture_module._free_em_partition(rows, wrong, 3, rng, "euclidean", graph)
     assert free is not None
     assert cluster_accuracy(truth, free) > 0.95
-    refined = mixture_module._refine_on_rows(rows, wrong, 3, rng, "euclidean", graph)
+    refined = mixture_module._refine_on_rows(rows, wrong, 3, rng, "euclidean", graph, 10)
     assert cluster_accuracy(truth, refined) < 0.8
 
 
