@@ -52,7 +52,8 @@ def cluster_standings(results):
         accuracy = runs.groupby(["dataset", "method"], sort=False)["acc"].mean().unstack()
         for dataset, scores in accuracy.iterrows():
             baselines = scores.reindex(BASELINES).dropna()
-            if "GWAE" not in scores or baselines.empty:
+            # unstack gives every data set every method's column, NaN where it did not run.
+            if pd.isna(scores.get("GWAE")) or baselines.empty:
                 continue
             bar = baselines.max() - TOLERANCE
             rows.append(

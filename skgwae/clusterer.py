@@ -87,45 +87,46 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
        the principal components alone where a component collapses there: where clusters
        differ in a few features among many, the leading principal components are mostly the
        other features. EM runs on those directions scaled to unit variance (features of
-       small units beside large ones are not taken for a hyperplane), and its partition
-       replaces the graph's whole where it cuts the same-size neighbour graph of the
-       rows' standardised features less than the graph's partition does: where features
-       come in different units, the largest set the graph's distances and its partition
-       follows them alone, while clusters that the other features hold show in standard
-       units; clusters that are not Gaussian stay joined along their shape in any units,
-       and EM's partition, which cuts across them, cuts that graph more. Before that, EM
-       from a k-means++ start competes with EM from the parts (on as many principal
-       components as give the smallest part 2 rows per parameter of its mean and
-       covariance), and its clusters replace the whole partition when they give the rows
-       a mean log-likelihood higher by more than 0.5 and cut the graph at most 3 times as
-       much, or when they are likelier at all and cut the graph less: where Gaussian
-       clusters differ in scale (a compact one inside a broad one), or where the codes
-       blur a narrow gap between thin clusters, the graph's partition can be wrong as a
-       whole, which no boundary move undoes. All of this is done twice, with spectral
-       clustering and with the Louvain method (communities of high modularity, merged
-       pairwise to ``n_clusters``), and the Louvain partition is kept where it has both the
-       higher modularity and the lower normalized cut, on the common graph and on the rows'
-       own: spectral clustering can join two clusters and split a third where a cluster has
-       loosely attached subgroups, modularity can join clusters of unequal sizes. Modularity
-       also favours parts of equal size where a cluster holds only a few neighbourhoods, so
-       the Louvain partition is tried only with 100 or more training rows per cluster on
-       average. The codes, which keep the rows' distances, may still mix clusters that
-       differ in a few features among many; so training goes on for 8 % as many steps as it
-       took (at most 100; with ``max_iter="auto"`` they count in its budget of steps), with
-       Adam at learning rate 1e-3, on the objective plus the cross-entropy of the refined
-       labels under the mixture of the parts' codes, so that the components classify the
-       training rows as the refinement does while the decoder and the codes' geometry
-       follow. The components take their moments from the parts so refined, in the codes of
-       the model so trained, in as many leading principal directions of the codes as
-       classify them best: in the others every component is the codes' overall distribution.
-       Codes of rows with fewer features than ``n_components`` lie near a subspace of about
-       that many dimensions; off it they hold the encoder's noise, whose variances differ
-       between parts by chance and would otherwise decide labels. This is a closed-form step
-       towards the coupling q(z) = p(z) that the objective's L_D term pursues by gradient
-       steps, and it ties every component to a cluster. The components are moments of the
-       means, not of the noisy codes z ~ q(z|x), so they are narrower than the codes, which
-       raises the MMD part of :meth:`score`. A component that is the most responsible one
-       for no training sample is reported with a ConvergenceWarning.
+       small units beside large ones are not taken for a hyperplane), and also, where the
+       smallest part has few rows, on as many principal components as give it 2 rows per
+       parameter; the EM partition that cuts the same-size neighbour graph of the rows'
+       standardised features least replaces the graph's whole where it cuts that graph less
+       than the graph's partition does: where features come in different units, the largest
+       set the graph's distances and its partition follows them alone, while clusters that
+       the other features hold show in standard units; clusters that are not Gaussian stay
+       joined along their shape in any units, and EM's partition, which cuts across them,
+       cuts that graph more. Before that, EM from a k-means++ start competes with EM from
+       the parts (on as many principal components as give the smallest part 2 rows per
+       parameter of its mean and covariance), and its clusters replace the whole partition
+       when they give the rows a mean log-likelihood higher by more than 0.5 and cut the
+       graph at most 3 times as much, or when they are likelier at all and cut the graph
+       less: where Gaussian clusters differ in scale (a compact one inside a broad one), or
+       where the codes blur a narrow gap between thin clusters, the graph's partition can be
+       wrong as a whole, which no boundary move undoes. All of this is done twice, with
+       spectral clustering and with the Louvain method (communities of high modularity,
+       merged pairwise to ``n_clusters``), and the Louvain partition is kept where it has
+       both the higher modularity and the lower normalized cut, on the common graph and on
+       the rows' own: spectral clustering can join two clusters and split a third where a
+       cluster has loosely attached subgroups, modularity can join clusters of unequal
+       sizes. Modularity also favours parts of equal size where a cluster holds only a few
+       neighbourhoods, so the Louvain partition is tried only with 100 or more training rows
+       per cluster on average. The codes, which keep the rows' distances, may still mix
+       clusters that differ in a few features among many; so training goes on for 8 % as
+       many steps as it took (at most 100; with ``max_iter="auto"`` they count in its budget
+       of steps), with Adam at learning rate 1e-3, on the objective plus the cross-entropy
+       of the refined labels under the mixture of the parts' codes, so that the components
+       classify the training rows as the refinement does while the decoder and the codes'
+       geometry follow. The components take their moments from the parts so refined, in the
+       codes of the model so trained, in as many leading principal directions of the codes
+       as classify them best: in the others every component is the codes' overall
+       distribution. Codes of rows with fewer features than ``n_components`` lie near a
+       subspace of about that many dimensions; off it they hold the encoder's noise, whose
+       variances differ between parts by chance and would otherwise decide labels. This is a
+       closed-form step towards the coupling q(z) = p(z) that the objective's L_D term
+       pursues by gradient steps, and it ties every component to a cluster. The components
+       are moments of the means, not of the noisy codes z ~ q(z|x), so they are narrower
+       than the codes, which raises the MMD part of :meth:`score`. A component that is the
+       most responsible one for no training sample is reported with a ConvergenceWarning.
 
     With ``n_init > 1`` both steps are repeated from different seeds and the model with
     the best label-free :meth:`score` on the validation rows is kept. The prior then

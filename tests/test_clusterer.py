@@ -1232,6 +1232,36 @@ def test_refinement_finds_clusters_in_features_of_small_units():
     assert adjusted_rand_score(refined, again) > 0.99
 
 
+def test_refinement_of_raw_measurements_tries_em_in_fewer_dimensions(monkeypatch):
+    """Unscaled wine (one feature in the thousands, about 60 rows per class in 13
+    features): k-means follows the large features; EM from its parts finds the classes,
+    better in as many principal components as the smallest part supports (as the free EM
+    uses) than in all 13, where a full covariance fits each part's noise. The candidate
+    that cuts the graph of the standardised features least is kept."""
+    import skgwae._mixture as mixture_module
+    from sklearn.cluster import KMeans
+    from sklearn.datasets import load_wine
+
+    from skgwae._geometry import neighbour_affinity
+    from skgwae.metrics import cluster_accuracy
+
+    rows, truth = load_wine(return_X_y=True)
+    start = KMeans(3, n_init=10, random_state=0).fit_predict(rows)
+    graph = neighbour_affinity(rows, 20)
+
+    def refine():
+        rng = np.random.RandomState(0)
+        labels = mixture_module._refine_on_rows(rows, start, 3, rng, "euclidean", graph, 20)
+        return cluster_accuracy(truth, labels)
+
+    assert cluster_accuracy(truth, start) < 0.75
+    assert mixture_module._supported_dims(rows, start, 3) < rows.shape[1]
+    refined = refine()
+    assert refined > 0.85
+    monkeypatch.setattr(mixture_module, "_supported_dims", lambda rows, labels, k: 99)
+    assert refine() < refined
+
+
 def test_unit_directions_and_standardised_features():
     """Each column at unit standard deviation, a column that never varies left as it is;
     the standardised features are centred, and under the cosine metric those of the
