@@ -1262,6 +1262,34 @@ def test_refinement_of_raw_measurements_tries_em_in_fewer_dimensions(monkeypatch
     assert refine() < refined
 
 
+def test_refinement_builds_the_graph_of_standardised_features_once(monkeypatch):
+    """The spectral and the modularity partition refine on the same rows: with a shared
+    cache the graph of the standardised features is built once, and the labels are those
+    of a refinement without it."""
+    import skgwae._mixture as mixture_module
+
+    from skgwae._geometry import neighbour_affinity
+
+    rows, truth = _clusters_beside_a_large_feature()
+    graph = neighbour_affinity(rows, 10)
+    start = np.where(rows[:, -1] > 0, 0, 1) + (truth == 2)
+    expected = mixture_module._refine_on_rows(
+        rows, start, 3, np.random.RandomState(0), "euclidean", graph, 10
+    )
+    built = []
+    real = mixture_module.neighbour_affinities
+    monkeypatch.setattr(
+        mixture_module, "neighbour_affinities", lambda *a: built.append(1) or real(*a)
+    )
+    cache = {}
+    for _ in range(2):
+        labels = mixture_module._refine_on_rows(
+            rows, start, 3, np.random.RandomState(0), "euclidean", graph, 10, cache
+        )
+        np.testing.assert_array_equal(labels, expected)
+    assert len(built) == 1
+
+
 def test_unit_directions_and_standardised_features():
     """Each column at unit standard deviation, a column that never varies left as it is;
     the standardised features are centred, and under the cosine metric those of the
