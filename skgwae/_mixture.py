@@ -90,6 +90,8 @@ REFINE_MAX_CUT_RATIO = 3.0
 # by the noise of the covariances (on the digits, EM in 30 dimensions won in one fit of
 # three). One start: five found the sheared blobs' clusters more often (one start in four
 # does) but cost 0.6 s more on 1,800 rows of 10 clusters, and changed no benchmark figure.
+# The refinement's EM also runs in that many components, as a second candidate, where it
+# keeps more (see _refine_on_rows).
 FREE_EM_MIN_GAIN = 0.5
 FREE_EM_ROWS_PER_PARAMETER = 2
 # Where the rows have more features than the refinement keeps principal components, its
@@ -213,9 +215,9 @@ def fit_latent_mixture(
     ``_standardised_features``). Before the refinement, EM on the rows from a k-means++
     start competes with EM started from the parts, and its clusters replace the partition
     whole when they explain the rows better and the graph tolerates their cut (see
-    ``FREE_EM_MIN_GAIN``). Neither EM
-    on the rows counts where it ends with a component on a hyperplane of the rows, as EM
-    on binary or one-hot rows does (see ``_collapsed``). With at least
+    ``FREE_EM_MIN_GAIN``). Neither EM on the rows counts where it ends with a component on
+    a hyperplane of the rows, as EM on binary or one-hot rows does (see ``_collapsed``).
+    With at least
     ``MODULARITY_MIN_CODES_PER_CLUSTER`` codes per component, all of this
     is done again with the Louvain method's partition by modularity in place of spectral
     clustering (see ``_modularity_partition``), and its result is kept where it has the
@@ -839,11 +841,11 @@ def _standardised_features(rows, rows_metric):
     accuracy -> 0.95, raw wine 0.71 -> 0.86-0.89 with EM in fewer dimensions). Clusters
     that are not Gaussian (two moons, concentric rings) are joined along their shape
     whatever the features' units, and EM's partition, which cuts across them, cuts that
-    graph more. Standardising each
-    feature, rather than whitening the rows, changes only the features' units: whitened
-    (or in EM's scaled directions), directions in which the rows barely vary weigh as
-    much as the others, and their noise sets the neighbours (rings in a plane of 10
-    dimensions: EM's halves of the rings then cut less than the rings)."""
+    graph more. Standardising each feature, rather than whitening the rows, changes only
+    the features' units: whitened (or in EM's scaled directions), directions in which the
+    rows barely vary weigh as much as the others, and their noise sets the neighbours
+    (rings in a plane of 10 dimensions: EM's halves of the rings then cut less than the
+    rings)."""
     rows = _as_compared(rows, rows_metric)
     return _unit_directions(rows - rows.mean(axis=0))
 
