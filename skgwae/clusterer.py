@@ -105,28 +105,29 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
        wrong as a whole, which no boundary move undoes. All of this is done twice, with
        spectral clustering and with the Louvain method (communities of high modularity,
        merged pairwise to ``n_clusters``), and the Louvain partition is kept where it has
-       both the higher modularity and the lower normalized cut, on the common graph and on
-       the rows' own: spectral clustering can join two clusters and split a third where a
-       cluster has loosely attached subgroups, modularity can join clusters of unequal
-       sizes. Modularity also favours parts of equal size where a cluster holds only a few
-       neighbourhoods, so the Louvain partition is tried only with 100 or more training rows
-       per cluster on average. The codes, which keep the rows' distances, may still mix
-       clusters that differ in a few features among many; so training goes on for 8 % as
-       many steps as it took (at most 100; with ``max_iter="auto"`` they count in its budget
-       of steps), with Adam at learning rate 1e-3, on the objective plus the cross-entropy
-       of the refined labels under the mixture of the parts' codes, so that the components
-       classify the training rows as the refinement does while the decoder and the codes'
-       geometry follow. The components take their moments from the parts so refined, in the
-       codes of the model so trained, in as many leading principal directions of the codes
-       as classify them best: in the others every component is the codes' overall
-       distribution. Codes of rows with fewer features than ``n_components`` lie near a
-       subspace of about that many dimensions; off it they hold the encoder's noise, whose
-       variances differ between parts by chance and would otherwise decide labels. This is a
-       closed-form step towards the coupling q(z) = p(z) that the objective's L_D term
-       pursues by gradient steps, and it ties every component to a cluster. The components
-       are moments of the means, not of the noisy codes z ~ q(z|x), so they are narrower
-       than the codes, which raises the MMD part of :meth:`score`. A component that is the
-       most responsible one for no training sample is reported with a ConvergenceWarning.
+       the higher modularity on the common graph and on the rows' own, and the lower
+       normalized cut on at least one of them: spectral clustering can join two clusters and
+       split a third where a cluster has loosely attached subgroups, modularity can join
+       clusters of unequal sizes. Modularity also favours parts of equal size where a
+       cluster holds only a few neighbourhoods, so the Louvain partition is tried only with
+       100 or more training rows per cluster on average. The codes, which keep the rows'
+       distances, may still mix clusters that differ in a few features among many; so
+       training goes on for 8 % as many steps as it took (at most 100; with
+       ``max_iter="auto"`` they count in its budget of steps), with Adam at learning rate
+       1e-3, on the objective plus the cross-entropy of the refined labels under the mixture
+       of the parts' codes, so that the components classify the training rows as the
+       refinement does while the decoder and the codes' geometry follow. The components take
+       their moments from the parts so refined, in the codes of the model so trained, in as
+       many leading principal directions of the codes as classify them best: in the others
+       every component is the codes' overall distribution. Codes of rows with fewer features
+       than ``n_components`` lie near a subspace of about that many dimensions; off it they
+       hold the encoder's noise, whose variances differ between parts by chance and would
+       otherwise decide labels. This is a closed-form step towards the coupling q(z) = p(z)
+       that the objective's L_D term pursues by gradient steps, and it ties every component
+       to a cluster. The components are moments of the means, not of the noisy codes z ~
+       q(z|x), so they are narrower than the codes, which raises the MMD part of
+       :meth:`score`. A component that is the most responsible one for no training sample is
+       reported with a ConvergenceWarning.
 
     With ``n_init > 1`` both steps are repeated from different seeds and the model with
     the best label-free :meth:`score` on the validation rows is kept. The prior then

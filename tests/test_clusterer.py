@@ -1774,3 +1774,34 @@ def test_neighbour_count_choice(monkeypatch, spectra, chosen):
     codes, _ = make_blobs(n_samples=60, centers=3, random_state=0)
     mixture_module._spectral_partition(codes, 3, 0, (20, 10), None, "euclidean", True)
     assert used == [chosen]
+
+
+@pytest.mark.parametrize(
+    "modularity_gain, cut_gain, dominates",
+    [
+        ((1, 1), (1, -1), True),  # higher modularity on both, lower cut on one
+        ((1, 1), (-1, -1), False),  # higher cut on both: modularity alone joins clusters
+        ((1, -1), (1, 1), False),  # lower modularity on one graph
+        ((1, 1), (1, 1), True),
+    ],
+)
+def test_modularity_partition_needs_higher_modularity_everywhere_and_one_lower_cut(
+    monkeypatch, modularity_gain, cut_gain, dominates
+):
+    """The Louvain partition replaces the spectral one where its modularity is higher on
+    every graph and its normalized cut lower on at least one."""
+    import skgwae._mixture as mixture_module
+
+    graphs = ["common", "rows"]
+    candidate, labels = np.array([0, 1]), np.array([1, 0])
+
+    def measure(gains, sign):
+        def value(graph, partition, *_):
+            gain = gains[graphs.index(graph)]
+            return sign * gain * 0.1 if partition is candidate else 0.0
+
+        return value
+
+    monkeypatch.setattr(mixture_module, "_modularity", measure(modularity_gain, 1))
+    monkeypatch.setattr(mixture_module, "_normalized_cut", measure(cut_gain, -1))
+    assert mixture_module._dominates(candidate, labels, graphs, 2) is dominates
