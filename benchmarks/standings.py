@@ -35,6 +35,7 @@ CLUSTER_GROUPS = {
     "small": "fewer rows",
     "noise_features": "few informative features",
     "unscaled": "unscaled",
+    "held_out": "held out",
 }
 BASELINES = ["KMeans", "GMM", "PCA+GMM", "UMAP+GMM"]
 # GWAE meets the bar when its accuracy is at most this much below the best baseline's.
