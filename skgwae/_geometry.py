@@ -8,8 +8,8 @@ with the same reference rows, so a row's score does not depend on the other rows
 
 The geodesic distance is the shortest-path length on the symmetrised k-nearest-neighbour
 graph of the training rows, whose edges weigh their Euclidean lengths (Isomap's distance).
-It is computed from ``n_reference`` random training rows (the landmarks) (Dijkstra from each), which also
-serve as the reference rows. The distance between two training rows i and j is
+It is computed from ``n_reference`` random training rows, the landmarks (Dijkstra from
+each), which also serve as the reference rows. The distance between two training rows i and j is
 approximated by the shortest path through a landmark::
 
     d(i, j) ~ min_l d(i, l) + d(l, j)
@@ -206,12 +206,34 @@ def laplacian_low_eigenvalues(graph, n_values):
     symmetric graph ``graph`` (sparse or dense; self-loops do not count, as in scipy's
     ``laplacian``). A graph of k connected parts has k zero eigenvalues.
 
+    The spectrum of a graph of several connected parts is the union of theirs, so each
+    part's lowest eigenvalues are computed on its own and the smallest of them kept: the
+    sparse solver converges poorly on an eigenvalue of several copies, and a graph of more
+    parts than values asked for has only zeros to give (in a scratch run, on a
+    common-neighbour graph of 3,238 codes in 24 parts, the solver gave up after 81 s;
+    part by part it took under 0.05 s).
     Small graphs (see ``DENSE_SPECTRUM_NODES``) use a dense solver; larger ones shift-invert
     Lanczos about a point just below 0, where the lowest eigenvalues converge first and the
     shifted Laplacian is never singular, from a fixed start (the same values at every
     call); if that fails, the dense solver takes over up to
     ``DENSE_FALLBACK_NODES`` nodes, and above it the ``ArpackError`` is raised."""
     graph = scipy.sparse.csr_matrix(graph, dtype=np.float64)
+    n_parts, part = connected_components(graph, directed=False)
+    if n_parts == 1:
+        return _connected_low_eigenvalues(graph, n_values)
+    values = [np.zeros(min(n_parts, n_values))]  # each part's own zero
+    for members in np.split(np.argsort(part, kind="stable"), np.cumsum(np.bincount(part))[:-1]):
+        # A part's values below its zero: at most as many as it has nodes, and as many as
+        # can be among the n_values smallest.
+        n_own = min(len(members), n_values) - 1
+        if n_own > 0:
+            own = _connected_low_eigenvalues(graph[members][:, members], n_own + 1)
+            values.append(own[1:])
+    return np.sort(np.concatenate(values))[:n_values]
+
+
+def _connected_low_eigenvalues(graph, n_values):
+    """:func:`laplacian_low_eigenvalues` of a connected graph (csr, float64)."""
     lap = laplacian(graph, normed=True)
     n_nodes = graph.shape[0]
     if n_nodes > max(4 * n_values, DENSE_SPECTRUM_NODES):

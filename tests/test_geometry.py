@@ -197,7 +197,9 @@ def test_distances_are_rescaled_to_the_mean_euclidean_distance(metric):
     x = torch.as_tensor(X, dtype=torch.float32)
     pairs = fn(x, torch.arange(300)).numpy()
     if metric == "cosine":
-        np.testing.assert_allclose(pairs[:5, :5], geometry.scale_ * cosine_distances_(X[:5]), atol=1e-5)
+        np.testing.assert_allclose(
+            pairs[:5, :5], geometry.scale_ * cosine_distances_(X[:5]), atol=1e-5
+        )
 
 
 def cosine_distances_(X):
@@ -268,6 +270,36 @@ def test_laplacian_low_eigenvalues_of_a_cycle(n_nodes):
     np.testing.assert_allclose(
         laplacian_low_eigenvalues(_cycle(n_nodes), 7), known[:7], atol=1e-10
     )
+
+
+def test_laplacian_low_eigenvalues_of_separate_cycles(monkeypatch):
+    """A graph of several connected parts has the union of their spectra, each part
+    solved on its own (the sparse solver never sees a zero eigenvalue of several copies);
+    with more parts than values asked for, every value is 0."""
+    import scipy.sparse
+    import scipy.sparse.linalg
+
+    import skgwae._geometry as geometry
+
+    solved = []
+    eigsh = scipy.sparse.linalg.eigsh
+
+    def recording(matrix, *args, **kwargs):
+        solved.append(matrix.shape[0])
+        return eigsh(matrix, *args, **kwargs)
+
+    monkeypatch.setattr(scipy.sparse.linalg, "eigsh", recording)
+    sizes = [30, 250, 400]  # the first part dense, the others sparse
+    graph = scipy.sparse.block_diag([_cycle(n) for n in sizes]).tocsr()
+    known = np.sort(
+        np.concatenate([1.0 - np.cos(2.0 * np.pi * np.arange(n) / n) for n in sizes])
+    )
+    np.testing.assert_allclose(
+        geometry.laplacian_low_eigenvalues(graph, 8), known[:8], atol=1e-10
+    )
+    assert sorted(solved) == [250, 400]
+    many = scipy.sparse.block_diag([_cycle(300)] * 12).tocsr()
+    np.testing.assert_allclose(geometry.laplacian_low_eigenvalues(many, 11), 0.0, atol=1e-10)
 
 
 def test_laplacian_low_eigenvalues_fall_back_to_the_dense_solver(monkeypatch):
