@@ -18,6 +18,15 @@ class NonFiniteLossWarning(ConvergenceWarning):
     """
 
 
+class DivergenceWarning(ConvergenceWarning):
+    """Training diverged in one epoch, and recovered.
+
+    kappa, the scale between latent and data distances, changed several-fold in one epoch
+    (the codes' scale collapsed); training went back to the previous epoch and continued
+    with a lower learning rate, as after a non-finite loss.
+    """
+
+
 class InconsistentVersionWarning(UserWarning):
     """An estimator is loaded under another version of skgwae than the one that saved it.
 

@@ -10,7 +10,7 @@ import torch
 
 from skgwae._geometry import DataGeometry
 
-from skgwae.exceptions import NonFiniteLossError, NonFiniteLossWarning
+from skgwae.exceptions import DivergenceWarning, NonFiniteLossError, NonFiniteLossWarning
 from skgwae.nn import GWAEModel
 from skgwae.training import (
     Trainer,
@@ -590,6 +590,59 @@ def test_fit_rollback_restores_the_previous_epoch_exactly(monkeypatch):
         _trainer(max_epochs=3).fit(_model(), _data())
     for k, v in states[2].items():  # the state entering epoch 3 is the one entering 2
         torch.testing.assert_close(v, states[1][k])
+
+
+@pytest.fixture
+def kappa_moved_in_epochs(monkeypatch):
+    """Multiply kappa by the given factor at the end of the given epochs."""
+
+    def install(factors):
+        original = Trainer._train_epoch
+        calls = []
+
+        def train_epoch(self, model, *args):
+            calls.append(1)
+            means = original(self, model, *args)
+            with torch.no_grad():
+                model.log_kappa.add_(math.log(factors.get(len(calls), 1.0)))
+            return means
+
+        monkeypatch.setattr(Trainer, "_train_epoch", train_epoch)
+        return calls
+
+    return install
+
+
+@pytest.mark.parametrize("factor", [0.01, 100.0])
+def test_fit_rolls_back_a_diverging_epoch(kappa_moved_in_epochs, factor):
+    """An epoch in which kappa moves many-fold (the codes' scale collapsed) is rolled back
+    and the learning rate lowered, as a non-finite one; a smaller move is kept."""
+    kappa_moved_in_epochs({2: factor})
+    model = _model()
+    with pytest.warns(DivergenceWarning, match="at epoch 2.*lowered to 0.001"):
+        result = _trainer(max_epochs=4).fit(model, _data())
+    assert [row["epoch"] for row in result.history] == [1, 3, 4]
+    assert result.n_recoveries == 1
+    assert result.optimizer_state[0]["param_groups"][0]["lr"] == pytest.approx(1e-3)
+    kept = result.history[-1]["kappa"]
+    assert 0.5 < kept / result.history[0]["kappa"] < 2.0  # the collapse was undone
+    kappa_moved_in_epochs({2: 1.5})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DivergenceWarning)
+        result = _trainer(max_epochs=3).fit(_model(), _data())
+    assert [row["epoch"] for row in result.history] == [1, 2, 3]
+
+
+def test_fit_keeps_diverging_epochs_after_max_recoveries(kappa_moved_in_epochs):
+    """Unlike non-finite epochs, diverging ones do not fail the fit: after
+    MAX_RECOVERIES roll-backs the epochs are kept."""
+    from skgwae.training.trainer import MAX_RECOVERIES
+
+    kappa_moved_in_epochs({epoch: 100.0 for epoch in range(2, 20)})
+    with pytest.warns(DivergenceWarning) as record:
+        result = _trainer(max_epochs=8).fit(_model(), _data())
+    assert sum(issubclass(w.category, DivergenceWarning) for w in record) == MAX_RECOVERIES
+    assert len(result.history) == 8 - MAX_RECOVERIES
 
 
 def test_fit_gives_up_after_max_recoveries(nan_in_epochs):
