@@ -464,7 +464,7 @@ def main():
         "--datasets",
         nargs="+",
         help="default: digits wine breast_cancer curved_mixture iris clustered_images "
-        "(and blobs with --selection)",
+        "(and blobs with --selection); held_out alone: every HELDOUT set",
     )
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--param", nargs="*", default=[], help="GWAE parameters, key=value")
