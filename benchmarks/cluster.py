@@ -52,6 +52,12 @@ Student-t noise of 3 degrees of freedom), ``three_covariances`` (3 Gaussian clas
 dimensions that differ in covariance, unscaled), ``blobs_20`` (20 blobs in 10
 dimensions) and ``imbalanced_blobs`` (blobs of 60, 240 and 900 rows in 8 dimensions).
 
+Also available with ``--datasets``: wide rows (``WIDE``, ``--datasets wide``), flattened
+images of many pixels, on which the learning rate of ``learning_rate="auto"`` for wide
+rows was chosen (2026-12-02): ``digits_24x24`` (the digits enlarged to 24 x 24 pixels by
+bilinear interpolation, pixels / 16) and ``clustered_images_32`` (2000 clustered images
+of 32 x 32 pixels in 10 clusters).
+
 Methods, each given only the number of clusters (library defaults otherwise):
 
 - KMeans, GaussianMixture (full covariances), PCA(10) + GaussianMixture, and
@@ -82,6 +88,7 @@ each other down several-fold):
     python benchmarks/cluster.py --datasets noise_features --out DIR
     python benchmarks/cluster.py --datasets wine_unscaled breast_cancer_unscaled --out DIR
     python benchmarks/cluster.py --datasets held_out --out DIR   # every HELDOUT set
+    python benchmarks/cluster.py --datasets wide --out DIR       # every WIDE set
 
 The ``metric`` column records the GWAE's data-side metric (its default unless ``--param``
 sets it).
@@ -100,6 +107,7 @@ import numpy as np
 import pandas as pd
 import torch
 from embed import parse_params  # benchmarks/ is on sys.path when a script there runs
+from scipy.ndimage import zoom
 from sklearn.cluster import KMeans
 from sklearn.datasets import (
     load_breast_cancer,
@@ -174,6 +182,8 @@ def load(name):
         return uninformative(name)
     if name in HELDOUT:
         return held_out(name)
+    if name in WIDE:
+        return wide(name)
     if name in UNSCALED:
         loaders = {"wine": load_wine, "breast_cancer": load_breast_cancer}
         return loaders[name.rsplit("_", 1)[0]](return_X_y=True)
@@ -221,6 +231,11 @@ UNINFORMATIVE = ("noise_features",)
 # Raw measurements in different units; used when the refinement's standardised graph
 # was designed (see the module docstring).
 UNSCALED = ("wine_unscaled", "breast_cancer_unscaled")
+
+
+# Wide rows (flattened images of 576 and 1024 pixels): used to choose the learning rate of
+# wide rows (learning_rate="auto"), see the module docstring.
+WIDE = ("digits_24x24", "clustered_images_32")
 
 
 # Held-out sets, written down after the defaults were set (see the module docstring).
@@ -294,6 +309,16 @@ def gaussian_classes(n_samples, n_features, n_informative, n_redundant, n_classe
         **kwargs,
     )
     return StandardScaler().fit_transform(X), y
+
+
+def wide(name):
+    """Rows of many pixels: the digits enlarged to 24 x 24 pixels (bilinear, pixels / 16,
+    576 features) and 2000 clustered images of 32 x 32 pixels (1024 features)."""
+    if name == "digits_24x24":
+        X, y = load_digits(return_X_y=True)
+        images = [zoom(image.reshape(8, 8) / 16.0, 3, order=1) for image in X]
+        return np.clip(np.reshape(images, (len(X), -1)), 0.0, 1.0), y
+    return make_clustered_images(2000, n_clusters=10, image_size=32, random_state=0)
 
 
 def small(name):
@@ -464,7 +489,8 @@ def main():
         "--datasets",
         nargs="+",
         help="default: digits wine breast_cancer curved_mixture iris clustered_images "
-        "(and blobs with --selection); held_out alone: every HELDOUT set",
+        "(and blobs with --selection); held_out alone: every HELDOUT set; wide alone: "
+        "every WIDE set",
     )
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--param", nargs="*", default=[], help="GWAE parameters, key=value")
@@ -479,6 +505,8 @@ def main():
     print(f"# {platform.processor() or platform.machine()}, torch {torch.__version__}")
     if args.datasets == ["held_out"]:
         args.datasets = list(HELDOUT)
+    if args.datasets == ["wide"]:
+        args.datasets = list(WIDE)
     datasets = args.datasets or [
         "digits", "wine", "breast_cancer", "curved_mixture", "iris", "clustered_images"
     ]

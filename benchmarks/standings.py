@@ -36,6 +36,7 @@ CLUSTER_GROUPS = {
     "noise_features": "few informative features",
     "unscaled": "unscaled",
     "held_out": "held out",
+    "wide": "wide rows",
 }
 BASELINES = ["KMeans", "GMM", "PCA+GMM", "UMAP+GMM"]
 # GWAE meets the bar when its accuracy is at most this much below the best baseline's.

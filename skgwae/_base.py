@@ -10,7 +10,12 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 
-from ._data import KAPPA_CALIBRATION_ROWS, fit_geometry, prepare_training_data
+from ._data import (
+    KAPPA_CALIBRATION_ROWS,
+    effective_width,
+    fit_geometry,
+    prepare_training_data,
+)
 from ._inference import FittedModelMixin
 from ._persistence import estimator_state, restored_state
 from ._sklearn_compat import _fit_context
@@ -18,6 +23,7 @@ from ._validation import (
     AUTO_LEARNING_RATE,
     AUTO_LEARNING_RATE_CONV,
     AUTO_LEARNING_RATE_CRITIC,
+    AUTO_LEARNING_RATE_WIDTH,
     TRAINING_PARAMETER_CONSTRAINTS,
     check_device,
     check_hidden_layer_sizes,
@@ -289,7 +295,7 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
             incremental=incremental,
             fitted=self._geometry if incremental and continuing else None,
         )
-        training = self._training_config(data.n_train, incremental)
+        training = self._training_config(data.n_train, incremental, data.calibration_rows)
         n_restarts = 1 if continuing or incremental else self._n_restarts()
         best = None
         for _ in range(n_restarts):
@@ -396,18 +402,25 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
                 model.calibrate_kappa(rows, make_generator(init_seed, "cpu"))
         return model
 
-    def _learning_rate(self):
-        """``learning_rate`` with "auto" resolved (see the parameter's documentation)."""
+    def _learning_rate(self, rows):
+        """``learning_rate`` with "auto" resolved for the training rows ``rows`` (a sample
+        of them suffices; see the parameter's documentation)."""
         if self.learning_rate != "auto":
             return self.learning_rate
         if self.coupling == "critic":
             return AUTO_LEARNING_RATE_CRITIC
-        return AUTO_LEARNING_RATE if self.image_shape is None else AUTO_LEARNING_RATE_CONV
+        if self.image_shape is not None:
+            return AUTO_LEARNING_RATE_CONV
+        width = effective_width(rows)
+        if width <= 0:
+            return AUTO_LEARNING_RATE
+        return min(AUTO_LEARNING_RATE, AUTO_LEARNING_RATE_WIDTH / width)
 
-    def _training_config(self, n_train, incremental):
-        """The :class:`TrainingConfig` of the trainer, from the parameters: one epoch at a
-        constant learning rate for :meth:`partial_fit`, else ``max_iter`` epochs whose
-        learning rate anneals at the end."""
+    def _training_config(self, n_train, incremental, rows):
+        """The :class:`TrainingConfig` of the trainer, from the parameters and the
+        training rows (``rows``, a sample of them): one epoch at a constant learning rate
+        for :meth:`partial_fit`, else ``max_iter`` epochs whose learning rate anneals at
+        the end."""
         batch_size = effective_batch_size(self.batch_size, n_train)
         if incremental:
             max_epochs = 1
@@ -419,7 +432,7 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
             batch_size=batch_size,
             max_epochs=max_epochs,
             anneal=not incremental,
-            learning_rate=self._learning_rate(),
+            learning_rate=self._learning_rate(rows),
             lambda_w=self.lambda_w,
             lambda_d=self.lambda_d,
             lambda_h=self.lambda_h,

@@ -157,6 +157,23 @@ def prepare_training_data(
     )
 
 
+def effective_width(rows):
+    """The rows' effective width: sqrt(n_features) times the median over the rows of
+    ||x||_1 / ||x||_2 (rows of zeros left out; 0 when every row is zero).
+
+    It lies between sqrt(n_features) and n_features: about n_features for dense rows of
+    comparable values, about sqrt(n_features) times the square root of the number of
+    active features for sparse ones, and it does not change when the data are rescaled.
+    """
+    rows = np.asarray(rows, dtype=np.float64)
+    l2 = np.linalg.norm(rows, axis=1)
+    nonzero = l2 > 0
+    if not nonzero.any():
+        return 0.0
+    ratio = np.abs(rows[nonzero]).sum(axis=1) / l2[nonzero]
+    return float(np.sqrt(rows.shape[1]) * np.median(ratio))
+
+
 def _split(X, rng, validation_fraction):
     """Training and validation rows, each in random order (the validation part is None
     without a validation fraction)."""

@@ -107,8 +107,12 @@ max_iter : int or "auto", default="auto"
     cut short ends with a ``ConvergenceWarning``, as in scikit-learn.
 learning_rate : float or "auto", default="auto"
     Step size of the optimisers at the start of the schedule (see ``max_iter``).
-    ``"auto"``: with ``coupling="mmd"`` (Adam), 2e-2 for the fully connected networks,
-    large steps that need few epochs, and 5e-3 for the convolutional ones
+    ``"auto"``: with ``coupling="mmd"`` (Adam), for the fully connected networks 2e-2,
+    large steps that need few epochs, or 1 / W if smaller, where W, the rows' effective
+    width, is sqrt(n_features) times the median ratio ||x||_1 / ||x||_2 of the training
+    rows (so at most n_features: tables of up to 50 features keep 2e-2): an Adam step
+    changes a first-layer unit's input by up to the learning rate times ||x||_1, which
+    swamps it on wide rows such as flattened images; 5e-3 for the convolutional networks
     (``image_shape``), which can collapse to constant codes at 2e-2; with
     ``coupling="critic"`` (RMSprop), 1e-3, since the adversarial critic is unstable with
     larger ones.

@@ -804,14 +804,15 @@ def test_auto_length_counts_the_steps_after_the_partition():
     import skgwae.clusterer as clusterer_module
 
     n_train = 1617  # digits' training rows: 25 batches of the default 64 per epoch
-    epochs = GWAEClusterer(10)._training_config(n_train, incremental=False).max_epochs
+    rows = np.zeros((4, 64))
+    epochs = GWAEClusterer(10)._training_config(n_train, False, rows).max_epochs
     training_steps = epochs * 25
     after = min(
         clusterer_module.PARTITION_STEPS,
         round(clusterer_module.PARTITION_STEP_FRACTION * training_steps),
     )
     assert abs(training_steps + after - AUTO_STEPS) <= 25
-    assert GWAETransformer(10)._training_config(n_train, incremental=False).max_epochs == 50
+    assert GWAETransformer(10)._training_config(n_train, False, rows).max_epochs == 50
     assert epochs == 46
 
 def _overlapping_gaussians():

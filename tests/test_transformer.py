@@ -378,7 +378,56 @@ def test_partial_fit_keeps_a_constant_learning_rate(fast_params, X_small, monkey
     ],
 )
 def test_auto_learning_rate_depends_on_the_coupling_and_networks(params, expected):
-    assert GWAETransformer(**params)._learning_rate() == expected
+    rows = np.random.default_rng(0).normal(size=(50, 8))
+    assert GWAETransformer(**params)._learning_rate(rows) == expected
+
+
+def test_effective_width_is_between_the_root_of_the_width_and_the_width():
+    from skgwae._data import effective_width
+
+    p = 400
+    assert effective_width(np.ones((5, p))) == pytest.approx(p)  # dense, equal values
+    one_hot = np.eye(p)[:5]
+    assert effective_width(one_hot) == pytest.approx(np.sqrt(p))
+    # Nine of 400 features active: sqrt(400) * sqrt(9).
+    sparse = np.zeros((5, p))
+    sparse[:, :9] = 1.0
+    assert effective_width(sparse) == pytest.approx(20 * 3)
+    rows = np.random.default_rng(0).normal(size=(30, p))
+    assert effective_width(1e3 * rows) == pytest.approx(effective_width(rows))
+    # Rows of zeros are left out; only zeros: no width.
+    assert effective_width(np.vstack([sparse, np.zeros((20, p))])) == pytest.approx(60)
+    assert effective_width(np.zeros((3, p))) == 0.0
+
+
+def test_auto_learning_rate_is_lower_for_wide_rows():
+    est = GWAETransformer()
+    narrow = np.random.default_rng(0).random((40, 50))  # effective width <= 50
+    assert est._learning_rate(narrow) == 2e-2
+    wide = np.ones((40, 400))  # effective width 400
+    assert est._learning_rate(wide) == pytest.approx(1 / 400)
+    assert est._learning_rate(np.zeros((4, 400))) == 2e-2
+    # Only the fully connected networks with Adam; an explicit rate is kept.
+    assert GWAETransformer(image_shape=(20, 20))._learning_rate(wide) == 5e-3
+    assert GWAETransformer(coupling="critic")._learning_rate(wide) == 1e-3
+    assert GWAETransformer(learning_rate=0.1)._learning_rate(wide) == 0.1
+
+
+def test_fit_trains_wide_rows_at_the_lower_rate(fast_params, monkeypatch):
+    seen = []
+    original = Trainer.fit
+
+    def recording_fit(self, *args, **kwargs):
+        seen.append(self.config.learning_rate)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Trainer, "fit", recording_fit)
+    X = np.random.default_rng(0).random((60, 300))
+    GWAETransformer(**{**fast_params, "learning_rate": "auto"}).fit(X)
+    from skgwae._data import effective_width
+
+    assert 1 / 300 < seen[0] < 2e-2
+    assert seen[0] == pytest.approx(1 / effective_width(X), rel=0.05)
 
 
 # ---------------------------------------------------------------------- priors and couplings
