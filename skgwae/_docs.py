@@ -110,10 +110,11 @@ learning_rate : float or "auto", default="auto"
     ``"auto"``: with ``coupling="mmd"`` (Adam), for the fully connected networks 2e-2,
     large steps that need few epochs, or 1 / W if smaller, where W, the rows' effective
     width, is sqrt(n_features) times the median ratio ||x||_1 / ||x||_2 of the training
-    rows (so at most n_features: tables of up to 50 features keep 2e-2): an Adam step
+    rows (of up to 1,024 of them drawn at random; in :meth:`partial_fit`, of the call's
+    rows), so at most n_features: tables of up to 50 features keep 2e-2. (An Adam step
     changes a first-layer unit's input by up to the learning rate times ||x||_1, which
-    swamps it on wide rows such as flattened images; 5e-3 for the convolutional networks
-    (``image_shape``), which can collapse to constant codes at 2e-2; with
+    swamps it on wide rows such as flattened images.) 5e-3 for the convolutional
+    networks (``image_shape``), which can collapse to constant codes at 2e-2. With
     ``coupling="critic"`` (RMSprop), 1e-3, since the adversarial critic is unstable with
     larger ones.
 lambda_w : float, default=1.0
