@@ -364,12 +364,15 @@ def prior_component_labels(X, k, seed, params):
     GWAEClusterer(random_state=seed) (same split, seeds and steps), so this is the
     clusterer's first step alone.
     """
+    # metric="auto" gives the clusterer the Euclidean metric (the transformer another).
+    metric = params.get("metric", "auto")
     transformer = GWAETransformer(
         n_components=params.get("n_components", 10),
         prior="gmm",
         prior_params={"n_clusters": k},
         random_state=seed,
-        **{key: v for key, v in params.items() if key != "n_components"},
+        **{key: v for key, v in params.items() if key not in ("n_components", "metric")},
+        metric="euclidean" if metric == "auto" else metric,
     ).fit(X)
     model = transformer.model_
     with torch.no_grad():

@@ -9,8 +9,8 @@ Methods: PCA, FastICA (and, when the geodesic metric is asked for, Isomap with a
 components and with 2, ``Isomap-2``), and
 GWAETransformer with the ``gaussian``, ``neural`` and ``factorized_neural`` priors (or
 those of ``--priors``), each with MLP networks and with convolutional ones
-(``image_shape``), and with each data-side ``metric`` asked for (``--metrics``;
-``--n-neighbors`` for the geodesic one). Also the fit seconds, epochs and seconds per
+(``image_shape``), and with each data-side ``metric`` asked for (``--metrics``, by
+default the estimator's ``"auto"``; ``--n-neighbors`` for an explicit geodesic one). Also the fit seconds, epochs and seconds per
 epoch.
 
 ``mig_principal`` is the MIG of the codes' principal components (PCA of the codes, as
@@ -115,14 +115,18 @@ def main(argv=None):
     parser.add_argument(
         "--metrics",
         nargs="+",
-        default=["euclidean"],
-        choices=["euclidean", "cosine", "geodesic"],
-        help="data-side metrics of the GWAE fits, each a set of rows (default: euclidean, "
-        "the estimator's default); other than the default, the results go to "
-        "disentangle_<metrics>.csv (geodesic written with its n_neighbors, as geodesic10)",
+        default=["auto"],
+        choices=["auto", "euclidean", "cosine", "geodesic"],
+        help="data-side metrics of the GWAE fits, each a set of rows (default: auto, the "
+        "estimator's default, which gives these 3,000 rows the geodesic metric with 5 "
+        "neighbours); other than the default, the results go to disentangle_<metrics>.csv "
+        "(geodesic written with its n_neighbors, as geodesic10)",
     )
     parser.add_argument(
-        "--n-neighbors", type=int, default=10, help="n_neighbors of the geodesic metric"
+        "--n-neighbors",
+        type=int,
+        default=10,
+        help="n_neighbors of --metrics geodesic (and of Isomap)",
     )
     parser.add_argument(
         "--lambda-h",
@@ -208,7 +212,7 @@ def main(argv=None):
     if args.learning_rate is not None:
         suffix += f"_lr{args.learning_rate:g}"
     suffix += "".join(f"_{name}{value}" for name, value in args.params.items())
-    if args.metrics != ["euclidean"]:
+    if args.metrics != ["auto"]:
         suffix += "_" + "_".join(
             f"geodesic{args.n_neighbors}" if m == "geodesic" else m for m in args.metrics
         )
@@ -229,11 +233,11 @@ def main(argv=None):
 
 
 def metric_label(est):
-    """The data-side metric of a GWAE fit ("-" for the other methods), with its
-    neighbourhood size when geodesic."""
+    """The data-side metric of a GWAE fit ("-" for the other methods; ``"auto"``
+    resolved), with its neighbourhood size when geodesic."""
     if not isinstance(est, GWAETransformer):
         return "-"
-    return f"geodesic{est.n_neighbors}" if est.metric == "geodesic" else est.metric
+    return f"geodesic{est.n_neighbors}" if est.metric_ == "geodesic" else est.metric_
 
 
 def format_table(table):

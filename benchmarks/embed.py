@@ -8,14 +8,16 @@ latent size and each seed, it fits the embedding on all rows and reports
 - trust: trustworthiness with 5 neighbours (higher is better);
 - gw: skgwae.metrics.gw_distortion between data and embedding on a 500-row subsample
   (lower is better);
-- gw_metric: the same in the data metric the GWAE was trained with (``--param
-  metric=...``; equal to gw for the Euclidean metric);
+- gw_metric: the same in the data metric the GWAE was trained with (its ``metric_``: the
+  default ``metric="auto"`` gives the geodesic one on these sets; equal to gw for the
+  Euclidean metric), for PCA too;
 - fit_s: fit seconds.
 
 Run from the repository root:
 
     python benchmarks/embed.py                # the full table, 3 seeds
     python benchmarks/embed.py --seeds 0 --datasets digits --param coupling=critic
+    python benchmarks/embed.py --datasets iris curved_mixture --seeds 0 1  # cluster.py's sets
 
 It prints a table of means (with standard deviations over seeds) and writes every run to a
 CSV file (benchmarks/results/embed.csv by default).
@@ -44,13 +46,19 @@ from skgwae.metrics import gw_distortion
 
 
 def load(name):
-    """The data set ``name``, scaled as a user would."""
+    """The data set ``name``, scaled as a user would; any other name is a data set of
+    benchmarks/cluster.py, prepared as there."""
     if name == "digits":
         X, y = load_digits(return_X_y=True)
         return X / 16.0, y
-    loader = {"wine": load_wine, "breast_cancer": load_breast_cancer}[name]
-    X, y = loader(return_X_y=True)
-    return StandardScaler().fit_transform(X), y
+    if name in ("wine", "breast_cancer"):
+        loader = {"wine": load_wine, "breast_cancer": load_breast_cancer}[name]
+        X, y = loader(return_X_y=True)
+        return StandardScaler().fit_transform(X), y
+    # Imported here: cluster.py imports this module.
+    from cluster import load as load_cluster_set  # benchmarks/ is on sys.path
+
+    return load_cluster_set(name)
 
 
 def evaluate(X, y, Z, seed, metric="euclidean", n_neighbors=5):
@@ -66,12 +74,14 @@ def evaluate(X, y, Z, seed, metric="euclidean", n_neighbors=5):
     }
 
 
-def methods(n_components, seed, params):
-    yield "PCA", PCA(n_components=n_components, random_state=seed)
+def methods(n_components, seed, params, n_features):
+    # The GWAE first: PCA is scored in the metric that the GWAE's fit used.
     yield (
         "GWAE",
         GWAETransformer(n_components=n_components, random_state=seed, **params),
     )
+    # PCA has at most as many components as features (iris: 4 of 10).
+    yield "PCA", PCA(n_components=min(n_components, n_features), random_state=seed)
 
 
 def parse_params(items):
@@ -109,7 +119,7 @@ def main(argv=None):
         X, y = load(name)
         for d in args.components:
             for seed in args.seeds:
-                for method, est in methods(d, seed, params):
+                for method, est in methods(d, seed, params, X.shape[1]):
                     start = time.perf_counter()
                     with warnings.catch_warnings():
                         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -121,7 +131,9 @@ def main(argv=None):
                         "method": method,
                         "seed": seed,
                     }
-                    row["metric"] = params.get("metric", "euclidean")
+                    if method == "GWAE":  # "auto" resolved
+                        metric = est.metric_
+                    row["metric"] = metric
                     row.update(
                         evaluate(
                             X, y, Z, seed, row["metric"], params.get("n_neighbors", 5)

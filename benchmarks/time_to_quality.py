@@ -73,6 +73,7 @@ CANDIDATES = {
     "default": {},
     "previous": {"learning_rate": 1e-3, "max_iter": 400},
     "lr2e-2": {"learning_rate": 2e-2},  # "auto" for every fully connected network before
+    "euclidean": {"metric": "euclidean"},  # the transformer's metric before "auto"
     "lr1e-2": {"learning_rate": 1e-2},
     "lr5e-3": {"learning_rate": 5e-3},
     "epochs40": {"max_iter": 40},

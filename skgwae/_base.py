@@ -72,6 +72,10 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
         The optimiser steps of the training that ``max_iter="auto"`` aims at. Default
         ``AUTO_STEPS`` (1,250); a subclass whose ``_after_training`` trains on takes its
         own steps out of that budget.
+    ``_auto_metric()``
+        The data metric that ``metric="auto"`` gives a :meth:`fit` on in-memory rows with
+        ``gw_coupling="inference"``; elsewhere it gives ``"euclidean"``. Default
+        ``"euclidean"``.
     ``_after_training(model, data, *, device, seed, geometry, result)``
         Post-process each trained model in place, before restarts are compared: ``data``
         is the :class:`TrainingData` (``data.training_chunks()`` gives the training rows),
@@ -94,7 +98,7 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
         coupling="mmd",
         gw_coupling="inference",
         mmd_kernel="imq",
-        metric="euclidean",
+        metric="auto",
         n_neighbors=5,
         hidden_layer_sizes=(128, 128),
         image_shape=None,
@@ -165,6 +169,10 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
     def _auto_steps(self):
         """Optimiser steps of the training under ``max_iter="auto"``."""
         return AUTO_STEPS
+
+    def _auto_metric(self):
+        """The data metric of ``metric="auto"`` where every training row is in memory."""
+        return "euclidean"
 
     def _after_training(self, model, data, *, device, seed, geometry, result):
         """Post-process each trained model in place, before restarts are compared."""
@@ -293,6 +301,7 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
             n_neighbors=self.n_neighbors,
             gw_coupling=self.gw_coupling,
             incremental=incremental,
+            auto_metric=self._auto_metric(),
             fitted=self._geometry if incremental and continuing else None,
         )
         training = self._training_config(data.n_train, incremental, data.calibration_rows)
@@ -335,7 +344,8 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
                 best = (selection_score, model, result)
         _, model, result = best
         self._set_fitted(model, result, device, data.dtype, append=continuing, validated=validated)
-        self._geometry = geometry
+        if not (incremental and continuing):  # else it trained on through the fitted one
+            self._geometry = geometry
         self._after_fit(data)
         # "auto" is a length measured to suffice, whose schedule ends by annealing; an
         # explicit max_iter that early stopping did not cut short gets scikit-learn's warning.

@@ -17,7 +17,7 @@ import numpy as np
 import scipy.sparse
 from sklearn import get_config
 
-from ._geometry import DataGeometry
+from ._geometry import AUTO_GEODESIC_ROWS, DataGeometry
 from ._validation import check_fit_input
 from .training.chunks import ArrayRows, ChunkedRows, IterableRows, scan_rows
 
@@ -271,18 +271,40 @@ def _chunked_training_data(estimator, X, *, reset, rng, validation_fraction, min
     )
 
 
-def fit_geometry(data, rng, *, metric, n_neighbors, gw_coupling, incremental, fitted=None):
+def fit_geometry(
+    data, rng, *, metric, n_neighbors, gw_coupling, incremental, auto_metric, fitted=None
+):
     """The data geometry of L_GW and of the score (a :class:`DataGeometry`), fitted on the
     training rows of ``data``; ``fitted``, the geometry of the model that an incremental
-    call (``partial_fit``, which sees one chunk at a time) continues, is kept instead.
-    Combinations that cannot work are refused with a ValueError."""
+    call (``partial_fit``, which sees one chunk at a time) continues, is kept instead, for
+    rows outside its graph. ``metric="auto"`` is ``auto_metric`` where that metric can
+    train here (the geodesic one on at most ``AUTO_GEODESIC_ROWS`` rows in memory), else
+    ``"euclidean"`` (or, continuing, the fitted metric). Combinations that cannot work are
+    refused with a ValueError."""
+    chunked = isinstance(data.train, ChunkedRows)
+    if metric == "auto":
+        if fitted is not None:
+            metric = fitted.metric
+        elif gw_coupling == "inference" and not (
+            auto_metric == "geodesic"
+            and (incremental or chunked or data.n_train > AUTO_GEODESIC_ROWS)
+        ):
+            metric = auto_metric
+        else:
+            metric = "euclidean"
     if metric != "euclidean" and gw_coupling != "inference":
         raise ValueError(
             f"gw_coupling={gw_coupling!r} estimates L_GW on generated points, which have no "
             f"place in the {metric!r} geometry of the data (only in the Euclidean one); use "
             "gw_coupling='inference' or metric='euclidean'."
         )
-    chunked = isinstance(data.train, ChunkedRows)
+    if fitted is not None:
+        if fitted.metric != metric:
+            raise ValueError(
+                f"partial_fit continues a model fitted with metric={fitted.metric!r}, but "
+                f"metric={metric!r} now; refit with fit to change it."
+            )
+        return fitted.for_new_rows()
     if metric == "geodesic" and (incremental or chunked):
         where = (
             "partial_fit sees one chunk at a time"
@@ -291,15 +313,9 @@ def fit_geometry(data, rng, *, metric, n_neighbors, gw_coupling, incremental, fi
         )
         raise ValueError(
             "metric='geodesic' builds its neighbour graph on every training row at once; "
-            f"{where}. Fit in-memory data with fit, or use metric='euclidean' or 'cosine'."
+            f"{where}. Fit in-memory data with fit (partial_fit can then continue it), or "
+            "use metric='euclidean' or 'cosine'."
         )
-    if fitted is not None:
-        if fitted.metric != metric:
-            raise ValueError(
-                f"partial_fit continues a model fitted with metric={fitted.metric!r}, but "
-                f"metric={metric!r} now; refit with fit to change it."
-            )
-        return fitted
     # One draw whatever the metric, so that the model's seeds do not depend on it.
     seed = rng.randint(np.iinfo(np.int32).max)
     rows = data.calibration_rows if chunked else data.train

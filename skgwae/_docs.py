@@ -12,6 +12,8 @@ model_ : skgwae.nn.GWAEModel
     The fitted torch model (encoder, decoder, prior, kappa and critic).
 encoder_, decoder_, prior_, critic_ : torch.nn.Module
     The fitted parts of ``model_`` (``critic_`` is None with the MMD coupling).
+metric_ : str
+    The data metric d_X of the fit: ``metric``, with ``"auto"`` resolved.
 kappa_ : float
     The learned ratio between data and (scale-normalised) latent distances.
 n_iter_ : int
@@ -60,7 +62,7 @@ mmd_kernel : {"imq", "rbf"}, default="imq"
     multiquadric kernels over scales 0.1-10 (after WAE); ``"rbf"``: the authors'
     ``exp(-||a - b||^2 / d^2)``. The default is ``"imq"`` because the light tails of the
     RBF kernel let the encoder means escape the prior's scale.
-metric : {"euclidean", "cosine", "geodesic"}, default="euclidean"
+metric : {"auto", "euclidean", "cosine", "geodesic"}, default="auto"
     The data-side distance d_X that L_GW (and the GW part of :meth:`score`) preserves in
     the latent space. ``"euclidean"``: between raw rows, as in the paper. ``"cosine"``:
     scikit-learn's cosine distance 1 - cos(x, x'). ``"geodesic"``: Isomap's distance,
@@ -71,10 +73,15 @@ metric : {"euclidean", "cosine", "geodesic"}, default="euclidean"
     rows), so its cost grows as n_samples x 256; new rows join the graph through their
     ``n_neighbors`` nearest training rows. Non-Euclidean distances are rescaled to the
     Euclidean one's mean, so the loss weights keep their meaning. ``"geodesic"`` needs
-    every training row in memory (not :meth:`partial_fit` or data read by chunks), and
-    the non-Euclidean metrics need ``gw_coupling="inference"``. The default is the
-    paper's and works with every way of training; no metric was best on every data set
-    of the package's embedding and clustering benchmarks.
+    every training row of :meth:`fit` in memory (not data read by chunks; a first
+    :meth:`partial_fit` cannot build the graph, a later one trains on through it), and
+    the non-Euclidean metrics need ``gw_coupling="inference"``. ``"auto"``: for
+    :class:`GWAETransformer`, ``"geodesic"`` on at most 4,096 training rows in memory,
+    because it gave the embeddings the better neighbourhoods on nearly every data set
+    measured, and ``"euclidean"`` elsewhere (more rows, whose graph costs more than the
+    fit; data read by chunks; a first :meth:`partial_fit`; another ``gw_coupling``); for
+    :class:`GWAEClusterer`, ``"euclidean"``, which clustered better. ``metric_`` tells
+    which one a fit used.
 n_neighbors : int, default=5
     Neighbours of each row in the graph of ``metric="geodesic"`` (unused otherwise).
 hidden_layer_sizes : int or array-like of int, default=(128, 128)

@@ -62,6 +62,12 @@ class FittedModelMixin:
         check_is_fitted(self)
         return self.model_.critic
 
+    @property
+    def metric_(self):
+        """The data metric of the fit (``metric`` with ``"auto"`` resolved)."""
+        check_is_fitted(self)
+        return self._geometry.metric
+
     # ------------------------------------------------------------------ inference
 
     def _apply(self, fn, A, dtype=None):

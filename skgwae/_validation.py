@@ -183,7 +183,7 @@ TRAINING_PARAMETER_CONSTRAINTS = {
     "coupling": [StrOptions({"critic", "mmd"})],
     "gw_coupling": [StrOptions({"generative", "inference", "both"})],
     "mmd_kernel": [StrOptions({"imq", "rbf"})],
-    "metric": [StrOptions(set(METRICS))],
+    "metric": [StrOptions({"auto", *METRICS})],
     "n_neighbors": [Interval(Integral, 1, None, closed="left")],
     # An int is one hidden layer, as in scikit-learn's MLP.
     "hidden_layer_sizes": [Interval(Integral, 1, None, closed="left"), "array-like"],

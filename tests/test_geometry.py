@@ -1,10 +1,17 @@
-"""Known-answer tests of the data-side distances (skgwae._geometry)."""
+"""Known-answer tests of the data-side distances (skgwae._geometry), and what the
+estimators' metric parameter gives and refuses."""
 
 import numpy as np
 import pytest
 import torch
+from sklearn import config_context
 
+import skgwae._data as data_module
+from skgwae import GWAEClusterer, GWAETransformer
 from skgwae._geometry import DataGeometry, cosine_pairs, min_plus_pairs, neighbour_graph
+
+# The estimators' fits here run to their tiny max_iter.
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 
 def circle(n, radius=1.0):
@@ -320,3 +327,94 @@ def test_laplacian_low_eigenvalues_fall_back_to_the_dense_solver(monkeypatch):
     monkeypatch.setattr(geometry, "DENSE_FALLBACK_NODES", 300)
     with pytest.raises(scipy.sparse.linalg.ArpackNoConvergence):
         geometry.laplacian_low_eigenvalues(_cycle(400), 5)
+
+
+def test_new_row_pairs_of_training_rows_are_their_graph_distances():
+    # partial_fit continuing a geodesic fit joins its rows to the graph through their
+    # nearest fitted rows; a fitted row is its own nearest, so it keeps its distances.
+    X = circle(60)
+    geometry = DataGeometry("geodesic", n_neighbors=2, n_reference=12).fit(
+        X, np.random.RandomState(0)
+    )
+    rows = torch.as_tensor(X[[3, 17, 40, 41]], dtype=torch.float32)
+    new = geometry.for_new_rows().pair_distance_fn("cpu")(rows, None)
+    fitted = geometry.pair_distance_fn("cpu")(rows, torch.tensor([3, 17, 40, 41]))
+    np.testing.assert_allclose(new.numpy(), fitted.numpy(), rtol=1e-5)
+    # The view leaves the fitted geometry as it was.
+    assert getattr(geometry, "_rows_in_graph", True)
+
+
+def test_the_table_of_training_pairs_is_rebuilt_after_pickling():
+    import pickle
+
+    X = circle(30)
+    geometry = DataGeometry("geodesic", n_neighbors=2, n_reference=8).fit(
+        X, np.random.RandomState(0)
+    )
+    assert geometry._pair_table.shape == (30, 30)
+    restored = pickle.loads(pickle.dumps(geometry))
+    assert restored._pair_table is None  # not in the pickle
+    np.testing.assert_array_equal(all_pairs(restored, 30), all_pairs(geometry, 30))
+
+
+# --------------------------------------------------------------------------------------------
+# The metric parameter of the estimators: what "auto" gives, and what each metric refuses
+# --------------------------------------------------------------------------------------------
+
+ROWS = np.random.RandomState(0).normal(size=(120, 5))
+
+
+@pytest.fixture
+def quick(fast_params):
+    return {**fast_params, "max_iter": 1}
+
+
+def test_metric_auto_gives_the_transformer_the_geodesic_metric_on_rows_in_memory(quick):
+    est = GWAETransformer(**quick).fit(ROWS)
+    assert est.metric == "auto" and est.metric_ == "geodesic"
+    assert est._geometry.n_neighbors == 5
+    # The clusterer partitions better in the Euclidean geometry.
+    assert GWAEClusterer(n_clusters=2, **quick).fit(ROWS).metric_ == "euclidean"
+    assert GWAETransformer(**quick, metric="cosine").fit(ROWS).metric_ == "cosine"
+
+
+def test_metric_auto_is_euclidean_where_the_graph_cannot_train(quick, monkeypatch):
+    # Generated points have no place in the graph.
+    assert GWAETransformer(**quick, gw_coupling="both").fit(ROWS).metric_ == "euclidean"
+    # A first partial_fit sees one chunk.
+    assert GWAETransformer(**quick).partial_fit(ROWS).metric_ == "euclidean"
+    # Data read by chunks (a working memory below the data's size) is not all in memory.
+    with config_context(working_memory=ROWS.nbytes / 8 / 2**20):
+        assert GWAETransformer(**quick).fit(ROWS).metric_ == "euclidean"
+    # More training rows than the graph is worth its cost for (120; 108 beside the
+    # validation rows).
+    monkeypatch.setattr(data_module, "AUTO_GEODESIC_ROWS", 110)
+    assert GWAETransformer(**quick, early_stopping=False).fit(ROWS).metric_ == "euclidean"
+    assert GWAETransformer(**quick, early_stopping=True).fit(ROWS).metric_ == "geodesic"
+
+
+def test_explicit_geodesic_metric_is_refused_where_it_cannot_train(quick):
+    est = GWAETransformer(**quick, metric="geodesic")
+    with pytest.raises(ValueError, match="no place in the 'geodesic' geometry"):
+        est.set_params(gw_coupling="generative").fit(ROWS)
+    est.set_params(gw_coupling="inference")
+    with pytest.raises(ValueError, match="partial_fit sees one chunk at a time"):
+        est.partial_fit(ROWS)
+    with config_context(working_memory=ROWS.nbytes / 8 / 2**20):
+        with pytest.raises(ValueError, match="data read by chunks is not held in memory"):
+            est.fit(ROWS)
+    assert not hasattr(est, "model_")
+
+
+def test_partial_fit_trains_on_through_the_fitted_geodesic_graph(quick):
+    est = GWAETransformer(**quick).fit(ROWS[:80])
+    geometry = est._geometry
+    before = est.transform(ROWS[80:])
+    est.partial_fit(ROWS[80:])
+    assert est._geometry is geometry and est.metric_ == "geodesic"
+    assert getattr(geometry, "_rows_in_graph", True)
+    assert not np.allclose(est.transform(ROWS[80:]), before)
+    assert np.isfinite(est.history_[-1]["loss"])
+    # Another metric than the fitted one cannot continue it.
+    with pytest.raises(ValueError, match="continues a model fitted with metric='geodesic'"):
+        est.set_params(metric="euclidean").partial_fit(ROWS[80:])

@@ -37,7 +37,8 @@ X_IMG = RNG.uniform(size=(40, 64)).astype(np.float32)
 
 # name -> (estimator, data it is fitted on and evaluated with)
 MODELS = {
-    "transformer": (lambda: GWAETransformer(**FAST_PARAMS), X_TAB),
+    # The Euclidean metric named: "auto" gives the transformer the geodesic one.
+    "transformer": (lambda: GWAETransformer(**FAST_PARAMS, metric="euclidean"), X_TAB),
     "transformer-dataframe": (
         lambda: GWAETransformer(**FAST_PARAMS, prior="neural"),
         pd.DataFrame(X_TAB, columns=COLUMNS),
@@ -73,7 +74,7 @@ MODELS = {
         X_TAB.astype(np.float32),
     ),
 }
-# One model per metric (the Euclidean one is the default).
+# One model per metric.
 METRIC_MODELS = {
     "euclidean": "transformer",
     "cosine": "transformer-cosine",
@@ -172,11 +173,12 @@ def assert_same_model(loaded, est, X):
 
 
 def assert_same_geometry(loaded, geometry):
-    """The two DataGeometry objects hold the same fitted attributes, bit for bit; the
-    loaded one has no neighbour index yet."""
+    """The two DataGeometry objects hold the same fitted attributes, bit for bit, beside
+    their caches (the neighbour index, the table of training pairs)."""
     assert type(loaded) is type(geometry)
-    fitted = {k for k in vars(geometry) if k != "_index"}
-    assert {k for k in vars(loaded) if k != "_index"} == fitted
+    caches = {"_index", "_pair_table"}
+    fitted = {k for k in vars(geometry) if k not in caches}
+    assert {k for k in vars(loaded) if k not in caches} == fitted
     for name in fitted:
         value = getattr(geometry, name)
         if isinstance(value, np.ndarray):
@@ -662,6 +664,25 @@ def test_load_refuses_a_geometry_whose_metric_is_not_the_parameter(model, metric
     est = fitted_models[model][0]
     data = rewrite(skgwae.io.dumps(est), _set("parameters", "metric", metric))
     match = f"geometry has metric '{est.metric}', but the parameter metric is '{metric}'"
+    with pytest.raises(ValueError, match=match):
+        skgwae.io.loads(data)
+
+
+def test_round_trip_keeps_metric_auto_and_the_metric_it_gave(fitted_models):
+    est = fitted_models["transformer-dataframe"][0]
+    assert est.metric == "auto" and est.metric_ == "geodesic"
+    loaded = skgwae.io.loads(skgwae.io.dumps(est))
+    assert loaded.metric == "auto" and loaded.metric_ == "geodesic"
+    clusterer = fitted_models["clusterer"][0]
+    assert clusterer.metric == "auto" and clusterer.metric_ == "euclidean"
+    assert skgwae.io.loads(skgwae.io.dumps(clusterer)).metric_ == "euclidean"
+
+
+def test_load_refuses_a_geometry_that_metric_auto_cannot_give(fitted_models):
+    # "auto" gives the clusterer the Euclidean metric only.
+    clusterer = fitted_models["clusterer"][0]
+    data = rewrite(skgwae.io.dumps(clusterer), _set("geometry", "metric", "geodesic"))
+    match = "geometry has metric 'geodesic', but the parameter metric is 'auto'"
     with pytest.raises(ValueError, match=match):
         skgwae.io.loads(data)
 

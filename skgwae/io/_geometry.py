@@ -19,7 +19,15 @@ ARRAYS = ("reference_rows_", "landmark_distances_", "train_rows_")
 # Only the geodesic metric keeps the training rows' graph distances and the rows themselves.
 GEODESIC_ARRAYS = ("landmark_distances_", "train_rows_")
 # Rebuilt on first use, never stored.
-CACHES = ("_index",)
+CACHES = ("_index", "_pair_table")
+
+
+def parameter_metrics(estimator):
+    """The geometry metrics that the estimator's ``metric`` parameter can give: itself, or
+    for ``"auto"`` the estimator's own choice and the Euclidean metric it falls back to."""
+    if estimator.metric == "auto":
+        return {estimator._auto_metric(), "euclidean"}
+    return {estimator.metric}
 
 
 def geometry_parts(estimator, geometry):
@@ -43,8 +51,11 @@ def geometry_parts(estimator, geometry):
         )
     changed = [
         f"{name} (geometry {state[name]!r}, parameters {getattr(estimator, name)!r})"
-        for name in ("metric", "n_neighbors")
-        if state[name] != getattr(estimator, name)
+        for name, consistent in (
+            ("metric", state["metric"] in parameter_metrics(estimator)),
+            ("n_neighbors", state["n_neighbors"] == estimator.n_neighbors),
+        )
+        if not consistent
     ]
     if changed:
         raise ValueError(
@@ -69,7 +80,7 @@ def decode_geometry(estimator, stored, tensors, n_features):
     attributes are set as they were stored."""
     check_keys(stored, "The geometry", SCALARS)
     metric = stored["metric"]
-    if metric != estimator.metric:
+    if metric not in parameter_metrics(estimator):
         raise ValueError(
             f"The geometry has metric {metric!r}, but the parameter metric is "
             f"{estimator.metric!r}."
@@ -133,4 +144,5 @@ def decode_geometry(estimator, stored, tensors, n_features):
     for name, array in arrays.items():
         setattr(geometry, name, array)
     geometry._index = None
+    geometry._pair_table = None
     return geometry
