@@ -125,8 +125,16 @@ class DataGeometry:
         if self.metric == "geodesic" and n <= FULL_TABLE_ROWS:
             # Tabulated here, under the caller's torch threads: the training steps may run
             # on one thread, on which the table took 4 times as long (0.7 s for the digits).
-            self._pair_table = min_plus_pairs(torch.from_numpy(self.landmark_distances_))
+            self._training_pair_table()
         return self
+
+    def _training_pair_table(self):
+        """The (n, n) geodesic distances between the training rows (at most
+        ``FULL_TABLE_ROWS``), through the landmarks; built once, and again after pickling,
+        which drops it."""
+        if getattr(self, "_pair_table", None) is None:
+            self._pair_table = min_plus_pairs(torch.from_numpy(self.landmark_distances_))
+        return self._pair_table
 
     # ------------------------------------------------------------------ training pairs
 
@@ -154,9 +162,7 @@ class DataGeometry:
             )
         table = torch.as_tensor(self.landmark_distances_, device=device)
         if self.n_train_ <= FULL_TABLE_ROWS:
-            if getattr(self, "_pair_table", None) is None:  # dropped by pickling
-                self._pair_table = min_plus_pairs(torch.from_numpy(self.landmark_distances_))
-            full = self._pair_table.to(device)
+            full = self._training_pair_table().to(device)
             return lambda x, idx: full[idx[:, None], idx[None, :]]
         return lambda x, idx: min_plus_pairs(table[idx])
 
