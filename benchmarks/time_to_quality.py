@@ -19,9 +19,13 @@ is the estimator's defaults, ``previous`` the defaults before ``max_iter="auto"`
 (``learning_rate=1e-3, max_iter=400``). The per-epoch validation score against the
 cumulative seconds of each GWAE fit is written too (the curves).
 
-Rounds alternate the methods (``--seeds``: one round per seed), so slow spells of the
+Rounds alternate the methods (``--seeds``: one round per seed; every other round runs
+them in the reverse order, so that neither always runs first), and slow spells of the
 machine hit all of them; the summary gives medians over rounds, and ``ratio``, the
-median over rounds of the GWAE default fit's seconds over UMAP's in the same round.
+median over rounds of the GWAE default fit's seconds over UMAP's in the same round; with
+several candidates, each one's seconds over the first candidate's in the same round.
+``cpu_seconds`` is the process's CPU time during the fit (all its threads): on a shared
+machine whose wall-clock times swing with its neighbours' load, it varies less.
 ``--busy`` runs every fit twice in a row, on the idle machine and then beside a CPU-bound
 process that this script starts and stops (one core kept busy), and reports the median
 over rounds of busy seconds over idle seconds. Torch threads are left to the estimators (``n_jobs=None``); UMAP
@@ -123,7 +127,7 @@ def _umap(n_components, seed):
 def run_one(dataset, X, y, kind, method, params, seed, subset):
     """Fit one method; return the result row and the GWAE curve (or None)."""
     k = len(np.unique(y))
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     curve = None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -134,6 +138,7 @@ def run_one(dataset, X, y, kind, method, params, seed, subset):
             if kind == "cluster":
                 labels = GaussianMixture(k, random_state=seed).fit_predict(Z_all)
             seconds = time.perf_counter() - start
+            cpu_seconds = time.process_time() - cpu_start
             epochs = val = None
         else:
             if kind == "cluster":
@@ -142,6 +147,7 @@ def run_one(dataset, X, y, kind, method, params, seed, subset):
                 est = GWAETransformer(n_components=int(kind), random_state=seed, **params)
                 est.fit(X)
             seconds = time.perf_counter() - start
+            cpu_seconds = time.process_time() - cpu_start
             if kind == "cluster":
                 labels = est.labels_
             else:
@@ -151,7 +157,7 @@ def run_one(dataset, X, y, kind, method, params, seed, subset):
             curve = pd.DataFrame({"epoch": np.arange(1, len(elapsed) + 1), "seconds": elapsed,
                                   "val_score": est.history_.column("val_score")})
     row = {"dataset": dataset, "kind": kind, "method": method, "seed": seed,
-           "seconds": seconds, "epochs": epochs, "val_score": val}
+           "seconds": seconds, "cpu_seconds": cpu_seconds, "epochs": epochs, "val_score": val}
     if kind == "cluster":
         row["acc"] = accuracy(y, labels)
     else:
@@ -215,7 +221,8 @@ def main(argv=None):
             subset = (np.sort(rng.choice(len(X), EVAL_ROWS, replace=False))
                       if len(X) > 5000 else np.arange(len(X)))
             for kind in args.kinds:
-                for method, params in methods:
+                in_turn = methods if seed % 2 == 0 else methods[::-1]
+                for method, params in in_turn:
                     for busy in (False, True) if args.busy else (False,):
                         with busy_core(busy):
                             row, curve = run_one(
@@ -235,7 +242,7 @@ def main(argv=None):
     frame.to_csv(out / f"time_to_quality_{name}.csv", index=False)
     if curves:
         pd.concat(curves).to_csv(out / f"time_to_quality_curves_{name}.csv", index=False)
-    summary(frame)
+    summary(frame, args.candidates)
 
 
 # Run in a fresh interpreter: two default fits in a row, their seconds printed.
@@ -269,8 +276,9 @@ def first_fit(n_processes, out):
     print(frame[["first", "second", "extra"]].median().round(3).to_string())
 
 
-def summary(frame):
-    columns = [c for c in ("seconds", "epochs", "trust", "gw", "acc") if c in frame]
+def summary(frame, candidates=()):
+    columns = [c for c in ("seconds", "cpu_seconds", "epochs", "trust", "gw", "acc")
+               if c in frame]
     print(frame.groupby(["dataset", "kind", "method", "busy"])[columns].median().round(4)
           .to_string())
     if frame["busy"].any():
@@ -280,6 +288,15 @@ def summary(frame):
         print("busy seconds / idle seconds (median over rounds):")
         print(ratio.median().round(3).to_string())
         frame = frame[~frame["busy"]]
+    candidates = [c for c in candidates if c in set(frame["method"])]
+    if len(candidates) > 1:
+        for column in ("seconds", "cpu_seconds"):
+            keyed = frame.set_index(["dataset", "kind", "seed", "method"])[column].unstack()
+            ratio = keyed[candidates[1:]].div(keyed[candidates[0]], axis=0)
+            print(f"{column} / {candidates[0]}'s (median over rounds, range):")
+            grouped = ratio.groupby(level=["dataset", "kind"])
+            print(pd.concat({"median": grouped.median(), "min": grouped.min(),
+                             "max": grouped.max()}, axis=1).round(3).to_string())
     if "UMAP" in set(frame["method"]) and "default" in set(frame["method"]):
         keyed = frame.set_index(["dataset", "kind", "seed", "method"])["seconds"].unstack()
         ratio = (keyed["default"] / keyed["UMAP"]).groupby(level=["dataset", "kind"]).median()
