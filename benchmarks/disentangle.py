@@ -116,7 +116,7 @@ def main(argv=None):
         "--metrics",
         nargs="+",
         default=["auto"],
-        choices=["auto", "euclidean", "cosine", "geodesic"],
+        choices=["auto", "euclidean", "cosine", "geodesic", "potential"],
         help="data-side metrics of the GWAE fits, each a set of rows (default: auto, the "
         "estimator's default, which gives these 3,000 rows the geodesic metric with 5 "
         "neighbours); other than the default, the results go to disentangle_<metrics>.csv "

@@ -17,7 +17,7 @@ import numpy as np
 import scipy.sparse
 from sklearn import get_config
 
-from ._geometry import AUTO_GEODESIC_ROWS, DataGeometry
+from ._geometry import AUTO_GEODESIC_ROWS, GRAPH_METRICS, DataGeometry
 from ._validation import check_fit_input
 from .training.chunks import ArrayRows, ChunkedRows, IterableRows, scan_rows
 
@@ -305,14 +305,14 @@ def fit_geometry(
                 f"metric={metric!r} now; refit with fit to change it."
             )
         return fitted.for_new_rows()
-    if metric == "geodesic" and (incremental or chunked):
+    if metric in GRAPH_METRICS and (incremental or chunked):
         where = (
             "partial_fit sees one chunk at a time"
             if incremental
             else "data read by chunks is not held in memory"
         )
         raise ValueError(
-            "metric='geodesic' builds its neighbour graph on every training row at once; "
+            f"metric={metric!r} builds its neighbour graph on every training row at once; "
             f"{where}. Fit in-memory data with fit (partial_fit can then continue it), or "
             "use metric='euclidean' or 'cosine'."
         )

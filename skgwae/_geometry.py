@@ -1,4 +1,4 @@
-"""The data-side distance d_X of the GW term: Euclidean, cosine or geodesic.
+"""The data-side distance d_X of the GW term: Euclidean, cosine, geodesic or potential.
 
 The GW term compares distances between data rows with distances between their codes. A
 :class:`DataGeometry` is fitted on the training rows and gives those data distances two
@@ -19,6 +19,10 @@ exact for every pair when every training row is a landmark (``n_train <= n_refer
 Memory and time grow as n_train * n_landmarks, never n_train ** 2. A new row joins the
 graph through its ``n_neighbors`` nearest training rows, as ``Isomap.transform`` does:
 ``d(x, l) = min_j ||x - x_j|| + d(j, l)`` over those neighbours.
+
+The potential distance (:mod:`skgwae._diffusion`) is the Euclidean distance between rows'
+diffusion potentials on a soft neighbour graph of the training rows, with the same
+landmarks as cells and reference rows; memory n_train * n_landmarks as well.
 """
 
 import copy
@@ -34,7 +38,11 @@ from scipy.spatial.distance import cdist
 from sklearn.metrics import pairwise_distances
 from sklearn.neighbors import NearestNeighbors
 
-METRICS = ("euclidean", "cosine", "geodesic")
+from ._diffusion import DiffusionPotential, fit_potential
+
+METRICS = ("euclidean", "cosine", "geodesic", "potential")
+# The metrics of a graph on the training rows: they need every training row at once.
+GRAPH_METRICS = ("geodesic", "potential")
 # Reference rows of the score (and landmarks of the geodesic distance). The score's GW
 # part compares each row with each of them, so its cost grows with this number; 256
 # random rows pin the mean over the data to a few per cent.
@@ -76,9 +84,9 @@ class DataGeometry:
 
     Parameters
     ----------
-    metric : {"euclidean", "cosine", "geodesic"}
+    metric : {"euclidean", "cosine", "geodesic", "potential"}
     n_neighbors : int
-        Neighbours per row of the graph (geodesic only).
+        Neighbours per row of the graph (geodesic and potential only).
     n_reference : int
         Number of reference rows (landmarks), drawn at random from the training rows.
     """
@@ -104,6 +112,15 @@ class DataGeometry:
         self.scale_ = 1.0
         self._index = None
         self._pair_table = None
+        self._potential = None
+        self._train_potentials = None
+        if self.metric == "potential":
+            self.train_rows_ = np.ascontiguousarray(X, dtype=np.float32)
+            potential = fit_potential(self.train_rows_, self.n_neighbors, reference)
+            self.neighbour_scales_ = potential.neighbour_scales
+            self.walk_ = potential.walk
+            self._potential = potential
+            self.reference_potentials_ = potential.potentials(self.reference_rows_)
         if self.metric == "geodesic":
             graph = neighbour_graph(X, self.n_neighbors)
             # (n, n_reference) shortest-path lengths from every row to every landmark.
@@ -126,7 +143,24 @@ class DataGeometry:
             # Tabulated here, under the caller's torch threads: the training steps may run
             # on one thread, on which the table took 4 times as long (0.7 s for the digits).
             self._training_pair_table()
+        if self.metric == "potential":
+            self._training_potentials()
         return self
+
+    def _diffusion(self):
+        """The :class:`DiffusionPotential` of the fitted arrays (rebuilt after pickling)."""
+        if getattr(self, "_potential", None) is None:
+            self._potential = DiffusionPotential(
+                self.n_neighbors, self.train_rows_, self.neighbour_scales_, self.walk_
+            )
+        return self._potential
+
+    def _training_potentials(self):
+        """The (n_train, n_reference) potentials of the training rows, computed once, and
+        again after pickling, which drops them."""
+        if getattr(self, "_train_potentials", None) is None:
+            self._train_potentials = self._diffusion().potentials(self.train_rows_)
+        return self._train_potentials
 
     def _training_pair_table(self):
         """The (n, n) geodesic distances between the training rows (at most
@@ -156,6 +190,15 @@ class DataGeometry:
         if self.metric == "cosine":
             scale = self.scale_
             return lambda x, idx: cosine_pairs(x) * scale
+        if self.metric == "potential":
+            scale = self.scale_
+            if not getattr(self, "_rows_in_graph", True):
+                potentials = self._diffusion().potentials
+                return lambda x, idx: _potential_pairs(
+                    torch.as_tensor(potentials(x.cpu().numpy()), device=device), scale
+                )
+            table = torch.as_tensor(self._training_potentials(), device=device)
+            return lambda x, idx: _potential_pairs(table[idx], scale)
         if not getattr(self, "_rows_in_graph", True):
             return lambda x, idx: min_plus_pairs(
                 torch.as_tensor(self.reference_distances(x), dtype=torch.float32, device=device)
@@ -183,6 +226,11 @@ class DataGeometry:
                 out[start : start + len(block)] = cdist(block, reference)
             elif self.metric == "cosine":
                 out[start : start + len(block)] = self.scale_ * _cosine(block, reference)
+            elif self.metric == "potential":
+                out[start : start + len(block)] = self.scale_ * cdist(
+                    self._diffusion().potentials(block).astype(np.float64),
+                    self.reference_potentials_.astype(np.float64),
+                )
             else:  # landmark_distances_ are already scaled
                 out[start : start + len(block)] = self._geodesic_to_landmarks(block)
         return out
@@ -204,6 +252,8 @@ class DataGeometry:
         state = dict(self.__dict__)
         state["_index"] = None  # rebuilt on first use
         state["_pair_table"] = None  # likewise, and up to 64 MiB
+        state["_potential"] = None  # rebuilt from the arrays
+        state["_train_potentials"] = None  # likewise
         return state
 
 
@@ -349,6 +399,14 @@ def _join_components(X, graph, n_parts, labels):
     )
     # No edge joins two components yet, so the sum only adds the bridges.
     return (graph + bridges).tocsr()
+
+
+def _potential_pairs(potentials, scale):
+    """``scale`` times the Euclidean distances between the rows of ``potentials``, in
+    float32. Computed in float64: the matrix-product form of the distance subtracts
+    squared norms of about 10**4 (potentials of 256 values up to 16), which in float32
+    left an error of 0.02 on the diagonal, about the distance between near neighbours."""
+    return (scale * torch.cdist(potentials.double(), potentials.double())).float()
 
 
 def cosine_pairs(x):

@@ -179,7 +179,7 @@ def test_new_rows_join_the_graph_through_their_neighbours():
 def test_reference_distances_do_not_depend_on_other_rows():
     rng = np.random.RandomState(0)
     X = rng.normal(size=(200, 5))
-    for metric in ("euclidean", "cosine", "geodesic"):
+    for metric in ("euclidean", "cosine", "geodesic", "potential"):
         geometry = DataGeometry(metric, n_neighbors=5, n_reference=32).fit(X, rng)
         new = rng.normal(size=(30, 5))
         together = geometry.reference_distances(new)
@@ -187,7 +187,7 @@ def test_reference_distances_do_not_depend_on_other_rows():
         np.testing.assert_allclose(together, alone, rtol=1e-6)
 
 
-@pytest.mark.parametrize("metric", ["cosine", "geodesic"])
+@pytest.mark.parametrize("metric", ["cosine", "geodesic", "potential"])
 def test_distances_are_rescaled_to_the_mean_euclidean_distance(metric):
     from sklearn.metrics import pairwise_distances
 
@@ -393,11 +393,14 @@ def test_metric_auto_is_euclidean_where_the_graph_cannot_train(quick, monkeypatc
     assert GWAETransformer(**quick, early_stopping=True).fit(ROWS).metric_ == "geodesic"
 
 
-def test_explicit_geodesic_metric_is_refused_where_it_cannot_train(quick):
-    est = GWAETransformer(**quick, metric="geodesic")
-    with pytest.raises(ValueError, match="no place in the 'geodesic' geometry"):
+@pytest.mark.parametrize("metric", ["geodesic", "potential"])
+def test_explicit_graph_metric_is_refused_where_it_cannot_train(quick, metric):
+    est = GWAETransformer(**quick, metric=metric)
+    with pytest.raises(ValueError, match=f"no place in the '{metric}' geometry"):
         est.set_params(gw_coupling="generative").fit(ROWS)
     est.set_params(gw_coupling="inference")
+    with pytest.raises(ValueError, match=f"metric='{metric}' builds its neighbour graph"):
+        est.partial_fit(ROWS)
     with pytest.raises(ValueError, match="partial_fit sees one chunk at a time"):
         est.partial_fit(ROWS)
     with config_context(working_memory=ROWS.nbytes / 8 / 2**20):

@@ -67,6 +67,10 @@ MODELS = {
         lambda: GWAETransformer(**FAST_PARAMS, metric="geodesic", n_neighbors=4),
         X_TAB,
     ),
+    "transformer-potential": (
+        lambda: GWAETransformer(**FAST_PARAMS, metric="potential", n_neighbors=4),
+        X_TAB,
+    ),
     "clusterer-geodesic": (
         lambda: GWAEClusterer(
             n_clusters=3, **{**FAST_PARAMS, "max_iter": 2}, metric="geodesic", n_neighbors=6
@@ -79,6 +83,7 @@ METRIC_MODELS = {
     "euclidean": "transformer",
     "cosine": "transformer-cosine",
     "geodesic": "transformer-geodesic",
+    "potential": "transformer-potential",
 }
 
 
@@ -174,9 +179,10 @@ def assert_same_model(loaded, est, X):
 
 def assert_same_geometry(loaded, geometry):
     """The two DataGeometry objects hold the same fitted attributes, bit for bit, beside
-    their caches (the neighbour index, the table of training pairs)."""
+    their caches (the neighbour index, the table of training pairs, the walk's object and
+    the training rows' potentials)."""
     assert type(loaded) is type(geometry)
-    caches = {"_index", "_pair_table"}
+    caches = {"_index", "_pair_table", "_potential", "_train_potentials"}
     fitted = {k for k in vars(geometry) if k not in caches}
     assert {k for k in vars(loaded) if k not in caches} == fitted
     for name in fitted:
@@ -727,6 +733,51 @@ def test_load_refuses_geodesic_geometry_arrays_of_wrong_shape_dtype_or_value(
     fitted_models, edit, match
 ):
     est = fitted_models["transformer-geodesic"][0]
+    with pytest.raises(ValueError, match=match):
+        skgwae.io.loads(rewrite(skgwae.io.dumps(est), edit))
+
+
+def test_potential_file_holds_the_rows_walk(fitted_models):
+    est, X = fitted_models["transformer-potential"]
+    document, tensors = read_document(skgwae.io.dumps(est))
+    geometry = document["geometry"]
+    assert geometry["metric"] == "potential" and geometry["n_neighbors"] == 4
+    n_train, R = geometry["n_train_"], tensors["geometry.reference_rows_"].shape[0]
+    shapes = {
+        "train_rows_": (n_train, X.shape[1]),
+        "neighbour_scales_": (n_train,),
+        "walk_": (n_train, R),
+        "reference_potentials_": (R, R),
+    }
+    for name, shape in shapes.items():
+        assert tensors[f"geometry.{name}"].shape == shape
+        assert tensors[f"geometry.{name}"].dtype == torch.float32
+    assert "geometry.landmark_distances_" not in tensors
+
+
+@pytest.mark.parametrize(
+    "edit, match",
+    [
+        (lambda d, t: t.pop("geometry.walk_"), r"lacks the geometry arrays \['geometry.walk_'\]"),
+        (_edit_geometry("walk_", lambda a: a[:, :-1].clone()), r"walk_ has shape \(36, 35\)"),
+        (_edit_geometry("walk_", lambda a: a - 1), r"walk_ has values outside \[0, 1\]"),
+        (_edit_geometry("neighbour_scales_", lambda a: -a), "negative distances"),
+        (_edit_geometry("neighbour_scales_", lambda a: a[:-1].clone()), "scales_ has shape"),
+        (
+            _edit_geometry("reference_potentials_", lambda a: a[:-1].clone()),
+            r"expected \(36, 36\)",
+        ),
+        (_edit_geometry("train_rows_", lambda a: a[:-1].clone()), r"rows_ has shape \(35, 5\)"),
+        (
+            lambda d, t: t.update({"geometry.landmark_distances_": torch.zeros(36, 36)}),
+            r"unexpected geometry arrays \['geometry.landmark_distances_'\]",
+        ),
+    ],
+)
+def test_load_refuses_potential_geometry_arrays_of_wrong_shape_or_value(
+    fitted_models, edit, match
+):
+    est = fitted_models["transformer-potential"][0]
     with pytest.raises(ValueError, match=match):
         skgwae.io.loads(rewrite(skgwae.io.dumps(est), edit))
 

@@ -3,7 +3,8 @@
 ``"geometry"``, its arrays as float32 tensors named ``geometry.<attribute>``.
 
 The score of a loaded model needs it: every row is scored against the geometry's reference
-rows, and with the geodesic metric a new row joins the training rows' neighbour graph.
+rows, and with the geodesic and potential metrics a new row joins the training rows'
+neighbour graph.
 """
 
 import numpy as np
@@ -15,11 +16,30 @@ from ._checks import check_keys, checked_array, is_int, is_positive_finite, plai
 PREFIX = "geometry."
 # The attributes of a fitted DataGeometry, by where they are stored.
 SCALARS = ("metric", "n_neighbors", "n_reference", "n_train_", "scale_")
-ARRAYS = ("reference_rows_", "landmark_distances_", "train_rows_")
-# Only the geodesic metric keeps the training rows' graph distances and the rows themselves.
-GEODESIC_ARRAYS = ("landmark_distances_", "train_rows_")
+ARRAYS = (
+    "reference_rows_",
+    "landmark_distances_",
+    "train_rows_",
+    "neighbour_scales_",
+    "walk_",
+    "reference_potentials_",
+)
+# The arrays of each metric: every metric has its reference rows; the graph metrics also
+# keep the training rows and what a new row needs to join their graph.
+METRIC_ARRAYS = {
+    "euclidean": ("reference_rows_",),
+    "cosine": ("reference_rows_",),
+    "geodesic": ("reference_rows_", "landmark_distances_", "train_rows_"),
+    "potential": (
+        "reference_rows_",
+        "train_rows_",
+        "neighbour_scales_",
+        "walk_",
+        "reference_potentials_",
+    ),
+}
 # Rebuilt on first use, never stored.
-CACHES = ("_index", "_pair_table")
+CACHES = ("_index", "_pair_table", "_potential", "_train_potentials")
 
 
 def parameter_metrics(estimator):
@@ -102,7 +122,7 @@ def decode_geometry(estimator, stored, tensors, n_features):
         # The Euclidean distances are never rescaled (the other metrics are rescaled to them).
         raise ValueError(f"Invalid geometry scale_ {scale!r}: the Euclidean metric has 1.")
 
-    expected = ARRAYS if metric == "geodesic" else ("reference_rows_",)
+    expected = METRIC_ARRAYS[metric]
     missing = [PREFIX + name for name in expected if name not in tensors]
     if missing:
         raise ValueError(f"The file lacks the geometry arrays {missing} (metric={metric!r}).")
@@ -129,20 +149,39 @@ def decode_geometry(estimator, stored, tensors, n_features):
             "landmark_distances_": ((n_train, reference.shape[0]), "(n_train_, R)"),
             "train_rows_": ((n_train, n_features), "(n_train_, n_features_in_)"),
         }
-        for name, (shape, meaning) in shapes.items():
-            if arrays[name].shape != shape:
-                raise ValueError(
-                    f"The array {PREFIX}{name} has shape {arrays[name].shape}, expected "
-                    f"{shape} {meaning}."
-                )
+        _check_shapes(arrays, shapes)
         if (arrays["landmark_distances_"] < 0).any():
             raise ValueError(f"The array {PREFIX}landmark_distances_ has negative distances.")
+    if metric == "potential":
+        n_cells = reference.shape[0]
+        shapes = {
+            "train_rows_": ((n_train, n_features), "(n_train_, n_features_in_)"),
+            "neighbour_scales_": ((n_train,), "(n_train_,)"),
+            "walk_": ((n_train, n_cells), "(n_train_, R)"),
+            "reference_potentials_": ((n_cells, n_cells), "(R, R)"),
+        }
+        _check_shapes(arrays, shapes)
+        if (arrays["neighbour_scales_"] < 0).any():
+            raise ValueError(f"The array {PREFIX}neighbour_scales_ has negative distances.")
+        walk = arrays["walk_"]
+        if (walk < 0).any() or (walk > 1 + 1e-3).any():
+            raise ValueError(f"The array {PREFIX}walk_ has values outside [0, 1].")
 
     geometry = DataGeometry(metric, n_neighbors, n_reference)
     geometry.n_train_ = n_train
     geometry.scale_ = float(scale)
     for name, array in arrays.items():
         setattr(geometry, name, array)
-    geometry._index = None
-    geometry._pair_table = None
+    for cache in CACHES:
+        setattr(geometry, cache, None)
     return geometry
+
+
+def _check_shapes(arrays, shapes):
+    """Refuse an array whose shape is not its ``(shape, meaning)`` in ``shapes``."""
+    for name, (shape, meaning) in shapes.items():
+        if arrays[name].shape != shape:
+            raise ValueError(
+                f"The array {PREFIX}{name} has shape {arrays[name].shape}, expected "
+                f"{shape} {meaning}."
+            )

@@ -8,7 +8,8 @@ from scipy.sparse.csgraph import dijkstra
 from scipy.spatial.distance import pdist, squareform
 from sklearn.utils import check_array, check_random_state
 
-from .._geometry import METRICS, neighbour_graph
+from .._diffusion import fit_potential
+from .._geometry import METRICS, N_REFERENCE_ROWS, neighbour_graph
 
 
 def gw_distortion(
@@ -34,14 +35,16 @@ def gw_distortion(
         Data.
     Z : array-like of shape (n_samples_total, n_components)
         Embedding of the rows of X.
-    metric : {"euclidean", "cosine", "geodesic"}, default="euclidean"
+    metric : {"euclidean", "cosine", "geodesic", "potential"}, default="euclidean"
         The distance between rows of X, as the ``metric`` parameter of the estimators, so
         that an embedding can be scored in the geometry it was trained for:
         ``"cosine"`` is scikit-learn's cosine distance, ``"geodesic"`` the exact
         shortest-path distance on the ``n_neighbors``-nearest-neighbour graph of all the
-        rows of X (parts of the graph joined by their shortest edges, with a warning).
+        rows of X (parts of the graph joined by their shortest edges, with a warning),
+        ``"potential"`` the estimators' diffusion-potential distance on the graph of all
+        the rows of X (its 256 landmark cells drawn with ``random_state``).
     n_neighbors : int, default=5
-        Neighbours per row of the graph of ``metric="geodesic"``.
+        Neighbours per row of the graph of ``metric="geodesic"`` or ``"potential"``.
     n_samples : int, default=500
         Size of the random subsample (all rows if there are fewer).
     random_state : int, RandomState instance or None, default=None
@@ -79,10 +82,15 @@ def gw_distortion(
         raise ValueError(f"metric must be one of {METRICS}, got {metric!r}.")
     if isinstance(n_neighbors, bool) or not isinstance(n_neighbors, Integral) or n_neighbors < 1:
         raise ValueError(f"n_neighbors must be a positive integer, got {n_neighbors!r}.")
-    rows = check_random_state(random_state).permutation(n)[: min(n, n_samples)]
+    rng = check_random_state(random_state)
+    rows = rng.permutation(n)[: min(n, n_samples)]
     if metric == "geodesic":
         graph = neighbour_graph(X, n_neighbors, data="X")
         C_X = dijkstra(graph, directed=False, indices=rows)[:, rows]
+    elif metric == "potential":
+        landmarks = np.sort(rng.permutation(n)[:N_REFERENCE_ROWS])
+        potentials = fit_potential(X, n_neighbors, landmarks).potentials(X[rows])
+        C_X = squareform(pdist(potentials.astype(np.float64)))
     else:
         C_X = squareform(pdist(X[rows], metric=metric))
     C_Z = squareform(pdist(Z[rows]))
