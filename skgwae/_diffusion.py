@@ -24,6 +24,7 @@ on: a training row given again as a new row gets its own potential back.
 
 import numpy as np
 import scipy.sparse
+from sklearn.metrics import pairwise_distances_argmin
 from sklearn.neighbors import NearestNeighbors
 
 # Steps of the walk. Fewer steps leave more far rows at the floor (every far pair at the
@@ -115,12 +116,7 @@ class DiffusionPotential:
     def potentials(self, X):
         """The potentials (float32, (len(X), n_landmarks)) of rows X; each row's value
         depends on that row alone."""
-        X = np.asarray(X, dtype=np.float32)
-        out = np.empty((X.shape[0], self.walk.shape[1]), dtype=np.float32)
-        for start in range(0, X.shape[0], BLOCK_ROWS):
-            block = X[start : start + BLOCK_ROWS]
-            out[start : start + len(block)] = self._potentials(*self.search(block))
-        return out
+        return self.potentials_from(*self.search(np.asarray(X, dtype=np.float32)))
 
     def search(self, X):
         """``(distances, indices)`` (n, search) of each row's nearest training rows,
@@ -141,18 +137,26 @@ class DiffusionPotential:
         neighbour_scales = self.neighbour_scales[indices].astype(np.float64)
         return transition_weights(distances, scales, neighbour_scales)
 
-    def _potentials(self, distances, indices):
-        P = self.transitions(distances, indices)
-        # Elementwise products summed over the neighbours: a row's value depends on its
-        # own numbers alone (a matrix product would round it by its block).
-        ends = (P[:, :, None] * self.walk[indices].astype(np.float64)).sum(axis=1)
-        return (-np.log(ends + FLOOR)).astype(np.float32)
+    def potentials_from(self, distances, indices):
+        """The potentials (float32, (n, n_landmarks)) of rows whose search gave
+        ``(distances, indices)``: one step into the walk, in blocks of rows."""
+        out = np.empty((len(indices), self.walk.shape[1]), dtype=np.float32)
+        for start in range(0, len(indices), BLOCK_ROWS):
+            block = slice(start, start + BLOCK_ROWS)
+            P = self.transitions(distances[block], indices[block])
+            # Elementwise products summed over the neighbours: a row's value depends on
+            # its own numbers alone (a matrix product would round it by its block).
+            ends = (P[:, :, None] * self.walk[indices[block]].astype(np.float64)).sum(axis=1)
+            out[block] = -np.log(ends + FLOOR)
+        return out
 
 
 def fit_potential(X, n_neighbors, landmarks):
-    """The :class:`DiffusionPotential` of the training rows X (n, n_features) whose cells
-    are those of the landmark rows of indices ``landmarks`` (each training row joins the
-    cell of its nearest landmark)."""
+    """``(potential, train_potentials)``: the :class:`DiffusionPotential` of the training
+    rows X (n, n_features) whose cells are those of the landmark rows of indices
+    ``landmarks`` (each training row joins the cell of its nearest landmark), and the
+    potentials of the training rows (what ``potential.potentials(X)`` gives, from the
+    same search)."""
     X = np.ascontiguousarray(X, dtype=np.float32)
     n = X.shape[0]
     potential = DiffusionPotential(n_neighbors, X, None, None)
@@ -163,22 +167,9 @@ def fit_potential(X, n_neighbors, landmarks):
         (P.ravel(), indices.ravel(), np.arange(0, P.size + 1, P.shape[1])), shape=(n, n)
     )
     walk = np.zeros((n, len(landmarks)))
-    walk[np.arange(n), _nearest(X, X[landmarks])] = 1.0
+    walk[np.arange(n), pairwise_distances_argmin(X, X[landmarks])] = 1.0
     for _ in range(STEPS - 1):
         walk = steps @ walk
     potential.walk = walk.astype(np.float32)
-    return potential
+    return potential, potential.potentials_from(distances, indices)
 
-
-def _nearest(X, landmarks):
-    """Index of the nearest landmark of each row of X."""
-    out = np.empty(X.shape[0], dtype=np.intp)
-    for start in range(0, X.shape[0], BLOCK_ROWS):
-        block = X[start : start + BLOCK_ROWS].astype(np.float64)
-        squared = (
-            (block**2).sum(1)[:, None]
-            - 2 * block @ landmarks.T.astype(np.float64)
-            + (landmarks.astype(np.float64) ** 2).sum(1)[None, :]
-        )
-        out[start : start + len(block)] = squared.argmin(axis=1)
-    return out

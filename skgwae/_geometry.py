@@ -116,11 +116,14 @@ class DataGeometry:
         self._train_potentials = None
         if self.metric == "potential":
             self.train_rows_ = np.ascontiguousarray(X, dtype=np.float32)
-            potential = fit_potential(self.train_rows_, self.n_neighbors, reference)
+            potential, self._train_potentials = fit_potential(
+                self.train_rows_, self.n_neighbors, reference
+            )
             self.neighbour_scales_ = potential.neighbour_scales
             self.walk_ = potential.walk
             self._potential = potential
-            self.reference_potentials_ = potential.potentials(self.reference_rows_)
+            # The reference rows are training rows: a row's potential is its own.
+            self.reference_potentials_ = self._train_potentials[reference]
         if self.metric == "geodesic":
             graph = neighbour_graph(X, self.n_neighbors)
             # (n, n_reference) shortest-path lengths from every row to every landmark.
@@ -143,8 +146,6 @@ class DataGeometry:
             # Tabulated here, under the caller's torch threads: the training steps may run
             # on one thread, on which the table took 4 times as long (0.7 s for the digits).
             self._training_pair_table()
-        if self.metric == "potential":
-            self._training_potentials()
         return self
 
     def _diffusion(self):

@@ -43,7 +43,7 @@ def test_potentials_on_a_circle_are_those_of_the_lazy_walk():
     n = 40
     X = circle(n)
     every_row = np.arange(n)  # every row a landmark: cells of one row
-    potential = fit_potential(X, 2, every_row)
+    potential, _ = fit_potential(X, 2, every_row)
     e = np.exp(-1.0)
     P = np.zeros((n, n))
     for i in range(n):
@@ -60,7 +60,7 @@ def test_potentials_on_a_circle_are_those_of_the_lazy_walk():
 
 def test_walk_rows_are_probabilities_over_the_cells():
     X = np.random.RandomState(0).normal(size=(150, 4))
-    potential = fit_potential(X, 5, np.arange(0, 150, 10))
+    potential, _ = fit_potential(X, 5, np.arange(0, 150, 10))
     assert potential.walk.shape == (150, 15)
     np.testing.assert_allclose(potential.walk.sum(axis=1), 1.0, rtol=1e-5)
     assert (potential.walk >= 0).all()
@@ -69,7 +69,7 @@ def test_walk_rows_are_probabilities_over_the_cells():
 def test_new_rows_step_into_the_graph_through_their_neighbours():
     rng = np.random.RandomState(0)
     X = rng.normal(size=(120, 3))
-    potential = fit_potential(X, 4, np.arange(0, 120, 4))
+    potential, _ = fit_potential(X, 4, np.arange(0, 120, 4))
     # A training row given again gets its own potential; a new row's does not depend on
     # the other rows of the call.
     new = rng.normal(size=(25, 3))

@@ -89,7 +89,7 @@ def gw_distortion(
         C_X = dijkstra(graph, directed=False, indices=rows)[:, rows]
     elif metric == "potential":
         landmarks = np.sort(rng.permutation(n)[:N_REFERENCE_ROWS])
-        potentials = fit_potential(X, n_neighbors, landmarks).potentials(X[rows])
+        potentials = fit_potential(X, n_neighbors, landmarks)[1][rows]
         C_X = squareform(pdist(potentials.astype(np.float64)))
     else:
         C_X = squareform(pdist(X[rows], metric=metric))
