@@ -1,0 +1,66 @@
+"""The confusion-matrix benchmark (benchmarks/confusion.py) matches clusters as
+cluster_accuracy does and sums fits right."""
+
+import importlib.util
+import pathlib
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from skgwae.metrics import cluster_accuracy
+
+BENCHMARKS = pathlib.Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+@pytest.fixture(scope="module")
+def confusion():
+    # The script imports its sibling benchmark scripts by name, as when run from benchmarks/.
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        spec = importlib.util.spec_from_file_location("confusion", BENCHMARKS / "confusion.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+    return module
+
+
+def test_clusters_are_named_by_their_matched_class(confusion):
+    """Cluster names do not matter; each cluster takes the class the Hungarian matching
+    gives it, and the diagonal share is cluster_accuracy."""
+    y = np.array([0, 0, 0, 1, 1, 1, 2, 2])
+    labels = np.array([7, 7, 5, 5, 5, 5, 9, 9])
+    table = confusion.matched_counts(y, labels)
+    assert list(table.columns) == [1, 0, 2]  # clusters 5, 7, 9 in label order
+    assert table.loc[0].tolist() == [1, 2, 0]
+    assert table.loc[1].tolist() == [3, 0, 0]
+    assert table.loc[2].tolist() == [0, 0, 2]
+    assert confusion.diagonal_share(table) == pytest.approx(cluster_accuracy(y, labels))
+    assert confusion.largest_confusions(table) == ["0->1: 1 (33%)"]
+
+
+def test_unmatched_clusters_share_one_column(confusion):
+    """With more clusters than classes, the clusters left without a class add up in '-'."""
+    y = np.array([0, 0, 0, 0, 1, 1, 1, 1])
+    labels = np.array([0, 0, 0, 1, 2, 2, 3, 3])
+    table = confusion.matched_counts(y, labels)
+    assert set(table.columns) == {0, 1, "-"}
+    assert table.loc[0, "-"] + table.loc[1, "-"] == 3
+    assert table.to_numpy().sum() == len(y)
+    assert confusion.diagonal_share(table) == pytest.approx(cluster_accuracy(y, labels))
+
+
+def test_fits_are_summed_over_their_own_matchings(confusion):
+    """Two fits with different cluster names sum class by class; a '-' column that only
+    one fit has is zero for the other; the classes stay in order on both axes."""
+    y = np.array([0, 0, 1, 1])
+    first = confusion.matched_counts(y, np.array([1, 1, 0, 0]))
+    second = confusion.matched_counts(y, np.array([0, 0, 1, 2]))
+    total = confusion.summed([first, second])
+    assert list(total.index) == [0, 1]
+    assert list(total.columns) == [0, 1, "-"]
+    assert total.to_numpy().tolist() == [[4, 0, 0], [0, 3, 1]]
+    rows = confusion.long_rows(total, part="clusters")
+    assert pd.DataFrame(rows)["count"].sum() == 8
