@@ -49,89 +49,30 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
     components may split the clusters of the data. So the fit has two steps:
 
     1. Train the GWAE with the mixture prior (the full objective, early stopping).
-    2. Set the prior from the clusters of the encoded training data: the latent means
-       mu(x) are partitioned by spectral clustering (on 5,000 of them when there are
-       more), the partition is refined by EM on the training rows, and each component
-       takes the weight, mean and covariance of the latent means of one part; kappa is
-       rescaled so that L_GW is unchanged. The graph links two training rows that are
-       neighbours (one among the other's 20 nearest) both among the latent means and
-       among the rows themselves (under ``metric``; Euclidean for ``"geodesic"``): a
-       pair that only the embedding puts side by side, or only the data, is no edge.
-       The same graph with 10 neighbours replaces it where its k clusters stand out
-       more (the larger gap between the k-th and the next eigenvalue of its normalized
-       Laplacian) and it does not nearly fall into more than k parts (that next
-       eigenvalue at least 0.01): with few rows per cluster, 20 neighbours reach into
-       other clusters.
-       The spectral partition of the rows' own neighbour graph competes, and the one
-       that cuts this common graph less (normalized cut) is kept: the codes can blur a
-       narrow gap between clusters that the rows show. A part smaller than 0.3 times
-       the average may be a fragment of a cluster that the cut took instead of
-       separating two joined clusters; then the partition into one more part, with its
-       smallest part merged into the part it links to most, replaces it if it leaves no
-       such part and the latent means are likelier under its mixture of parts. The graph
-       partition follows the connected dense regions of the codes, which is
-       what makes them clusters; a maximum-likelihood mixture of the codes (EM) does
-       not: on the codes of one fit, EM finds several mixtures of nearly the same
-       likelihood that split or merge whole classes, and which one depends on its
-       start. Where clusters overlap, though, a neighbour graph cuts between them
-       without regard to their shapes, and the codes keep the rows' distances but not
-       their covariances; so EM fits a full-covariance Gaussian mixture to the training
-       rows, started from the parts, and a row takes the cluster EM gives it once one of its
-       graph neighbours is in that cluster's part, in rounds that stop before the graph
-       weight cut between parts exceeds 3 times the partition's: EM moves the boundaries
-       where parts touch, but not whole regions across a gap of the graph or through thin
-       bridges, as it would for clusters that are not Gaussian (two moons, concentric
-       rings). With more features than it keeps principal components (30 at most), that EM
-       runs on the rows' first principal components and the partition's k - 1 discriminant
-       directions (Fisher's, which separate its parts best relative to their spread), and on
-       the principal components alone where a component collapses there: where clusters
-       differ in a few features among many, the leading principal components are mostly the
-       other features. EM runs on those directions scaled to unit variance (features of
-       small units beside large ones are not taken for a hyperplane), and also, where the
-       smallest part has few rows, on as many principal components as give it 2 rows per
-       parameter; the EM partition that cuts the same-size neighbour graph of the rows'
-       standardised features least replaces the graph's whole where it cuts that graph less
-       than the graph's partition does: where features come in different units, the largest
-       set the graph's distances and its partition follows them alone, while clusters that
-       the other features hold show in standard units; clusters that are not Gaussian stay
-       joined along their shape in any units, and EM's partition, which cuts across them,
-       cuts that graph more. Before that, EM from a k-means++ start competes with EM from
-       the parts (on as many principal components as give the smallest part 2 rows per
-       parameter of its mean and covariance), and its clusters replace the whole partition
-       when they give the rows a mean log-likelihood higher by more than 0.5 and cut the
-       graph at most 3 times as much, or when they are likelier at all and cut the graph
-       less: where Gaussian clusters differ in scale (a compact one inside a broad one), or
-       where the codes blur a narrow gap between thin clusters, the graph's partition can be
-       wrong as a whole, which no boundary move undoes. All of this is done twice, with
-       spectral clustering and with the Louvain method (communities of high modularity,
-       merged pairwise to ``n_clusters``), and the Louvain partition is kept where it has
-       the higher modularity on the common graph and on the rows' own, and the lower
-       normalized cut on at least one of them: spectral clustering can join two clusters and
-       split a third where a cluster has loosely attached subgroups, modularity can join
-       clusters of unequal sizes. Modularity also favours parts of equal size where a
-       cluster holds only a few neighbourhoods, so the Louvain partition is tried only with
-       100 or more training rows per cluster on average. The codes, which keep the rows'
-       distances, may still mix clusters that differ in a few features among many; so
-       training goes on for 8 % as many steps as it took (at most 100; with
-       ``max_iter="auto"`` they count in its budget of steps), with Adam at learning rate
-       1e-3, on the objective plus the cross-entropy of the refined labels under the mixture
-       of the parts' codes, so that the components classify the training rows as the
-       refinement does while the decoder and the codes' geometry follow. The components take
-       their moments from the parts so refined, in the codes of the model so trained, in as
-       many leading principal directions of the codes as classify them best: in the others
-       every component is the codes' overall distribution. Codes of rows with fewer features
-       than ``n_components`` lie near a subspace of about that many dimensions; off it they
-       hold the encoder's noise, whose variances differ between parts by chance and would
-       otherwise decide labels. This is a closed-form step towards the coupling q(z) = p(z)
-       that the objective's L_D term pursues by gradient steps, and it ties every component
-       to a cluster. The components are moments of the means, not of the noisy codes z ~
-       q(z|x), so they are narrower than the codes, which raises the MMD part of
-       :meth:`score`. A component that is the most responsible one for no training sample is
-       reported with a ConvergenceWarning.
+    2. Set the prior from the clusters of the encoded training rows. They are partitioned on
+       a graph that links two rows where they are neighbours both among the latent means
+       mu(x) and among the rows themselves (by spectral clustering, or by the Louvain method
+       where its partition is the better one of that graph). EM on the rows (a
+       full-covariance Gaussian mixture started from the parts) refines the partition: it
+       moves rows where parts touch, and replaces the partition whole only where its own
+       clusters explain the rows much better or cut the graph of the standardised features
+       less (features in different units). Training goes on for a few steps (8 % as many as
+       it took, at most 100) with the cross-entropy of the refined labels added to the
+       objective, and each component takes the weight, mean and covariance of one part's
+       latent means; kappa is rescaled so that L_GW is unchanged. The graph follows the
+       connected dense regions that make clusters, which a maximum-likelihood mixture of the
+       codes does not; EM on the rows draws the boundaries between overlapping Gaussian
+       clusters, which a graph does not. The components are moments of the means, not of the
+       noisy codes z ~ q(z|x), so they are narrower than the codes, which raises the MMD
+       part of :meth:`score`. A component that is the most responsible one for no training
+       sample is reported with a ConvergenceWarning.
 
     With ``n_init > 1`` both steps are repeated from different seeds and the model with
     the best label-free :meth:`score` on the validation rows is kept. The prior then
     generates from the clusters: :meth:`sample` returns data and their cluster labels.
+
+    Read more in the :ref:`User Guide <clustering>`, which describes each stage and why
+    it is there.
 
     Parameters
     ----------
