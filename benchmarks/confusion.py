@@ -16,7 +16,14 @@ Two parts, each against the method it is compared with:
 For each matrix it prints the largest off-diagonal entries (rows of class a put with
 class b), and it writes every entry to ``<out>/confusion_clusters.csv`` and
 ``<out>/confusion_embedding.csv`` (columns: part, dataset, method, seed, true, assigned,
-count; ``assigned`` is the class a cluster was matched to, or ``-``). Run from the
+count; ``assigned`` is the class a cluster was matched to, or ``-``).
+
+Where the clusterer loses accuracy, by stage: for each GWAEClusterer fit it also records
+the partition of the training rows that its last step found and refined (before the
+steps that train towards it; read by wrapping the clusterer's private
+``fit_latent_mixture``, as ``benchmarks/latent_mixture.py`` does), and reports the
+accuracy of that partition on those rows, of the fitted clusterer's labels on the same
+rows, and how often the two agree (``<out>/confusion_stages.csv``). Run from the
 repository root:
 
     python benchmarks/confusion.py                     # the sets below the bar, seeds 0-2
@@ -36,14 +43,16 @@ from scipy.optimize import linear_sum_assignment
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import confusion_matrix
 from sklearn.model_selection import cross_val_predict
-from sklearn.neighbors import KNeighborsClassifier
+from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
 
 from cluster import _umap
 from cluster import load as load_cluster_set
 from cluster import methods as cluster_methods
 from embed import load as load_embed_set
 from standings import cluster_standings
-from skgwae import GWAETransformer
+import skgwae.clusterer
+from skgwae import GWAEClusterer, GWAETransformer
+from skgwae.metrics import cluster_accuracy
 
 # Off-diagonal entries printed per matrix.
 N_LARGEST = 5
@@ -104,9 +113,49 @@ def diagonal_share(table):
     return matched / table.to_numpy().sum()
 
 
+class PartitionRecorder:
+    """While in use, records each partition that GWAEClusterer's last step finds: its
+    training rows and their labels (the components' indices)."""
+
+    def __init__(self):
+        self.partitions = []
+        self._original = skgwae.clusterer.fit_latent_mixture
+
+    def _recording(self, codes, *args, rows=None, **kwargs):
+        mixture = self._original(codes, *args, rows=rows, **kwargs)
+        if rows is not None and mixture.labels is not None:
+            self.partitions.append((np.asarray(rows(mixture.index)), mixture.labels))
+        return mixture
+
+    def __enter__(self):
+        skgwae.clusterer.fit_latent_mixture = self._recording
+        return self
+
+    def __exit__(self, *exc_info):
+        skgwae.clusterer.fit_latent_mixture = self._original
+
+
+def stage_row(X, y, labels, partition):
+    """Accuracy of the partition on its training rows, of the clusterer's labels on the
+    same rows, and their agreement; the rows are found in X as their nearest rows (the
+    clusterer may hold them in float32)."""
+    train_rows, part_labels = partition
+    distance, position = NearestNeighbors(n_neighbors=1).fit(X).kneighbors(train_rows)
+    if distance.max() > 1e-4 * (1.0 + np.abs(X).max()):
+        raise RuntimeError("a training row of the partition is not a row of X")
+    position = position[:, 0]
+    return {
+        "partition_acc": cluster_accuracy(y[position], part_labels),
+        "labels_acc": cluster_accuracy(y[position], labels[position]),
+        "agreement": float(np.mean(labels[position] == part_labels)),
+        "all_rows_acc": cluster_accuracy(y, labels),
+    }
+
+
 def cluster_part(datasets, seeds, results):
+    """(confusion entries, stage rows) of GWAEClusterer and the best baseline."""
     standings = cluster_standings(results).drop_duplicates("dataset").set_index("dataset")
-    rows = []
+    rows, stages = [], []
     for name in datasets:
         X, y = load_cluster_set(name)
         k = len(np.unique(y))
@@ -114,13 +163,24 @@ def cluster_part(datasets, seeds, results):
         for method in ("GWAE", baseline):
             tables = []
             for seed in seeds:
-                fit_predict = dict(cluster_methods(k, X.shape[1], seed, {}))[method]
-                table = matched_counts(y, fit_predict(X))
+                if method == "GWAE":
+                    with PartitionRecorder() as recorder:
+                        labels = GWAEClusterer(k, random_state=seed).fit(X).labels_
+                    stage = stage_row(X, y, labels, recorder.partitions[-1])
+                    stages.append({"dataset": name, "seed": seed, **stage})
+                else:
+                    labels = dict(cluster_methods(k, X.shape[1], seed, {}))[method](X)
+                table = matched_counts(y, labels)
                 tables.append(table)
                 rows += long_rows(table, part="clusters", dataset=name, method=method, seed=seed)
             total = summed(tables)
             show(f"{name}, {method}", total, diagonal_share(total))
-    return pd.DataFrame(rows)
+    stages = pd.DataFrame(stages)
+    print("\nGWAEClusterer by stage (means over the seeds): the refined partition's accuracy")
+    print("on its training rows, the final labels' on the same rows, their agreement")
+    print(stages.groupby("dataset", sort=False).mean().drop(columns="seed").to_string(
+        float_format="{:.3f}".format))
+    return pd.DataFrame(rows), stages
 
 
 def embedding_part(seeds):
@@ -164,9 +224,9 @@ def main():
         standings = cluster_standings(args.results)
         datasets = list(standings.loc[standings["margin"] < 0, "dataset"].unique())
     args.out.mkdir(parents=True, exist_ok=True)
-    cluster_part(datasets, args.seeds, args.results).to_csv(
-        args.out / "confusion_clusters.csv", index=False
-    )
+    entries, stages = cluster_part(datasets, args.seeds, args.results)
+    entries.to_csv(args.out / "confusion_clusters.csv", index=False)
+    stages.to_csv(args.out / "confusion_stages.csv", index=False)
     if args.embedding:
         embedding_part(args.seeds).to_csv(args.out / "confusion_embedding.csv", index=False)
 

@@ -8,7 +8,10 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.datasets import make_blobs
 
+import skgwae.clusterer
+from skgwae import GWAEClusterer
 from skgwae.metrics import cluster_accuracy
 
 BENCHMARKS = pathlib.Path(__file__).resolve().parents[1] / "benchmarks"
@@ -64,3 +67,34 @@ def test_fits_are_summed_over_their_own_matchings(confusion):
     assert total.to_numpy().tolist() == [[4, 0, 0], [0, 3, 1]]
     rows = confusion.long_rows(total, part="clusters")
     assert pd.DataFrame(rows)["count"].sum() == 8
+
+
+def test_stage_row_reads_the_partition_on_its_own_rows(confusion):
+    """The partition's rows are found in X; its accuracy and the labels' are measured on
+    those rows alone, the last accuracy on all rows; a row not in X is an error."""
+    X = np.arange(12.0).reshape(6, 2)
+    y = np.array([0, 0, 0, 1, 1, 1])
+    labels = np.array([0, 0, 1, 1, 1, 1])
+    partition = (X[[0, 1, 3, 4]], np.array([0, 1, 1, 1]))
+    row = confusion.stage_row(X, y, labels, partition)
+    assert row["partition_acc"] == pytest.approx(0.75)
+    assert row["labels_acc"] == pytest.approx(1.0)
+    assert row["agreement"] == pytest.approx(0.75)
+    assert row["all_rows_acc"] == pytest.approx(5 / 6)
+    with pytest.raises(RuntimeError, match="not a row of X"):
+        confusion.stage_row(X, y, labels, (X[:2] + 0.5, np.array([0, 1])))
+
+
+def test_partition_recorder_records_one_partition_per_fit_and_restores(confusion):
+    """Inside the recorder a fit records its training rows (rows of X) and one label per
+    row; outside it the clusterer calls its own function again."""
+    original = skgwae.clusterer.fit_latent_mixture
+    X, _ = make_blobs(n_samples=200, centers=3, n_features=4, random_state=0)
+    with confusion.PartitionRecorder() as recorder:
+        GWAEClusterer(n_clusters=3, max_iter=3, random_state=0).fit(X)
+    assert skgwae.clusterer.fit_latent_mixture is original
+    assert len(recorder.partitions) == 1
+    rows, labels = recorder.partitions[0]
+    assert rows.shape[1] == 4 and len(rows) == len(labels)
+    assert set(labels) == {0, 1, 2}
+    assert all((X == row).all(axis=1).any() for row in rows)
