@@ -45,14 +45,16 @@ from sklearn.metrics import confusion_matrix
 from sklearn.model_selection import cross_val_predict
 from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
 
+import skgwae.clusterer
+from skgwae import GWAEClusterer, GWAETransformer
+from skgwae.metrics import cluster_accuracy
+
+# The other benchmark scripts (benchmarks/ is on sys.path when a script there runs).
 from cluster import _umap
 from cluster import load as load_cluster_set
 from cluster import methods as cluster_methods
 from embed import load as load_embed_set
 from standings import cluster_standings
-import skgwae.clusterer
-from skgwae import GWAEClusterer, GWAETransformer
-from skgwae.metrics import cluster_accuracy
 
 # Off-diagonal entries printed per matrix.
 N_LARGEST = 5
