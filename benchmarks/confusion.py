@@ -101,7 +101,7 @@ def summed(tables):
     total = pd.concat(tables).groupby(level=0).sum()
     ordered = [c for c in total.index if c in total.columns]
     rest = [c for c in total.columns if c not in ordered]
-    return total.reindex(columns=ordered + rest, fill_value=0).fillna(0).astype(int)
+    return total.reindex(columns=ordered + rest, fill_value=0).astype(int)
 
 
 def show(title, table, accuracy):
