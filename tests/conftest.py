@@ -5,8 +5,11 @@ There is deliberately no autouse global seeding: every fit is seeded through
 nondeterminism that the suite should expose, not hide.
 """
 
+import importlib.util
 import math
+import pathlib
 import signal
+import sys
 
 import numpy as np
 import pytest
@@ -120,3 +123,24 @@ def pytest_terminal_summary(terminalreporter):
             terminalreporter.section("skgwae fuzz outcomes (estimator, outcome: cases)")
             for (estimator, outcome), count in sorted(tally.items()):
                 terminalreporter.line(f"{estimator:24} {outcome:32} {count:5d}")
+
+
+BENCHMARKS = pathlib.Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+@pytest.fixture(scope="session")
+def benchmark_script():
+    """A loader of a script of benchmarks/ as a module, by its name without ``.py``."""
+
+    def load(name):
+        # The scripts import their sibling scripts by name, as when run from benchmarks/.
+        sys.path.insert(0, str(BENCHMARKS))
+        try:
+            spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+        finally:
+            sys.path.remove(str(BENCHMARKS))
+        return module
+
+    return load

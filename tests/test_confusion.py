@@ -1,10 +1,6 @@
 """The confusion-matrix benchmark (benchmarks/confusion.py) matches clusters as
 cluster_accuracy does and sums fits right."""
 
-import importlib.util
-import pathlib
-import sys
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -14,20 +10,10 @@ import skgwae.clusterer
 from skgwae import GWAEClusterer
 from skgwae.metrics import cluster_accuracy
 
-BENCHMARKS = pathlib.Path(__file__).resolve().parents[1] / "benchmarks"
-
 
 @pytest.fixture(scope="module")
-def confusion():
-    # The script imports its sibling benchmark scripts by name, as when run from benchmarks/.
-    sys.path.insert(0, str(BENCHMARKS))
-    try:
-        spec = importlib.util.spec_from_file_location("confusion", BENCHMARKS / "confusion.py")
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(str(BENCHMARKS))
-    return module
+def confusion(benchmark_script):
+    return benchmark_script("confusion")
 
 
 def test_clusters_are_named_by_their_matched_class(confusion):
