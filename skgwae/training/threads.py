@@ -4,11 +4,11 @@ A GWAE training step is a handful of matrix products of a mini-batch (64 rows) w
 weights a few hundred wide. Splitting products that small over threads saves little, and
 an OpenMP barrier waits for the slowest thread: when another process holds a core, a
 two-thread step stalls until the pre-empted thread runs again. Measured on 2 cores
-(``benchmarks/threads.py``): on an idle machine a second thread made epochs 0-29 % faster
-(nothing for the default MLP on 64 features, 29 % for convolutional networks); with one
-core kept busy by another process it made them 1.9-4 times slower, while one thread was
-unaffected. So a fit runs on one thread, and on more only for large steps and never on
-every CPU: one is left for the rest of the machine.
+(``benchmarks/threads.py``): on an idle machine a second thread made epochs at most 30 %
+faster (under 10 % for the default MLPs); with one core kept busy by another process it
+made them 2-4 times slower, while one thread lost far less. So a fit runs on one thread,
+and on more only for large steps and never on every CPU: one is left for the rest of the
+machine.
 """
 
 import contextlib
