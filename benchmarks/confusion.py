@@ -39,7 +39,6 @@ import warnings
 import numpy as np
 import pandas as pd
 import torch
-from scipy.optimize import linear_sum_assignment
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import confusion_matrix
 from sklearn.model_selection import cross_val_predict
@@ -54,6 +53,7 @@ from cluster import _umap
 from cluster import load as load_cluster_set
 from cluster import methods as cluster_methods
 from embed import load as load_embed_set
+from new_rows import class_of_cluster
 from standings import cluster_standings
 
 # Off-diagonal entries printed per matrix.
@@ -69,9 +69,8 @@ def matched_counts(y, labels):
         np.searchsorted(clusters, labels),
         labels=np.arange(max(len(classes), len(clusters))),
     )[: len(classes), : len(clusters)]
-    rows, cols = linear_sum_assignment(-counts)
-    names = np.array(["-"] * len(clusters), dtype=object)
-    names[cols] = classes[rows]
+    matching = class_of_cluster(y, labels)
+    names = np.array([matching.get(cluster, "-") for cluster in clusters], dtype=object)
     table = pd.DataFrame(counts, index=classes, columns=names)
     # Clusters matched to no class are added up into one column.
     return table.T.groupby(level=0, sort=False).sum().T
