@@ -1,20 +1,12 @@
 """The benchmark summary script (benchmarks/standings.py) reads result files right."""
 
-import importlib.util
-import pathlib
-
 import pandas as pd
 import pytest
 
-SCRIPT = pathlib.Path(__file__).resolve().parents[1] / "benchmarks" / "standings.py"
 
-
-@pytest.fixture(scope="module")
-def standings():
-    spec = importlib.util.spec_from_file_location("standings", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+@pytest.fixture
+def standings(benchmark_script):
+    return benchmark_script("standings")
 
 
 def _runs(dataset, accuracies):
@@ -62,3 +54,31 @@ def test_outlier_standings_keep_whole_scores_only(standings, tmp_path):
     table = standings.outlier_standings(tmp_path)
     assert sorted(table.index) == ["GWAEClusterer", "LOF"]
     assert table.loc["LOF", "digits"] == pytest.approx(0.85)
+
+
+def _embedding_runs(method, accuracies, n_components=2, dataset="digits"):
+    """Rows as benchmarks/embed.py writes them."""
+    return [
+        {"dataset": dataset, "n_components": n_components, "method": method, "seed": seed,
+         "knn_acc": acc, "trust": acc}
+        for seed, acc in enumerate(accuracies)
+    ]
+
+
+def test_embedding_standings_add_the_picture_settings_where_measured(standings, tmp_path):
+    """The digits at 2 components, by method; the longer fit's GWAE rows under their own
+    name when its file exists (its PCA rows repeat the other file's), else no such row."""
+    rows = _embedding_runs("GWAE", [0.9, 0.8]) + _embedding_runs("PCA", [0.6])
+    rows += _embedding_runs("GWAE", [0.1], n_components=10)
+    rows += _embedding_runs("GWAE", [0.2], dataset="wine")
+    pd.DataFrame(rows).to_csv(tmp_path / "embed.csv", index=False)
+    table = standings.embedding_standings(tmp_path)
+    assert table.index.tolist() == ["GWAE", "PCA"]
+    assert table.loc["GWAE", "knn_acc"] == pytest.approx(0.85)
+    longer = _embedding_runs("GWAE", [0.95, 0.97]) + _embedding_runs("PCA", [0.5])
+    pd.DataFrame(longer).to_csv(tmp_path / standings.PICTURE_FILE, index=False)
+    table = standings.embedding_standings(tmp_path)
+    assert table.index.tolist() == ["GWAE", standings.PICTURE_METHOD, "PCA"]
+    assert table.loc[standings.PICTURE_METHOD, "knn_acc"] == pytest.approx(0.96)
+    assert table.loc["PCA", "knn_acc"] == pytest.approx(0.6)
+    assert table.loc["GWAE", "trust"] == pytest.approx(0.85)
