@@ -1670,7 +1670,9 @@ def test_a_partition_better_by_both_graph_measures_replaces_the_spectral_one():
 @pytest.mark.filterwarnings("ignore:Graph is not fully connected")
 def test_modularity_partition_needs_several_neighbourhoods_per_cluster(monkeypatch):
     """With fewer codes per cluster than MODULARITY_MIN_CODES_PER_CLUSTER, only the
-    spectral partition is made; with more, the modularity partition competes."""
+    spectral partition is made; with more, the modularity partition competes. With
+    MODULARITY_MANY_CLUSTERS clusters or more, MODULARITY_MIN_CODES_MANY_CLUSTERS codes
+    per cluster suffice."""
     import skgwae._mixture as mixture_module
 
     made = []
@@ -1688,6 +1690,19 @@ def test_modularity_partition_needs_several_neighbourhoods_per_cluster(monkeypat
     codes, _ = make_blobs(n_samples=3 * 120, centers=3, random_state=0)
     mixture_module._spectral_partition(codes, 3, 0, 20, None, "euclidean", True)
     assert made == ["spectral", "modularity"]
+    # 60 codes per cluster: enough with 6 clusters, not with 5.
+    assert mixture_module.MODULARITY_MANY_CLUSTERS == 6
+    assert mixture_module.MODULARITY_MIN_CODES_MANY_CLUSTERS <= 60
+    for k, expected in ((5, ["spectral"]), (6, ["spectral", "modularity"])):
+        made.clear()
+        codes, _ = make_blobs(n_samples=k * 60, centers=k, random_state=0)
+        mixture_module._spectral_partition(codes, k, 0, 20, None, "euclidean", True)
+        assert made == expected
+    # Below that floor, many clusters make no difference.
+    made.clear()
+    codes, _ = make_blobs(n_samples=8 * 40, centers=8, random_state=0)
+    mixture_module._spectral_partition(codes, 8, 0, 20, None, "euclidean", True)
+    assert made == ["spectral"]
 
 
 @pytest.mark.parametrize("size", [5, 80])  # a dense eigensolver, then a sparse one
