@@ -25,7 +25,8 @@ on: a training row given again as a new row gets its own potential back.
 import numpy as np
 import scipy.sparse
 from sklearn.metrics import pairwise_distances_argmin
-from sklearn.neighbors import NearestNeighbors
+
+from ._neighbours import NeighbourSearch
 
 # Steps of the walk. Fewer steps leave more far rows at the floor (every far pair at the
 # same distance), more blur the neighbourhoods. In scratch probes of 2-D embeddings (5-NN
@@ -80,17 +81,6 @@ def transition_weights(distances, scales, neighbour_scales):
     return weights / weights.sum(axis=1, keepdims=True)
 
 
-def row_distances(X, rows, indices):
-    """Euclidean distances (float64, (len(X), search)) from each row of X to the rows
-    ``rows[indices[i]]``, each computed from its two rows (a search's own distances go
-    through products over the block, which round them differently from call to call)."""
-    X = X.astype(np.float64, copy=False)
-    out = np.empty(indices.shape, dtype=np.float64)
-    for j in range(indices.shape[1]):
-        out[:, j] = np.linalg.norm(X - rows[indices[:, j]].astype(np.float64), axis=1)
-    return out
-
-
 class DiffusionPotential:
     """The potentials of rows, given the training rows and their fitted walk.
 
@@ -120,16 +110,10 @@ class DiffusionPotential:
 
     def search(self, X):
         """``(distances, indices)`` (n, search) of each row's nearest training rows,
-        nearest first."""
+        nearest first, chosen from that row alone (:class:`NeighbourSearch`)."""
         if self._index is None:
-            self._index = NearestNeighbors(
-                n_neighbors=search_size(self.n_neighbors, len(self.train_rows))
-            ).fit(self.train_rows)
-        _, indices = self._index.kneighbors(X)
-        distances = row_distances(X, self.train_rows, indices)
-        # Sorted again by the recomputed lengths (the search's may order near ties apart).
-        order = np.argsort(distances, axis=1, kind="stable")
-        return np.take_along_axis(distances, order, 1), np.take_along_axis(indices, order, 1)
+            self._index = NeighbourSearch(self.train_rows)
+        return self._index.nearest(X, search_size(self.n_neighbors, len(self.train_rows)))
 
     def transitions(self, distances, indices):
         """The step probabilities (n, search) to the searched training rows."""

@@ -39,6 +39,7 @@ from sklearn.metrics import pairwise_distances
 from sklearn.neighbors import NearestNeighbors
 
 from ._diffusion import DiffusionPotential, fit_potential
+from ._neighbours import NeighbourSearch
 
 METRICS = ("euclidean", "cosine", "geodesic", "potential")
 # The metrics of a graph on the training rows: they need every training row at once.
@@ -238,12 +239,8 @@ class DataGeometry:
 
     def _geodesic_to_landmarks(self, X):
         if self._index is None:
-            self._index = NearestNeighbors(n_neighbors=min(self.n_neighbors, self.n_train_))
-            self._index.fit(self.train_rows_)
-        _, ind = self._index.kneighbors(X.astype(np.float32, copy=False))
-        # The lengths recomputed from each row and its neighbours (the search's own go
-        # through products over the block).
-        dist = np.linalg.norm(X[:, None, :] - self.train_rows_[ind].astype(np.float64), axis=2)
+            self._index = NeighbourSearch(self.train_rows_)
+        dist, ind = self._index.nearest(X, self.n_neighbors)
         # min over the neighbours j of ||x - x_j|| + d(j, l), for every landmark l.
         # (landmark_distances_ are rescaled by scale_: the edge to a neighbour is too.)
         through = self.scale_ * dist[:, :, None] + self.landmark_distances_[ind]

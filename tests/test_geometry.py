@@ -5,6 +5,8 @@ import numpy as np
 import pytest
 import torch
 from sklearn import config_context
+from sklearn.datasets import load_digits
+from threadpoolctl import threadpool_limits
 
 import skgwae._data as data_module
 from skgwae import GWAEClusterer, GWAETransformer
@@ -185,6 +187,26 @@ def test_reference_distances_do_not_depend_on_other_rows():
         together = geometry.reference_distances(new)
         alone = np.vstack([geometry.reference_distances(row[None]) for row in new])
         np.testing.assert_allclose(together, alone, rtol=1e-6)
+
+
+@pytest.mark.filterwarnings("ignore:The .*-nearest-neighbour graph")
+@pytest.mark.parametrize("metric, n_neighbors", [("geodesic", 5), ("potential", 3)])
+def test_reference_distances_of_rows_with_tied_neighbours(metric, n_neighbors):
+    # Pixels in sixteenths: many rows have several training rows at the same distance,
+    # and which of them a threaded search returned depended on how many rows it searched
+    # at once (with 2 threads, 3 of these 896 rows got other distances when searched
+    # together; see tests/test_neighbours.py for the rule that settles ties).
+    X, y = load_digits(return_X_y=True)
+    X = (X / 16.0).astype(np.float32)
+    geometry = DataGeometry(metric, n_neighbors=n_neighbors).fit(
+        X[y < 5][:630], np.random.RandomState(0)
+    )
+    new = X[y >= 5]
+    # (The session runs one thread, conftest.py; the search's threads are OpenMP's.)
+    with threadpool_limits(2, user_api="openmp"):
+        together = geometry.reference_distances(new)
+        alone = np.vstack([geometry.reference_distances(row[None]) for row in new])
+    np.testing.assert_array_equal(together, alone)
 
 
 @pytest.mark.parametrize("metric", ["cosine", "geodesic", "potential"])
