@@ -380,22 +380,26 @@ def prior_component_labels(X, k, seed, params):
         return model.prior.log_joint(mu).argmax(dim=1).numpy()
 
 
-def methods(k, n_features, seed, params):
-    yield "KMeans", lambda X: KMeans(k, random_state=seed).fit_predict(X)
-    yield "GMM", lambda X: GaussianMixture(k, random_state=seed).fit_predict(X)
+def baselines(k, n_features, seed):
+    """(name, function that builds the unfitted baseline) of each baseline; each has
+    ``fit_predict`` and, once fitted, ``predict``. Built on demand, so that UMAP is
+    imported only where its baseline runs."""
     n_pca = min(10, n_features)
+    yield "KMeans", lambda: KMeans(k, random_state=seed)
+    yield "GMM", lambda: GaussianMixture(k, random_state=seed)
     yield (
         "PCA+GMM",
-        lambda X: make_pipeline(
-            PCA(n_pca, random_state=seed), GaussianMixture(k, random_state=seed)
-        ).fit_predict(X),
+        lambda: make_pipeline(PCA(n_pca, random_state=seed), GaussianMixture(k, random_state=seed)),
     )
     yield (
         "UMAP+GMM",
-        lambda X: GaussianMixture(k, random_state=seed).fit_predict(
-            _umap(n_pca, seed).fit_transform(X)
-        ),
+        lambda: make_pipeline(_umap(n_pca, seed), GaussianMixture(k, random_state=seed)),
     )
+
+
+def methods(k, n_features, seed, params):
+    for name, build in baselines(k, n_features, seed):
+        yield name, lambda X, build=build: build().fit_predict(X)
     yield "GWAE-prior", lambda X: prior_component_labels(X, k, seed, params)
     yield "GWAE", lambda X: GWAEClusterer(k, random_state=seed, **params).fit_predict(X)
 

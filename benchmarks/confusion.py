@@ -53,7 +53,7 @@ from cluster import _umap
 from cluster import load as load_cluster_set
 from cluster import methods as cluster_methods
 from embed import load as load_embed_set
-from new_rows import class_of_cluster
+from new_rows import class_cluster_counts, class_of_cluster
 from standings import cluster_standings
 
 # Off-diagonal entries printed per matrix.
@@ -63,15 +63,11 @@ N_LARGEST = 5
 def matched_counts(y, labels):
     """Rows of each class (index) by the class their cluster was matched to (columns; "-"
     for a cluster matched to none), as cluster_accuracy matches them."""
-    classes, clusters = np.unique(y), np.unique(labels)
-    counts = confusion_matrix(
-        np.searchsorted(classes, y),
-        np.searchsorted(clusters, labels),
-        labels=np.arange(max(len(classes), len(clusters))),
-    )[: len(classes), : len(clusters)]
-    matching = class_of_cluster(y, labels)
+    found = class_cluster_counts(y, labels)
+    classes, clusters, counts = found
+    matching = class_of_cluster(y, labels, found)
     names = np.array([matching.get(cluster, "-") for cluster in clusters], dtype=object)
-    table = pd.DataFrame(counts, index=classes, columns=names)
+    table = pd.DataFrame(counts[: len(classes), : len(clusters)], index=classes, columns=names)
     # Clusters matched to no class are added up into one column.
     return table.T.groupby(level=0, sort=False).sum().T
 

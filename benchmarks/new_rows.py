@@ -39,18 +39,14 @@ import numpy as np
 import pandas as pd
 import torch
 from scipy.optimize import linear_sum_assignment
-from sklearn.cluster import KMeans
-from sklearn.decomposition import PCA
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import confusion_matrix
-from sklearn.mixture import GaussianMixture
 from sklearn.model_selection import train_test_split
-from sklearn.pipeline import make_pipeline
 
 from skgwae import GWAEClusterer
 
 # The other benchmark scripts (benchmarks/ is on sys.path when a script there runs).
-from cluster import _umap, load
+from cluster import baselines, load
 
 DATASETS = ["digits", "wine", "breast_cancer", "curved_mixture", "iris", "clustered_images"]
 NEW_FRACTION = 0.3
@@ -58,26 +54,30 @@ NEW_FRACTION = 0.3
 
 def estimators(k, n_features, seed):
     """(name, unfitted clusterer with fit and predict) of each method."""
-    n_pca = min(10, n_features)
-    yield "KMeans", KMeans(k, random_state=seed)
-    yield "GMM", GaussianMixture(k, random_state=seed)
-    yield "PCA+GMM", make_pipeline(
-        PCA(n_pca, random_state=seed), GaussianMixture(k, random_state=seed)
-    )
-    yield "UMAP+GMM", make_pipeline(_umap(n_pca, seed), GaussianMixture(k, random_state=seed))
+    for name, build in baselines(k, n_features, seed):
+        yield name, build()
     yield "GWAE", GWAEClusterer(k, random_state=seed)
 
 
-def class_of_cluster(y, labels):
-    """{cluster: class} by the Hungarian matching of the clusters ``labels`` to the classes
-    ``y`` (the matching of ``skgwae.metrics.cluster_accuracy``); clusters left unmatched
-    (more clusters than classes) are absent."""
+def class_cluster_counts(y, labels):
+    """``(classes, clusters, counts)``: the sorted classes of ``y``, the sorted clusters of
+    ``labels`` and the square matrix (padded with zeros to the larger of the two numbers)
+    of how many rows of each class (row) are in each cluster (column)."""
     classes, clusters = np.unique(y), np.unique(labels)
     counts = confusion_matrix(
         np.searchsorted(classes, y),
         np.searchsorted(clusters, labels),
         labels=np.arange(max(len(classes), len(clusters))),
     )
+    return classes, clusters, counts
+
+
+def class_of_cluster(y, labels, found=None):
+    """{cluster: class} by the Hungarian matching of the clusters ``labels`` to the classes
+    ``y`` (the matching of ``skgwae.metrics.cluster_accuracy``); clusters left unmatched
+    (more clusters than classes) are absent. ``found``: what
+    :func:`class_cluster_counts` gives for them, if the caller has it."""
+    classes, clusters, counts = found or class_cluster_counts(y, labels)
     rows, cols = linear_sum_assignment(counts, maximize=True)
     return {
         clusters[c]: classes[r]
