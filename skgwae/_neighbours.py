@@ -17,6 +17,9 @@ from sklearn.neighbors import NearestNeighbors
 # over the training rows y: float32 rounding of the rows and of the products (about 1e-7
 # each), with a wide margin.
 SEARCH_ROUNDING = 1e-5
+# Candidates held at once (rows x candidates searched): bounds the memory where a new row
+# ties with many training rows, which can take a search of every training row.
+MAX_CANDIDATES = 1 << 22
 
 
 def row_distances(X, rows, indices):
@@ -55,8 +58,7 @@ class NeighbourSearch:
         left out could be as near) is searched again with twice as many, up to every
         training row.
         """
-        train_rows = self.train_rows
-        n_train = len(train_rows)
+        n_train = len(self.train_rows)
         n = min(n_neighbors, n_train)
         X = np.asarray(X)
         distances = np.empty((len(X), n), dtype=np.float64)
@@ -64,24 +66,32 @@ class NeighbourSearch:
         todo = np.arange(len(X))
         n_searched = min(n_train, 2 * n)
         while todo.size:
-            rows = X[todo]
-            _, found = self._index.kneighbors(rows.astype(np.float32, copy=False), n_searched)
-            found_distances = row_distances(rows, train_rows, found)
-            order = np.lexsort((found, found_distances), axis=1)
-            found = np.take_along_axis(found, order, 1)
-            found_distances = np.take_along_axis(found_distances, order, 1)
-            if n_searched == n_train:
-                done = np.ones(len(todo), dtype=bool)
-            else:
-                slack = SEARCH_ROUNDING * (
-                    (rows.astype(np.float64) ** 2).sum(axis=1) + self._max_norm
-                )
-                # A row not proposed is, in the search's own distances, at least as far as
-                # every candidate: at least the farthest candidate's distance less twice
-                # the rounding.
-                done = found_distances[:, -1] ** 2 - found_distances[:, n - 1] ** 2 > 2 * slack
-            distances[todo[done]] = found_distances[done, :n]
-            indices[todo[done]] = found[done, :n]
-            todo = todo[~done]
+            group = max(1, MAX_CANDIDATES // n_searched)
+            todo = np.concatenate(
+                [
+                    part[~self._settle(X, part, n, n_searched, distances, indices)]
+                    for part in (todo[i : i + group] for i in range(0, len(todo), group))
+                ]
+            )
             n_searched = min(n_train, 2 * n_searched)
         return distances, indices
+
+    def _settle(self, X, part, n, n_searched, distances, indices):
+        """Search the rows ``X[part]`` with ``n_searched`` candidates, write the neighbours
+        of those that this settles into ``distances`` and ``indices``, and return which."""
+        rows = X[part]
+        _, found = self._index.kneighbors(rows.astype(np.float32, copy=False), n_searched)
+        found_distances = row_distances(rows, self.train_rows, found)
+        order = np.lexsort((found, found_distances), axis=1)
+        found = np.take_along_axis(found, order, 1)
+        found_distances = np.take_along_axis(found_distances, order, 1)
+        if n_searched == len(self.train_rows):
+            done = np.ones(len(part), dtype=bool)
+        else:
+            slack = SEARCH_ROUNDING * ((rows.astype(np.float64) ** 2).sum(axis=1) + self._max_norm)
+            # A row not proposed is, in the search's own distances, at least as far as every
+            # candidate: at least the farthest candidate's distance less twice the rounding.
+            done = found_distances[:, -1] ** 2 - found_distances[:, n - 1] ** 2 > 2 * slack
+        distances[part[done]] = found_distances[done, :n]
+        indices[part[done]] = found[done, :n]
+        return done

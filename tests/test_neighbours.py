@@ -4,6 +4,7 @@ ties in the order of the training index, whatever the search proposes."""
 import numpy as np
 import pytest
 
+from skgwae import _neighbours as neighbours
 from skgwae._neighbours import NeighbourSearch
 
 
@@ -82,3 +83,20 @@ def test_rows_get_the_same_neighbours_alone_and_together(n_neighbors):
 def test_no_rows():
     distances, indices = NeighbourSearch(grid()).nearest(np.empty((0, 2), np.float32), 3)
     assert distances.shape == indices.shape == (0, 3)
+
+
+def test_many_ties_are_settled_in_groups_of_rows(monkeypatch):
+    # 40 copies of the origin among the grid: a row at the origin ties with all of them,
+    # and only a search of more than 40 candidates settles it.
+    rows = np.vstack([grid(3), np.zeros((40, 2), np.float32)])
+    rows = rows[np.random.RandomState(4).permutation(len(rows))]
+    new = np.array([[0.0, 0.0], [0.1, 0.0], [2.5, 2.5], [0.0, 0.0]], dtype=np.float32)
+    expected = NeighbourSearch(rows).nearest(new, 3)
+    copies = np.flatnonzero((rows == 0).all(axis=1))
+    np.testing.assert_array_equal(expected[1][0], copies[:3])
+    np.testing.assert_array_equal(expected[1][3], copies[:3])
+    # Fewer candidates held at once: the rows are searched a few at a time, alike.
+    monkeypatch.setattr(neighbours, "MAX_CANDIDATES", 8)
+    again = NeighbourSearch(rows).nearest(new, 3)
+    np.testing.assert_array_equal(again[1], expected[1])
+    np.testing.assert_array_equal(again[0], expected[0])
