@@ -44,8 +44,11 @@ class NeighbourSearch:
     def __init__(self, train_rows):
         self.train_rows = train_rows
         self._index = NearestNeighbors().fit(train_rows)
-        # For the bound on the search's rounding.
-        self._max_norm = float((train_rows.astype(np.float64) ** 2).sum(axis=1).max())
+        # For the bound on the search's rounding (summed in float64 without a float64
+        # copy of the rows, which for many wide rows would be the largest array here).
+        self._max_norm = float(
+            np.einsum("ij,ij->i", train_rows, train_rows, dtype=np.float64).max()
+        )
 
     def nearest(self, X, n_neighbors):
         """``(distances, indices)``, each (len(X), n) with n = min(n_neighbors, n_train),
