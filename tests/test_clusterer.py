@@ -14,6 +14,9 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import adjusted_rand_score
 
 import skgwae._data as data_module
+import skgwae._modularity as modularity_module
+import skgwae._parts as parts_module
+import skgwae._refinement as refinement_module
 from skgwae import GWAEClusterer, GWAETransformer
 from skgwae.training import evaluate_criterion
 
@@ -530,7 +533,7 @@ def test_mixture_of_parts_shares_the_directions_of_noise_alone():
 
     codes, labels = _codes_of_a_plane()
     mixture = mixture_module.mixture_of_parts(codes, labels, 3)
-    full = mixture_module._part_moments(codes, labels, 3)
+    full = parts_module.part_moments(codes, labels, 3)
 
     def agreement(weights, means, covariances):
         joint = mixture_module._log_joint(codes, weights, means, covariances)
@@ -555,7 +558,7 @@ def test_mixture_of_parts_uses_every_direction_that_separates_the_parts():
     codes, labels = make_blobs(600, n_features=3, centers=np.eye(3) * 4, random_state=0)
     mixture = mixture_module.mixture_of_parts(codes, labels, 3)
     standardised, center, scale = mixture_module._standardise(codes)
-    weights, means, covariances = mixture_module._part_moments(standardised, labels, 3)
+    weights, means, covariances = parts_module.part_moments(standardised, labels, 3)
     np.testing.assert_allclose(mixture.means, means * scale + center, rtol=1e-12)
     np.testing.assert_allclose(mixture.covariances, covariances * scale**2, rtol=1e-12)
 
@@ -837,7 +840,6 @@ def test_refinement_is_em_started_from_the_parts():
     weights, means and covariances of the parts (full covariances, on the rows themselves
     when they have few features): here they recover the narrow cluster that a
     nearest-centroid split cuts through."""
-    import skgwae._mixture as mixture_module
     from sklearn.cluster import KMeans
     from sklearn.mixture import GaussianMixture
 
@@ -845,7 +847,7 @@ def test_refinement_is_em_started_from_the_parts():
 
     rows, truth = _overlapping_gaussians()
     start = KMeans(2, n_init=10, random_state=0).fit_predict(rows)
-    refined = mixture_module._refine_on_rows(
+    refined = refinement_module.refine_on_rows(
         rows, start, 2, np.random.RandomState(0), "euclidean", _complete_graph(len(rows)), 10
     )
     parts = [rows[start == k] for k in range(2)]
@@ -874,32 +876,28 @@ def test_refinement_keeps_the_partition_where_em_collapses_onto_discrete_values(
 ):
     """On binary rows EM drifts to parts that share a feature's value, whose covariances
     are singular: the refinement keeps the partition (here the true classes) instead."""
-    import skgwae._mixture as mixture_module
-
     rows, truth = _latent_class_binary()
 
     def refine():
         rng, graph = np.random.RandomState(0), _complete_graph(len(rows))
-        return mixture_module._refine_on_rows(rows, truth, 3, rng, "euclidean", graph, 10)
+        return refinement_module.refine_on_rows(rows, truth, 3, rng, "euclidean", graph, 10)
 
     np.testing.assert_array_equal(refine(), truth)
-    monkeypatch.setattr(mixture_module, "_collapsed", lambda mixture: False)
+    monkeypatch.setattr(refinement_module, "_collapsed", lambda mixture: False)
     assert adjusted_rand_score(truth, refine()) < 0.5
 
 
 def test_free_em_does_not_replace_a_partition_by_collapsed_components(monkeypatch):
-    import skgwae._mixture as mixture_module
-
     rows, truth = _latent_class_binary()
     graph = _complete_graph(len(rows))
 
     def free():
         rng = np.random.RandomState(0)
-        return mixture_module._free_em_partition(rows, truth, 3, rng, "euclidean", graph)
+        return refinement_module.free_em_partition(rows, truth, 3, rng, "euclidean", graph)
 
     assert free() is None
     # Unguarded, the collapsed EM looks far likelier and takes over.
-    monkeypatch.setattr(mixture_module, "_collapsed", lambda mixture: False)
+    monkeypatch.setattr(refinement_module, "_collapsed", lambda mixture: False)
     assert free() is not None
 
 
@@ -913,16 +911,16 @@ def test_collapse_is_a_part_on_a_hyperplane_not_a_feature_the_data_never_varies(
 
     blobs, labels = make_blobs(400, centers=3, n_features=3, random_state=0)
     rows = np.c_[blobs, blobs[:, 0] + blobs[:, 1]]
-    principal = mixture_module._principal_rows(
+    principal = refinement_module._principal_rows(
         rows, 4, np.random.RandomState(0), "euclidean"
     )
     assert principal.shape == (400, 3)
     fit = GaussianMixture(3, reg_covar=mixture_module.REG_COVAR, random_state=0)
-    assert not mixture_module._collapsed(fit.fit(principal))
-    assert mixture_module._collapsed(fit.fit(rows))
+    assert not refinement_module._collapsed(fit.fit(principal))
+    assert refinement_module._collapsed(fit.fit(rows))
     on_a_line = blobs.copy()
     on_a_line[labels == 0, 2] = on_a_line[labels == 0, 1]
-    assert mixture_module._collapsed(fit.fit(on_a_line))
+    assert refinement_module._collapsed(fit.fit(on_a_line))
 
 
 def test_copies_share_their_rows_edges_in_the_graph():
@@ -978,7 +976,6 @@ def test_partition_of_rows_with_many_copies_follows_the_classes(monkeypatch):
 
 
 def test_refinement_does_not_depend_on_the_rows_scale():
-    import skgwae._mixture as mixture_module
     from sklearn.cluster import KMeans
 
     rows, _ = _overlapping_gaussians()
@@ -986,7 +983,7 @@ def test_refinement_does_not_depend_on_the_rows_scale():
 
     def refine(X, metric="euclidean"):
         rng, graph = np.random.RandomState(0), _complete_graph(len(X))
-        return mixture_module._refine_on_rows(X, start, 2, rng, metric, graph, 10)
+        return refinement_module.refine_on_rows(X, start, 2, rng, metric, graph, 10)
 
     np.testing.assert_array_equal(refine(rows * 1000.0 - 7.0), refine(rows))
     # Under the cosine metric only the rows' directions count.
@@ -1011,10 +1008,10 @@ def test_refinement_of_many_features_runs_on_principal_and_discriminant_directio
         seen.append(X.shape)
         return original(self, X, y)
 
-    monkeypatch.setattr(mixture_module, "REFINE_DIMS", 2)
+    monkeypatch.setattr(refinement_module, "REFINE_DIMS", 2)
     monkeypatch.setattr(mixture_module.GaussianMixture, "fit_predict", recording)
     rng, graph = np.random.RandomState(0), _complete_graph(len(rows))
-    mixture_module._refine_on_rows(rows, start, 2, rng, "euclidean", graph, 10)
+    refinement_module.refine_on_rows(rows, start, 2, rng, "euclidean", graph, 10)
     assert seen == [(len(rows), 3)]
 
 
@@ -1037,20 +1034,18 @@ def test_refinement_finds_clusters_that_the_principal_components_miss(monkeypatc
     """Classes in a few quiet features among many noisy ones: EM on the leading principal
     components sees only noise, and the partition's discriminant directions give it the
     features in which its parts differ."""
-    import skgwae._mixture as mixture_module
-
     rows, truth, start = _classes_in_two_quiet_features()
     assert np.mean(start == truth) < 0.85
-    monkeypatch.setattr(mixture_module, "REFINE_DIMS", 5)
+    monkeypatch.setattr(refinement_module, "REFINE_DIMS", 5)
     graph = _complete_graph(len(rows))
-    refined = mixture_module._refine_on_rows(
+    refined = refinement_module.refine_on_rows(
         rows, start, 3, np.random.RandomState(0), "euclidean", graph, 10
     )
     assert np.mean(refined == truth) > 0.99
     # The same EM without the discriminant directions (too few rows per dimension for
     # any): the principal components alone.
-    monkeypatch.setattr(mixture_module, "DISCRIMINANT_ROWS_PER_DIM", len(rows) + 1)
-    principal = mixture_module._refine_on_rows(
+    monkeypatch.setattr(refinement_module, "DISCRIMINANT_ROWS_PER_DIM", len(rows) + 1)
+    principal = refinement_module.refine_on_rows(
         rows, start, 3, np.random.RandomState(0), "euclidean", graph, 10
     )
     assert np.mean(principal == truth) < 0.8
@@ -1059,15 +1054,13 @@ def test_refinement_finds_clusters_that_the_principal_components_miss(monkeypatc
 def test_refinement_of_fewer_rows_than_features(monkeypatch):
     """Fewer rows than features (small image sets): the principal components and the
     discriminant directions are taken among as many directions as the rows span."""
-    import skgwae._mixture as mixture_module
-
     rng = np.random.RandomState(0)
     truth = np.repeat([0, 1], 30)
     rows = rng.normal(size=(60, 80)) + 4.0 * truth[:, None] * (np.arange(80) < 5)
     start = truth.copy()
     start[:4] = 1
-    monkeypatch.setattr(mixture_module, "REFINE_DIMS", 3)
-    refined = mixture_module._refine_on_rows(
+    monkeypatch.setattr(refinement_module, "REFINE_DIMS", 3)
+    refined = refinement_module.refine_on_rows(
         rows, start, 2, np.random.RandomState(0), "euclidean", _complete_graph(len(rows)), 10
     )
     np.testing.assert_array_equal(refined, truth)
@@ -1075,7 +1068,7 @@ def test_refinement_of_fewer_rows_than_features(monkeypatch):
 
 def test_discriminant_directions_are_fishers():
     """Two classes: the direction is S_w^-1 (m_1 - m_0), S_w the within-class scatter."""
-    from skgwae._mixture import _discriminant_directions
+    from skgwae._refinement import _discriminant_directions
 
     rng = np.random.RandomState(0)
     mixing = rng.normal(size=(4, 4))
@@ -1096,7 +1089,7 @@ def test_discriminant_directions_are_fishers():
 def test_discriminant_directions_of_parts_without_spread():
     """Parts that are copies of one row each: the ridge stands in for the within-part
     scatter, and the direction is the one between the parts."""
-    from skgwae._mixture import _discriminant_directions
+    from skgwae._refinement import _discriminant_directions
 
     rows = np.repeat([[1.0, 0.0], [-1.0, 0.0]], 5, axis=0)
     (direction,) = _discriminant_directions(rows, np.repeat([0, 1], 5), 2).T
@@ -1118,11 +1111,11 @@ def test_refinement_falls_back_to_principal_components(monkeypatch):
         return original(self, X, y)
 
     verdicts = iter([True, False])
-    monkeypatch.setattr(mixture_module, "REFINE_DIMS", 5)
+    monkeypatch.setattr(refinement_module, "REFINE_DIMS", 5)
     monkeypatch.setattr(mixture_module.GaussianMixture, "fit_predict", recording)
-    monkeypatch.setattr(mixture_module, "_collapsed", lambda mixture: next(verdicts))
+    monkeypatch.setattr(refinement_module, "_collapsed", lambda mixture: next(verdicts))
     graph = _complete_graph(len(rows))
-    mixture_module._refine_on_rows(
+    refinement_module.refine_on_rows(
         rows, start, 3, np.random.RandomState(0), "euclidean", graph, 10
     )
     assert seen == [(len(rows), 7), (len(rows), 5)]
@@ -1153,7 +1146,7 @@ def test_refinement_keeps_the_partition_when_em_cannot_help(monkeypatch, failure
 
         monkeypatch.setattr(mixture_module.GaussianMixture, "fit_predict", failing)
     rng, graph = np.random.RandomState(0), _complete_graph(len(rows))
-    refined = mixture_module._refine_on_rows(rows, start, 2, rng, "euclidean", graph, 10)
+    refined = refinement_module.refine_on_rows(rows, start, 2, rng, "euclidean", graph, 10)
     np.testing.assert_array_equal(refined, start)
 
 
@@ -1163,7 +1156,6 @@ def test_refinement_moves_only_rows_beside_another_part(monkeypatch):
     EM alone (every row a neighbour) moves the tip of each into the other; between two
     touching Gaussian clusters, the first round moves only rows with a neighbour across
     the boundary, and the rounds that follow carry the boundary to where EM puts it."""
-    import skgwae._mixture as mixture_module
     from sklearn.cluster import KMeans
     from sklearn.datasets import make_moons
 
@@ -1173,7 +1165,7 @@ def test_refinement_moves_only_rows_beside_another_part(monkeypatch):
 
     def refine(rows, start, graph):
         rng = np.random.RandomState(0)
-        return mixture_module._refine_on_rows(rows, start, 2, rng, "euclidean", graph, 10)
+        return refinement_module.refine_on_rows(rows, start, 2, rng, "euclidean", graph, 10)
 
     unconstrained = refine(moons, truth, _complete_graph(len(moons)))
     assert (unconstrained != truth).mean() > 0.1
@@ -1185,11 +1177,11 @@ def test_refinement_moves_only_rows_beside_another_part(monkeypatch):
     em = refine(rows, start, _complete_graph(len(rows)))
 
     def move(graph):
-        return mixture_module._move_beside(start, em, graph, 2)
+        return refinement_module._move_beside(start, em, graph, 2)
 
     np.testing.assert_array_equal(move(graph), em)
     # A cut bound that every move exceeds: only the first round.
-    monkeypatch.setattr(mixture_module, "REFINE_MAX_CUT_RATIO", 0.0)
+    monkeypatch.setattr(refinement_module, "REFINE_MAX_CUT_RATIO", 0.0)
     first_round = move(graph)
     beside = (np.asarray(graph @ np.eye(2)[start]) > 0)[np.arange(len(rows)), em]
     np.testing.assert_array_equal(first_round, np.where(beside, em, start))
@@ -1212,7 +1204,6 @@ def test_refinement_finds_clusters_in_features_of_small_units():
     taken for a hyperplane, and its partition replaces the graph's whole where it cuts
     the graph of the standardised features less: here the start follows the large
     feature (as the graph of the rows does) and the refinement finds the clusters."""
-    import skgwae._mixture as mixture_module
     from sklearn.cluster import KMeans
 
     from skgwae._geometry import neighbour_affinity
@@ -1221,13 +1212,13 @@ def test_refinement_finds_clusters_in_features_of_small_units():
     rows, truth = _clusters_beside_a_large_feature()
     start = KMeans(3, n_init=10, random_state=0).fit_predict(rows)
     assert cluster_accuracy(truth, start) < 0.6
-    refined = mixture_module._refine_on_rows(
+    refined = refinement_module.refine_on_rows(
         rows, start, 3, np.random.RandomState(0), "euclidean", neighbour_affinity(rows, 10), 10
     )
     assert cluster_accuracy(truth, refined) > 0.95
     # The same clusters whatever the large feature's unit.
     rows[:, -1] /= 1000.0
-    again = mixture_module._refine_on_rows(
+    again = refinement_module.refine_on_rows(
         rows, start, 3, np.random.RandomState(0), "euclidean", neighbour_affinity(rows, 10), 10
     )
     assert adjusted_rand_score(refined, again) > 0.99
@@ -1239,7 +1230,6 @@ def test_refinement_of_raw_measurements_tries_em_in_fewer_dimensions(monkeypatch
     better in as many principal components as the smallest part supports (as the free EM
     uses) than in all 13, where a full covariance fits each part's noise. The candidate
     that cuts the graph of the standardised features least is kept."""
-    import skgwae._mixture as mixture_module
     from sklearn.cluster import KMeans
     from sklearn.datasets import load_wine
 
@@ -1252,14 +1242,14 @@ def test_refinement_of_raw_measurements_tries_em_in_fewer_dimensions(monkeypatch
 
     def refine():
         rng = np.random.RandomState(0)
-        labels = mixture_module._refine_on_rows(rows, start, 3, rng, "euclidean", graph, 20)
+        labels = refinement_module.refine_on_rows(rows, start, 3, rng, "euclidean", graph, 20)
         return cluster_accuracy(truth, labels)
 
     assert cluster_accuracy(truth, start) < 0.75
-    assert mixture_module._supported_dims(rows, start, 3) < rows.shape[1]
+    assert refinement_module._supported_dims(rows, start, 3) < rows.shape[1]
     refined = refine()
     assert refined > 0.85
-    monkeypatch.setattr(mixture_module, "_supported_dims", lambda rows, labels, k: 99)
+    monkeypatch.setattr(refinement_module, "_supported_dims", lambda rows, labels, k: 99)
     assert refine() < refined
 
 
@@ -1267,24 +1257,22 @@ def test_refinement_builds_the_graph_of_standardised_features_once(monkeypatch):
     """The spectral and the modularity partition refine on the same rows: with a shared
     cache the graph of the standardised features is built once, and the labels are those
     of a refinement without it."""
-    import skgwae._mixture as mixture_module
-
     from skgwae._geometry import neighbour_affinity
 
     rows, truth = _clusters_beside_a_large_feature()
     graph = neighbour_affinity(rows, 10)
     start = np.where(rows[:, -1] > 0, 0, 1) + (truth == 2)
-    expected = mixture_module._refine_on_rows(
+    expected = refinement_module.refine_on_rows(
         rows, start, 3, np.random.RandomState(0), "euclidean", graph, 10
     )
     built = []
-    real = mixture_module.neighbour_affinities
+    real = refinement_module.neighbour_affinities
     monkeypatch.setattr(
-        mixture_module, "neighbour_affinities", lambda *a: built.append(1) or real(*a)
+        refinement_module, "neighbour_affinities", lambda *a: built.append(1) or real(*a)
     )
     cache = {}
     for _ in range(2):
-        labels = mixture_module._refine_on_rows(
+        labels = refinement_module.refine_on_rows(
             rows, start, 3, np.random.RandomState(0), "euclidean", graph, 10, cache
         )
         np.testing.assert_array_equal(labels, expected)
@@ -1295,18 +1283,16 @@ def test_unit_directions_and_standardised_features():
     """Each column at unit standard deviation, a column that never varies left as it is;
     the standardised features are centred, and under the cosine metric those of the
     rows' directions."""
-    import skgwae._mixture as mixture_module
-
     rng = np.random.RandomState(0)
     rows = np.c_[1000.0 * rng.normal(size=50), 0.001 * rng.normal(size=50), np.zeros(50)]
-    scaled = mixture_module._unit_directions(rows - rows.mean(axis=0))
+    scaled = refinement_module._unit_directions(rows - rows.mean(axis=0))
     np.testing.assert_allclose(scaled.std(axis=0), [1.0, 1.0, 0.0])
-    standardised = mixture_module._standardised_features(rows + 5.0, "euclidean")
+    standardised = refinement_module._standardised_features(rows + 5.0, "euclidean")
     np.testing.assert_allclose(standardised, scaled)
     directions = rows / np.linalg.norm(rows, axis=1, keepdims=True)
-    by_cosine = mixture_module._standardised_features(rows, "cosine")
+    by_cosine = refinement_module._standardised_features(rows, "cosine")
     np.testing.assert_allclose(
-        by_cosine, mixture_module._unit_directions(directions - directions.mean(axis=0))
+        by_cosine, refinement_module._unit_directions(directions - directions.mean(axis=0))
     )
 
 
@@ -1324,8 +1310,6 @@ def test_refinement_stops_where_the_cut_grows(monkeypatch):
     REFINE_MAX_CUT_RATIO times the partition's: on the rings, EM's clusters are halves
     of both rings, and unbounded rounds would carry them across; bounded, only rows on the
     boundary move."""
-    import skgwae._mixture as mixture_module
-
     from skgwae._geometry import neighbour_affinity
     from skgwae.metrics import cluster_accuracy
 
@@ -1334,15 +1318,15 @@ def test_refinement_stops_where_the_cut_grows(monkeypatch):
 
     def refine():
         rng = np.random.RandomState(0)
-        return mixture_module._refine_on_rows(rows, truth, 2, rng, "euclidean", graph, 10)
+        return refinement_module.refine_on_rows(rows, truth, 2, rng, "euclidean", graph, 10)
 
-    em = mixture_module._refine_on_rows(
+    em = refinement_module.refine_on_rows(
         rows, truth, 2, np.random.RandomState(0), "euclidean", _complete_graph(len(rows)), 10
     )
     assert cluster_accuracy(truth, em) < 0.6
     bounded = refine()
     assert cluster_accuracy(truth, bounded) > 0.95
-    monkeypatch.setattr(mixture_module, "REFINE_MAX_CUT_RATIO", 1e9)
+    monkeypatch.setattr(refinement_module, "REFINE_MAX_CUT_RATIO", 1e9)
     assert cluster_accuracy(truth, refine()) < 0.8
 
 
@@ -1492,8 +1476,6 @@ def test_free_em_replaces_a_partition_wrong_as_a_whole():
     """A partition that joins the compact cluster to the broad one and splits the third
     in two is replaced by EM's from a k-means++ start: it explains the rows far better,
     and the graph tolerates its cut. Boundary moves (the refinement) cannot undo it."""
-    import skgwae._mixture as mixture_module
-
     from skgwae._geometry import neighbour_affinity
     from skgwae.metrics import cluster_accuracy
 
@@ -1503,10 +1485,10 @@ def test_free_em_replaces_a_partition_wrong_as_a_whole():
     wrong[third[rows[third, 1] > 0]] = 1
     graph = neighbour_affinity(rows, 20)
     rng = np.random.RandomState(0)
-    free = mixture_module._free_em_partition(rows, wrong, 3, rng, "euclidean", graph)
+    free = refinement_module.free_em_partition(rows, wrong, 3, rng, "euclidean", graph)
     assert free is not None
     assert cluster_accuracy(truth, free) > 0.95
-    refined = mixture_module._refine_on_rows(rows, wrong, 3, rng, "euclidean", graph, 10)
+    refined = refinement_module.refine_on_rows(rows, wrong, 3, rng, "euclidean", graph, 10)
     assert cluster_accuracy(truth, refined) < 0.8
 
 
@@ -1515,7 +1497,6 @@ def test_free_em_replaces_a_partition_it_beats_on_likelihood_and_cut(monkeypatch
     splits a third along its length is replaced by EM's clusters whatever their gain in
     likelihood (FREE_EM_MIN_GAIN made infinite), because they also cut the neighbour graph
     less: better by both measures, they are what the spectral partition missed."""
-    import skgwae._mixture as mixture_module
     from sklearn.preprocessing import StandardScaler
 
     from skgwae._geometry import neighbour_affinity
@@ -1528,10 +1509,10 @@ def test_free_em_replaces_a_partition_it_beats_on_likelihood_and_cut(monkeypatch
     along = rows[split] @ np.linalg.svd(rows - rows.mean(axis=0))[2][0]
     wrong[split[along > np.median(along)]] = 1
     graph = neighbour_affinity(rows, 20)
-    assert mixture_module._cut_fraction(graph, truth) < mixture_module._cut_fraction(graph, wrong)
-    monkeypatch.setattr(mixture_module, "FREE_EM_MIN_GAIN", np.inf)
+    assert refinement_module._cut_fraction(graph, truth) < refinement_module._cut_fraction(graph, wrong)
+    monkeypatch.setattr(refinement_module, "FREE_EM_MIN_GAIN", np.inf)
     rng = np.random.RandomState(0)
-    free = mixture_module._free_em_partition(rows, wrong, 4, rng, "euclidean", graph)
+    free = refinement_module.free_em_partition(rows, wrong, 4, rng, "euclidean", graph)
     assert free is not None
     assert cluster_accuracy(truth, free) > 0.99
 
@@ -1540,7 +1521,6 @@ def test_free_em_keeps_the_graph_partition_of_clusters_that_are_not_gaussian():
     """On two moons, and on concentric rings, EM from a k-means++ start cuts across the
     clusters: its cut of the neighbour graph is far above REFINE_MAX_CUT_RATIO times the
     true partition's, so the graph's partition stays (None)."""
-    import skgwae._mixture as mixture_module
     from sklearn.datasets import make_moons
 
     from skgwae._geometry import neighbour_affinity
@@ -1549,20 +1529,18 @@ def test_free_em_keeps_the_graph_partition_of_clusters_that_are_not_gaussian():
     for rows, truth in ((moons, moon_truth), _rings_in_10d()):
         graph = neighbour_affinity(rows, 10)
         rng = np.random.RandomState(0)
-        assert mixture_module._free_em_partition(rows, truth, 2, rng, "euclidean", graph) is None
+        assert refinement_module.free_em_partition(rows, truth, 2, rng, "euclidean", graph) is None
 
 
 def test_free_em_keeps_a_partition_that_em_would_not_improve():
     """Where EM from the partition and from a k-means++ start end at the same mixture (two
     well-separated blobs), the likelihoods tie and the graph's partition stays (None)."""
-    import skgwae._mixture as mixture_module
-
     from skgwae._geometry import neighbour_affinity
 
     rows, truth = make_blobs(400, centers=[[0, 0], [8, 0]], random_state=0)
     graph = neighbour_affinity(rows, 10)
     rng = np.random.RandomState(0)
-    assert mixture_module._free_em_partition(rows, truth, 2, rng, "euclidean", graph) is None
+    assert refinement_module.free_em_partition(rows, truth, 2, rng, "euclidean", graph) is None
 
 
 def test_free_em_runs_on_as_many_components_as_the_smallest_part_supports(monkeypatch):
@@ -1583,7 +1561,7 @@ def test_free_em_runs_on_as_many_components_as_the_smallest_part_supports(monkey
 
     monkeypatch.setattr(mixture_module.GaussianMixture, "fit_predict", recording)
     graph = _complete_graph(len(rows))
-    mixture_module._free_em_partition(rows, labels, 2, rng, "euclidean", graph)
+    refinement_module.free_em_partition(rows, labels, 2, rng, "euclidean", graph)
     assert seen == [(200, 4), (200, 4)]
 
 
@@ -1606,35 +1584,29 @@ def _cliques(sizes, bridges=()):
 def test_louvain_finds_cliques_joined_by_single_edges():
     """Four cliques of 10 in a ring, each joined to the next by one edge: the Louvain
     method finds each clique, whatever the order it visits the nodes in."""
-    import skgwae._mixture as mixture_module
-
     graph = _cliques([10] * 4, [(9, 10), (19, 20), (29, 30), (39, 0)])
     truth = np.repeat(np.arange(4), 10)
     for seed in range(3):
-        labels = mixture_module._louvain(graph, 1.0, np.random.RandomState(seed))
+        labels = modularity_module._louvain(graph, 1.0, np.random.RandomState(seed))
         assert adjusted_rand_score(truth, labels) == 1.0
 
 
 def test_modularity_of_known_partitions():
     """Two disconnected cliques of equal size: modularity 1/2 for the cliques, 0 for the
     whole graph as one part."""
-    import skgwae._mixture as mixture_module
-
     graph = _cliques([6, 6])
     truth = np.repeat([0, 1], 6)
-    assert mixture_module._modularity(graph, truth) == pytest.approx(0.5)
-    assert mixture_module._modularity(graph, np.zeros(12, dtype=int)) == pytest.approx(0.0)
+    assert modularity_module.modularity(graph, truth) == pytest.approx(0.5)
+    assert modularity_module.modularity(graph, np.zeros(12, dtype=int)) == pytest.approx(0.0)
 
 
 def test_merging_communities_joins_the_most_linked_pairs():
     """Four cliques of 8, the first two joined by 6 edges and the last two by 6, the pairs
     by one: merged down to 2 communities, each pair is one."""
-    import skgwae._mixture as mixture_module
-
     bridges = [(i, 8 + i) for i in range(6)] + [(16 + i, 24 + i) for i in range(6)]
     graph = _cliques([8] * 4, bridges + [(7, 31)])
     communities = np.repeat(np.arange(4), 8)
-    merged = mixture_module._merge_communities(graph, communities, 2, 1.0)
+    merged = modularity_module._merge_communities(graph, communities, 2, 1.0)
     assert adjusted_rand_score(np.repeat([0, 1], 16), merged) == 1.0
     assert set(merged) == {0, 1}
 
@@ -1645,9 +1617,13 @@ def test_modularity_partition_gives_as_many_parts_as_asked():
     import skgwae._mixture as mixture_module
 
     graph = _cliques([10] * 4, [(9, 10), (19, 20), (29, 30)])
-    labels = mixture_module._modularity_partition(graph, 2, np.random.RandomState(0))
+    labels = modularity_module.modularity_partition(
+        graph, 2, np.random.RandomState(0), mixture_module.SPECTRAL_N_INIT
+    )
     assert np.bincount(labels).tolist() == [20, 20]
-    few = mixture_module._modularity_partition(_cliques([10, 10]), 3, np.random.RandomState(0))
+    few = modularity_module.modularity_partition(
+        _cliques([10, 10]), 3, np.random.RandomState(0), mixture_module.SPECTRAL_N_INIT
+    )
     assert sorted(set(few)) == [0, 1, 2]
 
 
@@ -1818,6 +1794,6 @@ def test_modularity_partition_needs_higher_modularity_everywhere_and_one_lower_c
 
         return value
 
-    monkeypatch.setattr(mixture_module, "_modularity", measure(modularity_gain, 1))
+    monkeypatch.setattr(mixture_module, "modularity", measure(modularity_gain, 1))
     monkeypatch.setattr(mixture_module, "_normalized_cut", measure(cut_gain, -1))
     assert mixture_module._dominates(candidate, labels, graphs, 2) is dominates

@@ -1,0 +1,35 @@
+"""The parts of a partition of rows: which rows each holds, and their Gaussian
+moments."""
+
+import numpy as np
+import scipy.sparse
+
+# Added to the diagonal of every covariance (standardised codes), as GaussianMixture's
+# reg_covar: a cluster of one code or of codes on a line still has a density.
+REG_COVAR = 1e-6
+
+
+def membership(labels, n_components):
+    """The (n_rows, n_components) 0/1 matrix whose row i marks the part ``labels[i]``."""
+    return np.eye(n_components)[labels]
+
+
+def part_moments(X, labels, n_components):
+    """(weights, means, covariances) of the parts ``labels`` of the rows of X, each
+    covariance with ``REG_COVAR`` added to its diagonal; every part must be non-empty."""
+    counts = np.bincount(labels, minlength=n_components)
+    means = membership(labels, n_components).T @ X / counts[:, None]
+    covariances = np.empty((n_components, X.shape[1], X.shape[1]))
+    for k in range(n_components):
+        centred = X[labels == k] - means[k]
+        covariances[k] = centred.T @ centred / counts[k]
+        covariances[k].flat[:: X.shape[1] + 1] += REG_COVAR
+    return counts / len(X), means, covariances
+
+
+def member_matrix(labels):
+    """The sparse (n_rows, n_parts) 0/1 matrix whose row i marks the part ``labels[i]``."""
+    return scipy.sparse.csr_matrix(
+        (np.ones(len(labels)), (np.arange(len(labels)), labels)),
+        shape=(len(labels), labels.max() + 1),
+    )
