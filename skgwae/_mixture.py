@@ -143,10 +143,11 @@ def fit_latent_mixture(
     fragment merged competes on the codes' likelihood (see ``_without_fragments``). With
     ``rows`` and ``refine``, the partition is then
     refined by EM on the data rows: a full-covariance Gaussian mixture of their first
-    ``REFINE_DIMS`` principal components (and, with more features, of the partition's
-    discriminant directions), started from the parts' weights, means and covariances, whose
+    ``_refinement.REFINE_DIMS`` principal components (and, with more features, of the
+    partition's discriminant directions), started from the parts' weights, means and
+    covariances, whose
     labels replace the partition's for the rows that have a graph neighbour in the part EM
-    moves them to, in rounds (see ``_move_beside``). The graph finds
+    moves them to, in rounds (``refine_on_rows``, in ``_refinement``). The graph finds
     which dense regions are clusters, but where two clusters overlap, the boundary a
     neighbour graph draws ignores their shapes, and the codes keep the rows' distances, not
     their covariances; EM from the partition moves the boundaries (on digits it changed
@@ -155,11 +156,12 @@ def fit_latent_mixture(
     EM's partition (or that of EM in fewer principal components, where the parts have few
     rows) replaces the graph's whole where it cuts the neighbour graph of the rows'
     standardised features less (features in different units, see
-    ``_standardised_features``). Before the refinement, EM on the rows from a k-means++
-    start competes with EM started from the parts, and its clusters replace the partition
-    whole when they explain the rows better and the graph tolerates their cut (see
-    ``FREE_EM_MIN_GAIN``). Neither EM on the rows counts where it ends with a component on
-    a hyperplane of the rows, as EM on binary or one-hot rows does (see ``_collapsed``).
+    ``_refinement._standardised_features``). Before the refinement, EM on the rows from a
+    k-means++ start competes with EM started from the parts, and its clusters replace the
+    partition whole when they explain the rows better and the graph tolerates their cut (see
+    ``_refinement.FREE_EM_MIN_GAIN``). Neither EM on the rows counts where it ends with a
+    component on a hyperplane of the rows, as EM on binary or one-hot rows does (see
+    ``_refinement._collapsed``).
     With at least
     ``MODULARITY_MIN_CODES_PER_CLUSTER`` codes per component (or
     ``MODULARITY_MIN_CODES_MANY_CLUSTERS`` with at least ``MODULARITY_MANY_CLUSTERS``

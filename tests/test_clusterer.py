@@ -1509,7 +1509,8 @@ def test_free_em_replaces_a_partition_it_beats_on_likelihood_and_cut(monkeypatch
     along = rows[split] @ np.linalg.svd(rows - rows.mean(axis=0))[2][0]
     wrong[split[along > np.median(along)]] = 1
     graph = neighbour_affinity(rows, 20)
-    assert refinement_module._cut_fraction(graph, truth) < refinement_module._cut_fraction(graph, wrong)
+    cut = refinement_module._cut_fraction
+    assert cut(graph, truth) < cut(graph, wrong)
     monkeypatch.setattr(refinement_module, "FREE_EM_MIN_GAIN", np.inf)
     rng = np.random.RandomState(0)
     free = refinement_module.free_em_partition(rows, wrong, 4, rng, "euclidean", graph)
