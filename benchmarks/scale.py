@@ -54,8 +54,11 @@ def fit_both(X, y, seed):
     embedding = GWAETransformer(n_components=2, random_state=seed).fit(X)
     embed_s = time.perf_counter() - start
     Z = embedding.transform(X)
+    encoder = embedding.encoder_
+    device = next(encoder.parameters()).device  # the GPU where a fit used one
     with torch.no_grad():
-        _, logvar = embedding.encoder_(torch.as_tensor(X, dtype=torch.float32))
+        _, logvar = encoder(torch.as_tensor(X, dtype=torch.float32, device=device))
+    logvar = logvar.cpu()
     return {
         "acc": cluster_accuracy(y, labels),
         "cluster_s": cluster_s,
