@@ -513,7 +513,7 @@ def main():
     parser.add_argument(
         "--datasets",
         nargs="+",
-        help="default: digits wine breast_cancer curved_mixture iris clustered_images "
+        help=f"default: {' '.join(DEFAULT_SETS)} "
         "(and blobs with --selection); held_out alone: every HELDOUT set; wide alone: "
         "every WIDE set; every alone: every set of every group",
     )

@@ -46,9 +46,8 @@ from sklearn.model_selection import train_test_split
 from skgwae import GWAEClusterer
 
 # The other benchmark scripts (benchmarks/ is on sys.path when a script there runs).
-from cluster import baselines, load
+from cluster import DEFAULT_SETS, baselines, load
 
-DATASETS = ["digits", "wine", "breast_cancer", "curved_mixture", "iris", "clustered_images"]
 NEW_FRACTION = 0.3
 
 
@@ -134,7 +133,7 @@ def run(datasets, seeds, keep=None):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--datasets", nargs="+", default=DATASETS)
+    parser.add_argument("--datasets", nargs="+", default=list(DEFAULT_SETS))
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--methods", nargs="+", help="run only these methods (default: all)")
     parser.add_argument("--out", default="benchmarks/results", type=pathlib.Path)
