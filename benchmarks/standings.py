@@ -20,6 +20,11 @@ each file was measured. Run from the repository root:
 
     python benchmarks/standings.py
     python benchmarks/standings.py --results DIR   # another results folder
+    python benchmarks/standings.py --compare NAME=CSV ...   # GWAE variants against the bar
+
+``--compare`` prints, instead, the mean accuracy of the GWAE rows of each named
+``cluster.csv`` (runs of ``cluster.py --methods GWAE`` with other parameters) beside the
+bar of the stored baselines, and how many data sets each variant meets the bar on.
 """
 
 import argparse
@@ -74,6 +79,38 @@ def cluster_standings(results):
     return pd.DataFrame(rows)
 
 
+def compare_variants(results, variants):
+    """Each variant's mean GWAE accuracy per data set beside the stored bar.
+
+    ``variants`` maps a name to the path of a ``cluster.csv`` whose GWAE rows are the
+    variant's; a data set is kept where every variant has GWAE rows and the standings
+    have a bar. Returns the table (data set, bar, one column per variant) and a summary
+    per variant over those data sets: how many are at or above the bar, the mean
+    accuracy, the mean of the standard deviations over seeds, and the mean of the worst
+    seed's accuracy.
+    """
+    standings = cluster_standings(results).set_index("dataset")
+    table = standings[["group", "bar"]].copy()
+    spread, worst = {}, {}
+    for name, path in variants.items():
+        runs = pd.read_csv(path)
+        accuracy = runs[runs["method"] == "GWAE"].groupby("dataset")["acc"]
+        table[name] = accuracy.mean()
+        spread[name], worst[name] = accuracy.std(ddof=1), accuracy.min()
+    table = table.dropna()
+    kept = table.index
+    summary = pd.DataFrame(
+        {
+            "at or above the bar": [(table[name] >= table["bar"]).sum() for name in variants],
+            "mean accuracy": [table[name].mean() for name in variants],
+            "seed std": [spread[name].reindex(kept).mean() for name in variants],
+            "worst seed": [worst[name].reindex(kept).mean() for name in variants],
+        },
+        index=list(variants),
+    )
+    return table.reset_index(), summary
+
+
 # The file of the longer fit for a 2-D picture (the user guide's settings, not the
 # defaults), and the name its GWAE rows get in the table.
 PICTURE_FILE = "embed_2d_long.csv"
@@ -109,8 +146,17 @@ def outlier_standings(results):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--results", default="benchmarks/results", type=pathlib.Path)
+    parser.add_argument(
+        "--compare", nargs="+", metavar="NAME=CSV", help="GWAE rows to compare with the bar"
+    )
     args = parser.parse_args()
     pd.set_option("display.width", 120)
+    if args.compare:
+        variants = dict(item.rsplit("=", 1) for item in args.compare)
+        table, summary = compare_variants(args.results, variants)
+        print(table.to_string(index=False, float_format="{:.3f}".format), "\n")
+        print(summary.to_string(float_format="{:.3f}".format))
+        return
     clusters = cluster_standings(args.results)
     print("Clustering accuracy (mean over seeds); bar = best baseline - 0.01")
     print(clusters.to_string(index=False, float_format="{:.3f}".format))

@@ -60,10 +60,14 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
     ``_prior_spec()``
         Required. The prior family of the model as ``(name, params)``, validated.
     ``_n_restarts()``
-        How many models a fresh :meth:`fit` trains from different seeds; the one with the
-        best label-free criterion on the validation rows (the training rows without early
-        stopping) is kept. Default 1. A continued fit (``warm_start``, :meth:`partial_fit`)
-        trains one.
+        How many models a fresh :meth:`fit` trains from different seeds; the one that
+        ``_choose_restart`` picks is kept. Default 1. A continued fit (``warm_start``,
+        :meth:`partial_fit`) trains one.
+    ``_choose_restart(models, data, device, geometry)``
+        The index of the model to keep among the restarts' trained models (each already
+        post-processed by ``_after_training``); ``data``, ``device`` and ``geometry`` as
+        there. Default: the best label-free criterion on the validation rows (the training
+        rows without early stopping), the first if tied.
     ``_min_train_rows()``
         ``(count, requirement)``: the least number of training rows (after the validation
         split) the estimator needs, and the parameter that sets it, as error messages name
@@ -159,8 +163,26 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
         raise NotImplementedError
 
     def _n_restarts(self):
-        """Models a fresh fit trains from different seeds (the best is kept)."""
+        """Models a fresh fit trains from different seeds (``_choose_restart`` picks one)."""
         return 1
+
+    def _choose_restart(self, models, data, device, geometry):
+        """Index of the restart a fresh fit keeps: the best label-free criterion on the
+        validation rows (the training rows without early stopping); the first if tied."""
+        rows = data.selection_rows()
+        scores = [
+            evaluate_criterion(
+                model,
+                rows,
+                None,
+                geometry,
+                lambda_w=self.lambda_w,
+                lambda_d=self.lambda_d,
+                device=device,
+            )["score"]
+            for model in models
+        ]
+        return int(np.argmax(scores))
 
     def _min_train_rows(self):
         """``(count, requirement)``: the least training rows, and what requires them."""
@@ -306,7 +328,7 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
         )
         training = self._training_config(data.n_train, incremental, data.calibration_rows)
         n_restarts = 1 if continuing or incremental else self._n_restarts()
-        best = None
+        restarts = []  # (model, result) of each restart
         for _ in range(n_restarts):
             init_seed, train_seed = (int(s) for s in rng.randint(np.iinfo(np.int32).max, size=2))
             if continuing:
@@ -327,22 +349,14 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
                 self._after_training(
                     model, data, device=device, seed=init_seed, geometry=geometry, result=result
                 )
-            if n_restarts == 1 or result.interrupted:
-                best = (None, model, result)
+            restarts.append((model, result))
+            if result.interrupted:  # the user asked to stop: keep this model, train no more
                 break
-            # Restarts are compared by the label-free criterion on the held-out rows.
-            selection_score = evaluate_criterion(
-                model,
-                data.selection_rows(),
-                None,
-                geometry,
-                lambda_w=self.lambda_w,
-                lambda_d=self.lambda_d,
-                device=device,
-            )["score"]
-            if best is None or selection_score > best[0]:
-                best = (selection_score, model, result)
-        _, model, result = best
+        if len(restarts) == 1 or restarts[-1][1].interrupted:
+            model, result = restarts[-1]
+        else:
+            models = [m for m, _ in restarts]
+            model, result = restarts[self._choose_restart(models, data, device, geometry)]
         self._set_fitted(model, result, device, data.dtype, append=continuing, validated=validated)
         if not (incremental and continuing):  # else it trained on through the fitted one
             self._geometry = geometry

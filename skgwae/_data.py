@@ -84,8 +84,9 @@ class TrainingData:
         return np.concatenate(taken)
 
     def selection_rows(self):
-        """The rows that restarts are compared on: the validation rows, else the training
-        rows (a random sample of them when they are read by chunks)."""
+        """The rows that the label-free criterion compares restarts on: the validation
+        rows, else the training rows (a random sample of them when they are read by
+        chunks)."""
         if self.validation is not None:
             return self.validation
         return self.calibration_rows if isinstance(self.train, ChunkedRows) else self.train

@@ -9,6 +9,7 @@ import torch
 from scipy.special import logsumexp
 from sklearn.base import ClusterMixin
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import adjusted_rand_score
 
 from ._base import BaseGWAE
 from ._docs import document_training_parameters, shares_parameters
@@ -32,6 +33,29 @@ PARTITION_STEPS = 100
 PARTITION_STEP_FRACTION = 0.08
 PARTITION_LEARNING_RATE = 1e-3
 PARTITION_LABEL_WEIGHT = 1.0
+# With n_init > 1 the clusterer keeps the restart whose partition is the most typical one
+# (agrees best with the others'), not the one with the best label-free score. Fits from
+# different seeds move between a few partitions, and the score does not tell one that
+# joins two classes from one that keeps them apart: chosen by the score, 3 restarts gave
+# a lower mean accuracy over the 34 clustering benchmark sets than a single fit (0.903
+# against 0.912; the odd digits 0.753 against 0.875, the digits 0.864 against 0.904); the
+# most typical of the same 3 gave 0.914.
+
+
+def most_typical_partitions(labelings):
+    """Indices of the partitions that agree best, on average, with the others.
+
+    Agreement is the adjusted Rand index, which ignores how clusters are numbered; each
+    partition's mean over the other partitions is compared, and every partition within
+    1e-9 of the highest mean is returned, in order. Two partitions always tie.
+    """
+    n = len(labelings)
+    agreement = np.eye(n)
+    for i in range(n):
+        for j in range(i + 1, n):
+            agreement[i, j] = agreement[j, i] = adjusted_rand_score(labelings[i], labelings[j])
+    mean = (agreement.sum(axis=1) - 1.0) / max(n - 1, 1)
+    return np.flatnonzero(mean >= mean.max() - 1e-9)
 
 
 @document_training_parameters
@@ -67,8 +91,9 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
        part of :meth:`score`. A component that is the most responsible one for no training
        sample is reported with a ConvergenceWarning.
 
-    With ``n_init > 1`` both steps are repeated from different seeds and the model with
-    the best label-free :meth:`score` on the validation rows is kept. The prior then
+    With ``n_init > 1`` both steps are repeated from different seeds and the model whose
+    clusters of the training rows agree best with the other models' (the highest mean
+    adjusted Rand index) is kept: a partition that most fits find. The prior then
     generates from the clusters: :meth:`sample` returns data and their cluster labels.
 
     Read more in the :ref:`User Guide <clustering>`, which describes each stage and why
@@ -85,9 +110,13 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
         clusters differ in shape across many features may need 20 or more, so that the
         latent means keep those shapes.
     n_init : int, default=1
-        Number of GWAE fits from different seeds; the one with the best :meth:`score`
-        on the held-out validation rows (the training rows without early stopping) is
-        kept. Each costs a full fit.
+        Number of GWAE fits from different seeds. The one whose clusters of the training
+        rows agree best with the other fits' (the highest mean adjusted Rand index) is
+        kept; between two fits, which always agree equally, the one with the best
+        :meth:`score` on the held-out validation rows (the training rows without early
+        stopping). The label-free score is not used first because it does not recognise
+        clusters that join or split classes, and picked such fits. Each restart costs a
+        full fit.
     %(training_parameters)s
 
     Attributes
@@ -157,6 +186,29 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
         # The steps after the partition count in the budget of max_iter="auto": about
         # 1,150 of training, then 92 after the partition.
         return round(AUTO_STEPS * (1.0 - PARTITION_STEP_FRACTION))
+
+    def _choose_restart(self, models, data, device, geometry):
+        """The restart whose clusters of the training rows agree best with the others'
+        (the label-free criterion breaks ties, as between two restarts)."""
+        labels = [
+            np.concatenate(
+                [
+                    apply_in_chunks(
+                        lambda x, m=model: m.prior.log_joint(m.encoder(x)[0]).argmax(dim=1),
+                        chunk,
+                        device,
+                        np.int64,
+                    )
+                    for chunk in data.training_chunks()
+                ]
+            )
+            for model in models
+        ]
+        typical = most_typical_partitions(labels)
+        if len(typical) == 1:
+            return int(typical[0])
+        tied = [models[i] for i in typical]
+        return int(typical[super()._choose_restart(tied, data, device, geometry)])
 
     def _after_training(self, model, data, *, device, seed, geometry, result):
         """Set the mixture prior from the clusters of the training rows' latent codes, after

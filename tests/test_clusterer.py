@@ -18,6 +18,7 @@ import skgwae._modularity as modularity_module
 import skgwae._parts as parts_module
 import skgwae._refinement as refinement_module
 from skgwae import GWAEClusterer, GWAETransformer
+from skgwae.clusterer import most_typical_partitions
 from skgwae.training import evaluate_criterion
 
 # Every fit here runs to its tiny max_iter; the empty-component warning is tested below with
@@ -265,9 +266,9 @@ def test_sample_rejects_bad_n_samples(fitted, n_samples):
 # ---------------------------------------------------------------------- n_init
 
 
-@pytest.mark.parametrize("random_state", [0, 4])  # the first, then the second restart wins
-def test_n_init_keeps_the_restart_with_the_best_validation_score(blobs, monkeypatch, random_state):
-    X = blobs[0]
+def _spy_on_restarts(monkeypatch):
+    """Lists that a fit fills with a copy of each restart's model (as the restarts are
+    compared) and with the training / validation split of the rows."""
     models, splits = [], []
     after_training, split = GWAEClusterer._after_training, data_module._split
 
@@ -282,17 +283,29 @@ def test_n_init_keeps_the_restart_with_the_best_validation_score(blobs, monkeypa
 
     monkeypatch.setattr(GWAEClusterer, "_after_training", spy_after_training)
     monkeypatch.setattr(data_module, "_split", spy_split)
+    return models, splits
+
+
+def _validation_scores(models, X_val, geometry):
+    return [
+        evaluate_criterion(m, X_val, None, geometry, lambda_w=1.0, lambda_d=1.0, device="cpu")[
+            "score"
+        ]
+        for m in models
+    ]
+
+
+@pytest.mark.parametrize("random_state", [0, 4])  # the first, then the second restart wins
+def test_two_restarts_keep_the_best_validation_score(blobs, monkeypatch, random_state):
+    # Two partitions agree with each other equally, so the label-free score decides.
+    X = blobs[0]
+    models, splits = _spy_on_restarts(monkeypatch)
     params = {**FAST, "random_state": random_state}
     est = GWAEClusterer(n_clusters=N_CLUSTERS, n_init=2, **params).fit(X)
 
     assert len(models) == 2 and len(splits) == 1
     X_val = splits[0][1]
-    scores = [
-        evaluate_criterion(m, X_val, None, est._geometry, lambda_w=1.0, lambda_d=1.0, device="cpu")[
-            "score"
-        ]
-        for m in models
-    ]
+    scores = _validation_scores(models, X_val, est._geometry)
     assert scores[0] != scores[1]
     best = int(np.argmax(scores))
     assert est.score(X_val) == scores[best]
@@ -300,6 +313,42 @@ def test_n_init_keeps_the_restart_with_the_best_validation_score(blobs, monkeypa
     for name, value in models[best].state_dict().items():
         assert torch.equal(kept[name], value), name
     assert est.n_iter_ == len(est.history_)
+
+
+def test_most_typical_partitions_known_answers():
+    a = [0, 0, 0, 1, 1, 1, 2, 2, 2]
+    relabelled = [2, 2, 2, 0, 0, 0, 1, 1, 1]  # a with its clusters renumbered
+    other = [0, 1, 2, 0, 1, 2, 0, 1, 2]
+    near = [0, 0, 0, 1, 1, 2, 2, 2, 2]  # a with one row moved
+    np.testing.assert_array_equal(most_typical_partitions([other, a, relabelled]), [1, 2])
+    # near agrees with a and relabelled, which agree with each other exactly.
+    np.testing.assert_array_equal(most_typical_partitions([other, near, a, relabelled]), [2, 3])
+    np.testing.assert_array_equal(most_typical_partitions([near, other, a, near]), [0, 3])
+    # Two partitions always agree equally; one is trivially the most typical.
+    np.testing.assert_array_equal(most_typical_partitions([a, other]), [0, 1])
+    np.testing.assert_array_equal(most_typical_partitions([other]), [0])
+
+
+def test_n_init_keeps_the_most_typical_partition(monkeypatch):
+    """With more than two restarts the kept model is the one whose clusters of the
+    training rows agree best with the others', here not the one the label-free score
+    prefers (the seed is chosen so that they differ)."""
+    X = np.random.RandomState(0).uniform(size=(150, 4))
+    models, splits = _spy_on_restarts(monkeypatch)
+    est = GWAEClusterer(n_clusters=4, n_init=4, **{**FAST, "random_state": 2}).fit(X)
+
+    assert len(models) == 4
+    X_train, X_val = splits[0]
+    with torch.no_grad():
+        codes = [m.encoder(torch.as_tensor(X_train, dtype=torch.float32))[0] for m in models]
+        labels = [m.prior.log_joint(c).argmax(dim=1).numpy() for m, c in zip(models, codes)]
+    typical = most_typical_partitions(labels)
+    assert len(typical) == 1
+    scores = _validation_scores(models, X_val, est._geometry)
+    assert int(np.argmax(scores)) != typical[0]
+    kept = est.model_.state_dict()
+    for name, value in models[typical[0]].state_dict().items():
+        assert torch.equal(kept[name], value), name
 
 
 def test_n_init_is_reproducible_and_valid(blobs):

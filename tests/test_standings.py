@@ -41,6 +41,35 @@ def test_cluster_standings_set_the_bar_from_the_best_baseline(standings, tmp_pat
     assert second["margin"] == pytest.approx(0.71 - 0.7 + standings.TOLERANCE)
 
 
+def test_compare_variants_counts_each_variants_sets_at_the_bar(standings, tmp_path):
+    """Each variant's GWAE mean beside the stored bar; only data sets every variant ran
+    and the standings have a bar are kept."""
+    rows = _runs("a", {"GMM": [0.9, 0.9], "GWAE": [0.5, 0.5]})
+    rows += _runs("b", {"KMeans": [0.6], "GWAE": [0.5]})
+    pd.DataFrame(rows).to_csv(tmp_path / "cluster.csv", index=False)
+    first = tmp_path / "first.csv"
+    pd.DataFrame(_runs("a", {"GWAE": [0.95, 0.85]}) + _runs("b", {"GWAE": [0.55]})).to_csv(
+        first, index=False
+    )
+    second = tmp_path / "second.csv"
+    pd.DataFrame(_runs("a", {"GWAE": [0.88]}) + _runs("c", {"GWAE": [1.0]})).to_csv(
+        second, index=False
+    )
+    table, summary = standings.compare_variants(tmp_path, {"first": first, "second": second})
+    assert table["dataset"].tolist() == ["a"]
+    assert table.loc[0, "first"] == pytest.approx(0.9)
+    assert table.loc[0, "second"] == pytest.approx(0.88)
+    assert summary.loc["first", "at or above the bar"] == 1
+    assert summary.loc["second", "at or above the bar"] == 0
+    table, summary = standings.compare_variants(tmp_path, {"first": first})
+    assert table["dataset"].tolist() == ["a", "b"]
+    assert summary.loc["first", "at or above the bar"] == 1
+    assert summary.loc["first", "mean accuracy"] == pytest.approx((0.9 + 0.55) / 2)
+    assert summary.loc["first", "worst seed"] == pytest.approx((0.85 + 0.55) / 2)
+    # b has one seed, whose standard deviation is undefined: the mean skips it.
+    assert summary.loc["first", "seed std"] == pytest.approx(pd.Series([0.95, 0.85]).std())
+
+
 def test_outlier_standings_keep_whole_scores_only(standings, tmp_path):
     """A method's terms (``method:term``) are not methods of their own."""
     pd.DataFrame(
