@@ -1,0 +1,40 @@
+"""The feature weights of benchmarks/cluster.py --weight-features
+(``graph_autocorrelation_weights``): known answers on features whose structure is known."""
+
+import numpy as np
+import pytest
+
+
+@pytest.fixture(scope="module")
+def cluster(benchmark_script):
+    return benchmark_script("cluster")
+
+
+def test_cluster_features_outweigh_noise_and_constants(cluster):
+    """Two features that separate three blobs weigh more than uniform noise; a constant
+    feature weighs 0; the weights have mean 1."""
+    rng = np.random.RandomState(0)
+    labels = rng.randint(3, size=300)
+    informative = np.array([[0.0, 0.0], [4.0, 0.0], [0.0, 4.0]])[labels] + rng.normal(
+        scale=0.5, size=(300, 2)
+    )
+    noise = rng.uniform(-2.0, 2.0, size=(300, 6))
+    X = np.hstack([informative, noise, np.ones((300, 1))])
+    weights = cluster.graph_autocorrelation_weights(X)
+    assert weights.shape == (9,)
+    assert weights.mean() == pytest.approx(1.0)
+    assert weights[8] == 0.0
+    assert weights[:2].min() > 1.3 * weights[2:8].max()
+
+
+def test_a_feature_that_the_graph_follows_has_autocorrelation_near_one(cluster):
+    """Rows along a line: every neighbour pair is close in the one feature, so its
+    autocorrelation is near 1 and, alone, it has weight 1."""
+    X = np.linspace(0.0, 1.0, 200)[:, None]
+    graph_weights = cluster.graph_autocorrelation_weights(X, rounds=1)
+    np.testing.assert_allclose(graph_weights, [1.0])
+
+
+def test_all_constant_rows_get_equal_weights(cluster):
+    X = np.zeros((50, 3))
+    np.testing.assert_array_equal(cluster.graph_autocorrelation_weights(X), np.ones(3))
