@@ -58,6 +58,11 @@ def most_typical_partitions(labelings):
     return np.flatnonzero(mean >= mean.max() - 1e-9)
 
 
+def _component_log_joint(model, x):
+    """``log w_k + log N(mu(x); mean_k, cov_k)`` of a batch of rows under ``model``."""
+    return model.prior.log_joint(model.encoder(x)[0])
+
+
 @document_training_parameters
 class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
     """Clustering with a Gromov-Wasserstein autoencoder and a Gaussian-mixture prior.
@@ -194,7 +199,7 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
             np.concatenate(
                 [
                     apply_in_chunks(
-                        lambda x, m=model: m.prior.log_joint(m.encoder(x)[0]).argmax(dim=1),
+                        lambda x, m=model: _component_log_joint(m, x).argmax(dim=1),
                         chunk,
                         device,
                         np.int64,
@@ -300,9 +305,8 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
 
     def _log_joint_of(self, X):
         """:meth:`_log_joint` of rows already checked."""
-        return self._apply(
-            lambda model, x: model.prior.log_joint(model.encoder(x)[0]), X, np.float64
-        )
+        return self._apply(_component_log_joint, X, np.float64)
+
     def predict_proba(self, X):
         """Responsibility of each cluster for each sample.
 

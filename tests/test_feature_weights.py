@@ -28,11 +28,14 @@ def test_cluster_features_outweigh_noise_and_constants(cluster):
 
 
 def test_a_feature_that_the_graph_follows_has_autocorrelation_near_one(cluster):
-    """Rows along a line: every neighbour pair is close in the one feature, so its
-    autocorrelation is near 1 and, alone, it has weight 1."""
-    X = np.linspace(0.0, 1.0, 200)[:, None]
-    graph_weights = cluster.graph_autocorrelation_weights(X, rounds=1)
-    np.testing.assert_allclose(graph_weights, [1.0])
+    """Rows along a line in the first feature, with a second feature of tiny noise: the
+    graph follows the first, whose autocorrelation is near 1, and not the second (near
+    0); scaled to mean 1, their weights are near 2 and 0."""
+    rng = np.random.RandomState(0)
+    X = np.column_stack([np.linspace(0.0, 1.0, 200), 1e-3 * rng.normal(size=200)])
+    weights = cluster.graph_autocorrelation_weights(X, rounds=1)
+    assert weights[0] == pytest.approx(2.0, abs=0.1)
+    assert weights[1] < 0.1
 
 
 def test_all_constant_rows_get_equal_weights(cluster):
