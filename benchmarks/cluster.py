@@ -58,6 +58,21 @@ rows was chosen (2026-12-02): ``digits_24x24`` (the digits enlarged to 24 x 24 p
 bilinear interpolation, pixels / 16) and ``clustered_images_32`` (2000 clustered images
 of 32 x 32 pixels in 10 clusters).
 
+Also available with ``--datasets``: a second held-out group (``LATER``, ``--datasets
+later``), written down on 2026-12-04 after every default was set and run once with them:
+``moons`` (1000 rows of scikit-learn's two moons, noise 0.08), ``digits_pca_whitened``
+(the raw digits' 20 principal components, whitened), ``classification_20``
+(``make_classification``: 1000 rows of 4 Gaussian classes in 5 informative and 5
+redundant of 20 features, standardised), ``wine_power`` (wine after scikit-learn's
+PowerTransformer), ``breast_cancer_pca5`` (the 5 leading principal components of the
+standardised breast_cancer, not whitened), ``blobs_50`` (8 blobs of standard deviation 4
+in 50 dimensions), ``iris_redundant`` (standardised iris and noisy copies of its two petal
+measurements), ``digits_5_to_9`` (the digits 5-9, pixels / 16), ``unequal_blobs`` (blobs
+of 500, 100, 50 and 300 rows and unequal spreads in 5 dimensions), and a real table, the
+Palmer penguins' four measurements of 342 birds of three species
+(``benchmarks/data/penguins.csv``), standardised (``penguins``) and in millimetres and
+grams (``penguins_unscaled``).
+
 Methods, each given only the number of clusters (library defaults otherwise):
 
 - KMeans, GaussianMixture (full covariances), PCA(10) + GaussianMixture, and
@@ -89,6 +104,7 @@ each other down several-fold):
     python benchmarks/cluster.py --datasets wine_unscaled breast_cancer_unscaled --out DIR
     python benchmarks/cluster.py --datasets held_out --out DIR   # every HELDOUT set
     python benchmarks/cluster.py --datasets wide --out DIR       # every WIDE set
+    python benchmarks/cluster.py --datasets later --out DIR      # every LATER set
 
 The ``metric`` column records the GWAE's data-side metric (its default unless ``--param``
 sets it).
@@ -132,6 +148,7 @@ from sklearn.datasets import (
     load_wine,
     make_blobs,
     make_classification,
+    make_moons,
 )
 from sklearn.decomposition import PCA
 from sklearn.exceptions import ConvergenceWarning
@@ -140,7 +157,12 @@ from sklearn.neighbors import kneighbors_graph
 from sklearn.mixture import GaussianMixture
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import MinMaxScaler, QuantileTransformer, StandardScaler
+from sklearn.preprocessing import (
+    MinMaxScaler,
+    PowerTransformer,
+    QuantileTransformer,
+    StandardScaler,
+)
 
 from skgwae import GWAEClusterer, GWAETransformer
 from skgwae.datasets import make_clustered_images
@@ -201,6 +223,8 @@ def load(name):
         return held_out(name)
     if name in WIDE:
         return wide(name)
+    if name in LATER:
+        return later(name)
     if name in UNSCALED:
         loaders = {"wine": load_wine, "breast_cancer": load_breast_cancer}
         return loaders[name.rsplit("_", 1)[0]](return_X_y=True)
@@ -311,6 +335,59 @@ def held_out(name):
     if name == "blobs_20":
         return make_blobs(2000, centers=20, n_features=10, cluster_std=1.5, random_state=5)
     return make_blobs([60, 240, 900], n_features=8, cluster_std=[1.0, 1.5, 2.0], random_state=3)
+
+
+# A second held-out group, written down on 2026-12-04 after every default was set, and run
+# once with those defaults: other preprocessings a user might apply (a whitened or plain
+# PCA, a power transform), shapes and sizes not in the groups above, and a real table
+# (the Palmer penguins, benchmarks/data/penguins.csv) standardised and in its own units.
+LATER = (
+    "moons",
+    "digits_pca_whitened",
+    "classification_20",
+    "wine_power",
+    "breast_cancer_pca5",
+    "blobs_50",
+    "iris_redundant",
+    "digits_5_to_9",
+    "unequal_blobs",
+    "penguins",
+    "penguins_unscaled",
+)
+
+
+def later(name):
+    """One of ``LATER``, and its labels."""
+    if name == "moons":  # two interleaved half circles in 2 dimensions
+        return make_moons(1000, noise=0.08, random_state=0)
+    if name.startswith("digits"):
+        X, y = load_digits(return_X_y=True)
+        if name == "digits_pca_whitened":  # 20 principal components, each of unit variance
+            return PCA(20, whiten=True, random_state=0).fit_transform(X), y
+        return X[y >= 5] / 16.0, y[y >= 5]
+    if name == "classification_20":  # 4 Gaussian classes in 10 of 20 features
+        return gaussian_classes(1000, 20, 5, 5, 4, class_sep=1.5, random_state=1)
+    if name == "wine_power":  # Yeo-Johnson transform to normal-like columns, standardised
+        X, y = load_wine(return_X_y=True)
+        return PowerTransformer().fit_transform(X), y
+    if name == "breast_cancer_pca5":  # the 5 leading principal components, not whitened
+        X, y = load_breast_cancer(return_X_y=True)
+        return PCA(5, random_state=0).fit_transform(StandardScaler().fit_transform(X)), y
+    if name == "blobs_50":  # 8 broad blobs in 50 dimensions
+        return make_blobs(1500, centers=8, n_features=50, cluster_std=4.0, random_state=2)
+    if name == "iris_redundant":  # the petal measurements twice, the copies with noise
+        X, y = load_iris(return_X_y=True)
+        X = StandardScaler().fit_transform(X)
+        noise = np.random.RandomState(0).normal(scale=0.1, size=(len(X), 2))
+        return np.hstack([X, X[:, 2:] + noise]), y
+    if name == "unequal_blobs":  # 500, 100, 50 and 300 rows of unequal spreads
+        return make_blobs(
+            [500, 100, 50, 300], n_features=5, cluster_std=[1.0, 0.5, 2.0, 1.5], random_state=4
+        )
+    table = pd.read_csv(pathlib.Path(__file__).parent / "data" / "penguins.csv")
+    X = table.drop(columns="species").to_numpy(dtype=float)  # millimetres and grams
+    y = pd.factorize(table["species"])[0]
+    return (StandardScaler().fit_transform(X) if name == "penguins" else X), y
 
 
 def uninformative(name):
@@ -569,7 +646,7 @@ def main():
         nargs="+",
         help=f"default: {' '.join(DEFAULT_SETS)} "
         "(and blobs with --selection); held_out alone: every HELDOUT set; wide alone: "
-        "every WIDE set; every alone: every set of every group",
+        "every WIDE set; later alone: every LATER set; every alone: every set of every group",
     )
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--param", nargs="*", default=[], help="GWAE parameters, key=value")
@@ -594,9 +671,11 @@ def main():
         args.datasets = list(HELDOUT)
     if args.datasets == ["wide"]:
         args.datasets = list(WIDE)
+    if args.datasets == ["later"]:
+        args.datasets = list(LATER)
     if args.datasets == ["every"]:
         args.datasets = [*DEFAULT_SETS, *OTHER_SCALINGS, *DISCRETE, *SMALL, *UNINFORMATIVE]
-        args.datasets += [*UNSCALED, *HELDOUT, *WIDE]
+        args.datasets += [*UNSCALED, *HELDOUT, *WIDE, *LATER]
     datasets = args.datasets or list(DEFAULT_SETS)
     if args.selection:
         df = run_selection(args.datasets or [*datasets, "blobs"], args.seeds[0], params)

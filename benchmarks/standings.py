@@ -43,6 +43,7 @@ CLUSTER_GROUPS = {
     "unscaled": "unscaled",
     "held_out": "held out",
     "wide": "wide rows",
+    "later": "added later",
 }
 BASELINES = ["KMeans", "GMM", "PCA+GMM", "UMAP+GMM"]
 # GWAE meets the bar when its accuracy is at most this much below the best baseline's.

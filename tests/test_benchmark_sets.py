@@ -1,0 +1,53 @@
+"""The data sets of benchmarks/cluster.py's second held-out group (``LATER``) load as
+described."""
+
+import numpy as np
+import pytest
+
+
+@pytest.fixture(scope="module")
+def cluster(benchmark_script):
+    return benchmark_script("cluster")
+
+
+def test_every_later_set_has_finite_rows_and_a_label_per_row(cluster):
+    for name in cluster.LATER:
+        X, y = cluster.load(name)
+        X = np.asarray(X)
+        assert X.ndim == 2 and np.isfinite(X).all(), name
+        assert len(y) == len(X) and len(np.unique(y)) >= 2, name
+
+
+def test_the_penguins_in_their_units_and_standardised(cluster):
+    """342 birds of 3 species (151 Adelie, 123 Gentoo, 68 Chinstrap); the unscaled rows keep
+    millimetres and grams (body mass in the thousands), the standardised ones have mean 0
+    and standard deviation 1 in each column."""
+    raw, y = cluster.load("penguins_unscaled")
+    standardised, y_standardised = cluster.load("penguins")
+    assert raw.shape == (342, 4)
+    assert sorted(np.bincount(y)) == [68, 123, 151]
+    np.testing.assert_array_equal(y, y_standardised)
+    assert 2500 < raw[:, 3].min() and raw[:, 3].max() < 6500  # grams
+    assert 30 < raw[:, 0].mean() < 50  # bill length, millimetres
+    np.testing.assert_allclose(standardised.mean(axis=0), 0.0, atol=1e-12)
+    np.testing.assert_allclose(standardised.std(axis=0), 1.0)
+
+
+def test_the_later_sets_keep_their_described_shapes(cluster):
+    shapes = {
+        "moons": (1000, 2),
+        "digits_pca_whitened": (1797, 20),
+        "classification_20": (1000, 20),
+        "breast_cancer_pca5": (569, 5),
+        "blobs_50": (1500, 50),
+        "iris_redundant": (150, 6),
+        "digits_5_to_9": (896, 64),
+        "unequal_blobs": (950, 5),
+    }
+    for name, shape in shapes.items():
+        X, y = cluster.load(name)
+        assert np.shape(X) == shape, name
+    X, _ = cluster.load("digits_pca_whitened")
+    np.testing.assert_allclose(X.var(axis=0, ddof=1), 1.0, rtol=1e-6)
+    _, y = cluster.load("unequal_blobs")
+    assert np.bincount(y).tolist() == [500, 100, 50, 300]
