@@ -15,6 +15,7 @@ from ._data import (
     effective_width,
     fit_geometry,
     prepare_training_data,
+    warn_if_different_units,
 )
 from ._inference import FittedModelMixin
 from ._persistence import estimator_state, restored_state
@@ -312,6 +313,10 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
             min_train_rows=self._min_train_rows(),
             allow_chunked=not incremental,
         )
+        if not continuing:
+            warn_if_different_units(
+                data.calibration_rows, getattr(self, "feature_names_in_", None)
+            )
         config = self._model_config(data.n_features, data.in_unit_range)
         if continuing:
             check_warm_start(self.model_.config, config)

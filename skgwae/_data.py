@@ -11,6 +11,7 @@ exactly as the same array in memory.
 
 import dataclasses
 import math
+import warnings
 from collections.abc import Iterable
 
 import numpy as np
@@ -29,6 +30,15 @@ CHUNKS_PER_WORKING_MEMORY = 16
 CHUNKED_VALIDATION_ROWS = 10_000
 # kappa_init="auto" matches the distance scales on at most this many training rows.
 KAPPA_CALIBRATION_ROWS = 1024
+# A fresh fit warns that the features may be measurements in different units where the
+# largest standard deviation of a feature is more than this many times the median one
+# (among the features that vary), on the calibration rows. On the 45 data sets of the
+# clustering benchmark, standardised columns, pixels in [0, 1], 0/1 values and comparable
+# measurements (iris in centimetres, principal components) gave ratios of at most 2.9;
+# the raw tables in mixed units 82 (penguins in millimetres and grams), 388 (wine) and
+# 7,829 (breast_cancer). The clusterer met its benchmark bar on all three standardised, and
+# missed it on the raw penguins by 0.28 and the raw breast_cancer by 0.005.
+DIFFERENT_UNITS_RATIO = 10.0
 
 
 def working_memory_bytes():
@@ -155,6 +165,30 @@ def prepare_training_data(
         n_train=X_train.shape[0],
         dtype=X.dtype,
         in_unit_range=X.size > 0 and X.min() >= 0 and X.max() <= 1,
+    )
+
+
+def warn_if_different_units(rows, feature_names=None):
+    """Warn where the features of ``rows`` look like measurements in different units (see
+    ``DIFFERENT_UNITS_RATIO``): the Euclidean distances that the GW term keeps, and the
+    neighbours that every metric starts from, are then those of the largest features
+    alone. The fit has refused values beyond float32's range, whose squares float64
+    holds."""
+    spread = np.asarray(rows, dtype=np.float64).std(axis=0)
+    varying = spread > 0
+    if varying.sum() < 2:
+        return
+    ratio = spread.max() / np.median(spread[varying])
+    if not ratio > DIFFERENT_UNITS_RATIO:
+        return
+    largest = int(spread.argmax())
+    name = f"{feature_names[largest]!r}" if feature_names is not None else f"{largest}"
+    warnings.warn(
+        f"Feature {name} has a standard deviation {ratio:.3g} times the median feature's, "
+        "so the distances between rows, which the GW term keeps, are mostly its own. If "
+        "the features are measurements in different units, scale them first (for example "
+        "with sklearn.preprocessing.StandardScaler).",
+        UserWarning,
     )
 
 

@@ -245,6 +245,30 @@ def test_batch_size_larger_than_training_set_warns_and_fits(fast_params, X_small
     assert est.batch_size == 500  # the parameter is not rewritten
 
 
+def test_features_in_different_units_warn_once_per_fresh_fit(fast_params, X_small):
+    """A feature whose spread dwarfs the others' (grams beside millimetres) is named in a
+    warning that suggests scaling; the same rows standardised, and a partial_fit that
+    continues the fit, do not warn."""
+    rows = X_small / X_small.std(axis=0)
+    rows[:, 3] *= 1000.0
+    est = GWAETransformer(**fast_params)
+    with pytest.warns(UserWarning, match=r"Feature 3 has a standard deviation \d+ times"):
+        est.fit(rows)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)  # max_iter of fast_params
+        est.partial_fit(rows)
+        GWAETransformer(**fast_params).fit(X_small / X_small.std(axis=0))
+
+
+def test_the_units_warning_names_a_data_frame_column(fast_params, X_small):
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(X_small, columns=[f"f{i}" for i in range(5)])
+    frame["f1"] *= 500.0
+    with pytest.warns(UserWarning, match="Feature 'f1' has a standard deviation"):
+        GWAETransformer(**fast_params).fit(frame)
+
+
 def test_too_few_samples_for_validation_split(fast_params, X_small):
     est = GWAETransformer(**fast_params, early_stopping=True)
     with pytest.raises(ValueError, match="n_samples=3 is too few for a validation split"):
@@ -321,7 +345,8 @@ def test_keyboard_interrupt_after_first_epoch_warns_and_keeps_weights(
         warnings.simplefilter("always")
         est.fit(X_small)
     messages = [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
-    assert any("interrupted by the user after 2 complete epoch(s)" in m for m in messages), messages
+    expected = "interrupted by the user after 2 complete epoch(s)"
+    assert any(expected in m for m in messages), messages
     assert not any(issubclass(w.category, ConvergenceWarning) for w in caught)
     check_is_fitted(est)
     assert est.n_iter_ == 2 == len(est.history_)
