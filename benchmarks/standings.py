@@ -118,6 +118,16 @@ PICTURE_FILE = "embed_2d_long.csv"
 PICTURE_METHOD = "GWAE, 2-D picture settings"
 
 
+def group_counts(clusters):
+    """``(group, sets at or above the bar, sets)`` for each group of ``cluster_standings``,
+    in its order."""
+    at_bar = clusters["margin"] >= 0
+    return [
+        (group, int(at_bar[rows.index].sum()), len(rows))
+        for group, rows in clusters.groupby("group", sort=False)
+    ]
+
+
 def embedding_standings(results):
     """5-NN accuracy and trustworthiness at 2 components on digits, by method; the GWAE
     rows of ``PICTURE_FILE``, where it exists, as ``PICTURE_METHOD``."""
@@ -162,7 +172,9 @@ def main():
     print("Clustering accuracy (mean over seeds); bar = best baseline - 0.01")
     print(clusters.to_string(index=False, float_format="{:.3f}".format))
     met = (clusters["margin"] >= 0).sum()
-    print(f"GWAE at or above the bar on {met} of {len(clusters)} data sets.\n")
+    print(f"GWAE at or above the bar on {met} of {len(clusters)} data sets.")
+    print("By group: " + ", ".join(f"{g} {m} of {n}" for g, m, n in group_counts(clusters)))
+    print()
     print("Embedding of digits at 2 components")
     print(embedding_standings(args.results).to_string(float_format="{:.3f}".format), "\n")
     print("Disentanglement on the shapes: MIG")

@@ -111,3 +111,17 @@ def test_embedding_standings_add_the_picture_settings_where_measured(standings, 
     assert table.loc[standings.PICTURE_METHOD, "knn_acc"] == pytest.approx(0.96)
     assert table.loc["PCA", "knn_acc"] == pytest.approx(0.6)
     assert table.loc["GWAE", "trust"] == pytest.approx(0.85)
+
+
+def test_group_counts_count_the_sets_at_the_bar_per_group_in_order(standings):
+    clusters = pd.DataFrame(
+        {
+            "group": ["default sets", "default sets", "discrete", "held out"],
+            "margin": [0.01, -0.02, 0.0, -0.5],
+        }
+    )
+    assert standings.group_counts(clusters) == [
+        ("default sets", 1, 2),
+        ("discrete", 1, 1),
+        ("held out", 0, 1),
+    ]
