@@ -390,6 +390,12 @@ def later(name):
     return (StandardScaler().fit_transform(X) if name == "penguins" else X), y
 
 
+def every_set():
+    """Every data set of every group, group by group (``--datasets every``)."""
+    groups = (DEFAULT_SETS, OTHER_SCALINGS, DISCRETE, SMALL, UNINFORMATIVE, UNSCALED)
+    return [name for group in (*groups, HELDOUT, WIDE, LATER) for name in group]
+
+
 def uninformative(name):
     """One of ``UNINFORMATIVE`` (only ``noise_features``), and its labels."""
     return gaussian_classes(2000, 60, 8, 0, 5, class_sep=2.0, random_state=0)
@@ -674,8 +680,7 @@ def main():
     if args.datasets == ["later"]:
         args.datasets = list(LATER)
     if args.datasets == ["every"]:
-        args.datasets = [*DEFAULT_SETS, *OTHER_SCALINGS, *DISCRETE, *SMALL, *UNINFORMATIVE]
-        args.datasets += [*UNSCALED, *HELDOUT, *WIDE, *LATER]
+        args.datasets = every_set()
     datasets = args.datasets or list(DEFAULT_SETS)
     if args.selection:
         df = run_selection(args.datasets or [*datasets, "blobs"], args.seeds[0], params)

@@ -168,20 +168,26 @@ def prepare_training_data(
     )
 
 
-def warn_if_different_units(rows, feature_names=None):
-    """Warn where the features of ``rows`` look like measurements in different units (see
-    ``DIFFERENT_UNITS_RATIO``): the Euclidean distances that the GW term keeps, and the
-    neighbours that every metric starts from, are then those of the largest features
-    alone. The fit has refused values beyond float32's range, whose squares float64
-    holds."""
+def spread_ratio(rows):
+    """``(ratio, feature)``: the largest standard deviation of a feature of ``rows`` over
+    the median one among the features that vary, and which feature has it; ``(nan, None)``
+    with fewer than two varying features. The fit has refused values beyond float32's
+    range, whose squares float64 holds."""
     spread = np.asarray(rows, dtype=np.float64).std(axis=0)
     varying = spread > 0
     if varying.sum() < 2:
-        return
-    ratio = spread.max() / np.median(spread[varying])
+        return float("nan"), None
+    return float(spread.max() / np.median(spread[varying])), int(spread.argmax())
+
+
+def warn_if_different_units(rows, feature_names=None):
+    """Warn where the features of ``rows`` look like measurements in different units (a
+    ``spread_ratio`` above ``DIFFERENT_UNITS_RATIO``): the Euclidean distances that the GW
+    term keeps, and the neighbours that every metric starts from, are then those of the
+    largest features alone."""
+    ratio, largest = spread_ratio(rows)
     if not ratio > DIFFERENT_UNITS_RATIO:
         return
-    largest = int(spread.argmax())
     name = f"{feature_names[largest]!r}" if feature_names is not None else f"{largest}"
     warnings.warn(
         f"Feature {name} has a standard deviation {ratio:.3g} times the median feature's, "

@@ -53,25 +53,13 @@ def test_the_later_sets_keep_their_described_shapes(cluster):
     assert np.bincount(y).tolist() == [500, 100, 50, 300]
 
 
-def _spread_ratio(X):
-    """The largest standard deviation of a feature over the median one (features that vary),
-    as the fit's warning about units computes it."""
-    spread = np.asarray(X, dtype=np.float64).std(axis=0)
-    spread = spread[spread > 0]
-    return spread.max() / np.median(spread)
-
-
 def test_only_the_raw_tables_in_mixed_units_reach_the_warning_ratio(cluster):
     """The documented gap behind DIFFERENT_UNITS_RATIO: every benchmark set of standardised
     columns, pixels, 0/1 values or comparable measurements has a ratio of at most 2.9; the
     three raw tables in mixed units 82 or more."""
-    from skgwae._data import DIFFERENT_UNITS_RATIO
+    from skgwae._data import DIFFERENT_UNITS_RATIO, spread_ratio
 
-    groups = [
-        cluster.DEFAULT_SETS, cluster.OTHER_SCALINGS, cluster.DISCRETE, cluster.SMALL,
-        cluster.UNINFORMATIVE, cluster.UNSCALED, cluster.HELDOUT, cluster.WIDE, cluster.LATER,
-    ]
-    ratios = {name: _spread_ratio(cluster.load(name)[0]) for group in groups for name in group}
+    ratios = {name: spread_ratio(cluster.load(name)[0])[0] for name in cluster.every_set()}
     mixed = {"penguins_unscaled", "wine_unscaled", "breast_cancer_unscaled"}
     assert len(ratios) == 45
     assert max(r for name, r in ratios.items() if name not in mixed) < 2.95
