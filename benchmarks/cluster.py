@@ -478,10 +478,11 @@ def prior_component_labels(X, k, seed, params):
         **{key: v for key, v in params.items() if key not in ("n_components", "metric")},
         metric="euclidean" if metric == "auto" else metric,
     ).fit(X)
-    model = transformer.model_
+    # transform: the encoder means of the rows in the model's units (standardised where
+    # the fit standardised them).
+    mu = torch.as_tensor(transformer.transform(np.asarray(X, dtype=np.float32)))
     with torch.no_grad():
-        mu = model.encoder(torch.as_tensor(X, dtype=torch.float32))[0]
-        return model.prior.log_joint(mu).argmax(dim=1).numpy()
+        return transformer.model_.prior.log_joint(mu).argmax(dim=1).numpy()
 
 
 def baselines(k, n_features, seed):

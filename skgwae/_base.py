@@ -15,7 +15,6 @@ from ._data import (
     effective_width,
     fit_geometry,
     prepare_training_data,
-    warn_if_different_units,
 )
 from ._inference import FittedModelMixin
 from ._persistence import estimator_state, restored_state
@@ -105,6 +104,7 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
         mmd_kernel="imq",
         metric="auto",
         n_neighbors=5,
+        standardize="auto",
         hidden_layer_sizes=(128, 128),
         image_shape=None,
         batch_size="auto",
@@ -133,6 +133,7 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
         self.mmd_kernel = mmd_kernel
         self.metric = metric
         self.n_neighbors = n_neighbors
+        self.standardize = standardize
         self.hidden_layer_sizes = hidden_layer_sizes
         self.image_shape = image_shape
         self.batch_size = batch_size
@@ -254,7 +255,8 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
         (with fresh optimiser moments when the optimiser state was not kept, as after
         pickling with ``warm_start=False``). The model's structure is fixed by the first
         call: later chunks must have the same features (and, with ``image_shape``, stay
-        in [0, 1] if the first did).
+        in [0, 1] if the first did), and are standardised as the first one was (see
+        ``standardize``).
 
         Parameters
         ----------
@@ -311,13 +313,13 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
             rng=rng,
             validation_fraction=self.validation_fraction if validated else None,
             min_train_rows=self._min_train_rows(),
+            standardize=self.standardize,
+            fitted_scaling=self.model_.input_scaling() if continuing else None,
             allow_chunked=not incremental,
         )
-        if not continuing:
-            warn_if_different_units(
-                data.calibration_rows, getattr(self, "feature_names_in_", None)
-            )
-        config = self._model_config(data.n_features, data.in_unit_range)
+        config = self._model_config(
+            data.n_features, data.in_unit_range, data.input_scaling is not None
+        )
         if continuing:
             check_warm_start(self.model_.config, config)
         device = check_device(self.device)
@@ -343,7 +345,7 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
                 model = copy.deepcopy(self.model_)
                 optimizer_state = getattr(self, "_optimizer_state", None)
             else:
-                model = self._build_model(data.calibration_rows, config, init_seed)
+                model = self._build_model(data, config, init_seed)
                 optimizer_state = None
             trainer = Trainer(training, device=device, seed=train_seed)
             work = step_multiply_adds(model, training.batch_size)
@@ -401,10 +403,12 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
         self._n_features_out = self.n_components
         self._fit_dtype = dtype
 
-    def _model_config(self, n_features, in_unit_range):
+    def _model_config(self, n_features, in_unit_range, standardized):
         """The constructor arguments of the model (see :class:`skgwae.nn.GWAEModel`) but
         ``kappa_init``, from the parameters (validated) and the training data: its number
-        of features and whether all its values lie in [0, 1]."""
+        of features, whether all its values lie in [0, 1] and whether it was standardised
+        (which an explicit ``standardize`` overrides, so that a continued fit or a model
+        file whose model disagrees with it is refused)."""
         prior, prior_params = self._prior_spec()
         image_shape = check_image_shape(self.image_shape, n_features)
         return dict(
@@ -418,16 +422,23 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
             coupling=self.coupling,
             gw_coupling=self.gw_coupling,
             mmd_kernel=self.mmd_kernel,
+            standardized=(
+                bool(standardized)
+                if isinstance(self.standardize, str)  # "auto"
+                else bool(self.standardize)
+            ),
         )
 
-    def _build_model(self, calibration_rows, config, init_seed):
+    def _build_model(self, data, config, init_seed):
         with seeded(init_seed):
             model = GWAEModel(
                 **config, kappa_init=1.0 if self.kappa_init == "auto" else self.kappa_init
             )
+            if data.input_scaling is not None:
+                model.set_input_scaling(*data.input_scaling)
             if self.kappa_init == "auto":
                 # calibration_rows: a random subset of the training rows.
-                rows = as_tensor(calibration_rows[:KAPPA_CALIBRATION_ROWS], "cpu")
+                rows = as_tensor(data.calibration_rows[:KAPPA_CALIBRATION_ROWS], "cpu")
                 model.calibrate_kappa(rows, make_generator(init_seed, "cpu"))
         return model
 

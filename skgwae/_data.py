@@ -21,6 +21,7 @@ from sklearn import get_config
 from ._geometry import AUTO_GEODESIC_ROWS, GRAPH_METRICS, DataGeometry
 from ._validation import check_fit_input
 from .training.chunks import ArrayRows, ChunkedRows, IterableRows, scan_rows
+from .training.inference import INFERENCE_CHUNK
 
 # An array larger than scikit-learn's working_memory is read by chunks of at most this
 # fraction of it (64 MiB at the default 1024 MiB): a few chunks' copies (reading,
@@ -30,14 +31,13 @@ CHUNKS_PER_WORKING_MEMORY = 16
 CHUNKED_VALIDATION_ROWS = 10_000
 # kappa_init="auto" matches the distance scales on at most this many training rows.
 KAPPA_CALIBRATION_ROWS = 1024
-# A fresh fit warns that the features may be measurements in different units where the
-# largest standard deviation of a feature is more than this many times the median one
-# (among the features that vary), on the calibration rows. On the 45 data sets of the
-# clustering benchmark, standardised columns, pixels in [0, 1], 0/1 values and comparable
-# measurements (iris in centimetres, principal components) gave ratios of at most 2.9;
-# the raw tables in mixed units 82 (penguins in millimetres and grams), 388 (wine) and
-# 7,829 (breast_cancer). The clusterer met its benchmark bar on all three standardised, and
-# missed it on the raw penguins by 0.28 and the raw breast_cancer by 0.005.
+# Features look like measurements in different units where the largest standard deviation
+# of a feature is more than this many times the median one (among the features that vary),
+# on the calibration rows: standardize="auto" then standardises the rows, and
+# standardize=False warns. On the 45 data sets of the clustering benchmark, standardised
+# columns, pixels in [0, 1], 0/1 values and comparable measurements (iris in centimetres,
+# principal components) gave ratios of at most 2.9; the raw tables in mixed units 82
+# (penguins in millimetres and grams), 388 (wine) and 7,829 (breast_cancer).
 DIFFERENT_UNITS_RATIO = 10.0
 
 
@@ -76,7 +76,8 @@ class TrainingData:
     n_features: int
     n_train: int
     dtype: np.dtype
-    in_unit_range: bool  # whether every value lies in [0, 1]
+    in_unit_range: bool  # whether every value lies in [0, 1] (False when standardised)
+    input_scaling: tuple | None  # (mean, scale) the rows were standardised by, or None
 
     def training_chunks(self):
         """The training rows as a sequence of arrays."""
@@ -113,9 +114,19 @@ def _chunks_of(rows, method):
 
 
 def prepare_training_data(
-    estimator, X, *, reset, rng, validation_fraction, min_train_rows, allow_chunked=True
+    estimator,
+    X,
+    *,
+    reset,
+    rng,
+    validation_fraction,
+    min_train_rows,
+    standardize,
+    fitted_scaling=None,
+    allow_chunked=True,
 ):
-    """Validate X for fitting ``estimator`` and split it into training and validation rows.
+    """Validate X for fitting ``estimator``, standardise it where asked and split it into
+    training and validation rows.
 
     Parameters
     ----------
@@ -125,7 +136,8 @@ def prepare_training_data(
     X : array-like or iterable of array-like
         The data, as ``fit`` accepts it.
     reset : bool
-        Whether X sets the fitted feature attributes.
+        Whether X sets the fitted feature attributes (a fresh fit, whose rows choose their
+        own scaling), else it continues a fitted model (whose ``fitted_scaling`` is kept).
     rng : numpy.random.RandomState
         Draws the split (and the held-out rows of chunked data).
     validation_fraction : float or None
@@ -133,6 +145,10 @@ def prepare_training_data(
     min_train_rows : tuple of (int, str)
         The least number of training rows the estimator needs, and the requirement
         (a parameter such as ``"n_clusters=5"``) that error messages name.
+    standardize : bool or "auto"
+        The estimator's ``standardize`` (see :func:`fit_input_scaling`); used with ``reset``.
+    fitted_scaling : tuple of ndarray or None, default=None
+        The ``(mean, scale)`` of the continued model, or None; used without ``reset``.
     allow_chunked : bool, default=True
         Whether data larger than memory, or an iterable of chunks, is read a chunk at a
         time; with False, X is always one array.
@@ -149,22 +165,45 @@ def prepare_training_data(
             rng=rng,
             validation_fraction=validation_fraction,
             min_train_rows=min_train_rows,
+            scaling=_scaling_rule(estimator, reset, standardize, fitted_scaling),
         )
     X = check_fit_input(estimator, X, reset=reset)
     min_rows, requirement = min_train_rows
     if X.shape[0] < min_rows:
         raise ValueError(f"n_samples={X.shape[0]} should be >= {requirement}.")
-    X_train, X_val = _split(X, rng, validation_fraction)
-    _check_n_train(X_train.shape[0], min_train_rows, validation_fraction)
+    train_index, val_index = _split_index(X.shape[0], rng, validation_fraction)
+    _check_n_train(len(train_index), min_train_rows, validation_fraction)
+    # train_index is in random order, so its first rows are a random subset.
+    calibration_index = train_index[:KAPPA_CALIBRATION_ROWS]
+    scaling = _scaling_rule(estimator, reset, standardize, fitted_scaling)(
+        X[calibration_index], lambda: X
+    )
+    if scaling is not None:
+        X = scale_rows(X, scaling)
+    X_train = X[train_index]
     return TrainingData(
         train=X_train,
-        validation=X_val,
+        validation=None if val_index is None else X[val_index],
         all_rows=X,
-        calibration_rows=X_train[:KAPPA_CALIBRATION_ROWS],  # X_train is shuffled
+        calibration_rows=X_train[:KAPPA_CALIBRATION_ROWS],
         n_features=X.shape[1],
         n_train=X_train.shape[0],
         dtype=X.dtype,
-        in_unit_range=X.size > 0 and X.min() >= 0 and X.max() <= 1,
+        in_unit_range=scaling is None and X.size > 0 and X.min() >= 0 and X.max() <= 1,
+        input_scaling=scaling,
+    )
+
+
+def _scaling_rule(estimator, reset, standardize, fitted_scaling):
+    """``rule(decision_rows, moment_rows)``, the ``(mean, scale)`` that the rows of a fit
+    are standardised by, or None: that of :func:`fit_input_scaling` for a fresh fit
+    (``reset``), else ``fitted_scaling``."""
+    if not reset:
+        return lambda decision_rows, moment_rows: fitted_scaling
+    # The feature names are read when the rule runs: data read by chunks sets them on
+    # reading its first chunk.
+    return lambda decision_rows, moment_rows: fit_input_scaling(
+        standardize, decision_rows, moment_rows, getattr(estimator, "feature_names_in_", None)
     )
 
 
@@ -180,22 +219,78 @@ def spread_ratio(rows):
     return float(spread.max() / np.median(spread[varying])), int(spread.argmax())
 
 
-def warn_if_different_units(rows, feature_names=None):
-    """Warn where the features of ``rows`` look like measurements in different units (a
-    ``spread_ratio`` above ``DIFFERENT_UNITS_RATIO``): the Euclidean distances that the GW
-    term keeps, and the neighbours that every metric starts from, are then those of the
-    largest features alone."""
+def different_units(rows):
+    """``(ratio, feature)`` of :func:`spread_ratio` where the features of ``rows`` look like
+    measurements in different units (a ratio above ``DIFFERENT_UNITS_RATIO``), else None:
+    the Euclidean distances that the GW term keeps, and the neighbours that every metric
+    starts from, are then those of the largest features alone."""
     ratio, largest = spread_ratio(rows)
-    if not ratio > DIFFERENT_UNITS_RATIO:
-        return
-    name = f"{feature_names[largest]!r}" if feature_names is not None else f"{largest}"
-    warnings.warn(
-        f"Feature {name} has a standard deviation {ratio:.3g} times the median feature's, "
-        "so the distances between rows, which the GW term keeps, are mostly its own. If "
-        "the features are measurements in different units, scale them first (for example "
-        "with sklearn.preprocessing.StandardScaler).",
-        UserWarning,
-    )
+    return (ratio, largest) if ratio > DIFFERENT_UNITS_RATIO else None
+
+
+def fit_input_scaling(standardize, decision_rows, moment_rows, feature_names=None):
+    """The ``(mean, scale)`` that a fresh fit standardises its rows by, or None.
+
+    ``standardize=True`` always standardises; ``"auto"`` where the ``decision_rows`` (the
+    calibration rows) look like measurements in different units (:func:`different_units`);
+    ``False`` never, and warns in that case. The mean and the standard deviation are
+    those of the rows that ``moment_rows()`` returns (every row of in-memory data), in
+    float64; a feature that does not vary keeps a scale of 1, as in scikit-learn's
+    StandardScaler.
+    """
+    auto = isinstance(standardize, str)  # "auto"
+    if auto or not standardize:
+        units = different_units(decision_rows)
+        if units is None:
+            return None
+        if not auto:
+            ratio, largest = units
+            name = f"{feature_names[largest]!r}" if feature_names is not None else f"{largest}"
+            warnings.warn(
+                f"Feature {name} has a standard deviation {ratio:.3g} times the median "
+                "feature's, so the distances between rows, which the GW term keeps, are "
+                "mostly its own. If the features are measurements in different units, set "
+                "standardize='auto' or True, or scale them first (for example with "
+                "sklearn.preprocessing.StandardScaler).",
+                UserWarning,
+            )
+            return None
+    mean, std = column_moments(moment_rows())
+    # Rounding leaves a constant feature a standard deviation of a few ulps of its value.
+    constant = std <= 10 * np.finfo(np.float64).eps * np.maximum(np.abs(mean), 1.0)
+    return mean, np.where(constant, 1.0, std)
+
+
+def column_moments(X, chunk_rows=INFERENCE_CHUNK):
+    """The float64 mean and standard deviation of each column of X, read ``chunk_rows`` rows
+    at a time (two passes: no float64 copy of X, no cancellation)."""
+    n = X.shape[0]
+    total = np.zeros(X.shape[1])
+    for start in range(0, n, chunk_rows):
+        total += X[start : start + chunk_rows].sum(axis=0, dtype=np.float64)
+    mean = total / n
+    squares = np.zeros(X.shape[1])
+    for start in range(0, n, chunk_rows):
+        squares += np.square(X[start : start + chunk_rows] - mean).sum(axis=0)
+    return mean, np.sqrt(squares / n)
+
+
+def scale_rows(X, scaling):
+    """The rows of X standardised by ``scaling`` ``(mean, scale)`` (None: X itself), in
+    X's dtype."""
+    if scaling is None:
+        return X
+    mean, scale = (a.astype(X.dtype, copy=False) for a in scaling)
+    return (X - mean) / scale
+
+
+def unscale_rows(X, scaling):
+    """The inverse of :func:`scale_rows`: rows of the model's units back in the data's, in
+    X's dtype."""
+    if scaling is None:
+        return X
+    mean, scale = (a.astype(X.dtype, copy=False) for a in scaling)
+    return X * scale + mean
 
 
 def effective_width(rows):
@@ -215,13 +310,12 @@ def effective_width(rows):
     return float(np.sqrt(rows.shape[1]) * np.median(ratio))
 
 
-def _split(X, rng, validation_fraction):
-    """Training and validation rows, each in random order (the validation part is None
-    without a validation fraction)."""
-    n = X.shape[0]
+def _split_index(n, rng, validation_fraction):
+    """The indices of the training and validation rows of n rows, each in random order
+    (the validation part is None without a validation fraction)."""
     perm = rng.permutation(n)
     if validation_fraction is None:
-        return X[perm], None
+        return perm, None
     n_val = max(2, int(math.ceil(validation_fraction * n)))
     if n - n_val < 2:
         raise ValueError(
@@ -229,7 +323,7 @@ def _split(X, rng, validation_fraction):
             f"{validation_fraction}: both parts need at least 2 samples. Pass more "
             "data or set early_stopping=False."
         )
-    return X[perm[n_val:]], X[perm[:n_val]]
+    return perm[n_val:], perm[:n_val]
 
 
 def _check_n_train(n_train, min_train_rows, validation_fraction):
@@ -246,9 +340,13 @@ def _check_n_train(n_train, min_train_rows, validation_fraction):
         )
 
 
-def _chunked_training_data(estimator, X, *, reset, rng, validation_fraction, min_train_rows):
+def _chunked_training_data(
+    estimator, X, *, reset, rng, validation_fraction, min_train_rows, scaling
+):
     """Training data from a memory-mapped array or an iterable of chunks, read a chunk
-    at a time: one pass here checks every chunk and holds out the validation rows."""
+    at a time: one pass here checks every chunk and holds out the validation rows;
+    ``scaling`` is the rule that gives their standardisation from the random sample of
+    the training rows that the pass draws (see ``_scaling_rule``)."""
     first_read = [reset]
 
     def prepare(chunk):
@@ -300,15 +398,24 @@ def _chunked_training_data(estimator, X, *, reset, rng, validation_fraction, min
     source.held_out = scan.held_out
     if isinstance(source, IterableRows):
         source.n_units = scan.n_units
+    sample, validation = scan.sample_rows, scan.validation_rows
+    # From the sample: the moments of every row would cost one more pass over X.
+    scaling = scaling(sample, lambda: sample)
+    if scaling is not None:
+        checked = source.prepare
+        source.prepare = lambda unit: scale_rows(checked(unit), scaling)
+        sample = scale_rows(sample, scaling)
+        validation = None if validation is None else scale_rows(validation, scaling)
     return TrainingData(
         train=source,
-        validation=scan.validation_rows,
+        validation=validation,
         all_rows=source,
-        calibration_rows=scan.sample_rows,
+        calibration_rows=sample,
         n_features=estimator.n_features_in_,
         n_train=scan.n_train,
         dtype=scan.dtype,
-        in_unit_range=scan.minimum >= 0 and scan.maximum <= 1,
+        in_unit_range=scaling is None and scan.minimum >= 0 and scan.maximum <= 1,
+        input_scaling=scaling,
     )
 
 

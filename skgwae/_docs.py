@@ -14,6 +14,9 @@ encoder_, decoder_, prior_, critic_ : torch.nn.Module
     The fitted parts of ``model_`` (``critic_`` is None with the MMD coupling).
 metric_ : str
     The data metric d_X of the fit: ``metric``, with ``"auto"`` resolved.
+standardize_ : bool
+    Whether the fit standardised the rows: ``standardize``, with ``"auto"`` resolved.
+    The mean and scale are ``model_.input_mean`` and ``model_.input_scale``.
 kappa_ : float
     The learned ratio between data and (scale-normalised) latent distances.
 n_iter_ : int
@@ -91,6 +94,21 @@ metric : {"auto", "euclidean", "cosine", "geodesic", "potential"}, default="auto
 n_neighbors : int, default=5
     Neighbours of each row in the graph of ``metric="geodesic"`` or ``"potential"``
     (unused otherwise).
+standardize : bool or "auto", default="auto"
+    Whether the fit standardises the rows: subtracts each feature's mean and divides by
+    its standard deviation (a constant feature by 1), as scikit-learn's StandardScaler
+    does. The networks, the data distances d_X, the neighbour graphs, the losses and
+    :meth:`score` then work on standardised rows; :meth:`inverse_transform` and
+    :meth:`sample` return rows in the data's units. ``"auto"`` standardises where the
+    features look like measurements in different units: the largest standard deviation
+    of a feature more than 10 times the median one (on up to 1,024 training rows drawn
+    at random), and else uses the rows as given, so that pixels, counts and features on
+    a common scale keep their relative weights. It is the default because in mixed
+    units the distances that the GW term keeps are those of the largest features alone
+    (grams outweigh millimetres). The mean and scale are those of every row of
+    :meth:`fit` (of that random sample of the training rows for data read by chunks, of
+    the chunk of a first :meth:`partial_fit`), and a continued fit keeps them. With
+    False, a fit on such features warns.
 hidden_layer_sizes : int or array-like of int, default=(128, 128)
     Hidden widths of the encoder MLP (an int is one hidden layer); the decoder uses them
     reversed and the critic's branches as given. With ``image_shape``, the fully

@@ -10,6 +10,7 @@ import torch
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils import check_array, check_random_state
 
+from ._data import scale_rows, unscale_rows
 from ._sklearn_compat import check_is_fitted
 from ._validation import (
     check_distance_range,
@@ -68,6 +69,12 @@ class FittedModelMixin:
         check_is_fitted(self)
         return self._geometry.metric
 
+    @property
+    def standardize_(self):
+        """Whether the fit standardised the rows (``standardize`` with "auto" resolved)."""
+        check_is_fitted(self)
+        return self.model_.input_scaling() is not None
+
     # ------------------------------------------------------------------ inference
 
     def _apply(self, fn, A, dtype=None):
@@ -100,8 +107,9 @@ class FittedModelMixin:
         return model
 
     def _validate_X(self, X):
+        """X checked for inference, in the model's units (standardised as the fit was)."""
         check_is_fitted(self)
-        return check_inference_input(self, X)
+        return scale_rows(check_inference_input(self, X), self.model_.input_scaling())
 
     def transform(self, X):
         """Embed X: the encoder mean mu(x), in evaluation mode (deterministic).
@@ -142,7 +150,8 @@ class FittedModelMixin:
                 f"n_components={self.n_components} latent features."
             )
         check_float32_range(Z)
-        return self._apply(lambda model, z: model.decoder(z), Z)
+        decoded = self._apply(lambda model, z: model.decoder(z), Z)
+        return unscale_rows(decoded, self.model_.input_scaling())
 
     @torch.no_grad()
     def sample(self, n_samples=1, random_state=None):
@@ -174,14 +183,15 @@ class FittedModelMixin:
         return make_generator(seed, self._device)
 
     def _decode_samples(self, z):
-        x = self.model_.decoder(z).cpu().numpy()
-        return x.astype(self._fit_dtype, copy=False)
+        x = self.model_.decoder(z).cpu().numpy().astype(self._fit_dtype, copy=False)
+        return unscale_rows(x, self.model_.input_scaling())
 
     def reconstruction_error(self, X):
         """Each sample's reconstruction error by the model: ``0.5 * ||x - g(mu(x))||^2``.
 
         The decoder g applied to the encoder mean mu(x), in evaluation mode; the L_W part of
-        :meth:`score_samples`. A sample unlike the training data is reconstructed badly,
+        :meth:`score_samples`. With ``standardize_``, x and g(mu(x)) are the standardised
+        rows, as in training. A sample unlike the training data is reconstructed badly,
         so minus this error is an outlier score (higher is more normal). It ranks outliers
         better than :meth:`score_samples` does: the MMD part of the score measures how the
         encoded data as a whole match the prior, not how typical one sample is, and adds
@@ -239,7 +249,8 @@ class FittedModelMixin:
         Each term is a mean over the rows of X of a value that depends on the row alone,
         given the fitted model. The model keeps ``R`` reference rows, drawn at random from
         its training rows at fit (at most 256), and draws 512 prior samples z~ with a fixed
-        seed. With mu the encoder mean and d the data distance of ``metric``:
+        seed. With mu the encoder mean and d the data distance of ``metric`` (x the
+        standardised rows where the fit standardised them, ``standardize_``):
 
         - L_GW = mean_i mean_r ``| d(x_i, x_r) - c * ||mu(x_i) - mu(x_r)|| |``: how far the
           embedding of X is from a scaled isometry onto the reference rows' embedding, at

@@ -246,19 +246,22 @@ def test_batch_size_larger_than_training_set_warns_and_fits(fast_params, X_small
 
 
 def test_features_in_different_units_warn_once_per_fresh_fit(fast_params, X_small):
-    """A feature whose spread dwarfs the others' (grams beside millimetres) is named in a
-    warning that suggests scaling; the same rows standardised, and a partial_fit that
-    continues the fit, do not warn."""
+    """Without standardisation, a feature whose spread dwarfs the others' (grams beside
+    millimetres) is named in a warning that suggests scaling; the same rows standardised,
+    a partial_fit that continues the fit, and the default standardize="auto" (which
+    standardises them) do not warn."""
     rows = X_small / X_small.std(axis=0)
     rows[:, 3] *= 1000.0
-    est = GWAETransformer(**fast_params)
+    est = GWAETransformer(**fast_params, standardize=False)
     with pytest.warns(UserWarning, match=r"Feature 3 has a standard deviation \d+ times"):
         est.fit(rows)
+    assert not est.standardize_
     with warnings.catch_warnings():
         warnings.simplefilter("error", UserWarning)
         warnings.simplefilter("ignore", ConvergenceWarning)  # max_iter of fast_params
         est.partial_fit(rows)
-        GWAETransformer(**fast_params).fit(X_small / X_small.std(axis=0))
+        GWAETransformer(**fast_params, standardize=False).fit(X_small / X_small.std(axis=0))
+        assert GWAETransformer(**fast_params).fit(rows).standardize_
 
 
 def test_the_units_warning_names_a_data_frame_column(fast_params, X_small):
@@ -266,7 +269,7 @@ def test_the_units_warning_names_a_data_frame_column(fast_params, X_small):
     frame = pd.DataFrame(X_small, columns=[f"f{i}" for i in range(5)])
     frame["f1"] *= 500.0
     with pytest.warns(UserWarning, match="Feature 'f1' has a standard deviation"):
-        GWAETransformer(**fast_params).fit(frame)
+        GWAETransformer(**fast_params, standardize=False).fit(frame)
 
 
 def test_too_few_samples_for_validation_split(fast_params, X_small):

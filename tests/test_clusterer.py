@@ -268,9 +268,9 @@ def test_sample_rejects_bad_n_samples(fitted, n_samples):
 
 def _spy_on_restarts(monkeypatch):
     """Lists that a fit fills with a copy of each restart's model (as the restarts are
-    compared) and with the training / validation split of the rows."""
+    compared) and with the training / validation split of the rows (as indices)."""
     models, splits = [], []
-    after_training, split = GWAEClusterer._after_training, data_module._split
+    after_training, split = GWAEClusterer._after_training, data_module._split_index
 
     def spy_after_training(self, model, data, **kwargs):
         after_training(self, model, data, **kwargs)
@@ -282,7 +282,7 @@ def _spy_on_restarts(monkeypatch):
         return parts
 
     monkeypatch.setattr(GWAEClusterer, "_after_training", spy_after_training)
-    monkeypatch.setattr(data_module, "_split", spy_split)
+    monkeypatch.setattr(data_module, "_split_index", spy_split)
     return models, splits
 
 
@@ -304,7 +304,8 @@ def test_two_restarts_keep_the_best_validation_score(blobs, monkeypatch, random_
     est = GWAEClusterer(n_clusters=N_CLUSTERS, n_init=2, **params).fit(X)
 
     assert len(models) == 2 and len(splits) == 1
-    X_val = splits[0][1]
+    assert not est.standardize_  # so the validation rows are X's own
+    X_val = X[splits[0][1]]
     scores = _validation_scores(models, X_val, est._geometry)
     assert scores[0] != scores[1]
     best = int(np.argmax(scores))
@@ -337,8 +338,8 @@ def test_n_init_keeps_the_most_typical_partition(monkeypatch):
     models, splits = _spy_on_restarts(monkeypatch)
     est = GWAEClusterer(n_clusters=4, n_init=4, **{**FAST, "random_state": 2}).fit(X)
 
-    assert len(models) == 4
-    X_train, X_val = splits[0]
+    assert len(models) == 4 and not est.standardize_
+    X_train, X_val = (X[index] for index in splits[0])
     with torch.no_grad():
         codes = [m.encoder(torch.as_tensor(X_train, dtype=torch.float32))[0] for m in models]
         labels = [m.prior.log_joint(c).argmax(dim=1).numpy() for m, c in zip(models, codes)]
@@ -749,6 +750,7 @@ def test_training_rows_at_reads_positions_across_chunks():
         n_train=10,
         dtype=np.dtype(np.float64),
         in_unit_range=False,
+        input_scaling=None,
     )
     whole = np.concatenate(chunks)
     index = np.array([0, 4, 5, 6, 9])

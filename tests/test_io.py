@@ -32,6 +32,8 @@ FAST_PARAMS = dict(conftest.FAST_PARAMS)
 RNG = np.random.RandomState(0)
 X_TAB = RNG.normal(size=(40, 5)) @ RNG.normal(size=(5, 5))
 COLUMNS = [f"feature {i}" for i in range(5)]
+# One feature in other units (standardize="auto" standardises the rows).
+X_UNITS = X_TAB * np.array([1.0, 1.0, 1.0, 1.0, 1000.0])
 # 8x8 images with values in [0, 1]: the decoder ends in a sigmoid.
 X_IMG = RNG.uniform(size=(40, 64)).astype(np.float32)
 
@@ -52,6 +54,8 @@ MODELS = {
         X_IMG,
     ),
     "clusterer": (lambda: GWAEClusterer(n_clusters=3, **FAST_PARAMS), X_TAB),
+    # A standardised model: its mean and scale are weights of the model.
+    "clusterer-standardised": (lambda: GWAEClusterer(n_clusters=3, **FAST_PARAMS), X_UNITS),
     "clusterer-dataframe-critic": (
         lambda: GWAEClusterer(
             n_clusters=3, **{**FAST_PARAMS, "max_iter": 2}, coupling="critic", n_critic=1
@@ -610,6 +614,31 @@ def _edit_tensor(key, change):
 def test_load_refuses_weights_of_wrong_shape_dtype_or_value(transformer, edit, match):
     with pytest.raises(ValueError, match=match):
         skgwae.io.loads(rewrite(skgwae.io.dumps(transformer), edit))
+
+
+def test_standardised_model_files(fitted_models):
+    """A standardised model stores its mean and scale (float64 weights, the scale
+    positive); a file whose standardisation an explicit ``standardize`` contradicts is
+    refused; a file written before the entry existed (no ``standardized``) loads."""
+    est, X = fitted_models["clusterer-standardised"]
+    assert est.standardize_
+    data = skgwae.io.dumps(est)
+    document, tensors = read_document(data)
+    assert document["model_config"]["standardized"] is True
+    assert tensors["model_.input_scale"].dtype == torch.float64
+    assert skgwae.io.loads(data).standardize_
+    with pytest.raises(ValueError, match="model_.input_scale must be positive"):
+        skgwae.io.loads(rewrite(data, _edit_tensor("model_.input_scale", lambda a: a * 0.0)))
+    with pytest.raises(ValueError, match="standardized \\(True, expected False\\)"):
+        skgwae.io.loads(rewrite(data, _set("parameters", "standardize", False)))
+    with pytest.raises(ValueError, match="Invalid model_config standardized"):
+        skgwae.io.loads(rewrite(data, _set("model_config", "standardized", "yes")))
+
+    plain = fitted_models["transformer"][0]
+    older = rewrite(
+        skgwae.io.dumps(plain), lambda d, t: d["model_config"].pop("standardized")
+    )
+    assert_same_model(skgwae.io.loads(older), plain, fitted_models["transformer"][1])
 
 
 @pytest.mark.parametrize(

@@ -43,12 +43,16 @@ def decode_model(estimator, stored_config, tensors, n_features):
 
 def _expected_config(estimator, config):
     """The model configuration that ``estimator``'s parameters describe for a model with
-    ``config``'s number of features and decoder output (the two facts taken from the data)."""
+    ``config``'s number of features, decoder output and standardisation (the three facts
+    taken from the data)."""
     if not isinstance(config, dict) or not is_int(config.get("n_features")):
         raise ValueError("The model_config has no integer n_features.")
     in_unit_range = config.get("output") == "sigmoid"
+    standardized = config.get("standardized", False)
+    if not isinstance(standardized, bool):
+        raise ValueError(f"Invalid model_config standardized {standardized!r}.")
     try:
-        expected = estimator._model_config(config["n_features"], in_unit_range)
+        expected = estimator._model_config(config["n_features"], in_unit_range, standardized)
     except (ValueError, TypeError) as exc:
         raise ValueError(f"The parameters do not describe a model: {exc}") from None
     if config.get("output") not in ("linear", "sigmoid"):
@@ -59,8 +63,14 @@ def _expected_config(estimator, config):
 def _decode_config(estimator, stored, n_features):
     """The arguments of GWAEModel: the stored configuration, checked against the ones the
     parameters describe (``kappa_init`` aside, the only free entry)."""
-    check_keys(stored, "The model_config", set(inspect.signature(GWAEModel).parameters))
-    config = dict(stored)
+    # Files written before models could be standardised lack the entry (False).
+    check_keys(
+        stored,
+        "The model_config",
+        set(inspect.signature(GWAEModel).parameters) - {"standardized"},
+        optional=("standardized",),
+    )
+    config = {"standardized": False, **stored}
     for name in ("hidden_layer_sizes", "image_shape"):
         if isinstance(config[name], list):
             config[name] = tuple(config[name])
@@ -131,5 +141,8 @@ def _checked_state_dict(config, tensors):
             )
         if tensor.is_floating_point() and not torch.isfinite(tensor).all():
             raise ValueError(f"The weight {PREFIX + key} has non-finite values.")
+        # The rows are divided by it.
+        if key == "input_scale" and not (tensor > 0).all():
+            raise ValueError(f"The weight {PREFIX + key} must be positive.")
         state_dict[key] = tensor
     return state_dict

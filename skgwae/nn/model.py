@@ -56,6 +56,11 @@ class GWAEModel(nn.Module):
         critic x-branch are convolutional (:mod:`skgwae.nn.conv`); else MLPs.
     output : {"linear", "sigmoid"}
         The decoder's output: unbounded, or in (0, 1) (convolutional decoder only).
+    standardized : bool, default=False
+        Whether the model works on standardised rows: it then holds the float64 buffers
+        ``input_mean`` and ``input_scale`` (set by :meth:`set_input_scaling`), which the
+        estimator subtracts from and divides the rows by before the networks see them, and
+        undoes on what the decoder returns. The networks and losses never apply them.
     """
 
     def __init__(
@@ -71,6 +76,7 @@ class GWAEModel(nn.Module):
         kappa_init=1.0,
         image_shape=None,
         output="linear",
+        standardized=False,
     ):
         super().__init__()
         # The constructor arguments, so that the model can be rebuilt from a state dict.
@@ -86,7 +92,13 @@ class GWAEModel(nn.Module):
             kappa_init=kappa_init,
             image_shape=None if image_shape is None else tuple(image_shape),
             output=output,
+            standardized=bool(standardized),
         )
+        if standardized:
+            # float64, so that the rows' scaling is exact for float64 data whatever the
+            # precision of the networks.
+            self.register_buffer("input_mean", torch.zeros(n_features, dtype=torch.float64))
+            self.register_buffer("input_scale", torch.ones(n_features, dtype=torch.float64))
         self.coupling = coupling
         self.gw_coupling = gw_coupling
         self.mmd_kernel = mmd_kernel
@@ -111,6 +123,22 @@ class GWAEModel(nn.Module):
             )
             if coupling == "critic"
             else None
+        )
+
+    @torch.no_grad()
+    def set_input_scaling(self, mean, scale):
+        """Set the per-feature mean and scale of a standardised model's rows."""
+        self.input_mean.copy_(torch.as_tensor(mean, dtype=torch.float64))
+        self.input_scale.copy_(torch.as_tensor(scale, dtype=torch.float64))
+
+    def input_scaling(self):
+        """``(mean, scale)`` of the rows as float64 numpy arrays, or None when the model
+        works on the rows as given."""
+        if not self.config["standardized"]:
+            return None
+        return (
+            self.input_mean.detach().cpu().double().numpy(),
+            self.input_scale.detach().cpu().double().numpy(),
         )
 
     @property
