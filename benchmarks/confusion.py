@@ -46,6 +46,7 @@ from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
 
 import skgwae.clusterer
 from skgwae import GWAEClusterer, GWAETransformer
+from skgwae._data import unscale_rows
 from skgwae.metrics import cluster_accuracy
 
 # The other benchmark scripts (benchmarks/ is on sys.path when a script there runs).
@@ -162,8 +163,13 @@ def cluster_part(datasets, seeds, results):
             for seed in seeds:
                 if method == "GWAE":
                     with PartitionRecorder() as recorder:
-                        labels = GWAEClusterer(k, random_state=seed).fit(X).labels_
-                    stage = stage_row(X, y, labels, recorder.partitions[-1])
+                        clusterer = GWAEClusterer(k, random_state=seed).fit(X)
+                    labels = clusterer.labels_
+                    # The partition's rows in the data's units (the clusterer holds them
+                    # standardised where it standardised them).
+                    part_rows, part_labels = recorder.partitions[-1]
+                    part_rows = unscale_rows(part_rows, clusterer.model_.input_scaling())
+                    stage = stage_row(X, y, labels, (part_rows, part_labels))
                     stages.append({"dataset": name, "seed": seed, **stage})
                 else:
                     labels = dict(cluster_methods(k, X.shape[1], seed, {}))[method](X)

@@ -44,6 +44,7 @@ from cluster import load  # benchmarks/ is on sys.path when a script there runs
 from sklearn.exceptions import ConvergenceWarning
 
 import skgwae.clusterer
+from skgwae._data import scale_rows
 from skgwae._mixture import _log_joint, fit_latent_mixture
 from skgwae import GWAEClusterer
 
@@ -93,6 +94,8 @@ def main():
         for seed in args.seeds:
             clusterer = GWAEClusterer(k, random_state=seed).fit(X)
             Z = clusterer.transform(X).astype(np.float64)
+            # The rows as the clusterer's step sees them: standardised where it standardised.
+            X_model = scale_rows(np.asarray(X), clusterer.model_.input_scaling())
             steps = {
                 **STEPS,
                 **{
@@ -109,7 +112,7 @@ def main():
                 options = dict(options)
                 if options.pop("rows", False):
                     # Every row was trained on or validated on; the codes are of all rows.
-                    options["rows"] = lambda index, X=X: np.asarray(X)[index]
+                    options["rows"] = lambda index, X=X_model: X[index]
                 for step_seed in STEP_SEEDS:
                     begin = time.perf_counter()
                     mixture = fit_latent_mixture(Z, k, step_seed, **options)
