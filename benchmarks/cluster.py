@@ -120,10 +120,13 @@ is absolute). ``--datasets every`` runs every set of every group:
 
 ``--weight-features`` gives the GWAE methods (not the baselines, which see the rows as
 given) each feature weighted by how much it agrees across the rows' nearest neighbours
-(``graph_autocorrelation_weights``), inside their timed fit: a measurement of a
-preprocessing the clusterer could do itself, without changing the package:
+(``graph_autocorrelation_weights``, on every row, for every set), inside their timed fit.
+It measured that weighting before the clusterer did it itself (``weight_features="auto"``,
+rows outside [0, 1] only); with ``--param weight_features=False`` it measures it again
+as it was then:
 
-    python benchmarks/cluster.py --datasets every --methods GWAE --weight-features --out DIR
+    python benchmarks/cluster.py --datasets every --methods GWAE --weight-features \
+        --param weight_features=False --out DIR
 
 It prints tables of means (with standard deviations over seeds) and writes every run to
 benchmarks/results/cluster.csv (and cluster_selection.csv).
@@ -153,7 +156,6 @@ from sklearn.datasets import (
 from sklearn.decomposition import PCA
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
-from sklearn.neighbors import kneighbors_graph
 from sklearn.mixture import GaussianMixture
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
@@ -165,6 +167,8 @@ from sklearn.preprocessing import (
 )
 
 from skgwae import GWAEClusterer, GWAETransformer
+from skgwae._data import in_unit_interval
+from skgwae._feature_weights import graph_autocorrelation_weights
 from skgwae.datasets import make_clustered_images
 from skgwae.metrics import cluster_accuracy
 
@@ -470,13 +474,22 @@ def prior_component_labels(X, k, seed, params):
     """
     # metric="auto" gives the clusterer the Euclidean metric (the transformer another).
     metric = params.get("metric", "auto")
+    # weight_features="auto" weights the clusterer's features where the rows do not all
+    # lie in [0, 1], and never the transformer's.
+    weight = params.get("weight_features", "auto")
+    in_unit_range = in_unit_interval(np.min(X), np.max(X))
     transformer = GWAETransformer(
         n_components=params.get("n_components", 10),
         prior="gmm",
         prior_params={"n_clusters": k},
         random_state=seed,
-        **{key: v for key, v in params.items() if key not in ("n_components", "metric")},
+        **{
+            key: v
+            for key, v in params.items()
+            if key not in ("n_components", "metric", "weight_features")
+        },
         metric="euclidean" if metric == "auto" else metric,
+        weight_features=not in_unit_range if weight == "auto" else weight,
     ).fit(X)
     # transform: the encoder means of the rows in the model's units (standardised where
     # the fit standardised them).
@@ -515,38 +528,6 @@ def _umap(n_components, seed):
     import umap  # the benchmarks extra; imported here so the other methods run without it
 
     return umap.UMAP(n_components=n_components, random_state=seed)
-
-
-def graph_autocorrelation_weights(X, n_neighbors=10, rounds=3):
-    """A weight per feature: its autocorrelation over the edges of the rows' symmetric
-    ``n_neighbors``-nearest-neighbour graph, clipped at 0 and scaled to mean 1.
-
-    Feature f, centred at its degree-weighted mean, has autocorrelation ``sum_ij A_ij f_i
-    f_j / sum_i d_i f_i^2`` (A the graph's 0/1 adjacency, d its degrees): one minus the
-    feature's Laplacian score (He, Cai and Niyogi, NIPS 2005). A feature that varies
-    along the graph's structure, as one that tells clusters apart does, scores near 1; a
-    feature of noise scores near 0 once the graph no longer follows it. So the graph is
-    built ``rounds`` times, each on the rows with the weights of the round before
-    (distances ``sum_f w_f (x_if - x_jf)^2``). A constant feature gets weight 0. The rows
-    ``X * sqrt(w)`` have those weighted Euclidean distances.
-    """
-    X = np.asarray(X, dtype=float)
-    weights = np.ones(X.shape[1])
-    for _ in range(rounds):
-        graph = kneighbors_graph(X * np.sqrt(weights), n_neighbors, include_self=False)
-        graph = ((graph + graph.T) > 0).astype(float)
-        degrees = np.asarray(graph.sum(axis=1)).ravel()
-        centred = X - degrees @ X / degrees.sum()
-        across_edges = np.einsum("if,if->f", centred, graph @ centred)
-        spread = np.einsum("if,if->f", centred * degrees[:, None], centred)
-        autocorrelation = np.divide(
-            across_edges, spread, out=np.zeros_like(spread), where=spread > 0
-        )
-        weights = np.clip(autocorrelation, 0.0, None)
-        if weights.sum() == 0:
-            return np.ones(X.shape[1])
-        weights /= weights.mean()
-    return weights
 
 
 def run_table(datasets, seeds, params, keep=None, rescale=None, weight_features=False):

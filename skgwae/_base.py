@@ -80,6 +80,9 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
         The data metric that ``metric="auto"`` gives a :meth:`fit` on in-memory rows with
         ``gw_coupling="inference"``; elsewhere it gives ``"euclidean"``. Default
         ``"euclidean"``.
+    ``_auto_weight_features()``
+        Whether ``weight_features="auto"`` weights the features of rows that do not all
+        lie in [0, 1] (tables rather than pixels or 0/1 answers). Default False.
     ``_after_training(model, data, *, device, seed, geometry, result)``
         Post-process each trained model in place, before restarts are compared: ``data``
         is the :class:`TrainingData` (``data.training_chunks()`` gives the training rows),
@@ -105,6 +108,7 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
         metric="auto",
         n_neighbors=5,
         standardize="auto",
+        weight_features="auto",
         hidden_layer_sizes=(128, 128),
         image_shape=None,
         batch_size="auto",
@@ -134,6 +138,7 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
         self.metric = metric
         self.n_neighbors = n_neighbors
         self.standardize = standardize
+        self.weight_features = weight_features
         self.hidden_layer_sizes = hidden_layer_sizes
         self.image_shape = image_shape
         self.batch_size = batch_size
@@ -197,6 +202,11 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
     def _auto_metric(self):
         """The data metric of ``metric="auto"`` where every training row is in memory."""
         return "euclidean"
+
+    def _auto_weight_features(self):
+        """Whether ``weight_features="auto"`` weights the features of rows that do not all
+        lie in [0, 1]."""
+        return False
 
     def _after_training(self, model, data, *, device, seed, geometry, result):
         """Post-process each trained model in place, before restarts are compared."""
@@ -314,11 +324,20 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
             validation_fraction=self.validation_fraction if validated else None,
             min_train_rows=self._min_train_rows(),
             standardize=self.standardize,
+            weight_features=(
+                ("auto" if self._auto_weight_features() else False)
+                if isinstance(self.weight_features, str)  # "auto"
+                else self.weight_features
+            ),
             fitted_scaling=self.model_.input_scaling() if continuing else None,
             allow_chunked=not incremental,
         )
+        scaling = data.input_scaling
         config = self._model_config(
-            data.n_features, data.in_unit_range, data.input_scaling is not None
+            data.n_features,
+            data.in_unit_range,
+            standardized=scaling is not None and scaling.standardized,
+            weighted=scaling is not None and scaling.weights is not None,
         )
         if continuing:
             check_warm_start(self.model_.config, config)
@@ -403,12 +422,13 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
         self._n_features_out = self.n_components
         self._fit_dtype = dtype
 
-    def _model_config(self, n_features, in_unit_range, standardized):
+    def _model_config(self, n_features, in_unit_range, *, standardized, weighted):
         """The constructor arguments of the model (see :class:`skgwae.nn.GWAEModel`) but
         ``kappa_init``, from the parameters (validated) and the training data: its number
-        of features, whether all its values lie in [0, 1] and whether it was standardised
-        (which an explicit ``standardize`` overrides, so that a continued fit or a model
-        file whose model disagrees with it is refused)."""
+        of features, whether all its values lie in [0, 1], whether it was standardised and
+        whether its features were weighted (which an explicit ``standardize`` or
+        ``weight_features`` overrides, so that a continued fit or a model file whose model
+        disagrees with it is refused)."""
         prior, prior_params = self._prior_spec()
         image_shape = check_image_shape(self.image_shape, n_features)
         return dict(
@@ -427,6 +447,11 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
                 if isinstance(self.standardize, str)  # "auto"
                 else bool(self.standardize)
             ),
+            weighted=(
+                bool(weighted)
+                if isinstance(self.weight_features, str)  # "auto"
+                else bool(self.weight_features)
+            ),
         )
 
     def _build_model(self, data, config, init_seed):
@@ -435,7 +460,7 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
                 **config, kappa_init=1.0 if self.kappa_init == "auto" else self.kappa_init
             )
             if data.input_scaling is not None:
-                model.set_input_scaling(*data.input_scaling)
+                model.set_input_scaling(data.input_scaling)
             if self.kappa_init == "auto":
                 # calibration_rows: a random subset of the training rows.
                 rows = as_tensor(data.calibration_rows[:KAPPA_CALIBRATION_ROWS], "cpu")

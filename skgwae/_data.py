@@ -20,6 +20,8 @@ from sklearn import get_config
 
 from ._geometry import AUTO_GEODESIC_ROWS, GRAPH_METRICS, DataGeometry
 from ._validation import check_fit_input
+from ._feature_weights import WEIGHT_ROWS, graph_autocorrelation_weights
+from .nn import InputScaling
 from .training.chunks import ArrayRows, ChunkedRows, IterableRows, scan_rows
 from .training.inference import INFERENCE_CHUNK
 
@@ -39,6 +41,8 @@ KAPPA_CALIBRATION_ROWS = 1024
 # principal components) gave ratios of at most 2.9; the raw tables in mixed units 82
 # (penguins in millimetres and grams), 388 (wine) and 7,829 (breast_cancer).
 DIFFERENT_UNITS_RATIO = 10.0
+# Rows count as lying in [0, 1] (weight_features="auto") up to this rounding error.
+UNIT_TOLERANCE = 1e-6
 
 
 def working_memory_bytes():
@@ -77,7 +81,7 @@ class TrainingData:
     n_train: int
     dtype: np.dtype
     in_unit_range: bool  # whether every value lies in [0, 1] (False when standardised)
-    input_scaling: tuple | None  # (mean, scale) the rows were standardised by, or None
+    input_scaling: InputScaling | None  # what the rows were scaled by, or None
 
     def training_chunks(self):
         """The training rows as a sequence of arrays."""
@@ -122,11 +126,12 @@ def prepare_training_data(
     validation_fraction,
     min_train_rows,
     standardize,
+    weight_features=False,
     fitted_scaling=None,
     allow_chunked=True,
 ):
-    """Validate X for fitting ``estimator``, standardise it where asked and split it into
-    training and validation rows.
+    """Validate X for fitting ``estimator``, standardise and weight its features where
+    asked and split it into training and validation rows.
 
     Parameters
     ----------
@@ -147,8 +152,11 @@ def prepare_training_data(
         (a parameter such as ``"n_clusters=5"``) that error messages name.
     standardize : bool or "auto"
         The estimator's ``standardize`` (see :func:`fit_input_scaling`); used with ``reset``.
-    fitted_scaling : tuple of ndarray or None, default=None
-        The ``(mean, scale)`` of the continued model, or None; used without ``reset``.
+    weight_features : bool or "auto", default=False
+        Whether the features are weighted by :func:`graph_autocorrelation_weights`;
+        ``"auto"``: where the rows do not all lie in [0, 1]. Used with ``reset``.
+    fitted_scaling : InputScaling or None, default=None
+        The scaling of the continued model; used without ``reset``.
     allow_chunked : bool, default=True
         Whether data larger than memory, or an iterable of chunks, is read a chunk at a
         time; with False, X is always one array.
@@ -165,7 +173,9 @@ def prepare_training_data(
             rng=rng,
             validation_fraction=validation_fraction,
             min_train_rows=min_train_rows,
-            scaling=_scaling_rule(estimator, reset, standardize, fitted_scaling),
+            scaling=_scaling_rule(
+                estimator, reset, standardize, weight_features, fitted_scaling
+            ),
         )
     X = check_fit_input(estimator, X, reset=reset)
     min_rows, requirement = min_train_rows
@@ -174,9 +184,8 @@ def prepare_training_data(
     train_index, val_index = _split_index(X.shape[0], rng, validation_fraction)
     _check_n_train(len(train_index), min_train_rows, validation_fraction)
     # train_index is in random order, so its first rows are a random subset.
-    calibration_index = train_index[:KAPPA_CALIBRATION_ROWS]
-    scaling = _scaling_rule(estimator, reset, standardize, fitted_scaling)(
-        X[calibration_index], lambda: X
+    scaling = _scaling_rule(estimator, reset, standardize, weight_features, fitted_scaling)(
+        X[train_index[:WEIGHT_ROWS]], lambda: X, X.size > 0 and in_unit_interval(X.min(), X.max())
     )
     if scaling is not None:
         X = scale_rows(X, scaling)
@@ -194,17 +203,37 @@ def prepare_training_data(
     )
 
 
-def _scaling_rule(estimator, reset, standardize, fitted_scaling):
-    """``rule(decision_rows, moment_rows)``, the ``(mean, scale)`` that the rows of a fit
-    are standardised by, or None: that of :func:`fit_input_scaling` for a fresh fit
-    (``reset``), else ``fitted_scaling``."""
+def _scaling_rule(estimator, reset, standardize, weight_features, fitted_scaling):
+    """``rule(sample_rows, moment_rows, in_unit_range)``: the :class:`InputScaling` of a
+    fit's rows, or None. For a fresh fit (``reset``), the standardisation of
+    :func:`fit_input_scaling` (decided on the first ``KAPPA_CALIBRATION_ROWS`` of
+    ``sample_rows``, a random subset of the training rows, with the moments of the rows
+    that ``moment_rows()`` returns) and, where ``weight_features`` asks (``"auto"``: where
+    the rows do not all lie in [0, 1], ``in_unit_range``), the feature weights of
+    :func:`graph_autocorrelation_weights` on ``sample_rows`` so standardised; else
+    ``fitted_scaling``."""
     if not reset:
-        return lambda decision_rows, moment_rows: fitted_scaling
-    # The feature names are read when the rule runs: data read by chunks sets them on
-    # reading its first chunk.
-    return lambda decision_rows, moment_rows: fit_input_scaling(
-        standardize, decision_rows, moment_rows, getattr(estimator, "feature_names_in_", None)
-    )
+        return lambda sample_rows, moment_rows, in_unit_range: fitted_scaling
+
+    def rule(sample_rows, moment_rows, in_unit_range):
+        # The feature names are read here: data read by chunks sets them on reading its
+        # first chunk.
+        names = getattr(estimator, "feature_names_in_", None)
+        moments = fit_input_scaling(
+            standardize, sample_rows[:KAPPA_CALIBRATION_ROWS], moment_rows, names
+        )
+        weigh = not in_unit_range if weight_features == "auto" else bool(weight_features)
+        if not weigh:
+            return None if moments is None else InputScaling(*moments)
+        standardized = moments is not None
+        if not standardized:
+            # Centred only, so that a dropped feature (weight 0) decodes to its mean.
+            mean, _ = column_moments(moment_rows())
+            moments = (mean, np.ones_like(mean))
+        weights = graph_autocorrelation_weights(InputScaling(*moments).apply(sample_rows))
+        return InputScaling(*moments, weights=weights, standardized=standardized)
+
+    return rule
 
 
 def spread_ratio(rows):
@@ -217,6 +246,13 @@ def spread_ratio(rows):
     if varying.sum() < 2:
         return float("nan"), None
     return float(spread.max() / np.median(spread[varying])), int(spread.argmax())
+
+
+def in_unit_interval(minimum, maximum):
+    """Whether values from ``minimum`` to ``maximum`` lie in [0, 1], as pixel intensities
+    and 0/1 answers do, up to ``UNIT_TOLERANCE`` (rows scaled to [0, 1] may end a rounding
+    error past 1)."""
+    return minimum >= -UNIT_TOLERANCE and maximum <= 1.0 + UNIT_TOLERANCE
 
 
 def different_units(rows):
@@ -276,21 +312,15 @@ def column_moments(X, chunk_rows=INFERENCE_CHUNK):
 
 
 def scale_rows(X, scaling):
-    """The rows of X standardised by ``scaling`` ``(mean, scale)`` (None: X itself), in
-    X's dtype."""
-    if scaling is None:
-        return X
-    mean, scale = (a.astype(X.dtype, copy=False) for a in scaling)
-    return (X - mean) / scale
+    """The rows X in the units of the :class:`InputScaling` ``scaling`` (None: X itself),
+    in X's dtype."""
+    return X if scaling is None else scaling.apply(X)
 
 
 def unscale_rows(X, scaling):
     """The inverse of :func:`scale_rows`: rows of the model's units back in the data's, in
     X's dtype."""
-    if scaling is None:
-        return X
-    mean, scale = (a.astype(X.dtype, copy=False) for a in scaling)
-    return X * scale + mean
+    return X if scaling is None else scaling.undo(X)
 
 
 def effective_width(rows):
@@ -345,8 +375,8 @@ def _chunked_training_data(
 ):
     """Training data from a memory-mapped array or an iterable of chunks, read a chunk
     at a time: one pass here checks every chunk and holds out the validation rows;
-    ``scaling`` is the rule that gives their standardisation from the random sample of
-    the training rows that the pass draws (see ``_scaling_rule``)."""
+    ``scaling`` is the rule that gives their scaling from the random sample of the
+    training rows that the pass draws (see ``_scaling_rule``)."""
     first_read = [reset]
 
     def prepare(chunk):
@@ -400,7 +430,7 @@ def _chunked_training_data(
         source.n_units = scan.n_units
     sample, validation = scan.sample_rows, scan.validation_rows
     # From the sample: the moments of every row would cost one more pass over X.
-    scaling = scaling(sample, lambda: sample)
+    scaling = scaling(sample, lambda: sample, in_unit_interval(scan.minimum, scan.maximum))
     if scaling is not None:
         checked = source.prepare
         source.prepare = lambda unit: scale_rows(checked(unit), scaling)

@@ -17,6 +17,9 @@ metric_ : str
 standardize_ : bool
     Whether the fit standardised the rows: ``standardize``, with ``"auto"`` resolved.
     The mean and scale are ``model_.input_mean`` and ``model_.input_scale``.
+feature_weights_ : ndarray of shape (`n_features_in_`,) or None
+    The weight of each feature: ``weight_features``, with ``"auto"`` resolved (None where
+    the fit did not weight the features).
 kappa_ : float
     The learned ratio between data and (scale-normalised) latent distances.
 n_iter_ : int
@@ -109,6 +112,19 @@ standardize : bool or "auto", default="auto"
     :meth:`fit` (of that random sample of the training rows for data read by chunks, of
     the chunk of a first :meth:`partial_fit`), and a continued fit keeps them. With
     False, a fit on such features warns.
+weight_features : bool or "auto", default="auto"
+    Whether the fit weights each feature (after any standardisation) by how much it
+    varies along the rows' neighbour graph: its autocorrelation across the edges of the
+    graph joining each row to its 10 nearest rows (one minus its Laplacian score; the
+    graph is rebuilt three times on the rows so weighted, so that noise features lose
+    weight once it stops following them), clipped at 0 and scaled to a mean of 1, on up to
+    4,096 training rows drawn at random. The rows' features are multiplied by the square
+    roots of the weights, so the distances are weighted Euclidean ones and a feature of
+    weight 0 is dropped. ``"auto"``: :class:`GWAEClusterer` weights the features of rows
+    that do not all lie in [0, 1] (tables rather than pixels or 0/1 answers), because the
+    weights raised the clusters of tables whose classes differ in a few of many features
+    and moved those of pixels as often down as up; :class:`GWAETransformer` does not
+    weight them. The weights are kept as the mean and scale are.
 hidden_layer_sizes : int or array-like of int, default=(128, 128)
     Hidden widths of the encoder MLP (an int is one hidden layer); the decoder uses them
     reversed and the critic's branches as given. With ``image_shape``, the fully

@@ -73,7 +73,14 @@ class FittedModelMixin:
     def standardize_(self):
         """Whether the fit standardised the rows (``standardize`` with "auto" resolved)."""
         check_is_fitted(self)
-        return self.model_.input_scaling() is not None
+        return self.model_.config["standardized"]
+
+    @property
+    def feature_weights_(self):
+        """The weight of each feature (``weight_features``); None if not weighted."""
+        check_is_fitted(self)
+        scaling = self.model_.input_scaling()
+        return None if scaling is None else scaling.weights
 
     # ------------------------------------------------------------------ inference
 
@@ -288,9 +295,15 @@ class FittedModelMixin:
         X = self._validate_X(X)
         # The score's distances square differences of samples, as fit does.
         check_distance_range(X)
+        # As in _apply: float64 rows on the CPU go through the float64 copy of the model,
+        # so that a row's score does not depend on the other rows in the call; they are
+        # compared with what the model itself gives (its prior samples, drawn in float32).
+        model, dtype = self.model_, torch.float32
+        if np.dtype(X.dtype) == np.float64 and self._device.type == "cpu":
+            model, dtype = self._float64_model(), torch.float64
         with self._threads(X.shape[0]):
             return evaluate_criterion(
-                self.model_,
+                model,
                 X,
                 None,
                 self._geometry,
@@ -298,6 +311,8 @@ class FittedModelMixin:
                 lambda_d=self.lambda_d,
                 device=self._device,
                 per_sample=per_sample,
+                dtype=dtype,
+                reference_model=self.model_,
             )
 
     def _threads(self, n_rows):

@@ -186,6 +186,7 @@ TRAINING_PARAMETER_CONSTRAINTS = {
     "metric": [StrOptions({"auto", *METRICS})],
     "n_neighbors": [Interval(Integral, 1, None, closed="left")],
     "standardize": ["boolean", StrOptions({"auto"})],
+    "weight_features": ["boolean", StrOptions({"auto"})],
     # An int is one hidden layer, as in scikit-learn's MLP.
     "hidden_layer_sizes": [Interval(Integral, 1, None, closed="left"), "array-like"],
     "image_shape": [None, "array-like"],

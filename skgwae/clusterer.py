@@ -181,6 +181,11 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
     def _prior_spec(self):
         return "gmm", {"n_clusters": self.n_clusters}
 
+    def _auto_weight_features(self):
+        # Weighted features raised the clusters of tables whose classes differ in a few of
+        # many features, and moved those of pixels as often down as up.
+        return True
+
     def _n_restarts(self):
         return self.n_init
 

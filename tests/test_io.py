@@ -53,7 +53,12 @@ MODELS = {
         lambda: GWAETransformer(**{**FAST_PARAMS, "max_iter": 2}, image_shape=(8, 8)),
         X_IMG,
     ),
-    "clusterer": (lambda: GWAEClusterer(n_clusters=3, **FAST_PARAMS), X_TAB),
+    # The rows as given (the file's reference rows are X's rows); the standardised one
+    # below weights its features.
+    "clusterer": (
+        lambda: GWAEClusterer(n_clusters=3, **FAST_PARAMS, weight_features=False),
+        X_TAB,
+    ),
     # A standardised model: its mean and scale are weights of the model.
     "clusterer-standardised": (lambda: GWAEClusterer(n_clusters=3, **FAST_PARAMS), X_UNITS),
     "clusterer-dataframe-critic": (
@@ -974,3 +979,13 @@ def test_cuda_fitted_file_loads_on_cuda_and_on_cpu(cls, monkeypatch):
     assert on_cpu.device_ == "cpu"
     # CPU and GPU kernels round differently: close, not equal.
     np.testing.assert_allclose(on_cpu.transform(X_TAB), est.transform(X_TAB), rtol=1e-4, atol=1e-5)
+
+
+def test_load_refuses_negative_feature_weights(fitted_models):
+    est, _ = fitted_models["clusterer-standardised"]
+    assert est.feature_weights_ is not None
+    data = skgwae.io.dumps(est)
+    with pytest.raises(ValueError, match="model_.feature_weights must not be negative"):
+        skgwae.io.loads(rewrite(data, _edit_tensor("model_.feature_weights", lambda a: -a)))
+    with pytest.raises(ValueError, match="weighted \\(True, expected False\\)"):
+        skgwae.io.loads(rewrite(data, _set("parameters", "weight_features", False)))

@@ -1,5 +1,6 @@
-"""standardize: the rows' standardisation inside the estimators (when "auto" applies it,
-what it computes, that every entry point works in the same units, and continued fits)."""
+"""standardize and weight_features: the rows' scaling inside the estimators (when "auto"
+applies it, what it computes, that every entry point works in the same units, continued
+fits and model files)."""
 
 import warnings
 
@@ -10,6 +11,7 @@ from sklearn.preprocessing import StandardScaler
 
 from skgwae import GWAEClusterer, GWAETransformer
 from skgwae._data import DIFFERENT_UNITS_RATIO, column_moments, fit_input_scaling
+from skgwae._feature_weights import graph_autocorrelation_weights
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -168,3 +170,86 @@ def test_the_warning_names_a_data_frame_column_of_chunked_data(fast_params, X_un
     frame = pd.DataFrame(X_units, columns=[f"f{i}" for i in range(5)])
     with pytest.warns(UserWarning, match="Feature 'f3' has a standard deviation"):
         GWAETransformer(**fast_params, standardize=False).fit([frame[:20], frame[20:]])
+
+
+# ---------------------------------------------------------------------- feature weights
+
+
+@pytest.fixture
+def X_noise():
+    """Three well-separated blobs in 2 features, beside 4 features of noise."""
+    from sklearn.datasets import make_blobs
+
+    rng = np.random.RandomState(0)
+    blobs, _ = make_blobs(120, n_features=2, centers=3, cluster_std=0.5, random_state=0)
+    rows = np.column_stack([blobs, rng.normal(size=(120, 4))])
+    return rows / rows.std(axis=0)
+
+
+def test_feature_weights_favour_the_features_that_hold_the_clusters(X_noise):
+    weights = graph_autocorrelation_weights(X_noise)
+    np.testing.assert_allclose(weights.mean(), 1.0)
+    assert weights.min() >= 0
+    assert weights[:2].min() > weights[2:].max()
+    # A constant feature gets 0; a single row, no graph: every weight 1.
+    constant = np.column_stack([X_noise, np.ones(len(X_noise))])
+    assert graph_autocorrelation_weights(constant)[-1] == 0.0
+    np.testing.assert_array_equal(graph_autocorrelation_weights(X_noise[:1]), np.ones(6))
+
+
+def test_auto_weights_the_clusterer_features_of_tables_only(fast_params, X_noise):
+    clusterer = GWAEClusterer(n_clusters=3, **fast_params).fit(X_noise)
+    assert clusterer.feature_weights_[:2].min() > clusterer.feature_weights_[2:].max()
+    assert not clusterer.standardize_
+    # Rows in [0, 1] (pixels, 0/1 answers; a rounding error past 1 included) are not
+    # weighted, and the transformer weights only when asked.
+    unit = (X_noise - X_noise.min()) / (X_noise.max() - X_noise.min())
+    unit[0, 0] = 1.0 + 1e-12
+    assert GWAEClusterer(n_clusters=3, **fast_params).fit(unit).feature_weights_ is None
+    assert GWAETransformer(**fast_params).fit(X_noise).feature_weights_ is None
+    weighted = GWAETransformer(**fast_params, weight_features=True).fit(unit)
+    assert weighted.feature_weights_.shape == (6,)
+    assert GWAEClusterer(n_clusters=3, weight_features=False, **fast_params).fit(
+        X_noise
+    ).model_.input_scaling() is None
+
+
+def test_weighted_rows_decode_to_the_data_units(fast_params, X_noise):
+    rows = np.column_stack([X_noise * 10.0 + 3.0, np.full(len(X_noise), 7.5)])
+    est = GWAEClusterer(n_clusters=3, weight_features=True, **fast_params).fit(rows)
+    assert est.feature_weights_[-1] == 0.0  # the constant feature is dropped ...
+    decoded = est.inverse_transform(est.transform(rows))
+    samples, _ = est.sample(50, random_state=0)
+    # ... and decodes to its value; the others come back near the data's units.
+    np.testing.assert_array_equal(decoded[:, -1], 7.5)
+    np.testing.assert_array_equal(samples[:, -1], 7.5)
+    assert np.abs(decoded[:, :-1].mean(axis=0) - rows[:, :-1].mean(axis=0)).max() < 10.0
+
+
+def test_a_continued_fit_keeps_the_weights_and_refuses_changed_weighting(
+    fast_params, X_noise
+):
+    est = GWAEClusterer(n_clusters=3, warm_start=True, **fast_params).fit(X_noise)
+    weights = est.feature_weights_
+    est.fit(X_noise[::-1])
+    np.testing.assert_array_equal(est.feature_weights_, weights)
+    est.set_params(weight_features=False)
+    with pytest.raises(ValueError, match=r"weighted \(True -> False\)"):
+        est.fit(X_noise)
+
+
+def test_weighted_model_files(fast_params, X_noise):
+    import skgwae.io
+
+    est = GWAEClusterer(n_clusters=3, **fast_params).fit(X_noise)
+    loaded = skgwae.io.loads(skgwae.io.dumps(est))
+    np.testing.assert_array_equal(loaded.feature_weights_, est.feature_weights_)
+    np.testing.assert_array_equal(loaded.predict_proba(X_noise), est.predict_proba(X_noise))
+
+
+def test_chunked_and_partial_fits_weight_from_their_sample(fast_params, X_noise):
+    chunked = GWAEClusterer(n_clusters=3, **fast_params).fit([X_noise[:60], X_noise[60:]])
+    partial = GWAEClusterer(n_clusters=3, **fast_params).partial_fit(X_noise)
+    for est in (chunked, partial):
+        assert est.feature_weights_[:2].min() > est.feature_weights_[2:].max()
+        assert np.isfinite(est.predict_proba(X_noise)).all()

@@ -15,12 +15,13 @@ use them for your own files, and these functions for files you share or receive.
 What a file holds
 -----------------
 - Tensors: the model's state dict (``model_.<key>``, float32 weights and buffers as the
-  fitted model holds them, moved to the CPU; a model that standardises its rows adds the
-  float64 ``model_.input_mean`` and ``model_.input_scale``), the arrays of the data
-  geometry that the score compares rows with (``geometry.reference_rows_``, and with
-  ``metric="geodesic"`` ``geometry.landmark_distances_`` and ``geometry.train_rows_``, all
-  float32), and the fitted numeric arrays of :class:`~skgwae.GWAEClusterer` (``means_``,
-  ``covariances_``, ``weights_``, ``labels_``) under their own names, bit for bit.
+  fitted model holds them, moved to the CPU; a model that scales its rows adds the float64
+  ``model_.input_mean``, ``model_.input_scale`` and ``model_.feature_weights``), the
+  arrays of the data geometry that the score compares rows with
+  (``geometry.reference_rows_``, and with ``metric="geodesic"``
+  ``geometry.landmark_distances_`` and ``geometry.train_rows_``, all float32), and the
+  fitted numeric arrays of :class:`~skgwae.GWAEClusterer` (``means_``, ``covariances_``,
+  ``weights_``, ``labels_``) under their own names, bit for bit.
 - The safetensors metadata (``__metadata__``, strings only): one entry, ``"skgwae"``, a
   JSON document with the format version, the estimator class, the constructor parameters
   (``get_params``), the model configuration (the arguments of
@@ -50,10 +51,10 @@ Every part is validated before the estimator is assembled, and any mismatch rais
 - the parameters are exactly the class's, JSON values that pass the estimator's own
   parameter validation (tuples such as ``hidden_layer_sizes`` come back from JSON lists);
 - the model configuration is the one the parameters and ``n_features_in_`` describe (a
-  file without its ``standardized`` entry, written before models could standardise their
-  rows, reads as False), and every tensor of the state dict has the name, shape and dtype
-  of a freshly built model's (no key missing or extra) and finite values, the
-  ``input_scale`` positive;
+  file without its ``standardized`` and ``weighted`` entries, written before models could
+  scale their rows, reads them as False), and every tensor of the state dict has the
+  name, shape and dtype of a freshly built model's (no key missing or extra) and finite
+  values, the ``input_scale`` positive and the ``feature_weights`` not negative;
 - the data geometry has the parameters' ``metric`` and ``n_neighbors``, a positive finite
   scale, and exactly the arrays its metric needs, float32 and finite, of shapes
   ``(R, n_features_in_)`` for the reference rows (``1 <= R <=`` the number of reference

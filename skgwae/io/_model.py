@@ -10,6 +10,8 @@ from ..nn import GWAEModel
 from ._checks import check_keys, is_int, is_positive_finite, plain
 
 PREFIX = "model_."
+# Entries of the model configuration that files of earlier versions lack (False there).
+OPTIONAL_CONFIG = ("standardized", "weighted")
 
 
 def model_parts(estimator, stored_model):
@@ -43,16 +45,17 @@ def decode_model(estimator, stored_config, tensors, n_features):
 
 def _expected_config(estimator, config):
     """The model configuration that ``estimator``'s parameters describe for a model with
-    ``config``'s number of features, decoder output and standardisation (the three facts
-    taken from the data)."""
+    ``config``'s number of features, decoder output, standardisation and feature weights
+    (the facts taken from the data)."""
     if not isinstance(config, dict) or not is_int(config.get("n_features")):
         raise ValueError("The model_config has no integer n_features.")
     in_unit_range = config.get("output") == "sigmoid"
-    standardized = config.get("standardized", False)
-    if not isinstance(standardized, bool):
-        raise ValueError(f"Invalid model_config standardized {standardized!r}.")
+    facts = {name: config.get(name, False) for name in OPTIONAL_CONFIG}
+    for name, value in facts.items():
+        if not isinstance(value, bool):
+            raise ValueError(f"Invalid model_config {name} {value!r}.")
     try:
-        expected = estimator._model_config(config["n_features"], in_unit_range, standardized)
+        expected = estimator._model_config(config["n_features"], in_unit_range, **facts)
     except (ValueError, TypeError) as exc:
         raise ValueError(f"The parameters do not describe a model: {exc}") from None
     if config.get("output") not in ("linear", "sigmoid"):
@@ -63,14 +66,14 @@ def _expected_config(estimator, config):
 def _decode_config(estimator, stored, n_features):
     """The arguments of GWAEModel: the stored configuration, checked against the ones the
     parameters describe (``kappa_init`` aside, the only free entry)."""
-    # Files written before models could be standardised lack the entry (False).
+    # Files written before models could scale their rows lack these entries (False).
     check_keys(
         stored,
         "The model_config",
-        set(inspect.signature(GWAEModel).parameters) - {"standardized"},
-        optional=("standardized",),
+        set(inspect.signature(GWAEModel).parameters) - set(OPTIONAL_CONFIG),
+        optional=OPTIONAL_CONFIG,
     )
-    config = {"standardized": False, **stored}
+    config = {**dict.fromkeys(OPTIONAL_CONFIG, False), **stored}
     for name in ("hidden_layer_sizes", "image_shape"):
         if isinstance(config[name], list):
             config[name] = tuple(config[name])
@@ -141,8 +144,10 @@ def _checked_state_dict(config, tensors):
             )
         if tensor.is_floating_point() and not torch.isfinite(tensor).all():
             raise ValueError(f"The weight {PREFIX + key} has non-finite values.")
-        # The rows are divided by it.
+        # The rows are divided by the scale; a weight's square root multiplies them.
         if key == "input_scale" and not (tensor > 0).all():
             raise ValueError(f"The weight {PREFIX + key} must be positive.")
+        if key == "feature_weights" and not (tensor >= 0).all():
+            raise ValueError(f"The weight {PREFIX + key} must not be negative.")
         state_dict[key] = tensor
     return state_dict

@@ -18,9 +18,11 @@ from .losses import (
 from .model import GWAEModel
 from .networks import JointCritic, LeakySiLU, MLPDecoder, MLPEncoder
 from .priors import PRIORS, make_prior
+from .scaling import InputScaling
 
 __all__ = [
     "GWAEModel",
+    "InputScaling",
     "JointCritic",
     "LeakySiLU",
     "MLPDecoder",

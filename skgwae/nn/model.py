@@ -25,6 +25,7 @@ from .losses import (
 )
 from .networks import JointCritic, MLPDecoder, MLPEncoder
 from .priors import make_prior
+from .scaling import InputScaling
 
 # Weight of the critic's penalty (gradient penalty plus output penalty), as in the authors' code.
 CRITIC_PENALTY_WEIGHT = 10.0
@@ -61,6 +62,12 @@ class GWAEModel(nn.Module):
         ``input_mean`` and ``input_scale`` (set by :meth:`set_input_scaling`), which the
         estimator subtracts from and divides the rows by before the networks see them, and
         undoes on what the decoder returns. The networks and losses never apply them.
+    weighted : bool, default=False
+        Whether the model works on rows whose features are weighted: it then holds the
+        float64 buffer ``feature_weights`` (and ``input_mean`` and ``input_scale``, the
+        features' means and a scale of 1 where the rows are not standardised), and the
+        estimator multiplies each centred (and standardised) feature by the square root of
+        its weight, so that distances between rows are the weighted Euclidean ones.
     """
 
     def __init__(
@@ -77,6 +84,7 @@ class GWAEModel(nn.Module):
         image_shape=None,
         output="linear",
         standardized=False,
+        weighted=False,
     ):
         super().__init__()
         # The constructor arguments, so that the model can be rebuilt from a state dict.
@@ -93,12 +101,17 @@ class GWAEModel(nn.Module):
             image_shape=None if image_shape is None else tuple(image_shape),
             output=output,
             standardized=bool(standardized),
+            weighted=bool(weighted),
         )
-        if standardized:
-            # float64, so that the rows' scaling is exact for float64 data whatever the
-            # precision of the networks.
+        # float64, so that the rows' scaling is exact for float64 data whatever the
+        # precision of the networks.
+        if standardized or weighted:
             self.register_buffer("input_mean", torch.zeros(n_features, dtype=torch.float64))
             self.register_buffer("input_scale", torch.ones(n_features, dtype=torch.float64))
+        if weighted:
+            self.register_buffer(
+                "feature_weights", torch.ones(n_features, dtype=torch.float64)
+            )
         self.coupling = coupling
         self.gw_coupling = gw_coupling
         self.mmd_kernel = mmd_kernel
@@ -126,19 +139,29 @@ class GWAEModel(nn.Module):
         )
 
     @torch.no_grad()
-    def set_input_scaling(self, mean, scale):
-        """Set the per-feature mean and scale of a standardised model's rows."""
-        self.input_mean.copy_(torch.as_tensor(mean, dtype=torch.float64))
-        self.input_scale.copy_(torch.as_tensor(scale, dtype=torch.float64))
+    def set_input_scaling(self, scaling):
+        """Set the buffers of the model's :class:`InputScaling` (of its kind)."""
+        if self.config["standardized"] or self.config["weighted"]:
+            self.input_mean.copy_(torch.as_tensor(scaling.mean, dtype=torch.float64))
+            self.input_scale.copy_(torch.as_tensor(scaling.scale, dtype=torch.float64))
+        if self.config["weighted"]:
+            self.feature_weights.copy_(torch.as_tensor(scaling.weights, dtype=torch.float64))
 
     def input_scaling(self):
-        """``(mean, scale)`` of the rows as float64 numpy arrays, or None when the model
-        works on the rows as given."""
-        if not self.config["standardized"]:
+        """The :class:`InputScaling` of the rows, or None when the model works on the rows
+        as given."""
+        standardized, weighted = self.config["standardized"], self.config["weighted"]
+        if not (standardized or weighted):
             return None
-        return (
-            self.input_mean.detach().cpu().double().numpy(),
-            self.input_scale.detach().cpu().double().numpy(),
+
+        def array(buffer):
+            return buffer.detach().cpu().double().numpy()
+
+        return InputScaling(
+            mean=array(self.input_mean),
+            scale=array(self.input_scale),
+            weights=array(self.feature_weights) if weighted else None,
+            standardized=standardized,
         )
 
     @property

@@ -44,6 +44,8 @@ def evaluate_criterion(
     per_sample=False,
     reference_distances=None,
     prior_cache=None,
+    dtype=torch.float32,
+    reference_model=None,
 ):
     """The model-selection criterion on the rows of X, in evaluation mode.
 
@@ -58,13 +60,18 @@ def evaluate_criterion(
     (``geometry.reference_distances(geometry.reference_rows_)``), for a caller that
     evaluates many times with one geometry; None computes them here. ``prior_cache`` (a
     dict, empty at first) keeps the prior samples and their kernel mean between calls,
-    redrawn only when the prior's parameters have changed.
+    redrawn only when the prior's parameters have changed. The rows of X enter the model
+    as ``dtype`` tensors (float64 for a float64 copy of the model); ``reference_model``
+    (default: the model itself, in float32) computes what every row is compared with: the
+    reference rows' codes and the prior samples, so that a float64 copy of a model is
+    compared with the same prior samples as the model.
     """
     was_training = model.training
     model.eval()
     try:
         rows = as_tensor(geometry.reference_rows_, device)
-        reference = model.criterion_reference(
+        compared = model if reference_model is None else reference_model
+        reference = compared.criterion_reference(
             rows,
             _float64(
                 geometry.reference_distances(geometry.reference_rows_)
@@ -82,7 +89,7 @@ def evaluate_criterion(
             # Distances to the reference rows by chunk (n * R values in all), unless given.
             chunk_dX = geometry.reference_distances(X[start:stop]) if dX is None else dX[start:stop]
             terms = model.criterion_terms(
-                as_tensor(X[start:stop], device), _float64(chunk_dX, device), reference
+                as_tensor(X[start:stop], device, dtype), _float64(chunk_dX, device), reference
             )
             values[start:stop] = torch.stack([terms["gw"], terms["w"], terms["mmd"]], 1).double()
         gw, w, mmd = values.cpu().numpy().T
