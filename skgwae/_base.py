@@ -265,8 +265,8 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
         (with fresh optimiser moments when the optimiser state was not kept, as after
         pickling with ``warm_start=False``). The model's structure is fixed by the first
         call: later chunks must have the same features (and, with ``image_shape``, stay
-        in [0, 1] if the first did), and are standardised as the first one was (see
-        ``standardize``).
+        in [0, 1] if the first did), and are scaled as the first one was (see
+        ``standardize`` and ``weight_features``).
 
         Parameters
         ----------

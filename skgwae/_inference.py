@@ -114,7 +114,7 @@ class FittedModelMixin:
         return model
 
     def _validate_X(self, X):
-        """X checked for inference, in the model's units (standardised as the fit was)."""
+        """X checked for inference, in the model's units (scaled as the fit's rows were)."""
         check_is_fitted(self)
         return scale_rows(check_inference_input(self, X), self.model_.input_scaling())
 
@@ -197,8 +197,9 @@ class FittedModelMixin:
         """Each sample's reconstruction error by the model: ``0.5 * ||x - g(mu(x))||^2``.
 
         The decoder g applied to the encoder mean mu(x), in evaluation mode; the L_W part of
-        :meth:`score_samples`. With ``standardize_``, x and g(mu(x)) are the standardised
-        rows, as in training. A sample unlike the training data is reconstructed badly,
+        :meth:`score_samples`. Where the fit standardised or weighted the rows
+        (``standardize_``, ``feature_weights_``), x and g(mu(x)) are the rows so scaled,
+        as in training. A sample unlike the training data is reconstructed badly,
         so minus this error is an outlier score (higher is more normal). It ranks outliers
         better than :meth:`score_samples` does: the MMD part of the score measures how the
         encoded data as a whole match the prior, not how typical one sample is, and adds
@@ -256,8 +257,8 @@ class FittedModelMixin:
         Each term is a mean over the rows of X of a value that depends on the row alone,
         given the fitted model. The model keeps ``R`` reference rows, drawn at random from
         its training rows at fit (at most 256), and draws 512 prior samples z~ with a fixed
-        seed. With mu the encoder mean and d the data distance of ``metric`` (x the
-        standardised rows where the fit standardised them, ``standardize_``):
+        seed. With mu the encoder mean and d the data distance of ``metric`` (x the rows
+        as the fit scaled them, see ``standardize_`` and ``feature_weights_``):
 
         - L_GW = mean_i mean_r ``| d(x_i, x_r) - c * ||mu(x_i) - mu(x_r)|| |``: how far the
           embedding of X is from a scaled isometry onto the reference rows' embedding, at

@@ -75,7 +75,10 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
 
     The GWAE objective alone does not tie components to clusters of the data: the coupling
     accepts any matching of data clusters to prior components, so the trained prior's own
-    components may split the clusters of the data. So the fit has two steps:
+    components may split the clusters of the data. So the fit has two steps (on the rows as
+    ``standardize`` and ``weight_features`` scale them: tables in different units are
+    standardised, and the features of rows outside [0, 1] weighted by how much each
+    varies along the rows' neighbour graph, so that features of noise count less):
 
     1. Train the GWAE with the mixture prior (the full objective, early stopping).
     2. Set the prior from the clusters of the encoded training rows. They are partitioned on
