@@ -624,7 +624,8 @@ def test_load_refuses_weights_of_wrong_shape_dtype_or_value(transformer, edit, m
 def test_standardised_model_files(fitted_models):
     """A standardised model stores its mean and scale (float64 weights, the scale
     positive); a file whose standardisation an explicit ``standardize`` contradicts is
-    refused; a file written before the entry existed (no ``standardized``) loads."""
+    refused; a file written before the entries existed (no ``standardized`` or
+    ``weighted``) loads."""
     est, X = fitted_models["clusterer-standardised"]
     assert est.standardize_
     data = skgwae.io.dumps(est)
@@ -641,7 +642,8 @@ def test_standardised_model_files(fitted_models):
 
     plain = fitted_models["transformer"][0]
     older = rewrite(
-        skgwae.io.dumps(plain), lambda d, t: d["model_config"].pop("standardized")
+        skgwae.io.dumps(plain),
+        lambda d, t: [d["model_config"].pop(name) for name in ("standardized", "weighted")],
     )
     assert_same_model(skgwae.io.loads(older), plain, fitted_models["transformer"][1])
 
