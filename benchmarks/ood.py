@@ -62,7 +62,6 @@ from sklearn.neighbors import LocalOutlierFactor
 
 from skgwae import GWAEClusterer, GWAETransformer
 from skgwae.datasets import make_clustered_images
-from skgwae.training import evaluate_criterion
 
 INLIER_CLASSES = [0, 1, 2, 3, 4]
 BASELINES = ["GMM", "IsolationForest", "LOF", "PCA"]
@@ -93,19 +92,13 @@ def baseline_scorers(X_train, k, seed):
 
 def gwae_scorers(name, est, X_test):
     """(name, scores on X_test) of a fitted GWAE: its score and each term alone."""
-    terms = evaluate_criterion(
-        est.model_,
-        X_test,
-        None,
-        est._geometry,
-        lambda_w=est.lambda_w,
-        lambda_d=est.lambda_d,
-        device=est._device,
-        per_sample=True,
-    )
+    # The terms as score_samples computes them (float64 rows through the model's float64
+    # copy).
+    terms = est._criterion(X_test, per_sample=True)
     scores = est.score_samples(X_test)
     # The package's score is the sum of the terms; a mismatch would make the table lie.
-    np.testing.assert_allclose(scores, terms["score"], rtol=1e-6, atol=1e-8)
+    total = terms["gw"] + est.lambda_w * terms["w"] + est.lambda_d * terms["mmd"]
+    np.testing.assert_allclose(scores, -total, rtol=1e-6, atol=1e-8)
     yield name, scores
     # The reconstruction term is the public reconstruction_error (checked here).
     np.testing.assert_allclose(est.reconstruction_error(X_test), terms["w"], rtol=1e-5, atol=1e-6)

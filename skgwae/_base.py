@@ -46,6 +46,11 @@ from .training import (
 from .training.threads import resolve_n_threads, step_multiply_adds, torch_threads
 
 
+def _resolved(value, auto):
+    """A parameter of ``bool or "auto"``: ``auto`` for ``"auto"``, else the bool."""
+    return auto if isinstance(value, str) else bool(value)
+
+
 class BaseGWAE(FittedModelMixin, BaseEstimator):
     """Base class of the GWAE estimators. Not for direct use.
 
@@ -324,10 +329,8 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
             validation_fraction=self.validation_fraction if validated else None,
             min_train_rows=self._min_train_rows(),
             standardize=self.standardize,
-            weight_features=(
-                ("auto" if self._auto_weight_features() else False)
-                if isinstance(self.weight_features, str)  # "auto"
-                else self.weight_features
+            weight_features=_resolved(
+                self.weight_features, "auto" if self._auto_weight_features() else False
             ),
             fitted_scaling=self.model_.input_scaling() if continuing else None,
             allow_chunked=not incremental,
@@ -442,16 +445,8 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
             coupling=self.coupling,
             gw_coupling=self.gw_coupling,
             mmd_kernel=self.mmd_kernel,
-            standardized=(
-                bool(standardized)
-                if isinstance(self.standardize, str)  # "auto"
-                else bool(self.standardize)
-            ),
-            weighted=(
-                bool(weighted)
-                if isinstance(self.weight_features, str)  # "auto"
-                else bool(self.weight_features)
-            ),
+            standardized=_resolved(self.standardize, bool(standardized)),
+            weighted=_resolved(self.weight_features, bool(weighted)),
         )
 
     def _build_model(self, data, config, init_seed):

@@ -18,9 +18,9 @@ import numpy as np
 import scipy.sparse
 from sklearn import get_config
 
+from ._feature_weights import WEIGHT_ROWS, graph_autocorrelation_weights
 from ._geometry import AUTO_GEODESIC_ROWS, GRAPH_METRICS, DataGeometry
 from ._validation import check_fit_input
-from ._feature_weights import WEIGHT_ROWS, graph_autocorrelation_weights
 from .nn import InputScaling
 from .training.chunks import ArrayRows, ChunkedRows, IterableRows, scan_rows
 from .training.inference import INFERENCE_CHUNK
@@ -183,9 +183,12 @@ def prepare_training_data(
         raise ValueError(f"n_samples={X.shape[0]} should be >= {requirement}.")
     train_index, val_index = _split_index(X.shape[0], rng, validation_fraction)
     _check_n_train(len(train_index), min_train_rows, validation_fraction)
+    # One pass each over X for its range, which both the scaling and the decoder's output
+    # read (of the rows as given: scaled rows are not pixels).
+    minimum, maximum = (X.min(), X.max()) if X.size else (0.0, 0.0)
     # train_index is in random order, so its first rows are a random subset.
     scaling = _scaling_rule(estimator, reset, standardize, weight_features, fitted_scaling)(
-        X[train_index[:WEIGHT_ROWS]], lambda: X, X.size > 0 and in_unit_interval(X.min(), X.max())
+        X[train_index[:WEIGHT_ROWS]], lambda: X, in_unit_interval(minimum, maximum)
     )
     if scaling is not None:
         X = scale_rows(X, scaling)
@@ -198,7 +201,7 @@ def prepare_training_data(
         n_features=X.shape[1],
         n_train=X_train.shape[0],
         dtype=X.dtype,
-        in_unit_range=scaling is None and X.size > 0 and X.min() >= 0 and X.max() <= 1,
+        in_unit_range=scaling is None and X.size > 0 and minimum >= 0 and maximum <= 1,
         input_scaling=scaling,
     )
 
