@@ -46,7 +46,7 @@ from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
 
 import skgwae.clusterer
 from skgwae import GWAEClusterer, GWAETransformer
-from skgwae._data import unscale_rows
+from skgwae._data import scale_rows
 from skgwae.metrics import cluster_accuracy
 
 # The other benchmark scripts (benchmarks/ is on sys.path when a script there runs).
@@ -165,11 +165,11 @@ def cluster_part(datasets, seeds, results):
                     with PartitionRecorder() as recorder:
                         clusterer = GWAEClusterer(k, random_state=seed).fit(X)
                     labels = clusterer.labels_
-                    # The partition's rows in the data's units (the clusterer holds them
-                    # standardised where it standardised them).
-                    part_rows, part_labels = recorder.partitions[-1]
-                    part_rows = unscale_rows(part_rows, clusterer.model_.input_scaling())
-                    stage = stage_row(X, y, labels, (part_rows, part_labels))
+                    # The partition's rows are in the model's units (standardised and
+                    # weighted where the clusterer did so); X is matched to them in those
+                    # units, since a feature of weight 0 cannot be mapped back.
+                    X_model = scale_rows(np.asarray(X), clusterer.model_.input_scaling())
+                    stage = stage_row(X_model, y, labels, recorder.partitions[-1])
                     stages.append({"dataset": name, "seed": seed, **stage})
                 else:
                     labels = dict(cluster_methods(k, X.shape[1], seed, {}))[method](X)
