@@ -39,3 +39,15 @@ def test_a_feature_that_the_graph_follows_has_autocorrelation_near_one():
 def test_all_constant_rows_get_equal_weights():
     X = np.zeros((50, 3))
     np.testing.assert_array_equal(graph_autocorrelation_weights(X), np.ones(3))
+
+
+def test_the_weights_are_the_autocorrelations_raised_to_the_power():
+    """power=2 gives the square of power=1's weights, rescaled to mean 1: the gap between
+    an informative feature and a noise feature widens."""
+    rng = np.random.RandomState(1)
+    labels = rng.randint(2, size=200)
+    X = np.column_stack([3.0 * labels + rng.normal(size=200), rng.normal(size=(200, 3))])
+    linear = graph_autocorrelation_weights(X, power=1)
+    squared = graph_autocorrelation_weights(X, power=2)
+    np.testing.assert_allclose(squared, linear**2 / np.mean(linear**2))
+    assert squared[0] / squared[1:].max() > linear[0] / linear[1:].max() > 1.0
