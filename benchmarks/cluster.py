@@ -123,10 +123,14 @@ given) each feature weighted by how much it agrees across the rows' nearest neig
 (``graph_autocorrelation_weights``, on every row, for every set), inside their timed fit.
 It measured that weighting before the clusterer did it itself (``weight_features="auto"``,
 rows outside [0, 1] only); with ``--param weight_features=False`` it measures it again
-as it was then:
+as it was then. ``--weight-power P`` raises the autocorrelations to the power P instead
+of the package's (1 gave the weights as first measured, the square roots of the
+autocorrelations scaling the features):
 
     python benchmarks/cluster.py --datasets every --methods GWAE --weight-features \
         --param weight_features=False --out DIR
+    python benchmarks/cluster.py --datasets digits_noisy --methods GWAE --weight-features \
+        --weight-power 3 --param weight_features=False --out DIR
 
 It prints tables of means (with standard deviations over seeds) and writes every run to
 benchmarks/results/cluster.csv (and cluster_selection.csv).
@@ -530,7 +534,9 @@ def _umap(n_components, seed):
     return umap.UMAP(n_components=n_components, random_state=seed)
 
 
-def run_table(datasets, seeds, params, keep=None, rescale=None, weight_features=False):
+def run_table(
+    datasets, seeds, params, keep=None, rescale=None, weight_features=False, weight_power=None
+):
     rows = []
     for name in datasets:
         X, y = load(name)
@@ -542,7 +548,8 @@ def run_table(datasets, seeds, params, keep=None, rescale=None, weight_features=
         if weight_features:
             # Computed once per set; its time counts in each GWAE fit's seconds.
             start = time.perf_counter()
-            weights = graph_autocorrelation_weights(X)
+            power = {} if weight_power is None else {"power": weight_power}
+            weights = graph_autocorrelation_weights(X, **power)
             weight_seconds = time.perf_counter() - start
             X_weighted = np.asarray(X) * np.sqrt(weights)
             if len(weights) <= 16:
@@ -648,6 +655,11 @@ def main():
         action="store_true",
         help="GWAE methods fit the rows with graph_autocorrelation_weights applied",
     )
+    parser.add_argument(
+        "--weight-power",
+        type=float,
+        help="with --weight-features: the power of the autocorrelations (default: the package's)",
+    )
     parser.add_argument("--out", default="benchmarks/results")
     args = parser.parse_args()
     params = parse_params(args.param)
@@ -670,7 +682,13 @@ def main():
         print(df.to_string(index=False))
         return
     df = run_table(
-        datasets, args.seeds, params, args.methods, args.rescale, args.weight_features
+        datasets,
+        args.seeds,
+        params,
+        args.methods,
+        args.rescale,
+        args.weight_features,
+        args.weight_power,
     )
     df.to_csv(out / "cluster.csv", index=False)
     print()

@@ -16,8 +16,7 @@ WEIGHT_ROUNDS = 3
 # The weights returned are the last round's autocorrelations raised to this power, so
 # that each feature is multiplied by its autocorrelation (the square root of its weight):
 # a noise feature keeps some autocorrelation on a finite graph, and the square widens its
-# gap to an informative one, a gain on the clustering benchmark's tables (power 3 widened
-# it too far on noisy pixels).
+# gap to an informative one, a gain over power 1 on the clustering benchmark's tables.
 WEIGHT_POWER = 2
 
 
