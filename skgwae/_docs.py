@@ -122,11 +122,11 @@ weight_features : bool or "auto", default="auto"
     square roots of the weights (their autocorrelations, up to a common factor), so the
     distances are weighted Euclidean ones and a feature of weight 0 is dropped; the square
     widens the gap between informative features and noise, which keeps some
-    autocorrelation on a finite graph. ``"auto"``: :class:`GWAEClusterer` weights the features of rows
-    that do not all lie in [0, 1] (tables rather than pixels or 0/1 answers), because the
-    weights raised the clusters of tables whose classes differ in a few of many features
-    and moved those of pixels as often down as up; :class:`GWAETransformer` does not
-    weight them. The weights are kept as the mean and scale are.
+    autocorrelation on a finite graph. ``"auto"``: :class:`GWAEClusterer` weights the
+    features of rows that do not all lie in [0, 1] (tables rather than pixels or 0/1
+    answers), because the weights raised the clusters of tables whose classes differ in a
+    few of many features and moved those of pixels as often down as up;
+    :class:`GWAETransformer` does not weight them. The weights are kept as the mean and scale are.
 hidden_layer_sizes : int or array-like of int, default=(128, 128)
     Hidden widths of the encoder MLP (an int is one hidden layer); the decoder uses them
     reversed and the critic's branches as given. With ``image_shape``, the fully
