@@ -73,6 +73,15 @@ Palmer penguins' four measurements of 342 birds of three species
 (``benchmarks/data/penguins.csv``), standardised (``penguins``) and in millimetres and
 grams (``penguins_unscaled``).
 
+Also available with ``--datasets``: a third held-out group (``THIRD``, ``--datasets
+third``), written down on 2026-12-04 after the squared feature weights were chosen and
+run once with the defaults: ``classification_8_of_30`` (1200 rows of 6 Gaussian classes
+in 8 informative and 4 redundant of 30 features, standardised), ``breast_cancer_noise``
+(standardised breast_cancer plus 20 features of uniform noise), ``aniso_blobs`` and
+``varied_blobs`` (the sheared and the unequal blobs of scikit-learn's k-means example),
+``circles`` (two concentric circles, noise 0.05), ``digits_sqrt`` (the square roots of
+the pixels / 16) and ``blobs_100`` (6 blobs of standard deviation 6 in 100 dimensions).
+
 Methods, each given only the number of clusters (library defaults otherwise):
 
 - KMeans, GaussianMixture (full covariances), PCA(10) + GaussianMixture, and

@@ -44,6 +44,7 @@ CLUSTER_GROUPS = {
     "held_out": "held out",
     "wide": "wide rows",
     "later": "added later",
+    "third": "third held out",
 }
 BASELINES = ["KMeans", "GMM", "PCA+GMM", "UMAP+GMM"]
 # GWAE meets the bar when its accuracy is at most this much below the best baseline's.

@@ -1,5 +1,5 @@
-"""The data sets of benchmarks/cluster.py's second held-out group (``LATER``) load as
-described."""
+"""The data sets of benchmarks/cluster.py's second and third held-out groups (``LATER``,
+``THIRD``) load as described."""
 
 import numpy as np
 import pytest
@@ -11,7 +11,7 @@ def cluster(benchmark_script):
 
 
 def test_every_later_set_has_finite_rows_and_a_label_per_row(cluster):
-    for name in cluster.LATER:
+    for name in (*cluster.LATER, *cluster.THIRD):
         X, y = cluster.load(name)
         X = np.asarray(X)
         assert X.ndim == 2 and np.isfinite(X).all(), name
@@ -53,6 +53,23 @@ def test_the_later_sets_keep_their_described_shapes(cluster):
     assert np.bincount(y).tolist() == [500, 100, 50, 300]
 
 
+def test_the_third_sets_keep_their_described_shapes_and_classes(cluster):
+    shapes = {
+        "classification_8_of_30": ((1200, 30), 6),
+        "breast_cancer_noise": ((569, 50), 2),
+        "aniso_blobs": ((1500, 2), 3),
+        "varied_blobs": ((1500, 2), 3),
+        "circles": ((1000, 2), 2),
+        "digits_sqrt": ((1797, 64), 10),
+        "blobs_100": ((1200, 100), 6),
+    }
+    for name, (shape, n_classes) in shapes.items():
+        X, y = cluster.load(name)
+        assert np.shape(X) == shape and len(np.unique(y)) == n_classes, name
+    X, _ = cluster.load("digits_sqrt")
+    assert X.min() == 0.0 and X.max() == 1.0
+
+
 def test_only_the_raw_tables_in_mixed_units_reach_the_warning_ratio(cluster):
     """The documented gap behind DIFFERENT_UNITS_RATIO: every benchmark set of standardised
     columns, pixels, 0/1 values or comparable measurements has a ratio of at most 2.9; the
@@ -61,7 +78,7 @@ def test_only_the_raw_tables_in_mixed_units_reach_the_warning_ratio(cluster):
 
     ratios = {name: spread_ratio(cluster.load(name)[0])[0] for name in cluster.every_set()}
     mixed = {"penguins_unscaled", "wine_unscaled", "breast_cancer_unscaled"}
-    assert len(ratios) == 45
+    assert len(ratios) == 52
     assert max(r for name, r in ratios.items() if name not in mixed) < 2.95
     assert min(ratios[name] for name in mixed) > 82
     assert 2.95 < DIFFERENT_UNITS_RATIO < 82
