@@ -24,7 +24,12 @@ each file was measured. Run from the repository root:
 
 ``--compare`` prints, instead, the mean accuracy of the GWAE rows of each named
 ``cluster.csv`` (runs of ``cluster.py --methods GWAE`` with other parameters) beside the
-bar of the stored baselines, and how many data sets each variant meets the bar on.
+bar of the stored baselines, and how many data sets each variant meets the bar on. The
+name ``current`` in place of a file stands for the GWAE rows of every group's file (the
+defaults), so a variant run on every set (``cluster.py --datasets every``) is compared
+with them on all of them::
+
+    python benchmarks/standings.py --compare ten=current nc20=DIR/cluster.csv
 """
 
 import argparse
@@ -81,11 +86,22 @@ def cluster_standings(results):
     return pd.DataFrame(rows)
 
 
+# The name --compare takes for the standings' own GWAE rows.
+CURRENT = "current"
+
+
+def current_runs(results):
+    """The runs of every group's ``cluster.csv`` under ``results``, in one table."""
+    paths = [results / folder / "cluster.csv" for folder in CLUSTER_GROUPS]
+    return pd.concat([pd.read_csv(path) for path in paths if path.exists()], ignore_index=True)
+
+
 def compare_variants(results, variants):
     """Each variant's mean GWAE accuracy per data set beside the stored bar.
 
     ``variants`` maps a name to the path of a ``cluster.csv`` whose GWAE rows are the
-    variant's; a data set is kept where every variant has GWAE rows and the standings
+    variant's, or to ``"current"``: the GWAE rows of every group's file under
+    ``results`` (:func:`current_runs`); a data set is kept where every variant has GWAE rows and the standings
     have a bar. Returns the table (data set, bar, one column per variant) and a summary
     per variant over those data sets: how many are at or above the bar, the mean
     accuracy, the mean of the standard deviations over seeds, and the mean of the worst
@@ -95,7 +111,7 @@ def compare_variants(results, variants):
     table = standings[["group", "bar"]].copy()
     spread, worst = {}, {}
     for name, path in variants.items():
-        runs = pd.read_csv(path)
+        runs = current_runs(results) if path == CURRENT else pd.read_csv(path)
         accuracy = runs[runs["method"] == "GWAE"].groupby("dataset")["acc"]
         table[name] = accuracy.mean()
         spread[name], worst[name] = accuracy.std(ddof=1), accuracy.min()

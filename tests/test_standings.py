@@ -70,6 +70,30 @@ def test_compare_variants_counts_each_variants_sets_at_the_bar(standings, tmp_pa
     assert summary.loc["first", "seed std"] == pytest.approx(pd.Series([0.95, 0.85]).std())
 
 
+def test_compare_variants_current_reads_every_groups_gwae_rows(standings, tmp_path):
+    """``current`` stands for the GWAE rows of every group's file, so a variant run on the
+    sets of several groups is compared with the defaults on all of them."""
+    pd.DataFrame(_runs("a", {"GMM": [0.9], "GWAE": [0.95]})).to_csv(
+        tmp_path / "cluster.csv", index=False
+    )
+    (tmp_path / "discrete").mkdir()
+    pd.DataFrame(_runs("c", {"KMeans": [0.7], "GWAE": [0.6, 0.5]})).to_csv(
+        tmp_path / "discrete" / "cluster.csv", index=False
+    )
+    variant = tmp_path / "variant.csv"
+    pd.DataFrame(_runs("a", {"GWAE": [0.8]}) + _runs("c", {"GWAE": [0.75]})).to_csv(
+        variant, index=False
+    )
+    table, summary = standings.compare_variants(
+        tmp_path, {"ten": standings.CURRENT, "other": variant}
+    )
+    assert table["dataset"].tolist() == ["a", "c"]
+    assert table["ten"].tolist() == pytest.approx([0.95, 0.55])
+    assert summary.loc["ten", "at or above the bar"] == 1
+    assert summary.loc["other", "at or above the bar"] == 1
+    assert summary.loc["ten", "worst seed"] == pytest.approx((0.95 + 0.5) / 2)
+
+
 def test_outlier_standings_keep_whole_scores_only(standings, tmp_path):
     """A method's terms (``method:term``) are not methods of their own."""
     pd.DataFrame(
