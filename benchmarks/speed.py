@@ -34,6 +34,7 @@ Other modes:
     python benchmarks/speed.py --n 2000 20000 --features 64 --couplings mmd   # a subset
     python benchmarks/speed.py --gw | --options | --memmap | --inference
     python benchmarks/speed.py --device cuda         # the same on a GPU
+    python benchmarks/speed.py --device cuda --n 20000 --features 784 --batch-size 256
 """
 
 import argparse
@@ -117,7 +118,7 @@ def _sync(device):
         torch.cuda.synchronize(device)
 
 
-def bare_epochs(X, coupling, device, epochs, seed=0):
+def bare_epochs(X, coupling, device, epochs, seed=0, batch_size=64):
     """Seconds of each epoch of the plain loop: the Trainer's step, nothing around it."""
     est = GWAETransformer(coupling=coupling)  # only for its default sizes
     with torch.random.fork_rng(devices=[]):
@@ -132,7 +133,7 @@ def bare_epochs(X, coupling, device, epochs, seed=0):
             mmd_kernel=est.mmd_kernel,
         ).to(device)
     config = TrainingConfig(
-        batch_size=64,
+        batch_size=batch_size,
         max_epochs=epochs,
         learning_rate=est._learning_rate(X[:1024]),  # "auto" resolved as the estimator does
         lambda_w=est.lambda_w,
@@ -146,7 +147,7 @@ def bare_epochs(X, coupling, device, epochs, seed=0):
     X = as_tensor(X, device)
     generator = make_generator(seed, device)
     lw, ld, lh = est.lambda_w, est.lambda_d, est.lambda_h
-    n_batches = max(1, round(X.shape[0] / 64))
+    n_batches = max(1, round(X.shape[0] / batch_size))
     seconds = []
     for _ in range(epochs):
         start = time.perf_counter()
@@ -185,16 +186,20 @@ def fit_epochs(X, device, epochs, seed=0, **params):
     return [row["seconds"] for row in est.history_]
 
 
-def one(n, n_features, coupling, device, epochs, rounds, ways):
+def one(n, n_features, coupling, device, epochs, rounds, ways, batch_size=64):
     """Run one configuration of the table in this process; print its row as JSON."""
     device = torch.device(device)
     X = make_data(n, n_features)
     ways = {
         way: run
         for way, run in {
-            "bare": lambda: bare_epochs(X, coupling, device, epochs),
-            "fit": lambda: fit_epochs(X, device, epochs, coupling=coupling, early_stopping=False),
-            "fit_default": lambda: fit_epochs(X, device, epochs, coupling=coupling),
+            "bare": lambda: bare_epochs(X, coupling, device, epochs, batch_size=batch_size),
+            "fit": lambda: fit_epochs(
+                X, device, epochs, coupling=coupling, early_stopping=False, batch_size=batch_size
+            ),
+            "fit_default": lambda: fit_epochs(
+                X, device, epochs, coupling=coupling, batch_size=batch_size
+            ),
         }.items()
         if way in ways
     }
@@ -216,7 +221,15 @@ def one(n, n_features, coupling, device, epochs, rounds, ways):
 
 
 def run_in_process(args, *extra):
-    command = [sys.executable, __file__, *map(str, extra), "--device", args.device]
+    command = [
+        sys.executable,
+        __file__,
+        *map(str, extra),
+        "--device",
+        args.device,
+        "--batch-size",
+        str(args.batch_size),
+    ]
     out = subprocess.run(command, capture_output=True, text=True)
     if out.returncode:
         raise RuntimeError(out.stderr[-3000:])
@@ -253,6 +266,7 @@ def table(args):
                     "n": n,
                     "n_features": n_features,
                     "coupling": coupling,
+                    "batch_size": args.batch_size,
                     "rounds": rounds,
                     "epochs": epochs,
                     **out,
@@ -271,7 +285,9 @@ def table(args):
                     f"peak {row['peak_mb']:.0f} MB  [{time.perf_counter() - start:.0f} s]",
                     flush=True,
                 )
-    save(pd.DataFrame(rows), args, "speed")
+    # Another batch size than the estimator's 64 must not overwrite the default's file.
+    suffix = "" if args.batch_size == 64 else f"_batch{args.batch_size}"
+    save(pd.DataFrame(rows), args, "speed" + suffix)
 
 
 def save(frame, args, name):
@@ -499,6 +515,13 @@ def main(argv=None):
     parser.add_argument("--rounds", type=int, default=3, help=argparse.SUPPRESS)
     parser.add_argument("--ways", default="bare,fit,fit_default", help=argparse.SUPPRESS)
     parser.add_argument("--device", default="cpu")
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        default=64,
+        help="batch size of the table's loops and fits (default: the estimator's 64; "
+        "another writes speed_batch<size>_<device>.csv)",
+    )
     parser.add_argument("--gw", action="store_true", help="time the GW term per batch size")
     parser.add_argument("--options", action="store_true", help="time the training options")
     parser.add_argument("--memmap", action="store_true", help="fit from a memmap, by chunks")
@@ -514,7 +537,16 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.one:
         n, f, coupling = args.one
-        one(int(n), int(f), coupling, args.device, args.epochs, args.rounds, args.ways.split(","))
+        one(
+            int(n),
+            int(f),
+            coupling,
+            args.device,
+            args.epochs,
+            args.rounds,
+            args.ways.split(","),
+            args.batch_size,
+        )
     elif args.options_one:
         n, f, coupling = args.options_one
         options_one(int(n), int(f), coupling, args.device, args.epochs, args.rounds)

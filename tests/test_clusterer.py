@@ -25,12 +25,15 @@ from skgwae.training import evaluate_criterion
 # a filter of its own.
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
+# On the CPU wherever the tests run: they read the models' tensors, and several seeds were
+# chosen for what they give there (tests/test_gpu.py fits the clusterer on CUDA).
 FAST = {
     "n_components": 2,
     "hidden_layer_sizes": (16,),
     "max_iter": 3,
     "batch_size": 16,
     "random_state": 0,
+    "device": "cpu",
 }
 N_CLUSTERS = 3
 

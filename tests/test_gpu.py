@@ -166,3 +166,36 @@ def test_cuda_compile(cuda_params, X_small):
     est = GWAETransformer(**cuda_params, compile=True).fit(X_small)
     plain = GWAETransformer(**cuda_params).fit(X_small)
     np.testing.assert_allclose(est.transform(X_small), plain.transform(X_small), atol=1e-3)
+
+
+
+# Not "benchmark": pytest-benchmark, where installed, owns a fixture of that name.
+@pytest.mark.parametrize("benchmark_mode", [False, True])
+def test_deterministic_kernels_set_and_restore_cudnn(benchmark_mode):
+    from skgwae.training.device import deterministic_kernels
+
+    cudnn = torch.backends.cudnn
+    before = cudnn.deterministic, cudnn.benchmark
+    cudnn.benchmark = benchmark_mode
+    try:
+        with pytest.raises(RuntimeError, match="boom"):
+            with deterministic_kernels(torch.device("cuda")):
+                assert cudnn.deterministic and not cudnn.benchmark
+                raise RuntimeError("boom")
+        assert (cudnn.deterministic, cudnn.benchmark) == (before[0], benchmark_mode)
+    finally:
+        cudnn.deterministic, cudnn.benchmark = before
+
+
+def test_cuda_convolutional_critic_same_seed_same_model(cuda_params):
+    """cuDNN's deterministic algorithms during the fit: a convolutional critic's
+    gradient penalty then gives the same weights for the same seed."""
+    from skgwae.datasets import make_shapes
+
+    images, _ = make_shapes(40, image_size=12, random_state=2)
+    X = images.reshape(40, -1)
+    params = {**cuda_params, "image_shape": (12, 12), "coupling": "critic", "n_critic": 1}
+    a = GWAETransformer(**params).fit(X).model_.state_dict()
+    b = GWAETransformer(**params).fit(X).model_.state_dict()
+    for key in a:
+        assert torch.equal(a[key], b[key]), key

@@ -22,7 +22,7 @@ from skgwae.training import (
     resolve_device,
     seeded,
 )
-from skgwae.training.device import _flush_denormal_enabled
+from skgwae.training.device import _flush_denormal_enabled, deterministic_kernels
 from skgwae.training.early_stopping import EarlyStopping
 from skgwae.training.history import History
 
@@ -137,6 +137,15 @@ def test_flush_denormal_sets_and_restores(restore_flush_denormal, before):
         assert _subnormal_product() == 0.0
     assert (_subnormal_product() == 0.0) == before
     assert _flush_denormal_enabled() == before
+
+
+def test_deterministic_kernels_leave_the_cpu_alone():
+    """cuDNN's flags matter on CUDA only: on the CPU the block runs with the caller's."""
+    cudnn = torch.backends.cudnn
+    before = cudnn.deterministic, cudnn.benchmark
+    with deterministic_kernels(CPU):
+        assert (cudnn.deterministic, cudnn.benchmark) == before
+    assert (cudnn.deterministic, cudnn.benchmark) == before
 
 
 def test_flush_denormal_restores_after_exception(restore_flush_denormal):

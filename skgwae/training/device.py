@@ -48,3 +48,25 @@ def flush_denormal(device):
         yield
     finally:
         torch.set_flush_denormal(previous)
+
+
+@contextlib.contextmanager
+def deterministic_kernels(device):
+    """On CUDA, run the block with cuDNN's deterministic algorithms (and without its
+    benchmark mode, which picks algorithms by timing them), then restore the caller's
+    settings.
+
+    The same seed then gives the same model on the same GPU: cuDNN's fastest backward
+    convolutions add partial sums in a varying order, which changed the weights of a
+    convolutional critic fit from one run to the next.
+    """
+    if device.type != "cuda":
+        yield
+        return
+    cudnn = torch.backends.cudnn
+    previous = cudnn.deterministic, cudnn.benchmark
+    cudnn.deterministic, cudnn.benchmark = True, False
+    try:
+        yield
+    finally:
+        cudnn.deterministic, cudnn.benchmark = previous

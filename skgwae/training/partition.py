@@ -5,7 +5,7 @@ import math
 
 import torch
 
-from .device import flush_denormal
+from .device import deterministic_kernels, flush_denormal
 from .safeguards import StopRequest
 from .seeding import make_generator
 from .tensors import as_tensor
@@ -73,7 +73,7 @@ def fit_to_partition(
     model.train()
     steps = 0
     try:
-        with flush_denormal(device), StopRequest() as stop:
+        with flush_denormal(device), deterministic_kernels(device), StopRequest() as stop:
             while steps < n_steps and not stop.requested:
                 components = _part_components(model.encoder, rows, labels, n_parts)
                 perm = torch.randperm(len(rows), generator=generator, device=device)

@@ -14,7 +14,7 @@ from .._geometry import DataGeometry
 from ..exceptions import DivergenceWarning, NonFiniteLossError, NonFiniteLossWarning
 from .chunks import ChunkedRows
 from .criterion import evaluate_criterion
-from .device import flush_denormal
+from .device import deterministic_kernels, flush_denormal
 from .early_stopping import EarlyStopping
 from .history import History
 from .safeguards import StopRequest, restore, set_learning_rate, snapshot
@@ -280,7 +280,12 @@ class Trainer:
         bar = tqdm(
             total=config.max_epochs, desc="GWAE fit", disable=config.verbose != 1, leave=False
         )
-        with flush_denormal(device), StopRequest() as stop, _compiled(model, config.compile):
+        with (
+            flush_denormal(device),
+            deterministic_kernels(device),
+            StopRequest() as stop,
+            _compiled(model, config.compile),
+        ):
             try:
                 for epoch in range(1, config.max_epochs + 1):
                     start = time.perf_counter()
