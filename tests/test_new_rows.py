@@ -50,3 +50,33 @@ def test_separated_blobs_score_one_on_fitted_and_new_rows(new_rows):
     estimator = KMeans(3, n_init=3, random_state=0).fit(X[:200])
     fitted, new = new_rows.score_fit(estimator, X[:200], y[:200], X[200:], y[200:])
     assert (fitted, new) == (1.0, 1.0)
+
+
+def test_summary_sets_gwae_against_the_best_baseline_on_new_rows(new_rows):
+    """Means over the seeds; the margin is GWAE's new-row accuracy less the best
+    baseline's plus the bar's tolerance; a data set without GWAE rows is left out."""
+    import pandas as pd
+
+    def run(dataset, method, seed, fitted, new):
+        return dict(dataset=dataset, method=method, seed=seed, acc_fitted=fitted, acc_new=new)
+
+    runs = pd.DataFrame(
+        [
+            run("a", "KMeans", 0, 0.9, 0.8),
+            run("a", "KMeans", 1, 0.9, 0.6),
+            run("a", "GMM", 0, 0.8, 0.75),
+            run("a", "GMM", 1, 0.8, 0.75),
+            run("a", "GWAE", 0, 0.9, 0.7),
+            run("a", "GWAE", 1, 1.0, 0.8),
+            run("b", "KMeans", 0, 0.5, 0.5),
+        ]
+    )
+    per_set, per_method = new_rows.summary(runs)
+    assert per_set["dataset"].tolist() == ["a"]
+    row = per_set.iloc[0]
+    assert row["GWAE fitted"] == pytest.approx(0.95) and row["GWAE new"] == pytest.approx(0.75)
+    assert row["best baseline, new"] == "GMM" and row["its acc"] == pytest.approx(0.75)
+    assert row["margin, new"] == pytest.approx(new_rows.BAR_TOLERANCE)
+    # Per method: the mean over the data sets of each data set's mean.
+    assert per_method.loc["KMeans", "acc_new"] == pytest.approx((0.7 + 0.5) / 2)
+    assert per_method.loc["GWAE", "gap"] == pytest.approx(0.95 - 0.75)
