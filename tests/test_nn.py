@@ -29,6 +29,7 @@ from skgwae.nn import (
     reconstruction_loss,
 )
 from skgwae.nn.losses import IMQ_SCALES
+from skgwae.nn.model import CRITIC_PENALTY_WEIGHT
 from skgwae.nn.networks import LOGVAR_MAX, LOGVAR_MIN
 from skgwae.nn.priors import BATCHNORM_EPS
 from skgwae.training import seeded
@@ -801,6 +802,31 @@ def test_critic_loss_gradients_only_to_critic():
     assert _grads_nonzero(model.critic.parameters())
     for p in model.main_parameters():
         assert p.grad is None or p.grad.abs().sum().item() == 0.0
+
+
+def test_critic_loss_is_the_critic_evaluated_on_each_set_of_pairs():
+    """critic_loss calls the critic once on both sides of the pairs; its value and the
+    critic's gradients are those of the separate calls of the definition. (Eval mode: in
+    training mode each call of the spectral norm takes a power-iteration step.)"""
+    model = _model(coupling="critic")
+    model.eval()
+    x = _x()
+    with torch.no_grad():
+        mu, logvar = model.encoder(x)
+    loss = model.critic_loss(x, mu, logvar, torch.Generator().manual_seed(0))
+    # The definition, call by call, from the same draws in the same order.
+    g = torch.Generator().manual_seed(0)
+    with torch.no_grad():
+        z = mu + torch.randn(mu.shape, generator=g) * (0.5 * logvar).exp()
+        z_gen = model.prior(x.shape[0], g)
+        x_gen = model.decoder(z_gen)
+    t_inf, t_gen = model.critic(x, z), model.critic(x_gen, z_gen)
+    penalty = critic_penalty(model.critic, x, z, x_gen, z_gen, t_inf, t_gen, g)
+    expected = -(t_gen.mean() - t_inf.mean()) + CRITIC_PENALTY_WEIGHT * penalty
+    torch.testing.assert_close(loss, expected)
+    params = list(model.critic.parameters())
+    for a, b in zip(torch.autograd.grad(loss, params), torch.autograd.grad(expected, params)):
+        torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-6)
 
 
 @pytest.mark.parametrize("prior", ["neural", "gaussian"])

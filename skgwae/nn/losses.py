@@ -302,6 +302,26 @@ def critic_gap(t_generative, t_inference):
     return t_generative.mean() - t_inference.mean()
 
 
+def critic_interpolations(x, z, x_gen, z_gen, generator=None):
+    """The pairs ``(x', z') = t (x, z) + (1 - t) (x_gen, z_gen)``, t ~ U[0, 1] per pair, on
+    which the gradient penalty is taken; both require grad."""
+    t = torch.rand(x.shape[0], 1, generator=generator, device=x.device, dtype=x.dtype)
+    xp = (t * x + (1 - t) * x_gen).requires_grad_(True)
+    zp = (t * z + (1 - t) * z_gen).requires_grad_(True)
+    return xp, zp
+
+
+def critic_penalty_of(t_interpolated, xp, zp, t_inference, t_generative):
+    """:func:`critic_penalty` from the critic's outputs: ``t_interpolated`` on the pairs
+    ``(xp, zp)`` of :func:`critic_interpolations` (computed from them, so that the
+    gradient reaches them), ``t_inference`` and ``t_generative`` on the two sides."""
+    grad_x, grad_z = torch.autograd.grad(t_interpolated.sum(), (xp, zp), create_graph=True)
+    grad_norm = torch.cat([grad_x, grad_z], dim=1).norm(dim=1)
+    gradient_penalty = (grad_norm - 1.0).square().mean()
+    output_penalty = 1e-4 * (t_inference.square().mean() + t_generative.square().mean())
+    return gradient_penalty + output_penalty
+
+
 def critic_penalty(critic, x, z, x_gen, z_gen, t_inference, t_generative, generator=None):
     """The critic's regulariser: one-centred gradient penalty plus an output penalty.
 
@@ -311,12 +331,5 @@ def critic_penalty(critic, x, z, x_gen, z_gen, t_inference, t_generative, genera
     ``1e-4 * (mean T(x, z)^2 + mean T(x_gen, z_gen)^2)``. The caller multiplies the sum by the
     penalty weight (10), as the authors do.
     """
-    t = torch.rand(x.shape[0], 1, generator=generator, device=x.device, dtype=x.dtype)
-    xp = (t * x + (1 - t) * x_gen).requires_grad_(True)
-    zp = (t * z + (1 - t) * z_gen).requires_grad_(True)
-    out = critic(xp, zp)
-    grad_x, grad_z = torch.autograd.grad(out.sum(), (xp, zp), create_graph=True)
-    grad_norm = torch.cat([grad_x, grad_z], dim=1).norm(dim=1)
-    gradient_penalty = (grad_norm - 1.0).square().mean()
-    output_penalty = 1e-4 * (t_inference.square().mean() + t_generative.square().mean())
-    return gradient_penalty + output_penalty
+    xp, zp = critic_interpolations(x, z, x_gen, z_gen, generator)
+    return critic_penalty_of(critic(xp, zp), xp, zp, t_inference, t_generative)

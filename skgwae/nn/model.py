@@ -11,7 +11,8 @@ from torch.nn.utils.parametrizations import spectral_norm
 from .conv import ConvCriticBranch, ConvDecoder, ConvEncoder
 from .losses import (
     critic_gap,
-    critic_penalty,
+    critic_interpolations,
+    critic_penalty_of,
     entropy_loss,
     best_scale,
     gw_loss,
@@ -242,8 +243,9 @@ class GWAEModel(nn.Module):
             # Nothing reads generated points: decoding them would be a third of the step.
             x_hat, x_gen = self.decoder(z), None
         if self.coupling == "critic":
-            with parametrize.cached():  # see critic_loss
-                d = critic_gap(self.critic(x_gen, z_gen), self.critic(x, z))
+            with parametrize.cached():  # one call for both sides, see critic_loss
+                t_both = self.critic(torch.cat([x_gen, x]), torch.cat([z_gen, z]))
+            d = critic_gap(t_both[:n], t_both[n:])
         else:
             d = mmd(z, z_gen, self.mmd_kernel)
         terms = {
@@ -264,13 +266,18 @@ class GWAEModel(nn.Module):
             z = mu + eps * (0.5 * logvar).exp()
             z_gen = self.prior(x.shape[0], generator)
             x_gen = self.decoder(z_gen)
-        # The critic is called three times (two sides and the penalty's interpolations);
-        # cached() computes each spectrally normalised weight once for the three, not at
-        # every call: one power iteration per step, and critic steps 2.5x faster on a CPU.
+        xp, zp = critic_interpolations(x, z, x_gen, z_gen, generator)
+        # The critic treats each pair on its own, so one call on both sides gives the two
+        # calls' values in half the operations, which bound a step's time on a GPU. The
+        # interpolations get a call of their own: the penalty differentiates it twice,
+        # and on the rows of the sides that would be wasted work. cached() computes each
+        # spectrally normalised weight once per step.
+        n = x.shape[0]
         with parametrize.cached():
-            t_inf = self.critic(x, z)
-            t_gen = self.critic(x_gen, z_gen)
-            penalty = critic_penalty(self.critic, x, z, x_gen, z_gen, t_inf, t_gen, generator)
+            t_both = self.critic(torch.cat([x, x_gen]), torch.cat([z, z_gen]))
+            t_interpolated = self.critic(xp, zp)
+        t_inf, t_gen = t_both[:n], t_both[n:]
+        penalty = critic_penalty_of(t_interpolated, xp, zp, t_inf, t_gen)
         return -critic_gap(t_gen, t_inf) + CRITIC_PENALTY_WEIGHT * penalty
 
     @torch.no_grad()
