@@ -59,6 +59,8 @@ from skgwae.nn.losses import gw_loss
 from skgwae.training import Trainer, TrainingConfig, as_tensor, make_generator
 
 RESULTS = pathlib.Path(__file__).parent / "results"
+# The estimator's batch size (batch_size="auto" on these rows): the table's default.
+ESTIMATOR_BATCH = 64
 
 
 def make_data(n, n_features, seed=0, out=None, block=100_000):
@@ -118,7 +120,7 @@ def _sync(device):
         torch.cuda.synchronize(device)
 
 
-def bare_epochs(X, coupling, device, epochs, seed=0, batch_size=64):
+def bare_epochs(X, coupling, device, epochs, seed=0, batch_size=ESTIMATOR_BATCH):
     """Seconds of each epoch of the plain loop: the Trainer's step, nothing around it."""
     est = GWAETransformer(coupling=coupling)  # only for its default sizes
     with torch.random.fork_rng(devices=[]):
@@ -186,7 +188,7 @@ def fit_epochs(X, device, epochs, seed=0, **params):
     return [row["seconds"] for row in est.history_]
 
 
-def one(n, n_features, coupling, device, epochs, rounds, ways, batch_size=64):
+def one(n, n_features, coupling, device, epochs, rounds, ways, batch_size=ESTIMATOR_BATCH):
     """Run one configuration of the table in this process; print its row as JSON."""
     device = torch.device(device)
     X = make_data(n, n_features)
@@ -286,7 +288,7 @@ def table(args):
                     flush=True,
                 )
     # Another batch size than the estimator's 64 must not overwrite the default's file.
-    suffix = "" if args.batch_size == 64 else f"_batch{args.batch_size}"
+    suffix = "" if args.batch_size == ESTIMATOR_BATCH else f"_batch{args.batch_size}"
     save(pd.DataFrame(rows), args, "speed" + suffix)
 
 
@@ -518,7 +520,7 @@ def main(argv=None):
     parser.add_argument(
         "--batch-size",
         type=int,
-        default=64,
+        default=ESTIMATOR_BATCH,
         help="batch size of the table's loops and fits (default: the estimator's 64; "
         "another writes speed_batch<size>_<device>.csv)",
     )

@@ -101,11 +101,11 @@ def compare_variants(results, variants):
 
     ``variants`` maps a name to the path of a ``cluster.csv`` whose GWAE rows are the
     variant's, or to ``"current"``: the GWAE rows of every group's file under
-    ``results`` (:func:`current_runs`); a data set is kept where every variant has GWAE rows and the standings
-    have a bar. Returns the table (data set, bar, one column per variant) and a summary
-    per variant over those data sets: how many are at or above the bar, the mean
-    accuracy, the mean of the standard deviations over seeds, and the mean of the worst
-    seed's accuracy.
+    ``results`` (:func:`current_runs`); a data set is kept where every variant has GWAE
+    rows and the standings have a bar. Returns the table (data set, bar, one column per
+    variant) and a summary per variant over those data sets: how many are at or above the
+    bar, the mean accuracy, the mean of the standard deviations over seeds, and the mean
+    of the worst seed's accuracy.
     """
     standings = cluster_standings(results).set_index("dataset")
     table = standings[["group", "bar"]].copy()
