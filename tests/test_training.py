@@ -795,9 +795,9 @@ def _learning_rates(trainer, model, X):
     rates = []
     step = trainer._step
 
-    def recording_step(model, xb, generator, main_opt, critic_opt, dx=None):
+    def recording_step(model, xb, main_opt, critic_opt, dx=None):
         rates.append(main_opt.param_groups[0]["lr"])
-        return step(model, xb, generator, main_opt, critic_opt, dx)
+        return step(model, xb, main_opt, critic_opt, dx)
 
     trainer._step = recording_step
     trainer.fit(model, X)

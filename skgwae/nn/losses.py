@@ -278,6 +278,14 @@ def _mmd_weights(n, m, dtype, device):
     return weights.fill_diagonal_(0.0)
 
 
+@functools.lru_cache(maxsize=16)
+def _imq_bases(n_components, dtype, device):
+    """The constants C = 2 d c of the IMQ scales c, shaped (scales, 1, 1). Kept: a tensor
+    made from Python numbers is a copy from the host, which a CUDA graph cannot record."""
+    bases = torch.tensor(IMQ_SCALES, dtype=dtype, device=device)
+    return bases.mul_(2.0 * n_components).view(-1, 1, 1)
+
+
 def _kernel_and_derivative(sq_dist, n_components, kernel, derivative):
     """The MMD kernel of the squared distances and, if ``derivative``, its derivative with
     respect to them (else None)."""
@@ -287,7 +295,7 @@ def _kernel_and_derivative(sq_dist, n_components, kernel, derivative):
         k = _kernel(sq_dist, n_components, kernel)
         return k, -k / (n_components * n_components)
     # The scales at once: one (scales, n, n) array, a handful of operations per step.
-    bases = sq_dist.new_tensor(IMQ_SCALES).mul_(2.0 * n_components).view(-1, 1, 1)
+    bases = _imq_bases(n_components, sq_dist.dtype, sq_dist.device)
     ratio = bases / (sq_dist.unsqueeze(0) + bases)
     k = ratio.sum(dim=0)
     # d/ds C / (C + s) = -(C / (C + s))^2 / C

@@ -16,6 +16,7 @@ from .chunks import ChunkedRows
 from .criterion import evaluate_criterion
 from .device import deterministic_kernels, flush_denormal
 from .early_stopping import EarlyStopping
+from .graphs import GraphedBackward, graphs_supported
 from .history import History
 from .safeguards import StopRequest, restore, set_learning_rate, snapshot
 from .seeding import make_generator
@@ -74,6 +75,7 @@ class TrainingConfig:
     precision: str = "float32"
     compile: bool = False
     verbose: int = 0
+    cuda_graphs: bool = True
 
 
 @dataclasses.dataclass
@@ -116,6 +118,9 @@ class Trainer:
         self.config = config
         self.device = torch.device(device)
         self.seed = seed
+        self._graphed = (
+            config.cuda_graphs and not config.compile and graphs_supported(self.device)
+        )
 
     def _optimizers(self, model):
         # The authors' choices: RMSprop for both players with the critic, Adam with the MMD.
@@ -166,8 +171,9 @@ class Trainer:
                 self._schedule_step(main_opt, critic_opt, epoch - 1 + within)
                 xb = X[idx]
                 dx = None if pairs is None else pairs(xb, idx)
-                terms = self._step(model, xb, generator, main_opt, critic_opt, dx)
-                sums = terms if sums is None else sums.add_(terms)
+                terms = self._step(model, xb, main_opt, critic_opt, dx)
+                # A copy: a step replayed from a CUDA graph returns the graph's own memory.
+                sums = terms.clone() if sums is None else sums.add_(terms)
                 n_steps += 1
         if sums is None:
             raise ValueError("The training data yielded no rows in this epoch.")
@@ -186,42 +192,66 @@ class Trainer:
                 for group in opt.param_groups:
                     group["lr"] = lr
 
-    def _step(self, model, xb, generator, main_opt, critic_opt, dx=None):
+    def _step(self, model, xb, main_opt, critic_opt, dx=None):
         """One step of the main optimiser and ``n_critic`` of the critic's on batch xb
         (whose data distances are ``dx``, None for Euclidean); returns the detached terms
         [loss, gw, w, d, h]."""
-        config = self.config
         if critic_opt is not None:
             model.critic.requires_grad_(False)
-        with self._autocast():
-            terms = model.main_terms(xb, generator, dx)
-            loss = (
-                terms["gw"]
-                + config.lambda_w * terms["w"]
-                + config.lambda_d * terms["d"]
-                + config.lambda_h * terms["h"]
-            )
-        main_opt.zero_grad(set_to_none=True)
-        loss.backward()
+        terms = self._main_backward(xb, dx)
         main_opt.step()
         if critic_opt is not None:
             model.critic.requires_grad_(True)
             with torch.no_grad(), self._autocast():
                 mu, logvar = model.encoder(xb)
-            for _ in range(config.n_critic):
-                with self._autocast():
-                    critic_loss = model.critic_loss(xb, mu, logvar, generator)
-                critic_opt.zero_grad(set_to_none=True)
-                critic_loss.backward()
+            for _ in range(self.config.n_critic):
+                self._critic_backward(xb, mu, logvar)
                 critic_opt.step()
-        parts = (loss, terms["gw"], terms["w"], terms["d"], terms["h"])
-        return torch.stack([t.float() for t in parts]).detach()
+        return terms
+
+    def _backward_passes(self, model, main_opt, critic_opt, generator):
+        """The forward and backward passes of a main step, ``(xb, dx) -> terms``, and of a
+        critic step, ``(xb, mu, logvar) -> loss``, replayed from CUDA graphs where they can
+        be (see :class:`GraphedBackward`); their optimiser steps stay eager."""
+        config = self.config
+
+        def main_backward(xb, dx):
+            with self._autocast():
+                terms = model.main_terms(xb, generator, dx)
+                loss = (
+                    terms["gw"]
+                    + config.lambda_w * terms["w"]
+                    + config.lambda_d * terms["d"]
+                    + config.lambda_h * terms["h"]
+                )
+            main_opt.zero_grad(set_to_none=True)
+            loss.backward()
+            parts = (loss, terms["gw"], terms["w"], terms["d"], terms["h"])
+            return torch.stack([t.float() for t in parts]).detach()
+
+        def critic_backward(xb, mu, logvar):
+            with self._autocast():
+                loss = model.critic_loss(xb, mu, logvar, generator)
+            critic_opt.zero_grad(set_to_none=True)
+            loss.backward()
+            return loss.detach()
+
+        if not self._graphed:
+            return main_backward, critic_backward
+        main = GraphedBackward(main_backward, model.main_parameters(), generator)
+        if critic_opt is None:
+            return main, None
+        return main, GraphedBackward(critic_backward, model.critic.parameters(), generator)
 
     def _autocast(self):
         """bfloat16 autocast of the forward passes with ``precision="bfloat16"``; else a
         no-op context (cheaper per step than a disabled autocast)."""
         if self.config.precision == "bfloat16":
-            return torch.autocast(self.device.type, dtype=torch.bfloat16)
+            # A graph must not keep autocast's cached copies of the weights: replays
+            # would read copies of the weights of the step it was recorded at.
+            return torch.autocast(
+                self.device.type, dtype=torch.bfloat16, cache_enabled=not self._graphed
+            )
         return contextlib.nullcontext()
 
     def fit(self, model, X_train, X_val=None, optimizer_state=None, geometry=None):
@@ -258,6 +288,9 @@ class Trainer:
         generator = make_generator(self.seed, device)
         self._base_lr = config.learning_rate
         main_opt, critic_opt = self._optimizers(model)
+        self._main_backward, self._critic_backward = self._backward_passes(
+            model, main_opt, critic_opt, generator
+        )
         optimizers = [opt for opt in (main_opt, critic_opt) if opt is not None]
         if optimizer_state is not None:
             # A copy: torch's optimisers would otherwise update the caller's tensors in place.
@@ -341,6 +374,7 @@ class Trainer:
                 restore(model, optimizers, last_good)
             finally:
                 bar.close()
+                self._release_graphs()
         if not history and n_recoveries and not interrupted:
             raise NonFiniteLossError(
                 f"The training loss became non-finite in each of the {n_recoveries} epoch(s) "
@@ -366,6 +400,13 @@ class Trainer:
             optimizer_state=[cloned(opt.state_dict()) for opt in optimizers],
             n_recoveries=n_recoveries + n_divergences,
         )
+
+    def _release_graphs(self):
+        """Free the CUDA graphs of the fit and the gradients in their memory."""
+        for backward in (self._main_backward, self._critic_backward):
+            if isinstance(backward, GraphedBackward):
+                backward.release()
+        self._main_backward = self._critic_backward = None
 
     def _recover(self, model, optimizers, last_good, row, n_recoveries):
         """Roll back a non-finite epoch and lower the learning rate, or give up."""
