@@ -25,6 +25,7 @@ LOG=$OUT_DIR/run.log
 SPEED="benchmarks/speed.py --device $DEVICE --features 784"
 {
   nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv
+  lscpu | grep "Model name"
   $PY -c "import torch, sklearn; print('torch', torch.__version__, 'cuda',
     torch.cuda.is_available(), 'scikit-learn', sklearn.__version__)"
   date -u

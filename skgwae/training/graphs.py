@@ -16,7 +16,8 @@ MAX_GRAPHS = 4
 
 def graphs_supported(device):
     """Whether the steps on ``device`` can be replayed from CUDA graphs: a CUDA device and a
-    torch whose graphs can take the draws of a generator of the caller's (2.4 or later)."""
+    torch whose graphs can take the draws of a generator of the caller's
+    (``CUDAGraph.register_generator_state``, which older releases lack)."""
     return torch.device(device).type == "cuda" and hasattr(
         torch.cuda.CUDAGraph, "register_generator_state"
     )
