@@ -12,10 +12,13 @@ import torch
 from skgwae import GWAEClusterer, GWAETransformer
 from skgwae.nn import GWAEModel
 from skgwae.training import Trainer, TrainingConfig, make_generator
+from skgwae.training.trainer import MIN_GRAPHED_STEPS
 from skgwae.training.graphs import GraphedBackward, graphs_supported
 from skgwae.training.seeding import seeded
 
 cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="CUDA is not available")
+# Epochs of the 2 batches of X_small (16 rows each) that reach MIN_GRAPHED_STEPS.
+GRAPHED_EPOCHS = 12
 
 
 def test_graphs_only_on_cuda():
@@ -108,9 +111,8 @@ def test_fit_on_cuda_replays_its_steps(fast_params, X_small, monkeypatch, prior,
     # Every prior family and coupling must be recordable: a failed capture would silently
     # leave the fit on the slow eager path.
     captures = _count_captures(monkeypatch)
-    est = GWAETransformer(
-        **{**fast_params, "device": "cuda", "prior": prior, "coupling": coupling}
-    ).fit(X_small)
+    params = {**fast_params, "device": "cuda", "max_iter": GRAPHED_EPOCHS}
+    est = GWAETransformer(**params, prior=prior, coupling=coupling).fit(X_small)
     assert captures and captures == [None] * len(captures)
     assert len(captures) >= (2 if coupling == "critic" else 1)
     assert np.isfinite(est.transform(X_small)).all()
@@ -123,7 +125,8 @@ def test_clusterer_fit_on_cuda_replays_its_steps(fast_params, X_small, monkeypat
     # The clusterer's default data metric gives each batch its distances as an input.
     captures = _count_captures(monkeypatch)
     params = {k: v for k, v in fast_params.items() if k != "n_components"}
-    est = GWAEClusterer(n_clusters=3, **{**params, "device": "cuda"}).fit(X_small)
+    params.update(device="cuda", max_iter=GRAPHED_EPOCHS)
+    est = GWAEClusterer(n_clusters=3, **params).fit(X_small)
     assert captures and captures == [None] * len(captures)
     assert np.isfinite(est.predict_proba(X_small)).all()
 
@@ -136,8 +139,29 @@ def test_graphed_fit_matches_eager_fit(X_small, coupling):
     for cuda_graphs in (False, True):
         with seeded(0):
             model = GWAEModel(X.shape[1], 2, (16, 16), coupling=coupling)
-        config = TrainingConfig(batch_size=16, max_epochs=3, cuda_graphs=cuda_graphs)
-        Trainer(config, device="cuda", seed=0).fit(model, X)
+        config = TrainingConfig(
+            batch_size=16, max_epochs=GRAPHED_EPOCHS, cuda_graphs=cuda_graphs
+        )
+        trainer = Trainer(config, device="cuda", seed=0)
+        trainer.fit(model, X)
+        assert trainer._graphed == cuda_graphs
         models.append(model)
     for (name, p), q in zip(models[0].state_dict().items(), models[1].state_dict().values()):
         torch.testing.assert_close(p, q, rtol=1e-4, atol=1e-5, msg=name)
+
+
+@cuda
+def test_same_seed_same_model_with_graphs(fast_params, X_small):
+    params = {**fast_params, "device": "cuda", "max_iter": GRAPHED_EPOCHS, "coupling": "critic"}
+    first, second = (GWAETransformer(**params).fit(X_small) for _ in range(2))
+    np.testing.assert_array_equal(first.transform(X_small), second.transform(X_small))
+
+
+@cuda
+def test_a_fit_of_few_steps_records_no_graph(fast_params, X_small, monkeypatch):
+    # Recording costs about five eager steps: a fit shorter than MIN_GRAPHED_STEPS (here
+    # 3 epochs of 2 batches) would lose more than it gains.
+    assert 3 * 2 < MIN_GRAPHED_STEPS <= GRAPHED_EPOCHS * 2
+    captures = _count_captures(monkeypatch)
+    GWAETransformer(**{**fast_params, "device": "cuda", "max_iter": 3}).fit(X_small)
+    assert captures == []
