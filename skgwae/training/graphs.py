@@ -82,7 +82,8 @@ class GraphedBackward:
         for static, value in zip(static_inputs, inputs):
             if static is not None:
                 static.copy_(value)
-        graph.replay()
+        with torch.cuda.device(self.generator.device):
+            graph.replay()
         for param, grad in zip(self.params, grads):
             param.grad = grad
         return output
@@ -92,10 +93,12 @@ class GraphedBackward:
         the output), or None (and turns graphs off) when it cannot be recorded."""
         static_inputs = [None if t is None else t.detach().clone() for t in inputs]
         graph = torch.cuda.CUDAGraph()
-        graph.register_generator_state(self.generator)
         try:
-            with torch.cuda.graph(graph):
-                output = self.fn(*static_inputs)
+            # On the model's GPU, which need not be the current one ("cuda:1").
+            with torch.cuda.device(self.generator.device):
+                graph.register_generator_state(self.generator)
+                with torch.cuda.graph(graph):
+                    output = self.fn(*static_inputs)
         except RuntimeError as error:
             # Nothing ran: a capture records kernels without running them. The gradients
             # may point at the failed graph's memory; the next eager call replaces them.
