@@ -1,15 +1,17 @@
 #!/bin/bash
 # The checks of a CUDA machine in one run, each stage under its own time limit, so that a
 # short lease gives every figure it can: the speed of the default MLPs at 784 features
-# with each coupling at batch 256 (the MMD's also at 64), the default fits on digits, and
-# the test suite with CUDA visible. Run from the repository root, with skgwae importable:
+# with each coupling at batch 256 (the MMD's also at 64), where a batch of the critic
+# coupling spends its time, the default fits on digits, and the test suite with CUDA
+# visible. Run from the repository root, with skgwae importable:
 #
 #     bash benchmarks/gpu_check.sh OUTDIR
 #
 # It writes OUTDIR/run.log (every printed line), OUTDIR/tests.log and the CSV files of
 # benchmarks/speed.py under OUTDIR/speed and OUTDIR/speed_critic and those of
-# benchmarks/time_to_quality.py under OUTDIR/ttq (7 files; 8 with GW=1). The stages' limits add
-# up to about 6 minutes; GW=1 adds the GW term's share of an eager step (one minute more).
+# benchmarks/time_to_quality.py under OUTDIR/ttq (8 files; 9 with GW=1). The stages' limits
+# add up to about 7 minutes; GW=1 adds the GW term's share of an eager step (one minute
+# more).
 # DEVICE, N, N_64 and TESTS_TIMEOUT (seconds) override the device (cuda), the rows of the
 # runs at batch 256 (20000) and 64 (5000) and the suite's limit (150), for a trial run
 # elsewhere.
@@ -36,6 +38,8 @@ SPEED="benchmarks/speed.py --device $DEVICE --features 784"
     --out "$OUT_DIR/speed_critic"
   echo "== speed, batch 64"
   timeout 30 $PY $SPEED --n "$N_64" --couplings mmd --out "$OUT_DIR/speed"
+  echo "== where a batch of the critic coupling spends its time"
+  timeout 60 $PY $SPEED --steps --batch-size 256 --out "$OUT_DIR/speed"
   echo "== the default fits on digits (device=\"auto\": the GPU), one seed, no UMAP"
   timeout 50 $PY benchmarks/time_to_quality.py --candidates default --seeds 0 --no-umap \
     --out "$OUT_DIR/ttq"

@@ -22,6 +22,8 @@ Other modes:
 
 - ``--gw``: the GW term alone (forward and backward) against the batch size, next to a
   whole main step: the term is quadratic in the batch.
+- ``--steps``: a batch of the critic coupling step by step, eagerly, with the trainer's
+  CUDA graphs and as one graph (see ``critic_steps``); on a GPU also its kernels.
 - ``--options``: the training options (``precision``, ``compile``, torch threads)
   against the defaults, interleaved the same way.
 - ``--memmap``: fitting from a ``numpy.memmap`` read by chunks (``working_memory`` of
@@ -33,7 +35,7 @@ Other modes:
 
     python benchmarks/speed.py                       # the table in README.rst
     python benchmarks/speed.py --n 2000 20000 --features 64 --couplings mmd   # a subset
-    python benchmarks/speed.py --gw | --options | --memmap | --inference
+    python benchmarks/speed.py --gw | --steps | --options | --memmap | --inference
     python benchmarks/speed.py --device cuda         # the same on a GPU
     python benchmarks/speed.py --device cuda --n 20000 --features 784 --batch-size 256
 """
@@ -58,6 +60,7 @@ from skgwae import GWAEClusterer, GWAETransformer
 from skgwae.nn import GWAEModel
 from skgwae.nn.losses import gw_loss
 from skgwae.training import Trainer, TrainingConfig, as_tensor, make_generator
+from skgwae.training.graphs import GraphedBackward
 
 RESULTS = pathlib.Path(__file__).parent / "results"
 # The estimator's batch size (batch_size="auto" on these rows): the table's default.
@@ -341,6 +344,138 @@ def gw_cost(args):
     save(pd.DataFrame(rows), args, "speed_gw")
 
 
+def critic_steps(args):
+    """Where a batch of the critic coupling spends its time (batch ``--batch-size``, the
+    default MLPs, each of ``--features``): the milliseconds of a whole batch (one main
+    step and ``n_critic`` critic steps) run eagerly, with the trainer's CUDA graphs of the
+    forward and backward passes (``GraphedBackward``; the optimiser steps eager), and as one
+    graph of the whole batch with capturable optimisers; the pieces of the second alone;
+    and on a GPU the kernels of an eager batch and their summed GPU time. Without CUDA only
+    the eager batch is timed."""
+    device = torch.device(args.device)
+    cuda = device.type == "cuda"
+    est = GWAETransformer(coupling="critic")
+    rows = []
+    for n_features in args.features:
+        xb = torch.as_tensor(make_data(args.batch_size, n_features), device=device)
+        row = {"n_features": n_features, "batch": args.batch_size}
+
+        def build(capturable=False):
+            with torch.random.fork_rng(devices=[]):
+                torch.manual_seed(0)
+                model = GWAEModel(
+                    n_features,
+                    est.n_components,
+                    est.hidden_layer_sizes,
+                    prior=est.prior,
+                    coupling="critic",
+                    gw_coupling=est.gw_coupling,
+                    mmd_kernel=est.mmd_kernel,
+                )
+            model = model.to(device).train()
+            generator = make_generator(0, device)
+            # The trainer's optimisers (RMSprop for both players), capturable for the
+            # graph of a whole batch.
+            main_opt, critic_opt = (
+                torch.optim.RMSprop(
+                    params, lr=1e-4, foreach=True, **({"capturable": True} if capturable else {})
+                )
+                for params in (model.main_parameters(), model.critic.parameters())
+            )
+
+            def main_backward(x):
+                terms = model.main_terms(x, generator)
+                loss = terms["gw"] + terms["w"] + terms["d"] + est.lambda_h * terms["h"]
+                main_opt.zero_grad(set_to_none=True)
+                loss.backward()
+                return loss.detach()
+
+            def critic_backward(x, mu, logvar):
+                loss = model.critic_loss(x, mu, logvar, generator)
+                critic_opt.zero_grad(set_to_none=True)
+                loss.backward()
+                return loss.detach()
+
+            return model, generator, main_opt, critic_opt, main_backward, critic_backward
+
+        def batch_step(model, main_opt, critic_opt, main_backward, critic_backward):
+            def step():
+                model.critic.requires_grad_(False)
+                main_backward(xb)
+                main_opt.step()
+                model.critic.requires_grad_(True)
+                with torch.no_grad():
+                    mu, logvar = model.encoder(xb)
+                for _ in range(est.n_critic):
+                    critic_backward(xb, mu, logvar)
+                    critic_opt.step()
+
+            return step
+
+        model, generator, main_opt, critic_opt, main_bw, critic_bw = build()
+        eager = batch_step(model, main_opt, critic_opt, main_bw, critic_bw)
+        row["eager_ms"] = 1e3 * time_it(eager, device, repeats=10)
+        if cuda:
+            graphed_main = GraphedBackward(main_bw, model.main_parameters(), generator)
+            graphed_critic = GraphedBackward(critic_bw, model.critic.parameters(), generator)
+            graphed = batch_step(model, main_opt, critic_opt, graphed_main, graphed_critic)
+            row["graphs_ms"] = 1e3 * time_it(graphed, device, repeats=50)
+            row["graph_failures"] = str([graphed_main.failure, graphed_critic.failure])
+            with torch.no_grad():
+                mu, logvar = model.encoder(xb)
+            model.critic.requires_grad_(False)
+            row["main_replay_ms"] = 1e3 * time_it(lambda: graphed_main(xb), device, 100)
+            model.critic.requires_grad_(True)
+            row["critic_replay_ms"] = 1e3 * time_it(
+                lambda: graphed_critic(xb, mu, logvar), device, 100
+            )
+            row["critic_optimizer_ms"] = 1e3 * time_it(critic_opt.step, device, 100)
+            row["whole_batch_graph_ms"] = whole_batch_graph_ms(build, batch_step, device)
+            row.update(eager_kernels(eager))
+        rows.append(row)
+        print(row, flush=True)
+    save(pd.DataFrame(rows), args, f"speed_steps_batch{args.batch_size}")
+
+
+def whole_batch_graph_ms(build, batch_step, device):
+    """Milliseconds of a replay of one graph of a whole batch, optimiser steps included
+    (capturable optimisers; warmed up on a side stream, as torch's documentation does)."""
+    model, generator, main_opt, critic_opt, main_bw, critic_bw = build(capturable=True)
+    step = batch_step(model, main_opt, critic_opt, main_bw, critic_bw)
+    side = torch.cuda.Stream()
+    side.wait_stream(torch.cuda.current_stream())
+    with torch.cuda.stream(side):
+        for _ in range(3):
+            step()
+    torch.cuda.current_stream().wait_stream(side)
+    graph = torch.cuda.CUDAGraph()
+    graph.register_generator_state(generator)
+    try:
+        with torch.cuda.graph(graph):
+            step()
+    except RuntimeError as error:
+        print(f"the whole batch could not be recorded: {error}", flush=True)
+        return float("nan")
+    return 1e3 * time_it(graph.replay, device, repeats=100)
+
+
+def eager_kernels(step):
+    """The GPU kernels (and copies) of one eager call of ``step`` and their summed GPU
+    time, from torch's profiler."""
+    from torch.profiler import ProfilerActivity, profile
+
+    step()
+    torch.cuda.synchronize()
+    with profile(activities=[ProfilerActivity.CUDA]) as prof:
+        step()
+        torch.cuda.synchronize()
+    kernels = [e for e in prof.events() if e.device_type == torch.autograd.DeviceType.CUDA]
+    return {
+        "eager_kernels": len(kernels),
+        "eager_gpu_ms": sum(e.device_time for e in kernels) / 1e3,
+    }
+
+
 def time_it(fn, device, repeats=20):
     """The median seconds of one call of fn over ``repeats`` calls, after one to warm up:
     the median, because one call pre-empted by another process would otherwise weigh on
@@ -533,6 +668,9 @@ def main(argv=None):
         "another writes speed_batch<size>_<device>.csv)",
     )
     parser.add_argument("--gw", action="store_true", help="time the GW term per batch size")
+    parser.add_argument(
+        "--steps", action="store_true", help="time the steps of a batch with the critic"
+    )
     parser.add_argument("--options", action="store_true", help="time the training options")
     parser.add_argument("--memmap", action="store_true", help="fit from a memmap, by chunks")
     parser.add_argument(
@@ -565,6 +703,8 @@ def main(argv=None):
         memmap_one(int(n), int(f), where, args.device)
     elif args.gw:
         gw_cost(args)
+    elif args.steps:
+        critic_steps(args)
     elif args.options:
         options(args)
     elif args.memmap:
