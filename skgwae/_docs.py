@@ -201,7 +201,9 @@ n_iter_no_change : int, default=20
 tol : float, default=1e-4
     Minimal improvement of the monitored value that resets the patience.
 device : str, default="auto"
-    ``"auto"`` (CUDA when available, else CPU), ``"cpu"``, ``"cuda"`` or ``"cuda:N"``.
+    ``"auto"`` (CUDA when available, else CPU), ``"cpu"``, ``"cuda"`` or ``"cuda:N"``. On
+    CUDA the fit replays its steps from CUDA graphs (a step of small networks otherwise
+    waits on the launch of each of its many operations); see the User Guide's GPU page.
 precision : {"float32", "bfloat16"}, default="float32"
     ``"bfloat16"`` runs the training forward passes under bfloat16 autocast (matrix
     products in bfloat16; weights, optimiser state and the loss sums in float32); meant
@@ -210,9 +212,9 @@ precision : {"float32", "bfloat16"}, default="float32"
 compile : bool, default=False
     Compile the encoder and decoder with ``torch.compile`` for the fit (not the critic:
     its gradient penalty differentiates twice, which compiled graphs do not support).
-    Needs a C++ compiler on the CPU and Triton on CUDA. The default is False because the
-    first fit in a process then waits for the compilation, which small networks on a CPU
-    do not win back.
+    Needs a C++ compiler on the CPU and Triton on CUDA, where it takes the place of the
+    CUDA graphs. The default is False because the first fit in a process then waits for
+    the compilation, which small networks on a CPU do not win back.
 random_state : int, RandomState instance or None, default=None
     Seeds the validation split, the weight initialisation and all training noise. The
     same seed on the same device gives the same model. The global torch RNG is untouched.
