@@ -256,16 +256,22 @@ class GWAEModel(nn.Module):
         }
         return (terms, mu) if with_means else terms
 
+    @torch.no_grad()
+    def critic_samples(self, x, mu, logvar, generator=None):
+        """What the critic compares, drawn afresh and detached: ``(z, x_gen, z_gen)``, with
+        z ~ q(z|x) from the encoder outputs ``mu`` and ``logvar`` of x, and generated pairs
+        z_gen ~ p(z), x_gen their decodings."""
+        eps = torch.randn(mu.shape, generator=generator, device=mu.device, dtype=mu.dtype)
+        z = mu + eps * (0.5 * logvar).exp()
+        z_gen = self.prior(x.shape[0], generator)
+        return z, self.decoder(z_gen), z_gen
+
     def critic_loss(self, x, mu, logvar, generator=None):
         """The critic's loss on fresh, detached samples (to be minimised by the critic).
 
         ``mu`` and ``logvar`` are the encoder outputs for ``x``, computed once per batch.
         """
-        with torch.no_grad():
-            eps = torch.randn(mu.shape, generator=generator, device=mu.device, dtype=mu.dtype)
-            z = mu + eps * (0.5 * logvar).exp()
-            z_gen = self.prior(x.shape[0], generator)
-            x_gen = self.decoder(z_gen)
+        z, x_gen, z_gen = self.critic_samples(x, mu, logvar, generator)
         xp, zp = critic_interpolations(x, z, x_gen, z_gen, generator)
         # The critic treats each pair on its own, so one call on both sides gives the two
         # calls' values in half the operations, which bound a step's time on a GPU. The
