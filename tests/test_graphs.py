@@ -24,7 +24,17 @@ GRAPHED_EPOCHS = 12
 def test_graphs_only_on_cuda():
     assert not graphs_supported("cpu")
     trainer = Trainer(TrainingConfig(batch_size=8, max_epochs=1), device="cpu", seed=0)
-    assert not trainer._graphed
+    assert not trainer._graphs_possible
+
+
+@cuda
+@pytest.mark.parametrize(
+    "options, possible",
+    [({}, True), ({"cuda_graphs": False}, False), ({"compile": True}, False)],
+)
+def test_graphs_on_cuda_unless_turned_off_or_compiled(options, possible):
+    config = TrainingConfig(batch_size=8, max_epochs=1, **options)
+    assert Trainer(config, device="cuda", seed=0)._graphs_possible == possible
 
 
 def _critic_model(prior="gaussian"):
