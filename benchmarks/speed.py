@@ -126,20 +126,27 @@ def _sync(device):
         torch.cuda.synchronize(device)
 
 
-def bare_epochs(X, coupling, device, epochs, seed=0, batch_size=ESTIMATOR_BATCH):
-    """Seconds of each epoch of the plain loop: the Trainer's step, nothing around it."""
-    est = GWAETransformer(coupling=coupling)  # only for its default sizes
+def default_model(n_features, coupling, device, seed=0):
+    """``(est, model)``: a default GWAETransformer (for its settings only) and a
+    ``GWAEModel`` of its default sizes on ``device``, initialised from ``seed``."""
+    est = GWAETransformer(coupling=coupling)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         model = GWAEModel(
-            n_features=X.shape[1],
+            n_features=n_features,
             n_components=est.n_components,
             hidden_layer_sizes=est.hidden_layer_sizes,
             prior=est.prior,
             coupling=coupling,
             gw_coupling=est.gw_coupling,
             mmd_kernel=est.mmd_kernel,
-        ).to(device)
+        )
+    return est, model.to(device)
+
+
+def bare_epochs(X, coupling, device, epochs, seed=0, batch_size=ESTIMATOR_BATCH):
+    """Seconds of each epoch of the plain loop: the Trainer's step, nothing around it."""
+    est, model = default_model(X.shape[1], coupling, device, seed)
     config = TrainingConfig(
         batch_size=batch_size,
         max_epochs=epochs,
@@ -357,25 +364,15 @@ def critic_steps(args):
     timed."""
     device = torch.device(args.device)
     cuda = device.type == "cuda"
-    est = GWAETransformer(coupling="critic")
     rows = []
     for n_features in args.features:
         xb = torch.as_tensor(make_data(args.batch_size, n_features), device=device)
         row = {"n_features": n_features, "batch": args.batch_size}
+        est = GWAETransformer(coupling="critic")
 
         def build(capturable=False):
-            with torch.random.fork_rng(devices=[]):
-                torch.manual_seed(0)
-                model = GWAEModel(
-                    n_features,
-                    est.n_components,
-                    est.hidden_layer_sizes,
-                    prior=est.prior,
-                    coupling="critic",
-                    gw_coupling=est.gw_coupling,
-                    mmd_kernel=est.mmd_kernel,
-                )
-            model = model.to(device).train()
+            _, model = default_model(n_features, "critic", device)
+            model.train()
             generator = make_generator(0, device)
             # The trainer's optimisers (RMSprop for both players), capturable for the
             # graph of a whole batch.
@@ -388,7 +385,12 @@ def critic_steps(args):
 
             def main_backward(x):
                 terms = model.main_terms(x, generator)
-                loss = terms["gw"] + terms["w"] + terms["d"] + est.lambda_h * terms["h"]
+                loss = (
+                    terms["gw"]
+                    + est.lambda_w * terms["w"]
+                    + est.lambda_d * terms["d"]
+                    + est.lambda_h * terms["h"]
+                )
                 main_opt.zero_grad(set_to_none=True)
                 loss.backward()
                 return loss.detach()
