@@ -55,12 +55,10 @@ import numpy as np
 import pandas as pd
 import sklearn
 import torch
-from torch.nn.utils import parametrize
 
 from skgwae import GWAEClusterer, GWAETransformer
 from skgwae.nn import GWAEModel
-from skgwae.nn.losses import critic_gap, critic_interpolations, critic_penalty_of, gw_loss
-from skgwae.nn.model import CRITIC_PENALTY_WEIGHT
+from skgwae.nn.losses import gw_loss
 from skgwae.training import Trainer, TrainingConfig, as_tensor, make_generator
 from skgwae.training.graphs import GraphedBackward
 
@@ -358,9 +356,8 @@ def critic_steps(args):
     default MLPs, each of ``--features``): the milliseconds of a whole batch (one main
     step and ``n_critic`` critic steps) run eagerly, with the trainer's CUDA graphs of the
     forward and backward passes (``GraphedBackward``; the optimiser steps eager), and as one
-    graph of the whole batch with capturable optimisers; the pieces of the second alone,
-    and a variant of the critic step (``fused_critic_backward``); and on a GPU the kernels
-    of an eager batch and their summed GPU time. Without CUDA only the eager batch is
+    graph of the whole batch with capturable optimisers; the pieces of the second alone;
+    and on a GPU the kernels of an eager batch and their summed GPU time. Without CUDA only the eager batch is
     timed."""
     device = torch.device(args.device)
     cuda = device.type == "cuda"
@@ -435,39 +432,11 @@ def critic_steps(args):
                 lambda: graphed_critic(xb, mu, logvar), device, 100
             )
             row["critic_optimizer_ms"] = 1e3 * time_it(critic_opt.step, device, 100)
-            # A variant of the critic step, not the package's: one critic call on both
-            # sides and the interpolations together (fewer kernels, 3B rows through the
-            # double backward; on a CPU 1.5 times slower).
-            fused = GraphedBackward(
-                lambda x, m, lv: fused_critic_backward(model, critic_opt, generator, x, m, lv),
-                model.critic.parameters(),
-                generator,
-            )
-            row["critic_fused_replay_ms"] = 1e3 * time_it(
-                lambda: fused(xb, mu, logvar), device, 100
-            )
-            row["critic_fused_failure"] = str(fused.failure)
             row["whole_batch_graph_ms"] = whole_batch_graph_ms(build, batch_step, device)
             row.update(eager_kernels(eager))
         rows.append(row)
         print(row, flush=True)
     save(pd.DataFrame(rows), args, f"speed_steps_batch{args.batch_size}")
-
-
-def fused_critic_backward(model, critic_opt, generator, x, mu, logvar):
-    """The critic's loss and gradients as ``GWAEModel.critic_loss`` defines them, with one
-    call of the critic on the pairs of both sides and the interpolations together."""
-    z, x_gen, z_gen = model.critic_samples(x, mu, logvar, generator)
-    xp, zp = critic_interpolations(x, z, x_gen, z_gen, generator)
-    n = x.shape[0]
-    with parametrize.cached():
-        t_all = model.critic(torch.cat([x, x_gen, xp]), torch.cat([z, z_gen, zp]))
-    t_inf, t_gen, t_interpolated = t_all[:n], t_all[n : 2 * n], t_all[2 * n :]
-    penalty = critic_penalty_of(t_interpolated, xp, zp, t_inf, t_gen)
-    loss = -critic_gap(t_gen, t_inf) + CRITIC_PENALTY_WEIGHT * penalty
-    critic_opt.zero_grad(set_to_none=True)
-    loss.backward()
-    return loss.detach()
 
 
 def whole_batch_graph_ms(build, batch_step, device):

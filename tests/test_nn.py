@@ -659,6 +659,55 @@ def test_joint_critic_spectral_norm_bounds_layers():
         assert sigma == pytest.approx(1.0, rel=1e-2)
 
 
+@pytest.mark.parametrize("hidden", [(8,), (16, 8), ()])
+def test_joint_critic_input_gradient_matches_autograd(hidden):
+    """The written-out input gradient equals autograd's on the last rows, in value and in
+    its own gradient in the critic's parameters (what the penalty differentiates)."""
+    with seeded(0):
+        critic = JointCritic(5, 3, hidden).double()
+    critic.train()
+    assert critic.explicit_gradient
+    g = torch.Generator().manual_seed(1)
+    x = torch.randn(10, 5, generator=g, dtype=torch.float64)
+    z = torch.randn(10, 3, generator=g, dtype=torch.float64)
+    params = list(critic.parameters())
+    with parametrize.cached():
+        t, grad_x, grad_z = critic.with_input_gradient(x, z, 4)
+        xs, zs = x[-4:].clone().requires_grad_(True), z[-4:].clone().requires_grad_(True)
+        expected_t = critic(x, z)
+        ex, ez = torch.autograd.grad(critic(xs, zs).sum(), (xs, zs), create_graph=True)
+        torch.testing.assert_close(t, expected_t)
+        assert grad_x.shape == (4, 5) and grad_z.shape == (4, 3)
+        torch.testing.assert_close(grad_x, ex)
+        torch.testing.assert_close(grad_z, ez)
+        # A loss of the kind the penalty is: its parameter gradients agree too.
+        # (The biases reach the gradient only through the slopes, which are constant.)
+        mine, theirs = (
+            torch.autograd.grad(
+                torch.cat(grads, 1).norm(dim=1).sum(), params, allow_unused=True, retain_graph=True
+            )
+            for grads in ((grad_x, grad_z), (ex, ez))
+        )
+    assert any(a is not None for a in mine)
+    for a, b in zip(mine, theirs):
+        assert (a is None) == (b is None) or torch.count_nonzero(a if b is None else b) == 0
+        if a is not None and b is not None:
+            torch.testing.assert_close(a, b)
+
+
+def test_conv_critic_has_no_explicit_gradient():
+    """The convolutional x-branch keeps autograd's double backward, and its critic loss is
+    still the definition (checked on the MLP critic by the critic-loss test)."""
+    model = _model(coupling="critic", image_shape=(1, 8, 8), n_features=64)
+    assert not model.critic.explicit_gradient
+    x = torch.randn(4, 64, generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        mu, logvar = model.encoder(x)
+    loss = model.critic_loss(x, mu, logvar, torch.Generator().manual_seed(0))
+    loss.backward()
+    assert torch.isfinite(loss) and _grads_nonzero(model.critic.parameters())
+
+
 # --------------------------------------------------------------------------------------------
 # GWAEModel
 # --------------------------------------------------------------------------------------------

@@ -310,12 +310,13 @@ def critic_gap(t_generative, t_inference):
     return t_generative.mean() - t_inference.mean()
 
 
-def critic_interpolations(x, z, x_gen, z_gen, generator=None):
+def critic_interpolations(x, z, x_gen, z_gen, generator=None, requires_grad=True):
     """The pairs ``(x', z') = t (x, z) + (1 - t) (x_gen, z_gen)``, t ~ U[0, 1] per pair, on
-    which the gradient penalty is taken; both require grad."""
+    which the gradient penalty is taken; both require grad unless ``requires_grad`` is
+    False (for a critic that writes its input gradient out)."""
     t = torch.rand(x.shape[0], 1, generator=generator, device=x.device, dtype=x.dtype)
-    xp = (t * x + (1 - t) * x_gen).requires_grad_(True)
-    zp = (t * z + (1 - t) * z_gen).requires_grad_(True)
+    xp = (t * x + (1 - t) * x_gen).requires_grad_(requires_grad)
+    zp = (t * z + (1 - t) * z_gen).requires_grad_(requires_grad)
     return xp, zp
 
 
@@ -324,6 +325,12 @@ def critic_penalty_of(t_interpolated, xp, zp, t_inference, t_generative):
     ``(xp, zp)`` of :func:`critic_interpolations` (computed from them, so that the
     gradient reaches them), ``t_inference`` and ``t_generative`` on the two sides."""
     grad_x, grad_z = torch.autograd.grad(t_interpolated.sum(), (xp, zp), create_graph=True)
+    return critic_penalty_from_gradients(grad_x, grad_z, t_inference, t_generative)
+
+
+def critic_penalty_from_gradients(grad_x, grad_z, t_inference, t_generative):
+    """:func:`critic_penalty` from the critic's gradient ``(grad_x, grad_z)`` at the
+    interpolated pairs and its outputs on the two sides."""
     grad_norm = torch.cat([grad_x, grad_z], dim=1).norm(dim=1)
     gradient_penalty = (grad_norm - 1.0).square().mean()
     output_penalty = 1e-4 * (t_inference.square().mean() + t_generative.square().mean())

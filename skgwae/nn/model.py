@@ -12,6 +12,7 @@ from .conv import ConvCriticBranch, ConvDecoder, ConvEncoder
 from .losses import (
     critic_gap,
     critic_interpolations,
+    critic_penalty_from_gradients,
     critic_penalty_of,
     entropy_loss,
     best_scale,
@@ -272,18 +273,29 @@ class GWAEModel(nn.Module):
         ``mu`` and ``logvar`` are the encoder outputs for ``x``, computed once per batch.
         """
         z, x_gen, z_gen = self.critic_samples(x, mu, logvar, generator)
-        xp, zp = critic_interpolations(x, z, x_gen, z_gen, generator)
-        # The critic treats each pair on its own, so one call on both sides gives the two
-        # calls' values in half the operations, which bound a step's time on a GPU. The
-        # interpolations get a call of their own: the penalty differentiates it twice,
-        # and on the rows of the sides that would be wasted work. cached() computes each
-        # spectrally normalised weight once per step.
+        explicit = self.critic.explicit_gradient
+        xp, zp = critic_interpolations(
+            x, z, x_gen, z_gen, generator, requires_grad=not explicit
+        )
+        # The critic treats each pair on its own, so one call on several sets of pairs
+        # gives the calls' values in fewer operations, which bound a step's time on a GPU.
+        # cached() computes each spectrally normalised weight once per step.
         n = x.shape[0]
         with parametrize.cached():
-            t_both = self.critic(torch.cat([x, x_gen]), torch.cat([z, z_gen]))
-            t_interpolated = self.critic(xp, zp)
-        t_inf, t_gen = t_both[:n], t_both[n:]
-        penalty = critic_penalty_of(t_interpolated, xp, zp, t_inf, t_gen)
+            if explicit:
+                # The MLP critic writes its input gradient out on the interpolations' rows,
+                # so all three sets go through one call and no double backward is needed.
+                t_all, grad_x, grad_z = self.critic.with_input_gradient(
+                    torch.cat([x, x_gen, xp]), torch.cat([z, z_gen, zp]), n
+                )
+                t_inf, t_gen = t_all[:n], t_all[n : 2 * n]
+                penalty = critic_penalty_from_gradients(grad_x, grad_z, t_inf, t_gen)
+            else:
+                # The interpolations get a call of their own: the penalty differentiates it
+                # twice, and on the rows of the sides that would be wasted work.
+                t_both = self.critic(torch.cat([x, x_gen]), torch.cat([z, z_gen]))
+                t_inf, t_gen = t_both[:n], t_both[n:]
+                penalty = critic_penalty_of(self.critic(xp, zp), xp, zp, t_inf, t_gen)
         return -critic_gap(t_gen, t_inf) + CRITIC_PENALTY_WEIGHT * penalty
 
     @torch.no_grad()
