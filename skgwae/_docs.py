@@ -210,8 +210,9 @@ precision : {"float32", "bfloat16"}, default="float32"
     for CUDA GPUs with bfloat16 units. The default is float32 because on a CPU autocast
     makes epochs slower. Inference is always float32.
 compile : bool, default=False
-    Compile the encoder and decoder with ``torch.compile`` for the fit (not the critic:
-    its gradient penalty differentiates twice, which compiled graphs do not support).
+    Compile the encoder and decoder with ``torch.compile`` for the fit. Not the critic:
+    the convolutional one differentiates its gradient penalty twice, which compiled
+    graphs do not support, and the MLP one's step was no faster compiled on a CPU.
     Needs a C++ compiler on the CPU and Triton on CUDA, where it takes the place of the
     CUDA graphs. The default is False because the first fit in a process then waits for
     the compilation, which small networks on a CPU do not win back.

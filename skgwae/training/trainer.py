@@ -500,8 +500,10 @@ def auto_epochs(n_train, batch_size, n_steps=AUTO_STEPS):
 def _compiled(model, enabled):
     """Compile the encoder and decoder in place (``torch.compile``) while the block runs.
 
-    Not the critic: its gradient penalty differentiates twice (create_graph=True), which
-    compiled graphs do not support. The compiled forward is dropped afterwards, so the
+    Not the critic: the convolutional critic's gradient penalty differentiates twice
+    (create_graph=True), which compiled graphs do not support, and the MLP critic's
+    written-out gradient (``JointCritic.with_input_gradient``) was no faster compiled on a
+    CPU. The compiled forward is dropped afterwards, so the
     fitted model is a plain module again (deep-copyable, picklable, and not recompiled
     for inference batch shapes).
     """
