@@ -58,7 +58,7 @@ import torch
 
 from skgwae import GWAEClusterer, GWAETransformer
 from skgwae.nn import GWAEModel
-from skgwae.nn.losses import gw_loss
+from skgwae.nn.losses import gw_loss, gwae_objective
 from skgwae.training import Trainer, TrainingConfig, as_tensor, make_generator
 from skgwae.training.graphs import GraphedBackward
 
@@ -170,7 +170,7 @@ def bare_epochs(X, coupling, device, epochs, seed=0, batch_size=ESTIMATOR_BATCH)
             if critic_opt is not None:
                 model.critic.requires_grad_(False)
             terms = model.main_terms(xb, generator)
-            loss = terms["gw"] + lw * terms["w"] + ld * terms["d"] + lh * terms["h"]
+            loss = gwae_objective(terms, lw, ld, lh)
             main_opt.zero_grad(set_to_none=True)
             loss.backward()
             main_opt.step()
@@ -382,12 +382,7 @@ def critic_steps(args):
 
             def main_backward(x):
                 terms = model.main_terms(x, generator)
-                loss = (
-                    terms["gw"]
-                    + est.lambda_w * terms["w"]
-                    + est.lambda_d * terms["d"]
-                    + est.lambda_h * terms["h"]
-                )
+                loss = gwae_objective(terms, est.lambda_w, est.lambda_d, est.lambda_h)
                 main_opt.zero_grad(set_to_none=True)
                 loss.backward()
                 return loss.detach()

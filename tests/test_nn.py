@@ -23,6 +23,7 @@ from skgwae.nn import (
     critic_penalty,
     entropy_loss,
     gw_loss,
+    gwae_objective,
     latent_scale,
     make_prior,
     mmd,
@@ -1001,3 +1002,9 @@ def test_replace_prior_scale_keeps_kappa_over_s():
         model.prior.batchnorm.running_var.fill_(0.25)
     model.replace_prior_scale(old)
     assert model.kappa.item() / model.prior_scale() == pytest.approx(before, rel=1e-5)
+
+
+def test_gwae_objective_weights_each_term():
+    terms = {key: torch.tensor(value) for key, value in zip(("gw", "w", "d", "h"), (1.0, 2.0, 3.0, 5.0))}
+    # 1 + 0.5 * 2 + 10 * 3 + 0.1 * 5
+    assert gwae_objective(terms, 0.5, 10.0, 0.1).item() == pytest.approx(32.5)

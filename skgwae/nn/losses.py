@@ -302,6 +302,15 @@ def _kernel_and_derivative(sq_dist, n_components, kernel, derivative):
     return k, ratio.square_().div_(bases).sum(dim=0).neg_()
 
 
+def gwae_objective(terms, lambda_w, lambda_d, lambda_h):
+    """The GWAE objective ``L_GW + lambda_w L_W + lambda_d L_D + lambda_h L_H`` from the
+    terms of :meth:`GWAEModel.main_terms` (a dict with keys ``"gw"``, ``"w"``, ``"d"``,
+    ``"h"``)."""
+    return (
+        terms["gw"] + lambda_w * terms["w"] + lambda_d * terms["d"] + lambda_h * terms["h"]
+    )
+
+
 def critic_gap(t_generative, t_inference):
     """L_D in the critic variant: ``mean_j T(x~_j, z~_j) - mean_i T(x_i, z_i)``.
 

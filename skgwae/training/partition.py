@@ -5,6 +5,7 @@ import math
 
 import torch
 
+from ..nn.losses import gwae_objective
 from .device import deterministic_kernels, flush_denormal
 from .safeguards import StopRequest
 from .seeding import make_generator
@@ -84,13 +85,9 @@ def fit_to_partition(
                     dx = None if pairs is None else pairs(xb, positions[batch])
                     terms, means = model.main_terms(xb, generator, dx, with_means=True)
                     log_joint = _log_joint(means, *components)
-                    loss = (
-                        terms["gw"]
-                        + lambda_w * terms["w"]
-                        + lambda_d * terms["d"]
-                        + lambda_h * terms["h"]
-                        + label_weight * torch.nn.functional.cross_entropy(log_joint, labels[batch])
-                    )
+                    loss = gwae_objective(
+                        terms, lambda_w, lambda_d, lambda_h
+                    ) + label_weight * torch.nn.functional.cross_entropy(log_joint, labels[batch])
                     optimizer.zero_grad(set_to_none=True)
                     loss.backward()
                     optimizer.step()

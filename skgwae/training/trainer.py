@@ -12,6 +12,7 @@ from tqdm.auto import tqdm
 
 from .._geometry import DataGeometry
 from ..exceptions import DivergenceWarning, NonFiniteLossError, NonFiniteLossWarning
+from ..nn.losses import gwae_objective
 from .chunks import ChunkedRows
 from .criterion import evaluate_criterion
 from .device import deterministic_kernels, flush_denormal
@@ -221,12 +222,7 @@ class Trainer:
         def main_backward(xb, dx):
             with self._autocast():
                 terms = model.main_terms(xb, generator, dx)
-                loss = (
-                    terms["gw"]
-                    + config.lambda_w * terms["w"]
-                    + config.lambda_d * terms["d"]
-                    + config.lambda_h * terms["h"]
-                )
+                loss = gwae_objective(terms, config.lambda_w, config.lambda_d, config.lambda_h)
             main_opt.zero_grad(set_to_none=True)
             loss.backward()
             parts = (loss, terms["gw"], terms["w"], terms["d"], terms["h"])
