@@ -23,6 +23,7 @@ from ._validation import (
     AUTO_LEARNING_RATE,
     AUTO_LEARNING_RATE_CONV,
     AUTO_LEARNING_RATE_CRITIC,
+    AUTO_LEARNING_RATE_HIDDEN_WIDTH,
     AUTO_LEARNING_RATE_WIDTH,
     TRAINING_PARAMETER_CONSTRAINTS,
     check_device,
@@ -471,10 +472,15 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
             return AUTO_LEARNING_RATE_CRITIC
         if self.image_shape is not None:
             return AUTO_LEARNING_RATE_CONV
+        hidden = max(
+            check_hidden_layer_sizes(self.hidden_layer_sizes),
+            default=AUTO_LEARNING_RATE_HIDDEN_WIDTH,
+        )
+        rate = AUTO_LEARNING_RATE * min(1.0, AUTO_LEARNING_RATE_HIDDEN_WIDTH / hidden)
         width = effective_width(rows)
         if width <= 0:
-            return AUTO_LEARNING_RATE
-        return min(AUTO_LEARNING_RATE, AUTO_LEARNING_RATE_WIDTH / width)
+            return rate
+        return min(rate, AUTO_LEARNING_RATE_WIDTH / width)
 
     def _training_config(self, n_train, incremental, rows):
         """The :class:`TrainingConfig` of the trainer, from the parameters and the

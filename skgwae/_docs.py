@@ -163,7 +163,9 @@ learning_rate : float or "auto", default="auto"
     rows (of up to 1,024 of them drawn at random; in :meth:`partial_fit`, of the call's
     rows), so at most n_features: tables of up to 50 features keep 2e-2. (An Adam step
     changes a first-layer unit's input by up to the learning rate times ||x||_1, which
-    swamps it on wide rows such as flattened images.) 5e-3 for the convolutional
+    swamps it on wide rows such as flattened images.) Hidden layers wider than 128
+    units scale 2e-2 down in proportion, for the same reason one layer in (with
+    ``hidden_layer_sizes=(512, 512)``, 5e-3). 5e-3 for the convolutional
     networks (``image_shape``), which can collapse to constant codes at 2e-2. With
     ``coupling="critic"`` (RMSprop), 1e-3, since the adversarial critic is unstable with
     larger ones.

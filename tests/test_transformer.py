@@ -16,7 +16,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 import skgwae
-from skgwae import DeviceWarning, GWAETransformer
+from skgwae import DeviceWarning, GWAEClusterer, GWAETransformer
 from skgwae.training import Trainer
 
 # Every fit here runs to its tiny max_iter; ConvergenceWarning has its own test below.
@@ -411,6 +411,23 @@ def test_auto_learning_rate_is_lower_for_wide_rows():
     assert GWAETransformer(image_shape=(20, 20))._learning_rate(wide) == 5e-3
     assert GWAETransformer(coupling="critic")._learning_rate(wide) == 1e-3
     assert GWAETransformer(learning_rate=0.1)._learning_rate(wide) == 0.1
+
+
+def test_auto_learning_rate_is_lower_for_wide_hidden_layers():
+    narrow = np.random.default_rng(0).random((40, 50))
+    wide = np.ones((40, 400))
+    # In proportion to the widest hidden layer beyond 128 units; narrower ones keep 2e-2.
+    assert GWAETransformer(hidden_layer_sizes=(512, 64))._learning_rate(narrow) == 5e-3
+    assert GWAETransformer(hidden_layer_sizes=256)._learning_rate(narrow) == 1e-2
+    assert GWAETransformer(hidden_layer_sizes=(32,))._learning_rate(narrow) == 2e-2
+    assert GWAETransformer(hidden_layer_sizes=())._learning_rate(narrow) == 2e-2
+    # The smaller of the two bounds: the first layer's (1 / W) and the hidden layers'.
+    assert GWAETransformer(hidden_layer_sizes=(512,))._learning_rate(wide) == 1 / 400
+    assert GWAETransformer(hidden_layer_sizes=(2048,))._learning_rate(wide) == pytest.approx(
+        2e-2 / 16
+    )
+    # The clusterer shares the rule.
+    assert GWAEClusterer(hidden_layer_sizes=(512,))._learning_rate(narrow) == 5e-3
 
 
 def test_fit_trains_wide_rows_at_the_lower_rate(fast_params, monkeypatch):
