@@ -57,6 +57,7 @@ import sklearn
 import torch
 
 from skgwae import GWAEClusterer, GWAETransformer
+from skgwae._validation import effective_lambda_h
 from skgwae.nn import GWAEModel
 from skgwae.nn.losses import gw_loss, gwae_objective
 from skgwae.training import Trainer, TrainingConfig, as_tensor, make_generator
@@ -151,7 +152,7 @@ def bare_epochs(X, coupling, device, epochs, seed=0, batch_size=ESTIMATOR_BATCH)
         learning_rate=est._learning_rate(X[:1024]),  # "auto" resolved as the estimator does
         lambda_w=est.lambda_w,
         lambda_d=est.lambda_d,
-        lambda_h=est.lambda_h,
+        lambda_h=effective_lambda_h(est.lambda_h, est.n_components),
         n_iter_no_change=10**9,
         tol=0.0,
     )
@@ -159,7 +160,7 @@ def bare_epochs(X, coupling, device, epochs, seed=0, batch_size=ESTIMATOR_BATCH)
     main_opt, critic_opt = trainer._optimizers(model)
     X = as_tensor(X, device)
     generator = make_generator(seed, device)
-    lw, ld, lh = est.lambda_w, est.lambda_d, est.lambda_h
+    lw, ld, lh = est.lambda_w, est.lambda_d, effective_lambda_h(est.lambda_h, est.n_components)
     n_batches = max(1, round(X.shape[0] / batch_size))
     seconds = []
     for _ in range(epochs):
@@ -366,6 +367,7 @@ def critic_steps(args):
         xb = torch.as_tensor(make_data(args.batch_size, n_features), device=device)
         row = {"n_features": n_features, "batch": args.batch_size}
         est = GWAETransformer(coupling="critic")
+        lambda_h = effective_lambda_h(est.lambda_h, est.n_components)
 
         def build(capturable=False):
             _, model = default_model(n_features, "critic", device)
@@ -382,7 +384,7 @@ def critic_steps(args):
 
             def main_backward(x):
                 terms = model.main_terms(x, generator)
-                loss = gwae_objective(terms, est.lambda_w, est.lambda_d, est.lambda_h)
+                loss = gwae_objective(terms, est.lambda_w, est.lambda_d, lambda_h)
                 main_opt.zero_grad(set_to_none=True)
                 loss.backward()
                 return loss.detach()

@@ -31,6 +31,7 @@ from ._validation import (
     check_image_shape,
     check_warm_start,
     effective_batch_size,
+    effective_lambda_h,
 )
 from .nn import GWAEModel
 from .training import (
@@ -122,7 +123,7 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
         learning_rate="auto",
         lambda_w=1.0,
         lambda_d=1.0,
-        lambda_h=0.03,
+        lambda_h="auto",
         kappa_init="auto",
         n_critic=5,
         early_stopping=True,
@@ -501,7 +502,7 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
             learning_rate=self._learning_rate(rows),
             lambda_w=self.lambda_w,
             lambda_d=self.lambda_d,
-            lambda_h=self.lambda_h,
+            lambda_h=effective_lambda_h(self.lambda_h, self.n_components),
             n_critic=self.n_critic,
             n_iter_no_change=self.n_iter_no_change,
             tol=self.tol,

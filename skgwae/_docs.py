@@ -175,9 +175,13 @@ lambda_d : float, default=1.0
     Weight of the coupling term L_D (the authors' value). With the inference GW term
     and ``kappa_init="auto"`` it keeps the encoder means on the prior's scale; much
     larger weights collapse the encoder onto the prior.
-lambda_h : float, default=0.03
-    Weight of the entropy term L_H (the authors' value). Larger weights keep the encoder
-    noisier, as a larger beta does in a beta-VAE, which can help disentanglement.
+lambda_h : float or "auto", default="auto"
+    Weight of the entropy term L_H. Larger weights keep the encoder noisier, as a larger
+    beta does in a beta-VAE, which can help disentanglement. ``"auto"``: the authors'
+    0.03 for up to 10 latent coordinates, and 0.3 / n_components for more, so that the
+    whole term, a sum over the coordinates, weighs as much as with 10; at 0.03 it
+    outweighed the other terms in 24 or more coordinates, and early stopping kept a
+    model of the first epochs.
 kappa_init : float or "auto", default="auto"
     Initial value of the trainable ratio kappa of L_GW. ``"auto"`` sets it so that the
     mean data distance equals kappa times the mean scale-normalised prior distance on

@@ -16,7 +16,7 @@ from ._docs import document_training_parameters, shares_parameters
 from ._inference import LatentTransformMixin
 from ._mixture import fit_latent_mixture, mixture_of_parts
 from ._sklearn_compat import Interval
-from ._validation import effective_batch_size
+from ._validation import effective_batch_size, effective_lambda_h
 from .training import AUTO_STEPS, apply_in_chunks, fit_to_partition
 
 # Once the training rows are partitioned, the model takes PARTITION_STEP_FRACTION of the
@@ -264,7 +264,7 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
                 learning_rate=PARTITION_LEARNING_RATE,
                 lambda_w=self.lambda_w,
                 lambda_d=self.lambda_d,
-                lambda_h=self.lambda_h,
+                lambda_h=effective_lambda_h(self.lambda_h, self.n_components),
                 label_weight=PARTITION_LABEL_WEIGHT,
                 pairs=geometry.pair_distance_fn(device),
                 device=device,

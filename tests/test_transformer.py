@@ -16,7 +16,9 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 import skgwae
+import skgwae.clusterer
 from skgwae import DeviceWarning, GWAEClusterer, GWAETransformer
+from skgwae._validation import effective_lambda_h
 from skgwae.training import Trainer
 
 # Every fit here runs to its tiny max_iter; ConvergenceWarning has its own test below.
@@ -428,6 +430,39 @@ def test_auto_learning_rate_is_lower_for_wide_hidden_layers():
     )
     # The clusterer shares the rule.
     assert GWAEClusterer(hidden_layer_sizes=(512,))._learning_rate(narrow) == 5e-3
+
+
+def test_auto_entropy_weight_keeps_the_whole_term_of_ten_coordinates(monkeypatch):
+    # 0.03 up to 10 latent coordinates, then 0.3 / n_components; an explicit weight is kept.
+    assert effective_lambda_h("auto", 2) == 0.03
+    assert effective_lambda_h("auto", 10) == 0.03
+    assert effective_lambda_h("auto", 40) == pytest.approx(0.3 / 40)
+    assert effective_lambda_h(0.5, 40) == 0.5
+    assert effective_lambda_h(0.0, 2) == 0.0
+    # The training steps and the clusterer's steps after its partition use it.
+    seen = []
+    original = Trainer.__init__
+
+    def spy(self, config, **kwargs):
+        seen.append(config.lambda_h)
+        original(self, config, **kwargs)
+
+    monkeypatch.setattr(Trainer, "__init__", spy)
+    X = np.random.default_rng(0).normal(size=(60, 5))
+    GWAETransformer(n_components=20, max_iter=1, random_state=0).fit(X)
+    assert seen == [pytest.approx(0.015)]
+    partition = skgwae.clusterer.fit_to_partition
+
+    def partition_spy(*args, **kwargs):
+        seen.append(kwargs["lambda_h"])
+        return partition(*args, **kwargs)
+
+    monkeypatch.setattr(skgwae.clusterer, "fit_to_partition", partition_spy)
+    X = np.vstack([X, X + 8.0])
+    GWAEClusterer(2, n_components=30, max_iter=2, random_state=0).fit(X)
+    assert seen[1:] == [pytest.approx(0.01), pytest.approx(0.01)]
+    with pytest.raises(ValueError, match="lambda_h"):
+        GWAETransformer(lambda_h="large").fit(X)
 
 
 def test_fit_trains_wide_rows_at_the_lower_rate(fast_params, monkeypatch):
