@@ -82,6 +82,17 @@ in 8 informative and 4 redundant of 30 features, standardised), ``breast_cancer_
 ``circles`` (two concentric circles, noise 0.05), ``digits_sqrt`` (the square roots of
 the pixels / 16) and ``blobs_100`` (6 blobs of standard deviation 6 in 100 dimensions).
 
+Also available with ``--datasets``: rare features, standardised (``RARE``, ``--datasets
+rare``), written down on 2026-12-04 when the clusterer's feature weights were found to
+follow features that are non-zero in few rows: ``word_counts`` (1500 documents of 5
+topics, 60 words each drawn from 300 words of Zipf frequencies, each topic favouring 30 of
+them eightfold; log1p of the counts, standardised) and ``rare_categories`` (1500 rows of
+4 classes, 12 categorical variables of 30 levels whose frequencies, Zipf-like, are
+shuffled by class; one-hot encoded, standardised). Both were used to choose the clipping
+of the weights' neighbour graph. ``rare_events`` (1200 rows of 4 classes, 40 counts of
+Poisson events with rates 0.02-0.3 set by class, standardised) was written down at the
+same time and run once with the chosen code.
+
 Methods, each given only the number of clusters (library defaults otherwise):
 
 - KMeans, GaussianMixture (full covariances), PCA(10) + GaussianMixture, and
@@ -115,6 +126,7 @@ each other down several-fold):
     python benchmarks/cluster.py --datasets wide --out DIR       # every WIDE set
     python benchmarks/cluster.py --datasets later --out DIR      # every LATER set
     python benchmarks/cluster.py --datasets third --out DIR      # every THIRD set
+    python benchmarks/cluster.py --datasets rare --out DIR       # every RARE set
 
 The ``metric`` column records the GWAE's data-side metric (its default unless ``--param``
 sets it).
@@ -176,6 +188,7 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import (
     MinMaxScaler,
+    OneHotEncoder,
     PowerTransformer,
     QuantileTransformer,
     StandardScaler,
@@ -246,6 +259,8 @@ def load(name):
         return later(name)
     if name in THIRD:
         return third(name)
+    if name in RARE:
+        return rare(name)
     if name in UNSCALED:
         loaders = {"wine": load_wine, "breast_cancer": load_breast_cancer}
         return loaders[name.rsplit("_", 1)[0]](return_X_y=True)
@@ -448,10 +463,46 @@ def third(name):
     return make_blobs(1200, centers=6, n_features=100, cluster_std=6.0, random_state=3)
 
 
+# Features that are non-zero in few rows, standardised as a user would (see the module's
+# docstring).
+RARE = ("word_counts", "rare_categories", "rare_events")
+
+
+def rare(name):
+    """One of ``RARE``, standardised, and its labels."""
+    rng = np.random.RandomState(0)
+    if name == "word_counts":  # 5 topics over 300 words of Zipf frequencies
+        frequency = 1.0 / np.arange(1, 301) ** 1.1
+        topics = []
+        for _ in range(5):
+            favoured = np.ones(300)
+            favoured[rng.choice(300, 30, replace=False)] = 8.0
+            topics.append(frequency * favoured / (frequency * favoured).sum())
+        y = rng.randint(5, size=1500)
+        X = np.log1p([rng.multinomial(60, topics[label]) for label in y])
+    elif name == "rare_categories":  # 12 variables of 30 levels, frequencies by class
+        y = rng.randint(4, size=1500)
+        columns = []
+        for _ in range(12):
+            levels = []
+            for _ in range(4):
+                weights = 1.0 / np.arange(1, 31) ** 1.5
+                levels.append(weights[rng.permutation(30)] / weights.sum())
+            columns.append([rng.choice(30, p=levels[label]) for label in y])
+        X = OneHotEncoder(sparse_output=False).fit_transform(np.transpose(columns))
+    else:  # rare_events: 40 Poisson counts, rates 0.02-0.3 set by class
+        y = rng.randint(4, size=1200)
+        rates = rng.choice([0.02, 0.05, 0.1, 0.3], size=(4, 40))
+        X = rng.poisson(rates[y]).astype(float)
+    return StandardScaler().fit_transform(X), y
+
+
 def every_set():
     """Every data set of every group, group by group (``--datasets every``)."""
     groups = (DEFAULT_SETS, OTHER_SCALINGS, DISCRETE, SMALL, UNINFORMATIVE, UNSCALED)
-    return [name for group in (*groups, HELDOUT, WIDE, LATER, THIRD) for name in group]
+    return [
+        name for group in (*groups, HELDOUT, WIDE, LATER, THIRD, RARE) for name in group
+    ]
 
 
 def uninformative(name):
@@ -696,8 +747,8 @@ def main():
         nargs="+",
         help=f"default: {' '.join(DEFAULT_SETS)} "
         "(and blobs with --selection); held_out alone: every HELDOUT set; wide alone: "
-        "every WIDE set; later alone: every LATER set; third alone: every THIRD set; every "
-        "alone: every set of every group",
+        "every WIDE set; later alone: every LATER set; third alone: every THIRD set; rare "
+        "alone: every RARE set; every alone: every set of every group",
     )
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--param", nargs="*", default=[], help="GWAE parameters, key=value")
@@ -732,6 +783,8 @@ def main():
         args.datasets = list(LATER)
     if args.datasets == ["third"]:
         args.datasets = list(THIRD)
+    if args.datasets == ["rare"]:
+        args.datasets = list(RARE)
     if args.datasets == ["every"]:
         args.datasets = every_set()
     datasets = args.datasets or list(DEFAULT_SETS)

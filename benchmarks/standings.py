@@ -50,6 +50,7 @@ CLUSTER_GROUPS = {
     "wide": "wide rows",
     "later": "added later",
     "third": "third held out",
+    "rare": "rare features",
 }
 BASELINES = ["KMeans", "GMM", "PCA+GMM", "UMAP+GMM"]
 # GWAE meets the bar when its accuracy is at most this much below the best baseline's.

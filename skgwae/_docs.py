@@ -118,7 +118,9 @@ weight_features : bool or "auto", default="auto"
     graph joining each row to its 10 nearest rows (one minus its Laplacian score; the
     graph is rebuilt three times on the rows so weighted, so that noise features lose
     weight once it stops following them), clipped at 0, squared and scaled to a mean of 1,
-    on up to 4,096 training rows drawn at random. The rows' features are multiplied by the
+    on up to 4,096 training rows drawn at random, each feature clipped to its mean +- 5
+    standard deviations (so that the few large values of a rare word or category, once
+    standardised, do not decide the neighbours). The rows' features are multiplied by the
     square roots of the weights (their autocorrelations, up to a common factor), so the
     distances are weighted Euclidean ones and a feature of weight 0 is dropped; the square
     widens the gap between informative features and noise, which keeps some

@@ -51,3 +51,25 @@ def test_the_weights_are_the_autocorrelations_raised_to_the_power():
     squared = graph_autocorrelation_weights(X, power=2)
     np.testing.assert_allclose(squared, linear**2 / np.mean(linear**2))
     assert squared[0] / squared[1:].max() > linear[0] / linear[1:].max() > 1.0
+
+
+
+def test_rare_standardised_features_do_not_take_the_weight():
+    """Three blobs in five features beside 200 rare binary features (each set in about
+    0.5 % of the rows, independently of the blobs), all standardised as StandardScaler
+    does: a rare feature is then about 14 standard deviations from its mean in the rows
+    that have it. Were the neighbours found on those values, the rows that share a rare
+    feature would be neighbours and the rare features would take most of the weight
+    (0.68 of it); clipped, they weigh less than half, and every blob feature outweighs
+    every rare one."""
+    rng = np.random.RandomState(0)
+    labels = rng.randint(3, size=600)
+    informative = rng.normal(scale=2.0, size=(3, 5))[labels] + rng.normal(
+        scale=0.7, size=(600, 5)
+    )
+    rare = (rng.uniform(size=(600, 200)) < 0.005).astype(float)
+    X = np.hstack([informative, rare])
+    X = (X - X.mean(axis=0)) / np.where(X.std(axis=0) > 0, X.std(axis=0), 1.0)
+    weights = graph_autocorrelation_weights(X)
+    assert weights[:5].min() > weights[5:].max()
+    assert weights[5:].sum() < 0.5 * weights.sum()
