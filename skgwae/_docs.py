@@ -182,7 +182,7 @@ lambda_h : float or "auto", default="auto"
     beta does in a beta-VAE, which can help disentanglement. ``"auto"``: the authors'
     0.03 for up to 10 latent coordinates, and 0.3 / n_components for more, so that the
     whole term, a sum over the coordinates, weighs as much as with 10; at 0.03 it
-    outweighed the other terms in 24 or more coordinates, and early stopping kept a
+    outweighed the other terms in 20 or more coordinates, and early stopping kept a
     model of the first epochs.
 kappa_init : float or "auto", default="auto"
     Initial value of the trainable ratio kappa of L_GW. ``"auto"`` sets it so that the
