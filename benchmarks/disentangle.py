@@ -275,7 +275,7 @@ def draw(est, X, args, path):
     axes[2].set_title("latent traversal (±2 sd per coordinate)")
     fig.suptitle(
         f"GWAETransformer(prior={est.prior!r}, n_components={est.n_components}, "
-        f"image_shape={shape}, lambda_h={est.lambda_h:g}) on make_shapes"
+        f"image_shape={shape}, lambda_h={est.lambda_h!r}) on make_shapes"
     )
     fig.savefig(path, dpi=80, bbox_inches="tight")
     print(f"wrote {path}")

@@ -170,7 +170,9 @@ learning_rate : float or "auto", default="auto"
     ``hidden_layer_sizes=(512, 512)``, 5e-3). 5e-3 for the convolutional
     networks (``image_shape``), which can collapse to constant codes at 2e-2. With
     ``coupling="critic"`` (RMSprop), 1e-3, since the adversarial critic is unstable with
-    larger ones.
+    larger ones. Whatever the rate, a step whose gradient is more than 3 times as long
+    as the median of the last 200 steps' is shortened to that length, so that a batch
+    that holds rows far out in a few features does not throw the fit off course.
 lambda_w : float, default=1.0
     Weight of the reconstruction term L_W.
 lambda_d : float, default=1.0

@@ -37,7 +37,7 @@ AUTO_LEARNING_RATE_WIDTH = 1.0
 # layer in: an Adam step changes a hidden unit's input by up to the learning rate times
 # the layer before's ||a||_1, which grows with that layer's width. 2e-2 was measured with
 # 128 units; at that rate 512 units collapsed the codes (the digits in 2 dimensions: 5-NN
-# accuracy 0.30 against 0.91 at 2e-2 * 128 / 512; in 10, 0.59 against 0.96; see
+# accuracy 0.24 against 0.91 at 2e-2 * 128 / 512; in 10, 0.62 against 0.96; see
 # benchmarks/hidden_width.py). Narrower layers keep 2e-2: 4e-2 was worse at 128 units.
 AUTO_LEARNING_RATE_HIDDEN_WIDTH = 128
 # lambda_h="auto": the authors' 0.03 up to this many latent coordinates, and beyond them

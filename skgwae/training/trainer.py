@@ -14,6 +14,7 @@ from .._geometry import DataGeometry
 from ..exceptions import DivergenceWarning, NonFiniteLossError, NonFiniteLossWarning
 from ..nn.losses import gwae_objective
 from .chunks import ChunkedRows
+from .clipping import GradientClip
 from .criterion import evaluate_criterion
 from .device import deterministic_kernels, flush_denormal
 from .early_stopping import EarlyStopping
@@ -197,12 +198,14 @@ class Trainer:
                     group["lr"] = lr
 
     def _step(self, model, xb, main_opt, critic_opt, dx=None):
-        """One step of the main optimiser and ``n_critic`` of the critic's on batch xb
-        (whose data distances are ``dx``, None for Euclidean); returns the detached terms
-        [loss, gw, w, d, h]."""
+        """One step of the main optimiser (its gradient clipped where it is far longer
+        than the recent steps', see :class:`GradientClip`) and ``n_critic`` of the
+        critic's on batch xb (whose data distances are ``dx``, None for Euclidean);
+        returns the detached terms [loss, gw, w, d, h]."""
         if critic_opt is not None:
             model.critic.requires_grad_(False)
         terms = self._main_backward(xb, dx)
+        self._clip()
         main_opt.step()
         if critic_opt is not None:
             model.critic.requires_grad_(True)
@@ -300,6 +303,7 @@ class Trainer:
         self._main_backward, self._critic_backward = self._backward_passes(
             model, main_opt, critic_opt, generator
         )
+        self._clip = GradientClip(model.main_parameters(), device)
         optimizers = [opt for opt in (main_opt, critic_opt) if opt is not None]
         if optimizer_state is not None:
             # A copy: torch's optimisers would otherwise update the caller's tensors in place.

@@ -1,0 +1,94 @@
+"""The clipping of the main player's gradient (skgwae.training.clipping)."""
+
+import math
+
+import pytest
+import torch
+
+from skgwae.training import clipping
+from skgwae.training.clipping import GradientClip
+
+
+def _parameters():
+    return [torch.nn.Parameter(torch.zeros(3)), torch.nn.Parameter(torch.zeros(2, 2))]
+
+
+def _set_gradient(parameters, norm):
+    """Gradients of total norm ``norm``, spread evenly over the parameters' entries."""
+    n = sum(p.numel() for p in parameters)
+    for p in parameters:
+        p.grad = torch.full_like(p, norm / math.sqrt(n))
+
+
+def _total_norm(parameters):
+    return math.sqrt(sum(float(p.grad.square().sum()) for p in parameters))
+
+
+def _warm_up(clip, parameters, norms):
+    for norm in norms:
+        _set_gradient(parameters, norm)
+        clip()
+
+
+def test_a_long_gradient_is_clipped_to_a_multiple_of_the_recent_median():
+    parameters = _parameters()
+    clip = GradientClip(parameters, "cpu")
+    # Norms 1, 2, 3, ... : their median over the window is known.
+    norms = [1.0 + (i % 3) for i in range(clipping.CLIP_WARMUP)]
+    _warm_up(clip, parameters, norms)
+    median = sorted(norms)[(len(norms) - 1) // 2]  # torch's nanmedian: the lower middle
+    _set_gradient(parameters, 100.0)
+    direction = [p.grad.clone() / 100.0 for p in parameters]
+    clip()
+    assert _total_norm(parameters) == pytest.approx(clipping.CLIP_FACTOR * median, rel=1e-5)
+    # Scaled, not turned.
+    scale = clipping.CLIP_FACTOR * median
+    for p, d in zip(parameters, direction):
+        torch.testing.assert_close(p.grad, d * scale)
+
+
+def test_gradients_within_the_limit_and_during_the_warm_up_are_left_alone():
+    parameters = _parameters()
+    clip = GradientClip(parameters, "cpu")
+    # Long gradients during the warm-up: not clipped (too few norms for a median).
+    _set_gradient(parameters, 1000.0)
+    clip()
+    assert _total_norm(parameters) == pytest.approx(1000.0)
+    _warm_up(clip, parameters, [1.0] * clipping.CLIP_WARMUP)
+    _set_gradient(parameters, 2.0)  # below CLIP_FACTOR times the median (1000 or 1)
+    clip()
+    assert _total_norm(parameters) == pytest.approx(2.0)
+
+
+def test_the_median_follows_the_last_window_of_steps():
+    parameters = _parameters()
+    clip = GradientClip(parameters, "cpu")
+    _warm_up(clip, parameters, [1.0] * clipping.NORM_WINDOW)
+    _warm_up(clip, parameters, [10.0] * clipping.NORM_WINDOW)  # clipped, but recorded as 10
+    _set_gradient(parameters, 25.0)  # within 3 x 10
+    clip()
+    assert _total_norm(parameters) == pytest.approx(25.0)
+
+
+def test_non_finite_gradients_are_left_for_the_trainer_to_roll_back():
+    parameters = _parameters()
+    clip = GradientClip(parameters, "cpu")
+    _warm_up(clip, parameters, [1.0] * clipping.CLIP_WARMUP)
+    _set_gradient(parameters, 1.0)
+    parameters[0].grad[0] = float("nan")
+    clip()
+    assert torch.isnan(parameters[0].grad[0])
+    assert torch.isfinite(parameters[1].grad).all()
+    # The median ignores no finite norm because of it: a later long gradient is clipped.
+    _set_gradient(parameters, 100.0)
+    clip()
+    assert _total_norm(parameters) == pytest.approx(clipping.CLIP_FACTOR, rel=1e-5)
+
+
+def test_parameters_without_gradients_are_skipped():
+    parameters = _parameters()
+    clip = GradientClip(parameters, "cpu")
+    clip()  # no gradient at all: nothing to do
+    parameters[1].grad = torch.ones(2, 2)
+    clip()
+    assert parameters[0].grad is None
