@@ -37,7 +37,8 @@ MAX_RECOVERIES = 3
 # (scratch runs; in two other fits kappa fell 13- and 70-fold in one epoch). In the 96
 # clustering and 18 embedding fits of the benchmarks kappa moved at most 1.46-fold in an
 # epoch (7 fits on the shapes: 1.42-fold), except on the standardised digits, whose fits
-# deteriorated where it fell 1.8-, 3.3- and 5.8-fold (scratch survey). The loss itself is
+# deteriorated where it fell 1.8-, 3.3- and 5.8-fold (scratch survey, before long gradients
+# were clipped: see clipping.py; none of six such fits diverges since). The loss itself is
 # no such sign: raw features in the thousands sent L_GW + L_W to 20 times its lowest in
 # an epoch from which training went on well, kappa moving less than 10 %.
 DIVERGENCE_FACTOR = 2.0
