@@ -37,7 +37,7 @@ class GradientClip:
         grads = [p.grad for p in self.parameters if p.grad is not None]
         if not grads:
             return
-        # One fused kernel per list, as torch.nn.utils.clip_grad_norm_ does.
+        # One call per list of tensors, as torch.nn.utils.clip_grad_norm_ makes.
         norm = torch.linalg.vector_norm(torch.stack(torch._foreach_norm(grads)))
         if self.n_steps >= CLIP_WARMUP:
             # limit / norm, at most 1; in place, since each op costs a dispatch.
