@@ -1,6 +1,7 @@
 """The clipping of the main player's gradient (skgwae.training.clipping)."""
 
 import math
+import warnings
 
 import pytest
 import torch
@@ -92,3 +93,37 @@ def test_parameters_without_gradients_are_skipped():
     parameters[1].grad = torch.ones(2, 2)
     clip()
     assert parameters[0].grad is None
+
+
+@pytest.fixture(scope="module")
+def standardised_digits():
+    from sklearn.datasets import load_digits
+    from sklearn.preprocessing import StandardScaler
+
+    return StandardScaler().fit_transform(load_digits().data)
+
+
+def _fit_warnings(X, seed):
+    from skgwae import GWAETransformer
+    from skgwae.exceptions import DivergenceWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        estimator = GWAETransformer(n_components=2, random_state=seed).fit(X)
+    return estimator, [w for w in caught if issubclass(w.category, DivergenceWarning)]
+
+
+def test_a_default_fit_of_standardised_digits_does_not_diverge(standardised_digits):
+    # Standardised, the digits' rarely inked border pixels lie 20-40 standard deviations
+    # out in a few images; before the clipping, this fit diverged (a DivergenceWarning)
+    # and early stopping kept an early epoch.
+    estimator, diverged = _fit_warnings(standardised_digits, seed=0)
+    assert not diverged
+    assert estimator.n_iter_ == 50  # every epoch of max_iter="auto": no early stop
+
+
+def test_without_the_clipping_the_same_fit_fails(standardised_digits, monkeypatch):
+    # The test above fails for the clipping's want, not by luck of the seed.
+    monkeypatch.setattr(clipping, "CLIP_FACTOR", math.inf)
+    estimator, diverged = _fit_warnings(standardised_digits, seed=0)
+    assert diverged or estimator.n_iter_ < 50
