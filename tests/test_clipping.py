@@ -31,6 +31,13 @@ def _warm_up(clip, parameters, norms):
         clip()
 
 
+def _clipped_norm(clip, parameters, norm):
+    """The total norm that a gradient of norm ``norm`` has after the clip."""
+    _set_gradient(parameters, norm)
+    clip()
+    return _total_norm(parameters)
+
+
 def test_a_long_gradient_is_clipped_to_a_multiple_of_the_recent_median():
     parameters = _parameters()
     clip = GradientClip(parameters, "cpu")
@@ -52,13 +59,10 @@ def test_gradients_within_the_limit_and_during_the_warm_up_are_left_alone():
     parameters = _parameters()
     clip = GradientClip(parameters, "cpu")
     # Long gradients during the warm-up: not clipped (too few norms for a median).
-    _set_gradient(parameters, 1000.0)
-    clip()
-    assert _total_norm(parameters) == pytest.approx(1000.0)
+    assert _clipped_norm(clip, parameters, 1000.0) == pytest.approx(1000.0)
     _warm_up(clip, parameters, [1.0] * clipping.CLIP_WARMUP)
-    _set_gradient(parameters, 2.0)  # below CLIP_FACTOR times the median (1000 or 1)
-    clip()
-    assert _total_norm(parameters) == pytest.approx(2.0)
+    # Below CLIP_FACTOR times the median (1000 or 1).
+    assert _clipped_norm(clip, parameters, 2.0) == pytest.approx(2.0)
 
 
 def test_the_median_follows_the_last_window_of_steps():
@@ -66,9 +70,7 @@ def test_the_median_follows_the_last_window_of_steps():
     clip = GradientClip(parameters, "cpu")
     _warm_up(clip, parameters, [1.0] * clipping.NORM_WINDOW)
     _warm_up(clip, parameters, [10.0] * clipping.NORM_WINDOW)  # clipped, but recorded as 10
-    _set_gradient(parameters, 25.0)  # within 3 x 10
-    clip()
-    assert _total_norm(parameters) == pytest.approx(25.0)
+    assert _clipped_norm(clip, parameters, 25.0) == pytest.approx(25.0)  # within 3 x 10
 
 
 def test_non_finite_gradients_are_left_for_the_trainer_to_roll_back():
@@ -81,9 +83,7 @@ def test_non_finite_gradients_are_left_for_the_trainer_to_roll_back():
     assert torch.isnan(parameters[0].grad[0])
     assert torch.isfinite(parameters[1].grad).all()
     # The median ignores no finite norm because of it: a later long gradient is clipped.
-    _set_gradient(parameters, 100.0)
-    clip()
-    assert _total_norm(parameters) == pytest.approx(clipping.CLIP_FACTOR, rel=1e-5)
+    assert _clipped_norm(clip, parameters, 100.0) == pytest.approx(clipping.CLIP_FACTOR, rel=1e-5)
 
 
 def test_parameters_without_gradients_are_skipped():

@@ -53,7 +53,6 @@ def test_the_weights_are_the_autocorrelations_raised_to_the_power():
     assert squared[0] / squared[1:].max() > linear[0] / linear[1:].max() > 1.0
 
 
-
 def test_rare_standardised_features_do_not_take_the_weight():
     """Three blobs in five features beside 200 rare binary features (each set in about
     0.5 % of the rows, independently of the blobs), all standardised as StandardScaler
