@@ -29,23 +29,47 @@ WEIGHT_POWER = 2
 # sets with values beyond it changed. 3 also clipped ordinary features' tails and moved
 # the partitions of such sets both ways (iris with redundant features 0.964 -> 0.924).
 WEIGHT_CLIP = 5.0
+# A feature's autocorrelation is the mean of two: on the graph of all features, and on
+# the graph of the features outside its fold (features in WEIGHT_FOLDS folds, feature f
+# in fold f mod WEIGHT_FOLDS). On the first graph a feature is judged partly by its own
+# values: a feature non-zero in 4-10 % of the rows (3-5 standard deviations, inside the
+# clip) makes the rows that share it neighbours, and the rounds then gave such features
+# the weight (word counts of 5 topics: clustering accuracy 0.57 over seeds 0-5). On the
+# second graph it must agree with the other features; judged there alone, features that
+# the others follow only in part lost weight too (a trial: breast cancer with 20 noise
+# features 0.90, against 0.95 with the mean).
+WEIGHT_FOLDS = 8
+# Rows of fewer features than this are weighted on the graph of all features alone. With
+# few features, the graph of the features outside a fold is another geometry, not the
+# rows' graph without one feature's say: on penguins' 4 measurements it took weight from
+# the bill's length, which tells one species from the others (accuracy over seeds 3-5:
+# 0.872 against 0.985).
+MIN_FOLD_FEATURES = 8
 
 
 def graph_autocorrelation_weights(
-    rows, n_neighbors=WEIGHT_NEIGHBORS, rounds=WEIGHT_ROUNDS, power=WEIGHT_POWER
+    rows,
+    n_neighbors=WEIGHT_NEIGHBORS,
+    rounds=WEIGHT_ROUNDS,
+    power=WEIGHT_POWER,
+    folds=WEIGHT_FOLDS,
 ):
     """A weight per feature of ``rows``: its autocorrelation over the edges of the rows'
-    symmetric ``n_neighbors``-nearest-neighbour graph, clipped at 0, raised to ``power``
+    symmetric ``n_neighbors``-nearest-neighbour graphs, clipped at 0, raised to ``power``
     and scaled to mean 1.
 
     Each feature is first clipped to its mean +- ``WEIGHT_CLIP`` standard deviations, so
     that the few extreme values of a rare feature do not decide the neighbours. Feature f,
     centred at its degree-weighted mean, has autocorrelation ``sum_ij A_ij f_i
-    f_j / sum_i d_i f_i^2`` (A the graph's 0/1 adjacency, d its degrees): one minus the
-    feature's Laplacian score (He, Cai and Niyogi, NIPS 2005). A feature that varies
+    f_j / sum_i d_i f_i^2`` over a graph (A its 0/1 adjacency, d its degrees): one minus
+    the feature's Laplacian score (He, Cai and Niyogi, NIPS 2005). A feature that varies
     along the graph's structure, as one that tells clusters apart does, scores near 1; a
-    feature of noise scores near 0 once the graph no longer follows it. So the graph is
-    built ``rounds`` times, each on the rows weighted by the round before (distances
+    feature of noise scores near 0 once the graph no longer follows it. With at least
+    ``MIN_FOLD_FEATURES`` features, each feature's autocorrelation is the mean of its
+    autocorrelations over two graphs: that of all the features, and that of the
+    features outside its fold (feature f is in fold ``f mod folds``), on which a feature
+    whose own values alone make rows neighbours does not look structured. The graphs
+    are built ``rounds`` times, each on the rows weighted by the round before (distances
     ``sum_f w_f (x_if - x_jf)^2``, w_f the autocorrelation of the round before); the
     last round's autocorrelations, raised to ``power``, are the weights. A constant
     feature gets weight 0; where every feature would, all get 1.
@@ -58,19 +82,51 @@ def graph_autocorrelation_weights(
     n_neighbors = min(n_neighbors, rows.shape[0] - 1)
     if n_neighbors < 1:
         return weights
+    fold = np.arange(n_features) % (folds if n_features >= MIN_FOLD_FEATURES else 1)
     for _ in range(rounds):
-        graph = kneighbors_graph(rows * np.sqrt(weights), n_neighbors, include_self=False)
-        graph = ((graph + graph.T) > 0).astype(np.float64)
-        degrees = np.asarray(graph.sum(axis=1)).ravel()
-        centred = rows - degrees @ rows / degrees.sum()
-        across_edges = np.einsum("if,if->f", centred, graph @ centred)
-        spread = np.einsum("if,if->f", centred * degrees[:, None], centred)
-        autocorrelation = np.divide(
-            across_edges, spread, out=np.zeros_like(spread), where=spread > 0
-        )
+        graphs = _neighbour_graphs(rows, weights, fold, n_neighbors)
+        autocorrelation = _autocorrelation(graphs[0], rows)
+        for k, graph in enumerate(graphs[1:]):
+            inside = fold == k
+            # With no other features weighing anything, the fold's graph is arbitrary.
+            if graph is not None:
+                alone = _autocorrelation(graph, rows[:, inside])
+                autocorrelation[inside] = 0.5 * (autocorrelation[inside] + alone)
         weights = np.clip(autocorrelation, 0.0, None)
         if weights.sum() == 0:
             return np.ones(n_features)
         weights /= weights.mean()
     weights = weights**power
     return weights / weights.mean()
+
+
+def _neighbour_graphs(rows, weights, fold, n_neighbors):
+    """The symmetric 0/1 ``n_neighbors``-nearest-neighbour graphs (sparse) of ``rows``
+    weighted by ``weights``: on all features, then on the features outside each fold
+    (None for a fold whose outside features all weigh 0, or that has no outside)."""
+    n_folds = int(fold.max()) + 1
+    weighted = rows * np.sqrt(weights)
+    graphs = [_symmetric_neighbour_graph(weighted, n_neighbors)]
+    for k in range(n_folds):
+        outside = fold != k
+        usable = outside.any() and weights[outside].sum() > 0
+        graphs.append(
+            _symmetric_neighbour_graph(weighted[:, outside], n_neighbors) if usable else None
+        )
+    return graphs
+
+
+def _symmetric_neighbour_graph(rows, n_neighbors):
+    """The 0/1 graph joining each row to its ``n_neighbors`` nearest rows, either way."""
+    graph = kneighbors_graph(rows, n_neighbors, include_self=False)
+    return ((graph + graph.T) > 0).astype(np.float64)
+
+
+def _autocorrelation(graph, rows):
+    """Each column's autocorrelation over the edges of ``graph``, centred at its
+    degree-weighted mean (0 for a column that does not vary)."""
+    degrees = np.asarray(graph.sum(axis=1)).ravel()
+    centred = rows - degrees @ rows / degrees.sum()
+    across_edges = np.einsum("if,if->f", centred, graph @ centred)
+    spread = np.einsum("if,if->f", centred * degrees[:, None], centred)
+    return np.divide(across_edges, spread, out=np.zeros_like(spread), where=spread > 0)

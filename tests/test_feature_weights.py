@@ -4,8 +4,13 @@ structure is known."""
 
 import numpy as np
 import pytest
+from sklearn.neighbors import kneighbors_graph
 
-from skgwae._feature_weights import graph_autocorrelation_weights
+from skgwae._feature_weights import (
+    MIN_FOLD_FEATURES,
+    _neighbour_graphs,
+    graph_autocorrelation_weights,
+)
 
 
 def test_cluster_features_outweigh_noise_and_constants():
@@ -72,3 +77,105 @@ def test_rare_standardised_features_do_not_take_the_weight():
     weights = graph_autocorrelation_weights(X)
     assert weights[:5].min() > weights[5:].max()
     assert weights[5:].sum() < 0.5 * weights.sum()
+
+
+def _symmetric_knn(rows, n_neighbors):
+    graph = kneighbors_graph(rows, n_neighbors, include_self=False)
+    return ((graph + graph.T) > 0).astype(np.float64)
+
+
+def _autocorrelations(graph, rows):
+    """The autocorrelations of the docstring's formula, one column at a time."""
+    A = graph.toarray()
+    degrees = A.sum(axis=1)
+    values = []
+    for f in rows.T:
+        f = f - degrees @ f / degrees.sum()
+        values.append(f @ A @ f / (degrees * f * f).sum())
+    return np.array(values)
+
+
+def test_the_graphs_are_the_neighbour_graphs_of_all_features_and_of_each_folds_outside():
+    """Graph 0 is the weighted rows' symmetric neighbour graph; graph k + 1 that of the
+    features outside fold k (scikit-learn's kneighbors_graph gives the same edges)."""
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(300, 7))
+    weights = rng.uniform(0.2, 2.0, size=7)
+    fold = np.arange(7) % 3
+    graphs = _neighbour_graphs(X, weights, fold, 6)
+    assert len(graphs) == 4
+    expected = _symmetric_knn(X * np.sqrt(weights), 6)
+    assert abs(graphs[0] - expected).sum() == 0
+    for k in range(3):
+        outside = fold != k
+        expected = _symmetric_knn(X[:, outside] * np.sqrt(weights[outside]), 6)
+        assert abs(graphs[k + 1] - expected).sum() == 0
+
+
+def test_each_weight_is_the_mean_of_its_autocorrelations_on_both_graphs():
+    """One round, power 1, two folds of 8 features: feature f's weight is proportional
+    to the mean of its autocorrelation on the graph of all features and on that of the
+    other fold's."""
+    rng = np.random.RandomState(2)
+    labels = rng.randint(3, size=250)
+    X = np.column_stack(
+        [2.0 * labels + rng.normal(size=250), labels + rng.normal(size=250)]
+        + [rng.normal(size=250) for _ in range(6)]
+    )
+    weights = graph_autocorrelation_weights(X, rounds=1, power=1, folds=2)
+    everything = _autocorrelations(_symmetric_knn(X, 10), X)
+    fold = np.arange(8) % 2
+    outside = np.empty(8)
+    for k in range(2):
+        graph = _symmetric_knn(X[:, fold != k], 10)
+        outside[fold == k] = _autocorrelations(graph, X[:, fold == k])
+    expected = np.clip((everything + outside) / 2, 0.0, None)
+    np.testing.assert_allclose(weights, expected / expected.mean(), rtol=1e-10)
+
+
+def test_fewer_features_than_the_minimum_are_weighted_on_the_graph_of_all():
+    """Below MIN_FOLD_FEATURES features, the weights are those of one fold."""
+    rng = np.random.RandomState(3)
+    labels = rng.randint(3, size=200)
+    X = np.column_stack(
+        [labels + rng.normal(scale=0.5, size=200)] + [rng.normal(size=200) for _ in range(6)]
+    )
+    assert X.shape[1] < MIN_FOLD_FEATURES
+    np.testing.assert_array_equal(
+        graph_autocorrelation_weights(X), graph_autocorrelation_weights(X, folds=1)
+    )
+    assert not np.array_equal(
+        graph_autocorrelation_weights(X[:, [0, 1, 2, 3, 4, 5, 6, 0]]),
+        graph_autocorrelation_weights(X[:, [0, 1, 2, 3, 4, 5, 6, 0]], folds=1),
+    )
+
+
+def test_features_that_make_their_own_neighbours_do_not_take_the_weight():
+    """Four blobs in 8 features beside 60 binary features set in 6 % of the rows,
+    independently of the blobs, all standardised: a binary feature is then about 4
+    standard deviations from its mean where it is set (inside the clip), and the rows
+    that share it become neighbours on the graph of all features. Judged on that graph
+    alone, the binary features took 67 % of the weight and outweighed some blob
+    features; judged also on the other folds' graphs, they take under 40 % and every
+    blob feature outweighs every one of them."""
+    rng = np.random.RandomState(0)
+    labels = rng.randint(4, size=800)
+    informative = rng.normal(scale=2.5, size=(4, 8))[labels] + rng.normal(size=(800, 8))
+    rare = (rng.uniform(size=(800, 60)) < 0.06).astype(float)
+    X = np.hstack([informative, rare])
+    X = (X - X.mean(axis=0)) / X.std(axis=0)
+    weights = graph_autocorrelation_weights(X)
+    assert weights[:8].min() > weights[8:].max()
+    assert weights[8:].sum() < 0.4 * weights.sum()
+    # On the graph of all features alone (one fold), the binary features take the weight.
+    alone = graph_autocorrelation_weights(X, folds=1)
+    assert alone[8:].sum() > 0.6 * alone.sum()
+
+
+def test_a_feature_with_no_other_weighing_feature_is_judged_on_its_own_graph():
+    """One feature beside seven constants: the other folds' features weigh 0 after the
+    first round, so the feature is judged on the graph of all features alone and takes
+    all the weight."""
+    feature = np.random.RandomState(0).normal(size=(100, 1))
+    X = np.hstack([feature, np.ones((100, 7))])
+    np.testing.assert_allclose(graph_autocorrelation_weights(X), [8.0] + [0.0] * 7)
