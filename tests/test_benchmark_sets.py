@@ -63,11 +63,34 @@ def test_the_third_sets_keep_their_described_shapes_and_classes(cluster):
         "digits_sqrt": ((1797, 64), 10),
         "blobs_100": ((1200, 100), 6),
     }
+    _assert_shapes_and_classes(cluster, shapes)
+    X, _ = cluster.load("digits_sqrt")
+    assert X.min() == 0.0 and X.max() == 1.0
+
+
+def test_the_fourth_held_out_sets_are_standardised_as_documented(cluster):
+    """Shapes and classes of the FOURTH group that the module's docstring gives; every
+    feature standardised."""
+    shapes = {
+        "binary_topics": ((1200, 200), 4),
+        "gauss_rare_noise": ((900, 36), 3),
+        "blobs_uniform_noise": ((1000, 30), 5),
+        "classification_redundant": ((1200, 25), 4),
+        "log_counts": ((1000, 30), 4),
+    }
+    assert set(shapes) == set(cluster.FOURTH)
+    _assert_shapes_and_classes(cluster, shapes)
+    for name in shapes:
+        X, _ = cluster.load(name)
+        np.testing.assert_allclose(X.mean(axis=0), 0.0, atol=1e-10)
+        np.testing.assert_allclose(X.std(axis=0), 1.0)
+
+
+def _assert_shapes_and_classes(cluster, shapes):
+    """Each set of ``shapes`` (name: (shape, number of classes)) loads as described."""
     for name, (shape, n_classes) in shapes.items():
         X, y = cluster.load(name)
         assert np.shape(X) == shape and len(np.unique(y)) == n_classes, name
-    X, _ = cluster.load("digits_sqrt")
-    assert X.min() == 0.0 and X.max() == 1.0
 
 
 def test_only_the_raw_tables_in_mixed_units_reach_the_warning_ratio(cluster):
@@ -78,7 +101,7 @@ def test_only_the_raw_tables_in_mixed_units_reach_the_warning_ratio(cluster):
 
     ratios = {name: spread_ratio(cluster.load(name)[0])[0] for name in cluster.every_set()}
     mixed = {"penguins_unscaled", "wine_unscaled", "breast_cancer_unscaled"}
-    assert len(ratios) == 55
+    assert len(ratios) == 60
     assert max(r for name, r in ratios.items() if name not in mixed) < 2.95
     assert min(ratios[name] for name in mixed) > 82
     assert 2.95 < DIFFERENT_UNITS_RATIO < 82
