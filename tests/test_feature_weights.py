@@ -112,10 +112,10 @@ def test_the_graphs_are_the_neighbour_graphs_of_all_features_and_of_each_folds_o
         assert abs(graphs[k + 1] - expected).sum() == 0
 
 
-def test_each_weight_is_the_mean_of_its_autocorrelations_on_both_graphs():
+def test_each_weight_is_the_geometric_mean_of_its_autocorrelations_on_both_graphs():
     """One round, power 1, two folds of 8 features: feature f's weight is proportional
-    to the mean of its autocorrelation on the graph of all features and on that of the
-    other fold's."""
+    to the geometric mean of its autocorrelations (clipped at 0) on the graph of all
+    features and on that of the other fold's."""
     rng = np.random.RandomState(2)
     labels = rng.randint(3, size=250)
     X = np.column_stack(
@@ -129,7 +129,7 @@ def test_each_weight_is_the_mean_of_its_autocorrelations_on_both_graphs():
     for k in range(2):
         graph = _symmetric_knn(X[:, fold != k], 10)
         outside[fold == k] = _autocorrelations(graph, X[:, fold == k])
-    expected = np.clip((everything + outside) / 2, 0.0, None)
+    expected = np.sqrt(np.clip(everything, 0.0, None) * np.clip(outside, 0.0, None))
     np.testing.assert_allclose(weights, expected / expected.mean(), rtol=1e-10)
 
 
@@ -173,9 +173,8 @@ def test_features_that_make_their_own_neighbours_do_not_take_the_weight():
 
 
 def test_a_feature_with_no_other_weighing_feature_is_judged_on_its_own_graph():
-    """One feature beside seven constants: the other folds' features weigh 0 after the
-    first round, so the feature is judged on the graph of all features alone and takes
-    all the weight."""
+    """One feature beside seven constants: the other folds' features do not vary, so the
+    feature is judged on the graph of all features alone and takes all the weight."""
     feature = np.random.RandomState(0).normal(size=(100, 1))
     X = np.hstack([feature, np.ones((100, 7))])
     np.testing.assert_allclose(graph_autocorrelation_weights(X), [8.0] + [0.0] * 7)
