@@ -209,7 +209,7 @@ from sklearn.preprocessing import (
 
 from skgwae import GWAEClusterer, GWAETransformer
 from skgwae._data import in_unit_interval
-from skgwae._feature_weights import WEIGHT_POWER, graph_autocorrelation_weights
+from skgwae._feature_weights import graph_autocorrelation_weights
 from skgwae.datasets import make_clustered_images
 from skgwae.metrics import cluster_accuracy
 
@@ -701,7 +701,7 @@ def run_table(
     keep=None,
     rescale=None,
     weight_features=False,
-    weight_power=WEIGHT_POWER,
+    weight_power=None,
 ):
     rows = []
     for name in datasets:
@@ -825,8 +825,8 @@ def main():
     parser.add_argument(
         "--weight-power",
         type=float,
-        default=WEIGHT_POWER,
-        help="with --weight-features: the power of the autocorrelations (default: the package's)",
+        help="with --weight-features: the power of the autocorrelations (default: the "
+        "package's, which depends on the number of features)",
     )
     parser.add_argument("--out", default="benchmarks/results")
     args = parser.parse_args()

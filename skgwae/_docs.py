@@ -120,18 +120,21 @@ weight_features : bool or "auto", default="auto"
     weight once it stops following them), for rows of 8 features or more the geometric
     mean of that and its autocorrelation on the graph of the features outside its fold
     (of eight), so that a feature whose own values make rows neighbours, as a word of a
-    few documents does, is also judged by the others; clipped at 0, squared and scaled
-    to a mean of 1, on up to 4,096 training rows drawn at random, each feature clipped to
-    its mean +- 5 standard deviations (so that the few large values of a rare word or
-    category, once standardised, do not decide the neighbours). The rows' features are
-    multiplied by the square roots of the weights (their autocorrelations, up to a
-    common factor), so the distances are weighted Euclidean ones and a feature of weight
-    0 is dropped; the square widens the gap between informative features and noise,
-    which keeps some autocorrelation on a finite graph. ``"auto"``: :class:`GWAEClusterer` weights the
-    features of rows that do not all lie in [0, 1] (tables rather than pixels or 0/1
-    answers), because the weights raised the clusters of tables whose classes differ in a
-    few of many features and moved those of pixels as often down as up;
-    :class:`GWAETransformer` does not weight them. The weights are kept as the mean and scale are.
+    few documents does, is also judged by the others; clipped at 0, scaled to a mean of
+    1 (squared first for rows of fewer than 8 features), on up to 4,096 training rows
+    drawn at random, each feature clipped to its mean +- 5 standard deviations (so that
+    the few large values of a rare word or category, once standardised, do not decide
+    the neighbours). The rows' features are multiplied by the square roots of the
+    weights, so the distances are weighted Euclidean ones and a feature of weight 0 is
+    dropped. On the graph of all features alone a noise feature keeps some
+    autocorrelation, which the square sets further below an informative one's; the
+    geometric mean of the two graphs already does, and there the square only
+    concentrated the weight on fewer features. ``"auto"``: :class:`GWAEClusterer`
+    weights the features of rows that do not all lie in [0, 1] (tables rather than
+    pixels or 0/1 answers), because the weights raised the clusters of tables whose
+    classes differ in a few of many features and moved those of pixels as often down as
+    up; :class:`GWAETransformer` does not weight them. The weights are kept as the mean
+    and scale are.
 hidden_layer_sizes : int or array-like of int, default=(128, 128)
     Hidden widths of the encoder MLP (an int is one hidden layer); the decoder uses them
     reversed and the critic's branches as given. With ``image_shape``, the fully

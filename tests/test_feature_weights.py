@@ -7,7 +7,9 @@ import pytest
 from sklearn.neighbors import kneighbors_graph
 
 from skgwae._feature_weights import (
+    FOLD_WEIGHT_POWER,
     MIN_FOLD_FEATURES,
+    WEIGHT_POWER,
     _neighbour_graphs,
     graph_autocorrelation_weights,
 )
@@ -147,6 +149,32 @@ def test_fewer_features_than_the_minimum_are_weighted_on_the_graph_of_all():
     assert not np.array_equal(
         graph_autocorrelation_weights(X[:, [0, 1, 2, 3, 4, 5, 6, 0]]),
         graph_autocorrelation_weights(X[:, [0, 1, 2, 3, 4, 5, 6, 0]], folds=1),
+    )
+
+
+def test_the_default_power_is_the_fold_power_only_where_fold_graphs_are_used():
+    """power=None: FOLD_WEIGHT_POWER with the fold graphs, WEIGHT_POWER on the graph of
+    all features alone (fewer than MIN_FOLD_FEATURES features, or one fold); the two
+    differ, so the rule is seen."""
+    assert FOLD_WEIGHT_POWER != WEIGHT_POWER
+    rng = np.random.RandomState(4)
+    labels = rng.randint(3, size=200)
+    X = np.column_stack(
+        [labels + rng.normal(scale=0.5, size=200)] + [rng.normal(size=200) for _ in range(9)]
+    )
+    np.testing.assert_array_equal(
+        graph_autocorrelation_weights(X), graph_autocorrelation_weights(X, power=FOLD_WEIGHT_POWER)
+    )
+    np.testing.assert_array_equal(
+        graph_autocorrelation_weights(X, folds=1),
+        graph_autocorrelation_weights(X, folds=1, power=WEIGHT_POWER),
+    )
+    few = X[:, : MIN_FOLD_FEATURES - 1]
+    np.testing.assert_array_equal(
+        graph_autocorrelation_weights(few), graph_autocorrelation_weights(few, power=WEIGHT_POWER)
+    )
+    assert not np.allclose(
+        graph_autocorrelation_weights(X), graph_autocorrelation_weights(X, power=WEIGHT_POWER)
     )
 
 
