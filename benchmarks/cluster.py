@@ -105,6 +105,22 @@ noise), ``classification_redundant`` (1200 rows of 4 Gaussian classes in 5 infor
 and 5 redundant of 25 features) and ``log_counts`` (1000 rows of 4 classes, log1p of 30
 Poisson counts with rates 0.5-3 set by class).
 
+Also available with ``--datasets``: a fifth held-out group (``FIFTH``, ``--datasets
+fifth``), written down on 2026-12-05 and run once with the code of that day, before any
+change was tried on it; low-dimensional tables whose clusters overlap, differ in
+covariance, or are not Gaussian, each standardised but the last:
+``overlap3_5d`` (600 rows of 3 Gaussian clusters in 5 dimensions, centres drawn with
+standard deviation 1.5, random covariances whose axes' scales span e^-0.7 to e^0.7),
+``overlap4_10d`` (800 rows, 4 such clusters in 10 dimensions, centres' standard deviation
+1.0), ``covariance2_20d`` (700 rows, 2 clusters in 20 dimensions that differ mostly in
+covariance: centres' standard deviation 0.4, scales e^-1 to e^1), ``lognormal3_5d`` (600
+rows, the exponential of 3 such clusters in 5 dimensions: skewed clusters),
+``student3_8d`` (750 rows, 3 clusters in 8 dimensions with Student's t noise of 3 degrees
+of freedom: heavy tails), ``gamma4_6d`` (800 rows of 4 clusters of 40/30/20/10 %, each
+feature gamma-distributed with a shape and scale drawn per cluster) and
+``pca3_of_overlap`` (the 3 leading principal components, not whitened, of 800 rows of 3
+Gaussian clusters in 12 standardised dimensions).
+
 Methods, each given only the number of clusters (library defaults otherwise):
 
 - KMeans, GaussianMixture (full covariances), PCA(10) + GaussianMixture, and
@@ -140,6 +156,7 @@ each other down several-fold):
     python benchmarks/cluster.py --datasets third --out DIR      # every THIRD set
     python benchmarks/cluster.py --datasets rare --out DIR       # every RARE set
     python benchmarks/cluster.py --datasets fourth --out DIR     # every FOURTH set
+    python benchmarks/cluster.py --datasets fifth --out DIR      # every FIFTH set
 
 The ``metric`` column records the GWAE's data-side metric (its default unless ``--param``
 sets it).
@@ -276,6 +293,8 @@ def load(name):
         return rare(name)
     if name in FOURTH:
         return fourth(name)
+    if name in FIFTH:
+        return fifth(name)
     if name in UNSCALED:
         loaders = {"wine": load_wine, "breast_cancer": load_breast_cancer}
         return loaders[name.rsplit("_", 1)[0]](return_X_y=True)
@@ -554,12 +573,68 @@ def fourth(name):
     return StandardScaler().fit_transform(X), y
 
 
+# A fifth held-out group (see the module's docstring).
+FIFTH = (
+    "overlap3_5d",
+    "overlap4_10d",
+    "covariance2_20d",
+    "lognormal3_5d",
+    "student3_8d",
+    "gamma4_6d",
+    "pca3_of_overlap",
+)
+
+
+def _random_covariance(rng, n_features, spread):
+    """A covariance matrix with random axes whose scales are e^u, u uniform in
+    [-spread, spread]."""
+    axes, _ = np.linalg.qr(rng.normal(size=(n_features, n_features)))
+    return (axes * np.exp(rng.uniform(-spread, spread, n_features))) @ axes.T
+
+
+def _gaussian_clusters(seed, n_samples, n_features, n_clusters, centre_std, spread):
+    """Equally likely Gaussian clusters with random centres and covariances, and labels."""
+    rng = np.random.RandomState(seed)
+    y = rng.randint(n_clusters, size=n_samples)
+    centres = rng.normal(scale=centre_std, size=(n_clusters, n_features))
+    covariances = [_random_covariance(rng, n_features, spread) for _ in range(n_clusters)]
+    X = np.array([rng.multivariate_normal(centres[c], covariances[c]) for c in y])
+    return X, y
+
+
+def fifth(name):
+    """One of ``FIFTH``, and its labels."""
+    if name == "overlap3_5d":
+        X, y = _gaussian_clusters(21, 600, 5, 3, 1.5, 0.7)
+    elif name == "overlap4_10d":
+        X, y = _gaussian_clusters(22, 800, 10, 4, 1.0, 0.7)
+    elif name == "covariance2_20d":
+        X, y = _gaussian_clusters(23, 700, 20, 2, 0.4, 1.0)
+    elif name == "lognormal3_5d":  # skewed clusters
+        X, y = _gaussian_clusters(24, 600, 5, 3, 0.8, 0.3)
+        X = np.exp(X)
+    elif name == "student3_8d":  # heavy tails
+        rng = np.random.RandomState(25)
+        y = rng.randint(3, size=750)
+        X = rng.normal(scale=2.5, size=(3, 8))[y] + rng.standard_t(3, size=(750, 8))
+    elif name == "gamma4_6d":  # skewed clusters of unequal sizes
+        rng = np.random.RandomState(26)
+        y = rng.choice(4, size=800, p=[0.4, 0.3, 0.2, 0.1])
+        shape = rng.uniform(1.0, 4.0, size=(4, 6))
+        scale = rng.uniform(0.5, 2.0, size=(4, 6))
+        X = rng.gamma(shape[y], scale[y])
+    else:  # pca3_of_overlap: the leading principal components, not whitened
+        X, y = _gaussian_clusters(27, 800, 12, 3, 1.2, 0.5)
+        return PCA(3, random_state=0).fit_transform(StandardScaler().fit_transform(X)), y
+    return StandardScaler().fit_transform(X), y
+
+
 def every_set():
     """Every data set of every group, group by group (``--datasets every``)."""
     groups = (DEFAULT_SETS, OTHER_SCALINGS, DISCRETE, SMALL, UNINFORMATIVE, UNSCALED)
     return [
         name
-        for group in (*groups, HELDOUT, WIDE, LATER, THIRD, RARE, FOURTH)
+        for group in (*groups, HELDOUT, WIDE, LATER, THIRD, RARE, FOURTH, FIFTH)
         for name in group
     ]
 
@@ -807,7 +882,8 @@ def main():
         help=f"default: {' '.join(DEFAULT_SETS)} "
         "(and blobs with --selection); held_out alone: every HELDOUT set; wide alone: "
         "every WIDE set; later alone: every LATER set; third alone: every THIRD set; rare "
-        "alone: every RARE set; fourth alone: every FOURTH set; every alone: every set of "
+        "alone: every RARE set; fourth alone: every FOURTH set; fifth alone: every FIFTH "
+        "set; every alone: every set of "
         "every group",
     )
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
@@ -847,6 +923,8 @@ def main():
         args.datasets = list(RARE)
     if args.datasets == ["fourth"]:
         args.datasets = list(FOURTH)
+    if args.datasets == ["fifth"]:
+        args.datasets = list(FIFTH)
     if args.datasets == ["every"]:
         args.datasets = every_set()
     datasets = args.datasets or list(DEFAULT_SETS)

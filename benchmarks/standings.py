@@ -52,6 +52,7 @@ CLUSTER_GROUPS = {
     "third": "third held out",
     "rare": "rare features",
     "fourth": "fourth held out",
+    "fifth": "fifth held out",
 }
 BASELINES = ["KMeans", "GMM", "PCA+GMM", "UMAP+GMM"]
 # GWAE meets the bar when its accuracy is at most this much below the best baseline's.
