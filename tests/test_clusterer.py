@@ -1249,6 +1249,42 @@ def test_refinement_moves_only_rows_beside_another_part(monkeypatch):
     assert 0 < (first_round != start).sum() < (em != start).sum()
 
 
+def test_a_refinement_that_cuts_the_graph_far_more_is_not_kept():
+    """EM's clusters of two moons (every row a neighbour of every other) cut the moons'
+    neighbour graph far more than REFINED_MAX_NCUT_RATIO times the moons do: the moons are
+    kept. Between a wide and a narrow Gaussian cluster that overlap, EM moves a k-means
+    boundary at a small cost in cut, and its partition is kept."""
+    from sklearn.cluster import KMeans
+    from sklearn.datasets import make_moons
+
+    import skgwae._mixture as mixture_module
+    from skgwae._geometry import neighbour_affinity
+
+    def em(rows, start):
+        rng = np.random.RandomState(0)
+        graph = _complete_graph(len(rows))
+        return refinement_module.refine_on_rows(rows, start, 2, rng, "euclidean", graph, 10)
+
+    def ncut(graph, labels):
+        return mixture_module._normalized_cut(graph, labels, 2)
+
+    moons, truth = make_moons(400, noise=0.05, random_state=0)
+    graph = neighbour_affinity(moons, 10)
+    across = em(moons, truth)
+    assert ncut(graph, across) > mixture_module.REFINED_MAX_NCUT_RATIO * ncut(graph, truth)
+    kept = mixture_module._kept_refinement(graph, truth, across, 2)
+    np.testing.assert_array_equal(kept, truth)
+
+    rows, _ = _overlapping_gaussians()
+    start = KMeans(2, n_init=10, random_state=0).fit_predict(rows)
+    graph = neighbour_affinity(rows, 10)
+    moved = em(rows, start)
+    assert (moved != start).sum() > 10
+    np.testing.assert_array_equal(
+        mixture_module._kept_refinement(graph, start, moved, 2), moved
+    )
+
+
 def _clusters_beside_a_large_feature(n_rows=600, seed=0):
     """3 Gaussian clusters in 4 features of unit scale beside a feature of pure noise in
     the thousands, as raw measurements in different units are: Euclidean distances (and
