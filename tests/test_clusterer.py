@@ -1249,11 +1249,12 @@ def test_refinement_moves_only_rows_beside_another_part(monkeypatch):
     assert 0 < (first_round != start).sum() < (em != start).sum()
 
 
-def test_a_refinement_that_cuts_the_graph_far_more_is_not_kept():
+def test_a_refinement_that_cuts_the_graph_far_more_is_not_kept(monkeypatch):
     """EM's clusters of two moons (every row a neighbour of every other) cut the moons'
-    neighbour graph far more than REFINED_MAX_NCUT_RATIO times the moons do: the moons are
-    kept. Between a wide and a narrow Gaussian cluster that overlap, EM moves a k-means
-    boundary at a small cost in cut, and its partition is kept."""
+    neighbour graph, which the moons themselves do not cut: the moons are kept. Between a
+    wide and a narrow Gaussian cluster that overlap, EM moves a k-means boundary and cuts
+    the graph less than REFINED_MAX_NCUT_RATIO times as much: its partition is kept, and
+    undone under a bound below its ratio of cuts."""
     from sklearn.cluster import KMeans
     from sklearn.datasets import make_moons
 
@@ -1280,8 +1281,14 @@ def test_a_refinement_that_cuts_the_graph_far_more_is_not_kept():
     graph = neighbour_affinity(rows, 10)
     moved = em(rows, start)
     assert (moved != start).sum() > 10
+    ratio = ncut(graph, moved) / ncut(graph, start)
+    assert ratio < mixture_module.REFINED_MAX_NCUT_RATIO
     np.testing.assert_array_equal(
         mixture_module._kept_refinement(graph, start, moved, 2), moved
+    )
+    monkeypatch.setattr(mixture_module, "REFINED_MAX_NCUT_RATIO", 0.99 * ratio)
+    np.testing.assert_array_equal(
+        mixture_module._kept_refinement(graph, start, moved, 2), start
     )
 
 
