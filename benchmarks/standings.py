@@ -53,6 +53,7 @@ CLUSTER_GROUPS = {
     "rare": "rare features",
     "fourth": "fourth held out",
     "fifth": "fifth held out",
+    "sixth": "sixth held out",
 }
 BASELINES = ["KMeans", "GMM", "PCA+GMM", "UMAP+GMM"]
 # GWAE meets the bar when its accuracy is at most this much below the best baseline's.

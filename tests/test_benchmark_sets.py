@@ -103,6 +103,22 @@ def test_the_fifth_held_out_sets_are_as_documented(cluster):
     assert np.all(np.diff(X.var(axis=0)) < 0)
 
 
+
+def test_the_sixth_held_out_sets_are_standardised_as_documented(cluster):
+    """Shapes and classes of the SIXTH group that the module's docstring gives; every
+    feature standardised."""
+    shapes = {
+        "topics6_150": ((1500, 150), 6),
+        "graded_12_of_40": ((1000, 40), 4),
+        "structured_noise": ((1000, 32), 4),
+        "likert_20": ((1000, 20), 3),
+        "breast_cancer_log": ((569, 30), 2),
+        "counts_8_of_50": ((1200, 50), 3),
+    }
+    assert set(shapes) == set(cluster.SIXTH)
+    _assert_shapes_and_classes(cluster, shapes)
+    _assert_standardised(cluster, shapes)
+
 def _assert_shapes_and_classes(cluster, shapes):
     """Each set of ``shapes`` (name: (shape, number of classes)) loads as described."""
     for name, (shape, n_classes) in shapes.items():
@@ -126,7 +142,7 @@ def test_only_the_raw_tables_in_mixed_units_reach_the_warning_ratio(cluster):
 
     ratios = {name: spread_ratio(cluster.load(name)[0])[0] for name in cluster.every_set()}
     mixed = {"penguins_unscaled", "wine_unscaled", "breast_cancer_unscaled"}
-    assert len(ratios) == 67
+    assert len(ratios) == 73
     assert max(r for name, r in ratios.items() if name not in mixed) < 2.95
     assert min(ratios[name] for name in mixed) > 82
     assert 2.95 < DIFFERENT_UNITS_RATIO < 82

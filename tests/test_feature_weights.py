@@ -10,6 +10,7 @@ from skgwae._feature_weights import (
     FOLD_WEIGHT_POWER,
     MIN_FOLD_FEATURES,
     WEIGHT_POWER,
+    _capped,
     _neighbour_graphs,
     graph_autocorrelation_weights,
 )
@@ -117,7 +118,7 @@ def test_the_graphs_are_the_neighbour_graphs_of_all_features_and_of_each_folds_o
 def test_each_weight_is_the_geometric_mean_of_its_autocorrelations_on_both_graphs():
     """One round, power 1, two folds of 8 features: feature f's weight is proportional
     to the geometric mean of its autocorrelations (clipped at 0) on the graph of all
-    features and on that of the other fold's."""
+    features and on that of the other fold's, capped at the weighted median."""
     rng = np.random.RandomState(2)
     labels = rng.randint(3, size=250)
     X = np.column_stack(
@@ -132,7 +133,7 @@ def test_each_weight_is_the_geometric_mean_of_its_autocorrelations_on_both_graph
         graph = _symmetric_knn(X[:, fold != k], 10)
         outside[fold == k] = _autocorrelations(graph, X[:, fold == k])
     expected = np.sqrt(np.clip(everything, 0.0, None) * np.clip(outside, 0.0, None))
-    np.testing.assert_allclose(weights, expected / expected.mean(), rtol=1e-10)
+    np.testing.assert_allclose(weights, _capped(expected / expected.mean()), rtol=1e-10)
 
 
 def test_fewer_features_than_the_minimum_are_weighted_on_the_graph_of_all():
@@ -206,3 +207,39 @@ def test_a_feature_with_no_other_weighing_feature_is_judged_on_its_own_graph():
     feature = np.random.RandomState(0).normal(size=(100, 1))
     X = np.hstack([feature, np.ones((100, 7))])
     np.testing.assert_allclose(graph_autocorrelation_weights(X), [8.0] + [0.0] * 7)
+
+
+def test_the_cap_is_the_weighted_median():
+    """Known answer: of weights 0, 0.5, 1, 1.5, 2 (total 5), the weights of at least 1.5
+    hold 3.5, half of the total or more, and those of at least 2 do not, so 2 becomes
+    1.5 and all are divided by their new mean, 0.9; equal weights stay as they are."""
+    np.testing.assert_allclose(
+        _capped(np.array([0.0, 0.5, 1.0, 1.5, 2.0])),
+        np.array([0.0, 0.5, 1.0, 1.5, 1.5]) / 0.9,
+    )
+    np.testing.assert_array_equal(_capped(np.ones(4)), np.ones(4))
+
+
+def test_features_that_carry_the_clusters_alike_share_the_largest_weight(monkeypatch):
+    """The presence of 60 words in 600 documents of 3 topics, 12 words a topic present
+    with probability 0.3 and 0.04 otherwise, standardised: uncapped, one word weighs more
+    than any other and half again as much as the median topic word; capped, at least a
+    third of the topics' words share the largest weight. Either way the median topic word
+    outweighs every other word."""
+    rng = np.random.RandomState(0)
+    labels = rng.randint(3, size=600)
+    presence = np.full((3, 60), 0.04)
+    for topic in range(3):
+        presence[topic, 12 * topic : 12 * topic + 12] = 0.3
+    X = (rng.uniform(size=(600, 60)) < presence[labels]).astype(float)
+    X = (X - X.mean(axis=0)) / X.std(axis=0)
+    topic_words = np.arange(60) < 36
+    weights = graph_autocorrelation_weights(X)
+    assert weights.mean() == pytest.approx(1.0)
+    assert np.isclose(weights[topic_words], weights.max()).sum() >= 12
+    assert np.median(weights[topic_words]) > weights[~topic_words].max()
+    monkeypatch.setattr("skgwae._feature_weights._capped", lambda w: w)
+    uncapped = graph_autocorrelation_weights(X)
+    assert np.isclose(uncapped, uncapped.max()).sum() == 1
+    assert uncapped.max() > 1.5 * np.median(uncapped[topic_words])
+    assert np.median(uncapped[topic_words]) > uncapped[~topic_words].max()
