@@ -134,6 +134,18 @@ a 1-5 scale, 10 of them with means set by class), ``breast_cancer_log`` (log1p o
 breast cancer measurements) and ``counts_8_of_50`` (1200 rows of 3 classes, log1p of 50
 Poisson counts of rate 2, 8 of them with rates 0.5, 2 or 6 set by class).
 
+Also available with ``--datasets``: a seventh held-out group (``SEVENTH``, ``--datasets
+seventh``), written down on 2026-12-05 to choose between two forms of that cap (on the
+weights returned, or also within the rounds) on data neither was tried on; tables of 8
+features or more, each standardised: ``nuisance_factors`` (900 rows of 3 classes in 6
+features beside 30 features driven by 2 latent factors that do not depend on the class),
+``topics5_300`` (1500 rows of 5 topics, the presence of 300 words, each present with
+probability 0.02, and 15 words a topic with 0.35), ``mixed_types`` (1000 rows of 4
+classes: 6 Gaussian features and 10 binary ones whose probabilities are set by class,
+beside 10 Gaussian features of noise), ``heteroscedastic_15`` (900 rows of 3 Gaussian
+classes in 15 features, centres drawn with standard deviation 0.8, each class with its
+own scale per feature) and ``digits_log`` (log1p of the digits' raw pixels, 0-16).
+
 Methods, each given only the number of clusters (library defaults otherwise):
 
 - KMeans, GaussianMixture (full covariances), PCA(10) + GaussianMixture, and
@@ -171,6 +183,7 @@ each other down several-fold):
     python benchmarks/cluster.py --datasets fourth --out DIR     # every FOURTH set
     python benchmarks/cluster.py --datasets fifth --out DIR      # every FIFTH set
     python benchmarks/cluster.py --datasets sixth --out DIR      # every SIXTH set
+    python benchmarks/cluster.py --datasets seventh --out DIR    # every SEVENTH set
 
 The ``metric`` column records the GWAE's data-side metric (its default unless ``--param``
 sets it).
@@ -311,6 +324,8 @@ def load(name):
         return fifth(name)
     if name in SIXTH:
         return sixth(name)
+    if name in SEVENTH:
+        return seventh(name)
     if name in UNSCALED:
         loaders = {"wine": load_wine, "breast_cancer": load_breast_cancer}
         return loaders[name.rsplit("_", 1)[0]](return_X_y=True)
@@ -662,6 +677,19 @@ SIXTH = (
 )
 
 
+def _beside_factors(seed, n_rows, n_classes, n_informative, spread, n_factors, n_driven, noise):
+    """Rows of equally likely classes: ``n_informative`` features whose class means are
+    drawn with standard deviation ``spread`` (plus unit noise), beside ``n_driven``
+    features that are random mixtures of ``n_factors`` standard normal factors that do
+    not depend on the class (plus noise of standard deviation ``noise``); and the
+    classes."""
+    rng = np.random.RandomState(seed)
+    y = rng.randint(n_classes, size=n_rows)
+    informative = rng.normal(scale=spread, size=(n_classes, n_informative))[y]
+    informative = informative + rng.normal(size=(n_rows, n_informative))
+    factors = rng.normal(size=(n_rows, n_factors)) @ rng.normal(size=(n_factors, n_driven))
+    return np.hstack([informative, factors + noise * rng.normal(size=(n_rows, n_driven))]), y
+
 def sixth(name):
     """One of ``SIXTH``, standardised, and its labels."""
     if name == "topics6_150":  # presence of 150 words, 20 favoured by each of 6 topics
@@ -673,11 +701,7 @@ def sixth(name):
         centres[:, :12] = rng.normal(size=(4, 12)) * np.linspace(0.4, 2.0, 12)
         X = centres[y] + rng.normal(size=(1000, 40))
     elif name == "structured_noise":  # 8 class features, 24 driven by class-free factors
-        rng = np.random.RandomState(33)
-        y = rng.randint(4, size=1000)
-        informative = rng.normal(scale=2.0, size=(4, 8))[y] + rng.normal(size=(1000, 8))
-        factors = rng.normal(size=(1000, 3)) @ rng.normal(size=(3, 24))
-        X = np.hstack([informative, factors + 0.5 * rng.normal(size=(1000, 24))])
+        X, y = _beside_factors(33, 1000, 4, 8, 2.0, 3, 24, 0.5)
     elif name == "likert_20":  # answers 1-5 to 20 items, 10 with means set by class
         rng = np.random.RandomState(34)
         y = rng.randint(3, size=1000)
@@ -696,12 +720,48 @@ def sixth(name):
     return StandardScaler().fit_transform(X), y
 
 
+# A seventh held-out group (see the module's docstring), each set standardised.
+SEVENTH = (
+    "nuisance_factors",
+    "topics5_300",
+    "mixed_types",
+    "heteroscedastic_15",
+    "digits_log",
+)
+
+
+def seventh(name):
+    """One of ``SEVENTH``, standardised, and its labels."""
+    if name == "nuisance_factors":  # 6 class features, 30 driven by class-free factors
+        X, y = _beside_factors(41, 900, 3, 6, 1.5, 2, 30, 0.3)
+    elif name == "topics5_300":  # presence of 300 words, 15 favoured by each of 5 topics
+        X, y = _topic_presence(42, 1500, 5, 300, 15, 0.02, 0.35)
+    elif name == "mixed_types":  # Gaussian and binary class features, Gaussian noise
+        rng = np.random.RandomState(43)
+        y = rng.randint(4, size=1000)
+        gaussian = rng.normal(scale=1.5, size=(4, 6))[y] + rng.normal(size=(1000, 6))
+        binary = rng.uniform(size=(1000, 10)) < rng.uniform(0.1, 0.7, size=(4, 10))[y]
+        X = np.hstack([gaussian, binary, rng.normal(size=(1000, 10))])
+    elif name == "heteroscedastic_15":  # per-class scales of each feature
+        rng = np.random.RandomState(44)
+        y = rng.randint(3, size=900)
+        centres = rng.normal(scale=0.8, size=(3, 15))
+        scales = np.exp(rng.uniform(-0.5, 0.5, size=(3, 15)))
+        X = centres[y] + scales[y] * rng.normal(size=(900, 15))
+    else:  # digits_log: log1p of the raw pixels
+        X, y = load_digits(return_X_y=True)
+        X = np.log1p(X)
+    return StandardScaler().fit_transform(X), y
+
+
 def every_set():
     """Every data set of every group, group by group (``--datasets every``)."""
     groups = (DEFAULT_SETS, OTHER_SCALINGS, DISCRETE, SMALL, UNINFORMATIVE, UNSCALED)
     return [
         name
-        for group in (*groups, HELDOUT, WIDE, LATER, THIRD, RARE, FOURTH, FIFTH, SIXTH)
+        for group in (
+            *groups, HELDOUT, WIDE, LATER, THIRD, RARE, FOURTH, FIFTH, SIXTH, SEVENTH
+        )
         for name in group
     ]
 
@@ -950,7 +1010,8 @@ def main():
         "(and blobs with --selection); held_out alone: every HELDOUT set; wide alone: "
         "every WIDE set; later alone: every LATER set; third alone: every THIRD set; rare "
         "alone: every RARE set; fourth alone: every FOURTH set; fifth alone: every FIFTH "
-        "set; sixth alone: every SIXTH set; every alone: every set of "
+        "set; sixth alone: every SIXTH set; seventh alone: every SEVENTH set; every alone: "
+        "every set of "
         "every group",
     )
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
@@ -994,6 +1055,8 @@ def main():
         args.datasets = list(FIFTH)
     if args.datasets == ["sixth"]:
         args.datasets = list(SIXTH)
+    if args.datasets == ["seventh"]:
+        args.datasets = list(SEVENTH)
     if args.datasets == ["every"]:
         args.datasets = every_set()
     datasets = args.datasets or list(DEFAULT_SETS)

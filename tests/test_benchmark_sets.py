@@ -119,6 +119,24 @@ def test_the_sixth_held_out_sets_are_standardised_as_documented(cluster):
     _assert_shapes_and_classes(cluster, shapes)
     _assert_standardised(cluster, shapes)
 
+
+def test_the_seventh_held_out_sets_are_standardised_as_documented(cluster):
+    """Shapes and classes of the SEVENTH group that the module's docstring gives; every
+    feature standardised (but the digits' constant pixels)."""
+    shapes = {
+        "nuisance_factors": ((900, 36), 3),
+        "topics5_300": ((1500, 300), 5),
+        "mixed_types": ((1000, 26), 4),
+        "heteroscedastic_15": ((900, 15), 3),
+        "digits_log": ((1797, 64), 10),
+    }
+    assert set(shapes) == set(cluster.SEVENTH)
+    _assert_shapes_and_classes(cluster, shapes)
+    _assert_standardised(cluster, set(shapes) - {"digits_log"})
+    # The digits' pixels that are 0 in every image stay constant.
+    spread = cluster.load("digits_log")[0].std(axis=0)
+    assert np.allclose(spread[spread > 0.5], 1.0) and np.all(spread[spread <= 0.5] == 0.0)
+
 def _assert_shapes_and_classes(cluster, shapes):
     """Each set of ``shapes`` (name: (shape, number of classes)) loads as described."""
     for name, (shape, n_classes) in shapes.items():
@@ -142,7 +160,7 @@ def test_only_the_raw_tables_in_mixed_units_reach_the_warning_ratio(cluster):
 
     ratios = {name: spread_ratio(cluster.load(name)[0])[0] for name in cluster.every_set()}
     mixed = {"penguins_unscaled", "wine_unscaled", "breast_cancer_unscaled"}
-    assert len(ratios) == 73
+    assert len(ratios) == 78
     assert max(r for name, r in ratios.items() if name not in mixed) < 2.95
     assert min(ratios[name] for name in mixed) > 82
     assert 2.95 < DIFFERENT_UNITS_RATIO < 82
