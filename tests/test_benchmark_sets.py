@@ -103,7 +103,6 @@ def test_the_fifth_held_out_sets_are_as_documented(cluster):
     assert np.all(np.diff(X.var(axis=0)) < 0)
 
 
-
 def test_the_sixth_held_out_sets_are_standardised_as_documented(cluster):
     """Shapes and classes of the SIXTH group that the module's docstring gives; every
     feature standardised."""
@@ -136,6 +135,7 @@ def test_the_seventh_held_out_sets_are_standardised_as_documented(cluster):
     # The digits' pixels that are 0 in every image stay constant.
     spread = cluster.load("digits_log")[0].std(axis=0)
     assert np.allclose(spread[spread > 0.5], 1.0) and np.all(spread[spread <= 0.5] == 0.0)
+
 
 def _assert_shapes_and_classes(cluster, shapes):
     """Each set of ``shapes`` (name: (shape, number of classes)) loads as described."""
