@@ -146,6 +146,19 @@ beside 10 Gaussian features of noise), ``heteroscedastic_15`` (900 rows of 3 Gau
 classes in 15 features, centres drawn with standard deviation 0.8, each class with its
 own scale per feature) and ``digits_log`` (log1p of the digits' raw pixels, 0-16).
 
+Also available with ``--datasets``: an eighth held-out group (``EIGHTH``, ``--datasets
+eighth``), written down on 2026-12-05 before a correction of the feature weights for
+features that repeat one another was run on it: ``duplicated_informative`` (1000 rows of
+3 classes in 5 features, each feature 5 times with noise of standard deviation 0.3,
+beside 15 features of noise), ``factor_blobs`` (1200 rows of 5 classes in 6 features
+beside 40 features driven by 2 latent factors that do not depend on the class),
+``wine_poly`` (wine's standardised measurements and the products of their pairs, 104
+features), ``rotated_signal`` (1000 rows of 4 classes in 4 directions mixed into 24
+features with unit noise, beside 16 features of noise), ``digits_smoothed`` (each digit
+averaged over 3 x 3 pixels, values in [0, 16], not standardised) and
+``breast_cancer_mean10`` (the 10 mean measurements of each breast tumour); each set but
+the digits standardised.
+
 Methods, each given only the number of clusters (library defaults otherwise):
 
 - KMeans, GaussianMixture (full covariances), PCA(10) + GaussianMixture, and
@@ -184,6 +197,7 @@ each other down several-fold):
     python benchmarks/cluster.py --datasets fifth --out DIR      # every FIFTH set
     python benchmarks/cluster.py --datasets sixth --out DIR      # every SIXTH set
     python benchmarks/cluster.py --datasets seventh --out DIR    # every SEVENTH set
+    python benchmarks/cluster.py --datasets eighth --out DIR     # every EIGHTH set
 
 The ``metric`` column records the GWAE's data-side metric (its default unless ``--param``
 sets it).
@@ -225,7 +239,7 @@ import numpy as np
 import pandas as pd
 import torch
 from embed import parse_params  # benchmarks/ is on sys.path when a script there runs
-from scipy.ndimage import zoom
+from scipy.ndimage import uniform_filter, zoom
 from sklearn.cluster import KMeans
 from sklearn.datasets import (
     load_breast_cancer,
@@ -246,6 +260,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import (
     MinMaxScaler,
     OneHotEncoder,
+    PolynomialFeatures,
     PowerTransformer,
     QuantileTransformer,
     StandardScaler,
@@ -326,6 +341,8 @@ def load(name):
         return sixth(name)
     if name in SEVENTH:
         return seventh(name)
+    if name in EIGHTH:
+        return eighth(name)
     if name in UNSCALED:
         loaders = {"wine": load_wine, "breast_cancer": load_breast_cancer}
         return loaders[name.rsplit("_", 1)[0]](return_X_y=True)
@@ -754,13 +771,57 @@ def seventh(name):
     return StandardScaler().fit_transform(X), y
 
 
+# An eighth held-out group (see the module's docstring): features that repeat one
+# another beside ones that do not, each set standardised but the smoothed digits.
+EIGHTH = (
+    "duplicated_informative",
+    "factor_blobs",
+    "wine_poly",
+    "rotated_signal",
+    "digits_smoothed",
+    "breast_cancer_mean10",
+)
+
+
+def eighth(name):
+    """One of ``EIGHTH`` and its labels: standardised, but ``digits_smoothed`` (pixels)."""
+    if name == "duplicated_informative":  # 5 class features, each 5 times, 15 of noise
+        rng = np.random.RandomState(51)
+        y = rng.randint(3, size=1000)
+        informative = rng.normal(scale=1.5, size=(3, 5))[y] + rng.normal(size=(1000, 5))
+        copies = np.repeat(informative, 5, axis=1) + 0.3 * rng.normal(size=(1000, 25))
+        X = np.hstack([copies, rng.normal(size=(1000, 15))])
+    elif name == "factor_blobs":  # 6 class features, 40 driven by 2 class-free factors
+        X, y = _beside_factors(52, 1200, 5, 6, 2.5, 2, 40, 1.0)
+    elif name == "wine_poly":  # the products of pairs of wine's standardised features
+        X, y = load_wine(return_X_y=True)
+        X = PolynomialFeatures(2, include_bias=False).fit_transform(
+            StandardScaler().fit_transform(X)
+        )
+    elif name == "rotated_signal":  # 4 classes in 4 directions mixed into 24 features
+        rng = np.random.RandomState(54)
+        y = rng.randint(4, size=1000)
+        signal = rng.normal(scale=1.5, size=(4, 4))[y] + rng.normal(size=(1000, 4))
+        mixed = signal @ rng.normal(size=(4, 24)) + rng.normal(size=(1000, 24))
+        X = np.hstack([mixed, rng.normal(size=(1000, 16))])
+    elif name == "digits_smoothed":  # each image averaged over 3 x 3 pixels, 0-16
+        X, y = load_digits(return_X_y=True)
+        X = uniform_filter(X.reshape(-1, 8, 8), size=(1, 3, 3)).reshape(-1, 64)
+        return X, y
+    else:  # breast_cancer_mean10: the 10 mean measurements of each tumour
+        X, y = load_breast_cancer(return_X_y=True)
+        X = X[:, :10]
+    return StandardScaler().fit_transform(X), y
+
+
 def every_set():
     """Every data set of every group, group by group (``--datasets every``)."""
     groups = (DEFAULT_SETS, OTHER_SCALINGS, DISCRETE, SMALL, UNINFORMATIVE, UNSCALED)
     return [
         name
         for group in (
-            *groups, HELDOUT, WIDE, LATER, THIRD, RARE, FOURTH, FIFTH, SIXTH, SEVENTH
+            *groups, HELDOUT, WIDE, LATER, THIRD, RARE, FOURTH, FIFTH, SIXTH, SEVENTH,
+            EIGHTH,
         )
         for name in group
     ]
@@ -1010,9 +1071,8 @@ def main():
         "(and blobs with --selection); held_out alone: every HELDOUT set; wide alone: "
         "every WIDE set; later alone: every LATER set; third alone: every THIRD set; rare "
         "alone: every RARE set; fourth alone: every FOURTH set; fifth alone: every FIFTH "
-        "set; sixth alone: every SIXTH set; seventh alone: every SEVENTH set; every alone: "
-        "every set of "
-        "every group",
+        "set; sixth alone: every SIXTH set; seventh alone: every SEVENTH set; eighth "
+        "alone: every EIGHTH set; every alone: every set of every group",
     )
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--param", nargs="*", default=[], help="GWAE parameters, key=value")
@@ -1057,6 +1117,8 @@ def main():
         args.datasets = list(SIXTH)
     if args.datasets == ["seventh"]:
         args.datasets = list(SEVENTH)
+    if args.datasets == ["eighth"]:
+        args.datasets = list(EIGHTH)
     if args.datasets == ["every"]:
         args.datasets = every_set()
     datasets = args.datasets or list(DEFAULT_SETS)

@@ -137,6 +137,24 @@ def test_the_seventh_held_out_sets_are_standardised_as_documented(cluster):
     assert np.allclose(spread[spread > 0.5], 1.0) and np.all(spread[spread <= 0.5] == 0.0)
 
 
+def test_the_eighth_held_out_sets_are_as_documented(cluster):
+    """Shapes and classes of the EIGHTH group that the module's docstring gives; every
+    feature standardised but the smoothed digits, which keep pixel values in [0, 16]."""
+    shapes = {
+        "duplicated_informative": ((1000, 40), 3),
+        "factor_blobs": ((1200, 46), 5),
+        "wine_poly": ((178, 104), 3),
+        "rotated_signal": ((1000, 40), 4),
+        "digits_smoothed": ((1797, 64), 10),
+        "breast_cancer_mean10": ((569, 10), 2),
+    }
+    assert set(shapes) == set(cluster.EIGHTH)
+    _assert_shapes_and_classes(cluster, shapes)
+    _assert_standardised(cluster, set(shapes) - {"digits_smoothed"})
+    X, _ = cluster.load("digits_smoothed")
+    assert X.min() >= 0.0 and X.max() <= 16.0 and len(np.unique(X)) > 17
+
+
 def _assert_shapes_and_classes(cluster, shapes):
     """Each set of ``shapes`` (name: (shape, number of classes)) loads as described."""
     for name, (shape, n_classes) in shapes.items():
