@@ -155,6 +155,21 @@ def test_the_eighth_held_out_sets_are_as_documented(cluster):
     assert X.min() > -1e-9 and X.max() < 16.0 + 1e-9 and len(np.unique(X)) > 17
 
 
+def test_the_ninth_held_out_sets_are_standardised_as_documented(cluster):
+    """Shapes and classes of the NINTH group that the module's docstring gives; every
+    feature standardised."""
+    shapes = {
+        "wine_with_factors": ((178, 33), 3),
+        "iris_poly3": ((150, 34), 3),
+        "breast_cancer_worst10": ((569, 10), 2),
+        "classes_in_blocks": ((1000, 18), 4),
+        "bent_factors": ((1000, 36), 3),
+    }
+    assert set(shapes) == set(cluster.NINTH)
+    _assert_shapes_and_classes(cluster, shapes)
+    _assert_standardised(cluster, shapes)
+
+
 def _assert_shapes_and_classes(cluster, shapes):
     """Each set of ``shapes`` (name: (shape, number of classes)) loads as described."""
     for name, (shape, n_classes) in shapes.items():
@@ -178,7 +193,7 @@ def test_only_the_raw_tables_in_mixed_units_reach_the_warning_ratio(cluster):
 
     ratios = {name: spread_ratio(cluster.load(name)[0])[0] for name in cluster.every_set()}
     mixed = {"penguins_unscaled", "wine_unscaled", "breast_cancer_unscaled"}
-    assert len(ratios) == 84
+    assert len(ratios) == 89
     assert max(r for name, r in ratios.items() if name not in mixed) < 2.95
     assert min(ratios[name] for name in mixed) > 82
     assert 2.95 < DIFFERENT_UNITS_RATIO < 82
