@@ -122,24 +122,27 @@ weight_features : bool or "auto", default="auto"
     (of eight), so that a feature whose own values make rows neighbours, as a word of a
     few documents does, is also judged by the others; clipped at 0, scaled to a mean of
     1 (squared first for rows of fewer than 8 features; for rows of 8 features or more,
-    capped at their weighted median, the largest weight w such that the weights of at
-    least w hold half of the total, and scaled to mean 1 again), on up to 4,096 training rows
-    drawn at random, each feature clipped to its mean +- 5 standard deviations (so that
-    the few large values of a rare word or category, once standardised, do not decide
-    the neighbours). The rows' features are multiplied by the square roots of the
-    weights, so the distances are weighted Euclidean ones and a feature of weight 0 is
-    dropped. On the graph of all features alone a noise feature keeps some
-    autocorrelation, which the square sets further below an informative one's; the
-    geometric mean of the two graphs already does, and there the square only
-    concentrated the weight on fewer features. The cap keeps features that carry the
-    clusters alike from weighing several times one another by chance, which made a few
-    of them decide the distances; noise features, which hold little of the total, do not
-    set it. ``"auto"``: :class:`GWAEClusterer`
-    weights the features of rows that do not all lie in [0, 1] (tables rather than
-    pixels or 0/1 answers), because the weights raised the clusters of tables whose
-    classes differ in a few of many features and moved those of pixels as often down as
-    up; :class:`GWAETransformer` does not weight them. The weights are kept as the mean
-    and scale are.
+    divided by the square root of the feature's multiplicity, 1 plus its squared
+    correlations with the other features less chance, as are the weights that each
+    round's graph is built on, then capped at their weighted median, the largest weight
+    w such that the weights of at least w hold half of the total, and scaled to mean 1
+    again), on up to 4,096 training rows drawn at random, each feature clipped to its
+    mean +- 5 standard deviations (so that the few large values of a rare word or
+    category, once standardised, do not decide the neighbours). The rows' features are
+    multiplied by the square roots of the weights, so the distances are weighted
+    Euclidean ones and a feature of weight 0 is dropped. On the graph of all features
+    alone a noise feature keeps some autocorrelation, which the square sets further
+    below an informative one's; the geometric mean of the two graphs already does, and
+    there the square only concentrated the weight on fewer features. The cap keeps
+    features that carry the clusters alike from weighing several times one another by
+    chance, which made a few of them decide the distances; noise features, which hold
+    little of the total, do not set it. The multiplicities keep many features that
+    repeat a few factors unrelated to the clusters from holding most of every distance.
+    ``"auto"``: :class:`GWAEClusterer` weights the features of rows that do not all lie
+    in [0, 1] (tables rather than pixels or 0/1 answers), because the weights raised the
+    clusters of tables whose classes differ in a few of many features and moved those of
+    pixels as often down as up; :class:`GWAETransformer` does not weight them. The
+    weights are kept as the mean and scale are.
 hidden_layer_sizes : int or array-like of int, default=(128, 128)
     Hidden widths of the encoder MLP (an int is one hidden layer); the decoder uses them
     reversed and the critic's branches as given. With ``image_shape``, the fully

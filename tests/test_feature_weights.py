@@ -11,6 +11,7 @@ from skgwae._feature_weights import (
     MIN_FOLD_FEATURES,
     WEIGHT_POWER,
     _capped,
+    _multiplicities,
     _neighbour_graphs,
     graph_autocorrelation_weights,
 )
@@ -118,7 +119,9 @@ def test_the_graphs_are_the_neighbour_graphs_of_all_features_and_of_each_folds_o
 def test_each_weight_is_the_geometric_mean_of_its_autocorrelations_on_both_graphs():
     """One round, power 1, two folds of 8 features: feature f's weight is proportional
     to the geometric mean of its autocorrelations (clipped at 0) on the graph of all
-    features and on that of the other fold's, capped at the weighted median."""
+    features and on that of the other fold's, both graphs of the rows weighted by the
+    inverse square roots of the multiplicities, divided by the square root of its
+    multiplicity and capped at the weighted median."""
     rng = np.random.RandomState(2)
     labels = rng.randint(3, size=250)
     X = np.column_stack(
@@ -126,13 +129,17 @@ def test_each_weight_is_the_geometric_mean_of_its_autocorrelations_on_both_graph
         + [rng.normal(size=250) for _ in range(6)]
     )
     weights = graph_autocorrelation_weights(X, rounds=1, power=1, folds=2)
-    everything = _autocorrelations(_symmetric_knn(X, 10), X)
+    repeats = np.sqrt(_multiplicities(X))
+    assert repeats[:2].min() > 1.1  # the two class features repeat each other
+    scaled = X / np.sqrt(repeats)
+    everything = _autocorrelations(_symmetric_knn(scaled, 10), X)
     fold = np.arange(8) % 2
     outside = np.empty(8)
     for k in range(2):
-        graph = _symmetric_knn(X[:, fold != k], 10)
+        graph = _symmetric_knn(scaled[:, fold != k], 10)
         outside[fold == k] = _autocorrelations(graph, X[:, fold == k])
     expected = np.sqrt(np.clip(everything, 0.0, None) * np.clip(outside, 0.0, None))
+    expected = expected / expected.mean() / repeats
     np.testing.assert_allclose(weights, _capped(expected / expected.mean()), rtol=1e-10)
 
 
@@ -223,7 +230,7 @@ def test_the_cap_is_the_weighted_median():
 def test_features_that_carry_the_clusters_alike_share_the_largest_weight(monkeypatch):
     """The presence of 60 words in 600 documents of 3 topics, 12 words a topic present
     with probability 0.3 and 0.04 otherwise, standardised: uncapped, one word weighs more
-    than any other and half again as much as the median topic word; capped, at least a
+    than any other and 1.4 times as much as the median topic word; capped, at least a
     third of the topics' words share the largest weight. Either way the median topic word
     outweighs every other word."""
     rng = np.random.RandomState(0)
@@ -241,5 +248,55 @@ def test_features_that_carry_the_clusters_alike_share_the_largest_weight(monkeyp
     monkeypatch.setattr("skgwae._feature_weights._capped", lambda w: w)
     uncapped = graph_autocorrelation_weights(X)
     assert np.isclose(uncapped, uncapped.max()).sum() == 1
-    assert uncapped.max() > 1.5 * np.median(uncapped[topic_words])
+    assert uncapped.max() > 1.4 * np.median(uncapped[topic_words])
     assert np.median(uncapped[topic_words]) > uncapped[~topic_words].max()
+
+
+def test_the_multiplicity_counts_the_copies_of_a_feature():
+    """Known answer: three independent features, a near copy of the first and a
+    constant: the first and its copy are each present twice, the others once."""
+    rng = np.random.RandomState(0)
+    independent = rng.normal(size=(2000, 3))
+    copy = independent[:, :1] + 0.01 * rng.normal(size=(2000, 1))
+    X = np.hstack([independent, copy, np.ones((2000, 1))])
+    np.testing.assert_allclose(_multiplicities(X), [2.0, 1.0, 1.0, 2.0, 1.0], atol=0.01)
+
+
+def test_the_multiplicity_of_wide_rows_is_that_of_the_correlation_matrix():
+    """With more features than rows the multiplicities are computed through the rows'
+    Gram matrix; they equal 1 plus each feature's summed squared correlations with the
+    others, less (features - 1) / rows, at least 0."""
+    rng = np.random.RandomState(1)
+    X = rng.normal(size=(40, 3)) @ rng.normal(size=(3, 90)) + rng.normal(size=(40, 90))
+    X[:, 5] = 2.0  # a constant feature stays at 1
+    z = (X - X.mean(axis=0)) / np.where(X.std(axis=0) > 0, X.std(axis=0), 1.0)
+    others = (z.T @ z / 40) ** 2
+    np.fill_diagonal(others, 0.0)
+    expected = 1.0 + np.clip(others.sum(axis=1) - 88 / 40, 0.0, None)
+    expected[5] = 1.0
+    np.testing.assert_allclose(_multiplicities(X), expected, rtol=1e-10)
+    assert expected.max() > 3.0
+
+
+def test_features_that_repeat_one_another_do_not_take_the_weight(monkeypatch):
+    """Three classes in 4 features beside 20 features driven by 2 class-free factors, all
+    standardised. The driven features repeat one another (multiplicities 4.5-9), and every
+    graph follows them: without the multiplicities the class features' mean weight is
+    under 0.4 times the median driven feature's (0.32); with them, over 0.75 times (0.83),
+    and the class features hold more than twice the share of the total weight (0.151
+    against 0.067)."""
+    rng = np.random.RandomState(1)
+    labels = rng.randint(3, size=600)
+    classes = rng.normal(scale=2.0, size=(3, 4))[labels] + rng.normal(size=(600, 4))
+    driven = rng.normal(size=(600, 2)) @ rng.normal(size=(2, 20))
+    X = np.hstack([classes, driven + 0.5 * rng.normal(size=(600, 20))])
+    X = (X - X.mean(axis=0)) / X.std(axis=0)
+    assert _multiplicities(X)[4:].min() > 4.0
+    weights = graph_autocorrelation_weights(X)
+    assert weights[:4].mean() > 0.75 * np.median(weights[4:])
+    monkeypatch.setattr(
+        "skgwae._feature_weights._multiplicities", lambda rows: np.ones(rows.shape[1])
+    )
+    without = graph_autocorrelation_weights(X)
+    assert without[:4].mean() < 0.4 * np.median(without[4:])
+    assert weights[:4].sum() / weights.sum() > 2 * without[:4].sum() / without.sum()
