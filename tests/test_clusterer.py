@@ -1596,6 +1596,37 @@ def test_free_em_replaces_a_partition_wrong_as_a_whole():
     assert cluster_accuracy(truth, refined) < 0.8
 
 
+def test_free_em_that_cuts_the_graph_far_more_does_not_replace_the_partition(monkeypatch):
+    """The partition wrong as a whole of the test above, its free EM partition far
+    likelier (the truth's cut is 1.16 times the wrong partition's there): with that cut
+    made 1.4 times the partition's, EM's partition still replaces it; made 1.6 or 2.9
+    times (within the refinement's REFINE_MAX_CUT_RATIO of 3), it does not, since
+    FREE_EM_MAX_CUT_RATIO is 1.5."""
+    from skgwae._geometry import neighbour_affinity
+    from skgwae.metrics import cluster_accuracy
+
+    assert refinement_module.FREE_EM_MAX_CUT_RATIO == 1.5
+    rows, truth = _compact_inside_broad()
+    wrong = np.where(truth == 1, 0, truth)
+    third = np.flatnonzero(truth == 2)
+    wrong[third[rows[third, 1] > 0]] = 1
+    graph = neighbour_affinity(rows, 20)
+    cut = refinement_module._cut_fraction
+    for ratio, replaced in ((1.4, True), (1.6, False), (2.9, False)):
+
+        def scaled_cut(affinity, labels, ratio=ratio):
+            if np.array_equal(labels, wrong):
+                return cut(affinity, labels)
+            return ratio * cut(affinity, wrong)
+
+        monkeypatch.setattr(refinement_module, "_cut_fraction", scaled_cut)
+        rng = np.random.RandomState(0)
+        free = refinement_module.free_em_partition(rows, wrong, 3, rng, "euclidean", graph)
+        assert (free is not None) == replaced, ratio
+        if replaced:
+            assert cluster_accuracy(truth, free) > 0.95
+
+
 def test_free_em_replaces_a_partition_it_beats_on_likelihood_and_cut(monkeypatch):
     """scikit-learn's sheared blobs: a partition that joins two thin parallel clusters and
     splits a third along its length is replaced by EM's clusters whatever their gain in
