@@ -52,10 +52,10 @@ FOLD_WEIGHT_POWER = 1
 # autocorrelated as the class features, since every graph follows the many; weighted
 # alike they hold most of every distance, and the partitions followed the factors
 # (accuracy 0.790; 0.998 with the square roots). Divided by m_f itself, such groups
-# weighed as a few features, but so did the many measurements of a tumour's size that
-# tell breast_cancer's classes apart (its six tables of the clustering benchmark: mean
-# 0.938 with no division, 0.933 divided by m_f, 0.940 by its square root), and fewer
-# sets reached their bars (61 of 84 against 64). Divided only in the weights returned,
+# weighed as a few features, but so did breast_cancer's measurements, many of which
+# repeat a tumour's size (m_f up to 12), and its tables lost (the six of the clustering
+# benchmark: mean 0.938 with no division, 0.933 divided by m_f, 0.940 by its square
+# root), and fewer sets reached their bars (61 of 84 against 64). Divided only in the weights returned,
 # the graphs of the rounds still followed the factors (the clustering benchmark's
 # factor_blobs: 0.596 against 0.979, m_f itself). Rows of fewer features are not
 # corrected: the multiplicities were measured only where the fold graphs are used.
