@@ -55,10 +55,10 @@ FOLD_WEIGHT_POWER = 1
 # weighed as a few features, but so did breast_cancer's measurements, many of which
 # repeat a tumour's size (m_f up to 12), and its tables lost (the six of the clustering
 # benchmark: mean 0.938 with no division, 0.933 divided by m_f, 0.940 by its square
-# root), and fewer sets reached their bars (61 of 84 against 64). Divided only in the weights returned,
-# the graphs of the rounds still followed the factors (the clustering benchmark's
-# factor_blobs: 0.596 against 0.979, m_f itself). Rows of fewer features are not
-# corrected: the multiplicities were measured only where the fold graphs are used.
+# root), and fewer sets reached their bars (61 of 84 against 64). Divided only in the
+# weights returned, the graphs of the rounds still followed the factors (the clustering
+# benchmark's factor_blobs: 0.596 against 0.979, m_f itself). Rows of fewer features are
+# not corrected: the multiplicities were measured only where the fold graphs are used.
 # Each feature is clipped to its mean +- WEIGHT_CLIP standard deviations before the graphs
 # and the autocorrelations. A feature that is non-zero in few rows (a rare word, a rare
 # category of a one-hot encoding), once standardised, has values of 10-40 standard
