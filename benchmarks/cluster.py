@@ -170,6 +170,19 @@ its own 2-D class signal, with unit noise) and ``bent_factors`` (1000 rows of 3 
 in 6 features beside 30 features that are tanh of mixtures of 2 latent factors that do
 not depend on the class).
 
+Also available with ``--datasets``: a tenth held-out group (``TENTH``, ``--datasets
+tenth``), written down on 2026-12-05 before the weights' cap was moved ahead of the
+multiplicities' division and run on it, each set standardised: ``iris_with_factors``
+(iris's 4 measurements beside 12 features driven by 3 latent factors that do not depend
+on the class), ``breast_cancer_with_factors`` (breast cancer's 30 measurements beside 15
+features driven by 2 such factors), ``classes_beside_roll`` (1000 rows of 4 classes in 5
+features beside 15 features that mix a swiss roll's 3 coordinates), ``correlated_classes``
+(800 rows of 5 classes in 12 features whose noise is strongly correlated across features,
+no nuisance features), ``digits_with_factors`` (the first 1000 digits, pixels
+standardised, beside 32 features driven by 4 such factors) and ``one_factor_copies``
+(900 rows of 3 classes in 4 features beside 8 noisy copies of one latent variable and 8
+features of noise).
+
 Methods, each given only the number of clusters (library defaults otherwise):
 
 - KMeans, GaussianMixture (full covariances), PCA(10) + GaussianMixture, and
@@ -210,6 +223,7 @@ each other down several-fold):
     python benchmarks/cluster.py --datasets seventh --out DIR    # every SEVENTH set
     python benchmarks/cluster.py --datasets eighth --out DIR     # every EIGHTH set
     python benchmarks/cluster.py --datasets ninth --out DIR      # every NINTH set
+    python benchmarks/cluster.py --datasets tenth --out DIR      # every TENTH set
 
 The ``metric`` column records the GWAE's data-side metric (its default unless ``--param``
 sets it).
@@ -262,6 +276,7 @@ from sklearn.datasets import (
     make_circles,
     make_classification,
     make_moons,
+    make_swiss_roll,
 )
 from sklearn.decomposition import PCA
 from sklearn.exceptions import ConvergenceWarning
@@ -357,6 +372,8 @@ def load(name):
         return eighth(name)
     if name in NINTH:
         return ninth(name)
+    if name in TENTH:
+        return tenth(name)
     if name in UNSCALED:
         loaders = {"wine": load_wine, "breast_cancer": load_breast_cancer}
         return loaders[name.rsplit("_", 1)[0]](return_X_y=True)
@@ -869,6 +886,48 @@ def ninth(name):
     return StandardScaler().fit_transform(X), y
 
 
+# A tenth held-out group (see the module's docstring), each set standardised.
+TENTH = (
+    "iris_with_factors",
+    "breast_cancer_with_factors",
+    "classes_beside_roll",
+    "correlated_classes",
+    "digits_with_factors",
+    "one_factor_copies",
+)
+
+
+def tenth(name):
+    """One of ``TENTH``, standardised, and its labels."""
+    rng = np.random.RandomState(71)
+    if name in ("iris_with_factors", "breast_cancer_with_factors", "digits_with_factors"):
+        loader, n_factors, n_driven = {
+            "iris_with_factors": (load_iris, 3, 12),
+            "breast_cancer_with_factors": (load_breast_cancer, 2, 15),
+            "digits_with_factors": (load_digits, 4, 32),
+        }[name]
+        X, y = loader(return_X_y=True)
+        X, y = X[:1000], y[:1000]
+        factors = rng.normal(size=(len(X), n_factors)) @ rng.normal(size=(n_factors, n_driven))
+        driven = factors + 0.5 * rng.normal(size=(len(X), n_driven))
+        X = np.hstack([StandardScaler().fit_transform(X), driven])
+    elif name == "classes_beside_roll":  # 4 classes beside a mixed swiss roll
+        y = rng.randint(4, size=1000)
+        classes = rng.normal(scale=2.0, size=(4, 5))[y] + rng.normal(size=(1000, 5))
+        roll, _ = make_swiss_roll(1000, noise=0.0, random_state=rng)
+        mixed = StandardScaler().fit_transform(roll) @ rng.normal(size=(3, 15))
+        X = np.hstack([classes, mixed + 0.2 * rng.normal(size=(1000, 15))])
+    elif name == "correlated_classes":  # 5 classes, noise correlated across features
+        y = rng.randint(5, size=800)
+        mixing = rng.normal(size=(12, 12)) * (0.6 ** np.arange(12))[:, None]
+        X = rng.normal(scale=1.5, size=(5, 12))[y] + rng.normal(size=(800, 12)) @ mixing * 2
+    else:  # one_factor_copies: 4 class features, 8 copies of one factor, 8 of noise
+        y = rng.randint(3, size=900)
+        classes = rng.normal(scale=2.0, size=(3, 4))[y] + rng.normal(size=(900, 4))
+        copies = rng.normal(size=(900, 1)) + 0.3 * rng.normal(size=(900, 8))
+        X = np.hstack([classes, copies, rng.normal(size=(900, 8))])
+    return StandardScaler().fit_transform(X), y
+
 def every_set():
     """Every data set of every group, group by group (``--datasets every``)."""
     groups = (DEFAULT_SETS, OTHER_SCALINGS, DISCRETE, SMALL, UNINFORMATIVE, UNSCALED)
@@ -876,7 +935,7 @@ def every_set():
         name
         for group in (
             *groups, HELDOUT, WIDE, LATER, THIRD, RARE, FOURTH, FIFTH, SIXTH, SEVENTH,
-            EIGHTH, NINTH,
+            EIGHTH, NINTH, TENTH,
         )
         for name in group
     ]
@@ -1127,8 +1186,8 @@ def main():
         "every WIDE set; later alone: every LATER set; third alone: every THIRD set; rare "
         "alone: every RARE set; fourth alone: every FOURTH set; fifth alone: every FIFTH "
         "set; sixth alone: every SIXTH set; seventh alone: every SEVENTH set; eighth "
-        "alone: every EIGHTH set; ninth alone: every NINTH set; every alone: every set of "
-        "every group",
+        "alone: every EIGHTH set; ninth alone: every NINTH set; tenth alone: every TENTH "
+        "set; every alone: every set of every group",
     )
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--param", nargs="*", default=[], help="GWAE parameters, key=value")
@@ -1177,6 +1236,8 @@ def main():
         args.datasets = list(EIGHTH)
     if args.datasets == ["ninth"]:
         args.datasets = list(NINTH)
+    if args.datasets == ["tenth"]:
+        args.datasets = list(TENTH)
     if args.datasets == ["every"]:
         args.datasets = every_set()
     datasets = args.datasets or list(DEFAULT_SETS)
