@@ -122,10 +122,10 @@ weight_features : bool or "auto", default="auto"
     (of eight), so that a feature whose own values make rows neighbours, as a word of a
     few documents does, is also judged by the others; clipped at 0, scaled to a mean of
     1 (squared first for rows of fewer than 8 features; for rows of 8 features or more,
-    divided by the square root of the feature's multiplicity, 1 plus its squared
-    correlations with the other features less chance, as are the weights that each
-    round's graph is built on, then capped at their weighted median, the largest weight
-    w such that the weights of at least w hold half of the total, and scaled to mean 1
+    capped at their weighted median, the largest weight w such that the weights of at
+    least w hold half of the total, then divided by the square root of the feature's
+    multiplicity, 1 plus its squared correlations with the other features less chance,
+    as are the weights that each round's graph is built on, and scaled to mean 1
     again), on up to 4,096 training rows drawn at random, each feature clipped to its
     mean +- 5 standard deviations (so that the few large values of a rare word or
     category, once standardised, do not decide the neighbours). The rows' features are
@@ -137,7 +137,9 @@ weight_features : bool or "auto", default="auto"
     features that carry the clusters alike from weighing several times one another by
     chance, which made a few of them decide the distances; noise features, which hold
     little of the total, do not set it. The multiplicities keep many features that
-    repeat a few factors unrelated to the clusters from holding most of every distance.
+    repeat a few factors unrelated to the clusters from holding most of every distance;
+    they come after the cap, which would otherwise bring the other features down to
+    those features' weight wherever they hold more than half of it.
     ``"auto"``: :class:`GWAEClusterer` weights the features of rows that do not all lie
     in [0, 1] (tables rather than pixels or 0/1 answers), because the weights raised the
     clusters of tables whose classes differ in a few of many features and moved those of
