@@ -188,6 +188,7 @@ def test_the_tenth_held_out_sets_are_standardised_as_documented(cluster):
     spread = X.std(axis=0)
     assert np.allclose(spread[spread > 0], 1.0) and np.count_nonzero(spread == 0) < 5
 
+
 def _assert_shapes_and_classes(cluster, shapes):
     """Each set of ``shapes`` (name: (shape, number of classes)) loads as described."""
     for name, (shape, n_classes) in shapes.items():
