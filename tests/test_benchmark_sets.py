@@ -179,13 +179,12 @@ def test_the_tenth_held_out_sets_are_standardised_as_documented(cluster):
         "classes_beside_roll": ((1000, 20), 4),
         "correlated_classes": ((800, 12), 5),
         "one_factor_copies": ((900, 20), 3),
+        "digits_with_factors": ((1000, 96), 10),
     }
-    assert set(shapes) | {"digits_with_factors"} == set(cluster.TENTH)
+    assert set(shapes) == set(cluster.TENTH)
     _assert_shapes_and_classes(cluster, shapes)
-    _assert_standardised(cluster, shapes)
-    X, y = cluster.load("digits_with_factors")
-    assert X.shape == (1000, 96) and len(np.unique(y)) == 10
-    spread = X.std(axis=0)
+    _assert_standardised(cluster, set(shapes) - {"digits_with_factors"})
+    spread = cluster.load("digits_with_factors")[0].std(axis=0)
     assert np.allclose(spread[spread > 0], 1.0) and np.count_nonzero(spread == 0) < 5
 
 
