@@ -183,6 +183,18 @@ standardised, beside 32 features driven by 4 such factors) and ``one_factor_copi
 (900 rows of 3 classes in 4 features beside 8 noisy copies of one latent variable and 8
 features of noise).
 
+Also available with ``--datasets``: an eleventh held-out group (``ELEVENTH``,
+``--datasets eleventh``), written down on 2026-12-05 before a per-feature power transform
+of skewed features was run on it: ``breast_cancer_errors10`` (the 10 standard-error
+measurements of each breast tumour, standardised), ``lognormal_beside_noise`` (900 rows of
+3 classes in 6 log-normal features beside 6 features of Gaussian noise, standardised),
+``gamma3_10d`` (750 rows of 3 classes of 50/30/20 %, 10 gamma features whose shape and
+scale depend on the class, standardised), ``tail_class`` (1000 rows; 2 classes of 45 % in
+8 exponential features of different scales, and a class of 10 % whose values lie further
+out in the same tails, standardised), ``income_like`` (1200 rows of 4 classes in 5
+log-normal features in units 1 to 10,000 apart, not standardised) and ``iris_exp`` (the
+exponential of iris's standardised measurements, standardised).
+
 Methods, each given only the number of clusters (library defaults otherwise):
 
 - KMeans, GaussianMixture (full covariances), PCA(10) + GaussianMixture, and
@@ -224,6 +236,7 @@ each other down several-fold):
     python benchmarks/cluster.py --datasets eighth --out DIR     # every EIGHTH set
     python benchmarks/cluster.py --datasets ninth --out DIR      # every NINTH set
     python benchmarks/cluster.py --datasets tenth --out DIR      # every TENTH set
+    python benchmarks/cluster.py --datasets eleventh --out DIR   # every ELEVENTH set
 
 The ``metric`` column records the GWAE's data-side metric (its default unless ``--param``
 sets it).
@@ -374,6 +387,8 @@ def load(name):
         return ninth(name)
     if name in TENTH:
         return tenth(name)
+    if name in ELEVENTH:
+        return eleventh(name)
     if name in UNSCALED:
         loaders = {"wine": load_wine, "breast_cancer": load_breast_cancer}
         return loaders[name.rsplit("_", 1)[0]](return_X_y=True)
@@ -928,6 +943,44 @@ def tenth(name):
         X = np.hstack([classes, copies, rng.normal(size=(900, 8))])
     return StandardScaler().fit_transform(X), y
 
+
+# An eleventh held-out group (see the module's docstring): skewed features.
+ELEVENTH = (
+    "breast_cancer_errors10",
+    "lognormal_beside_noise",
+    "gamma3_10d",
+    "tail_class",
+    "income_like",
+    "iris_exp",
+)
+
+
+def eleventh(name):
+    """One of ``ELEVENTH`` and its labels; every set but ``income_like`` standardised."""
+    rng = np.random.RandomState(81)
+    if name == "breast_cancer_errors10":  # the 10 standard errors of each tumour
+        X, y = load_breast_cancer(return_X_y=True)
+        X = X[:, 10:20]
+    elif name == "lognormal_beside_noise":  # 3 log-normal classes beside Gaussian noise
+        y = rng.randint(3, size=900)
+        classes = np.exp(rng.normal(scale=0.8, size=(3, 6))[y] + 0.5 * rng.normal(size=(900, 6)))
+        X = np.hstack([classes, rng.normal(size=(900, 6))])
+    elif name == "gamma3_10d":  # gamma classes of unequal sizes
+        y = rng.choice(3, size=750, p=[0.5, 0.3, 0.2])
+        X = rng.gamma(rng.uniform(1.0, 4.0, size=(3, 10))[y], rng.uniform(0.5, 2.0, (3, 10))[y])
+    elif name == "tail_class":  # a small class further out in exponential tails
+        y = rng.choice(3, size=1000, p=[0.45, 0.45, 0.1])
+        centres = np.array([[0.0] * 8, [1.5] * 4 + [0.0] * 4, [3.0] * 8])
+        X = (centres[y] + rng.exponential(size=(1000, 8))) * rng.uniform(0.5, 3.0, size=8)
+    elif name == "income_like":  # log-normal classes in units far apart, as given
+        y = rng.randint(4, size=1200)
+        logs = rng.normal(scale=0.7, size=(4, 5))[y] + 0.4 * rng.normal(size=(1200, 5))
+        return np.exp(logs) * 10.0 ** np.arange(5), y
+    else:  # iris_exp: the exponential of iris's standardised measurements
+        X, y = load_iris(return_X_y=True)
+        X = np.exp(StandardScaler().fit_transform(X))
+    return StandardScaler().fit_transform(X), y
+
 def every_set():
     """Every data set of every group, group by group (``--datasets every``)."""
     groups = (DEFAULT_SETS, OTHER_SCALINGS, DISCRETE, SMALL, UNINFORMATIVE, UNSCALED)
@@ -935,7 +988,7 @@ def every_set():
         name
         for group in (
             *groups, HELDOUT, WIDE, LATER, THIRD, RARE, FOURTH, FIFTH, SIXTH, SEVENTH,
-            EIGHTH, NINTH, TENTH,
+            EIGHTH, NINTH, TENTH, ELEVENTH,
         )
         for name in group
     ]
@@ -1187,7 +1240,7 @@ def main():
         "alone: every RARE set; fourth alone: every FOURTH set; fifth alone: every FIFTH "
         "set; sixth alone: every SIXTH set; seventh alone: every SEVENTH set; eighth "
         "alone: every EIGHTH set; ninth alone: every NINTH set; tenth alone: every TENTH "
-        "set; every alone: every set of every group",
+        "set; eleventh alone: every ELEVENTH set; every alone: every set of every group",
     )
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--param", nargs="*", default=[], help="GWAE parameters, key=value")
@@ -1238,6 +1291,8 @@ def main():
         args.datasets = list(NINTH)
     if args.datasets == ["tenth"]:
         args.datasets = list(TENTH)
+    if args.datasets == ["eleventh"]:
+        args.datasets = list(ELEVENTH)
     if args.datasets == ["every"]:
         args.datasets = every_set()
     datasets = args.datasets or list(DEFAULT_SETS)
