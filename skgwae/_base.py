@@ -90,6 +90,12 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
     ``_auto_weight_features()``
         Whether ``weight_features="auto"`` weights the features of rows that do not all
         lie in [0, 1] (tables rather than pixels or 0/1 answers). Default False.
+    ``_auto_power_transform()``
+        Whether ``power_transform="auto"`` reshapes the skewed features of rows that do
+        not all lie in [0, 1]. Default False.
+    ``_feature_modes()``
+        The number of Gaussians of the one-dimensional mixture that decides whether a
+        skewed feature is reshaped. Default 1.
     ``_after_training(model, data, *, device, seed, geometry, result)``
         Post-process each trained model in place, before restarts are compared: ``data``
         is the :class:`TrainingData` (``data.training_chunks()`` gives the training rows),
@@ -116,6 +122,7 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
         n_neighbors=5,
         standardize="auto",
         weight_features="auto",
+        power_transform="auto",
         hidden_layer_sizes=(128, 128),
         image_shape=None,
         batch_size="auto",
@@ -146,6 +153,7 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
         self.n_neighbors = n_neighbors
         self.standardize = standardize
         self.weight_features = weight_features
+        self.power_transform = power_transform
         self.hidden_layer_sizes = hidden_layer_sizes
         self.image_shape = image_shape
         self.batch_size = batch_size
@@ -214,6 +222,15 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
         """Whether ``weight_features="auto"`` weights the features of rows that do not all
         lie in [0, 1]."""
         return False
+
+    def _auto_power_transform(self):
+        """Whether ``power_transform="auto"`` reshapes the skewed features of rows that do
+        not all lie in [0, 1]."""
+        return False
+
+    def _feature_modes(self):
+        """The number of Gaussians of the mixture that decides a feature's reshaping."""
+        return 1
 
     def _after_training(self, model, data, *, device, seed, geometry, result):
         """Post-process each trained model in place, before restarts are compared."""
@@ -334,6 +351,9 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
             weight_features=_resolved(
                 self.weight_features, "auto" if self._auto_weight_features() else False
             ),
+            power_transform=_resolved(
+                self.power_transform, "auto" if self._auto_power_transform() else False
+            ),
             fitted_scaling=self.model_.input_scaling() if continuing else None,
             allow_chunked=not incremental,
         )
@@ -343,6 +363,7 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
             data.in_unit_range,
             standardized=scaling is not None and scaling.standardized,
             weighted=scaling is not None and scaling.weights is not None,
+            reshaped=scaling is not None and scaling.shapes is not None,
         )
         if continuing:
             check_warm_start(self.model_.config, config)
@@ -427,12 +448,13 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
         self._n_features_out = self.n_components
         self._fit_dtype = dtype
 
-    def _model_config(self, n_features, in_unit_range, *, standardized, weighted):
+    def _model_config(self, n_features, in_unit_range, *, standardized, weighted, reshaped):
         """The constructor arguments of the model (see :class:`skgwae.nn.GWAEModel`) but
         ``kappa_init``, from the parameters (validated) and the training data: its number
         of features, whether all its values lie in [0, 1], whether it was standardised and
-        whether its features were weighted (which an explicit ``standardize`` or
-        ``weight_features`` overrides, so that a continued fit or a model file whose model
+        whether its features were weighted and whether its skewed features were reshaped
+        (which an explicit ``standardize``, ``weight_features`` or ``power_transform``
+        overrides, so that a continued fit or a model file whose model
         disagrees with it is refused)."""
         prior, prior_params = self._prior_spec()
         image_shape = check_image_shape(self.image_shape, n_features)
@@ -449,6 +471,7 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
             mmd_kernel=self.mmd_kernel,
             standardized=_resolved(self.standardize, bool(standardized)),
             weighted=_resolved(self.weight_features, bool(weighted)),
+            reshaped=_resolved(self.power_transform, bool(reshaped)),
         )
 
     def _build_model(self, data, config, init_seed):

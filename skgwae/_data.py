@@ -18,6 +18,7 @@ import numpy as np
 import scipy.sparse
 from sklearn import get_config
 
+from ._feature_shapes import fit_feature_shapes
 from ._feature_weights import WEIGHT_ROWS, graph_autocorrelation_weights
 from ._geometry import AUTO_GEODESIC_ROWS, GRAPH_METRICS, DataGeometry
 from ._validation import check_fit_input
@@ -127,11 +128,12 @@ def prepare_training_data(
     min_train_rows,
     standardize,
     weight_features=False,
+    power_transform=False,
     fitted_scaling=None,
     allow_chunked=True,
 ):
-    """Validate X for fitting ``estimator``, standardise and weight its features where
-    asked and split it into training and validation rows.
+    """Validate X for fitting ``estimator``, reshape, standardise and weight its features
+    where asked and split it into training and validation rows.
 
     Parameters
     ----------
@@ -155,6 +157,10 @@ def prepare_training_data(
     weight_features : bool or "auto", default=False
         Whether the features are weighted by :func:`graph_autocorrelation_weights`;
         ``"auto"``: where the rows do not all lie in [0, 1]. Used with ``reset``.
+    power_transform : bool or "auto", default=False
+        Whether skewed features are reshaped by :func:`fit_feature_shapes` (with the
+        estimator's ``_feature_modes()``); ``"auto"``: where the rows do not all lie in
+        [0, 1]. Used with ``reset``.
     fitted_scaling : InputScaling or None, default=None
         The scaling of the continued model; used without ``reset``.
     allow_chunked : bool, default=True
@@ -174,7 +180,7 @@ def prepare_training_data(
             validation_fraction=validation_fraction,
             min_train_rows=min_train_rows,
             scaling=_scaling_rule(
-                estimator, reset, standardize, weight_features, fitted_scaling
+                estimator, reset, standardize, weight_features, power_transform, fitted_scaling
             ),
         )
     X = check_fit_input(estimator, X, reset=reset)
@@ -187,9 +193,10 @@ def prepare_training_data(
     # read (of the rows as given: scaled rows are not pixels).
     minimum, maximum = (X.min(), X.max()) if X.size else (0.0, 0.0)
     # train_index is in random order, so its first rows are a random subset.
-    scaling = _scaling_rule(estimator, reset, standardize, weight_features, fitted_scaling)(
-        X[train_index[:WEIGHT_ROWS]], lambda: X, in_unit_interval(minimum, maximum)
+    rule = _scaling_rule(
+        estimator, reset, standardize, weight_features, power_transform, fitted_scaling
     )
+    scaling = rule(X[train_index[:WEIGHT_ROWS]], lambda: X, in_unit_interval(minimum, maximum))
     if scaling is not None:
         X = scale_rows(X, scaling)
     X_train = X[train_index]
@@ -206,37 +213,55 @@ def prepare_training_data(
     )
 
 
-def _scaling_rule(estimator, reset, standardize, weight_features, fitted_scaling):
+def _scaling_rule(
+    estimator, reset, standardize, weight_features, power_transform, fitted_scaling
+):
     """``rule(sample_rows, moment_rows, in_unit_range)``: the :class:`InputScaling` of a
-    fit's rows, or None. For a fresh fit (``reset``), the standardisation of
-    :func:`fit_input_scaling` (decided on the first ``KAPPA_CALIBRATION_ROWS`` of
-    ``sample_rows``, a random subset of the training rows, with the moments of the rows
-    that ``moment_rows()`` returns) and, where ``weight_features`` asks (``"auto"``: where
-    the rows do not all lie in [0, 1], ``in_unit_range``), the feature weights of
-    :func:`graph_autocorrelation_weights` on ``sample_rows`` so standardised; else
-    ``fitted_scaling``."""
+    fit's rows, or None. For a fresh fit (``reset``): where ``power_transform`` asks
+    (``"auto"``: where the rows do not all lie in [0, 1], ``in_unit_range``), the skewed
+    features' shapes of :func:`fit_feature_shapes` on ``sample_rows`` (a random subset of
+    the training rows); the standardisation of :func:`fit_input_scaling` (decided on the
+    first ``KAPPA_CALIBRATION_ROWS`` of ``sample_rows``, with the moments of the rows that
+    ``moment_rows()`` returns, each reshaped); and, where ``weight_features`` asks
+    (``"auto"`` as above), the feature weights of :func:`graph_autocorrelation_weights` on
+    ``sample_rows`` so reshaped and standardised. Else ``fitted_scaling``."""
     if not reset:
         return lambda sample_rows, moment_rows, in_unit_range: fitted_scaling
 
+    def asked(option, in_unit_range):
+        return not in_unit_range if option == "auto" else bool(option)
+
     def rule(sample_rows, moment_rows, in_unit_range):
+        shapes = None
+        if asked(power_transform, in_unit_range):
+            shapes = fit_feature_shapes(sample_rows, estimator._feature_modes())
+        if shapes is not None:
+            sample_rows, moment_rows = shapes.apply(sample_rows), _reshaped(moment_rows, shapes)
         # The feature names are read here: data read by chunks sets them on reading its
         # first chunk.
         names = getattr(estimator, "feature_names_in_", None)
         moments = fit_input_scaling(
             standardize, sample_rows[:KAPPA_CALIBRATION_ROWS], moment_rows, names
         )
-        weigh = not in_unit_range if weight_features == "auto" else bool(weight_features)
-        if not weigh:
-            return None if moments is None else InputScaling(*moments)
+        weigh = asked(weight_features, in_unit_range)
+        if moments is None and not weigh and shapes is None:
+            return None
         standardized = moments is not None
         if not standardized:
             # Centred only, so that a dropped feature (weight 0) decodes to its mean.
             mean, _ = column_moments(moment_rows())
             moments = (mean, np.ones_like(mean))
+        if not weigh:
+            return InputScaling(*moments, standardized=standardized, shapes=shapes)
         weights = graph_autocorrelation_weights(InputScaling(*moments).apply(sample_rows))
-        return InputScaling(*moments, weights=weights, standardized=standardized)
+        return InputScaling(*moments, weights=weights, standardized=standardized, shapes=shapes)
 
     return rule
+
+
+def _reshaped(rows, shapes):
+    """``rows`` (a function that returns rows) with the features reshaped by ``shapes``."""
+    return lambda: shapes.apply(rows())
 
 
 def spread_ratio(rows):

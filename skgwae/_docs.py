@@ -20,6 +20,10 @@ standardize_ : bool
 feature_weights_ : ndarray of shape (`n_features_in_`,) or None
     The weight of each feature: ``weight_features``, with ``"auto"`` resolved (None where
     the fit did not weight the features).
+feature_lambdas_ : ndarray of shape (`n_features_in_`,) or None
+    The Yeo-Johnson exponent of each feature that ``power_transform`` reshaped (1, the
+    exponent of the identity, for a feature left as it is; None where the fit reshaped
+    none).
 kappa_ : float
     The learned ratio between data and (scale-normalised) latent distances.
 n_iter_ : int
@@ -145,6 +149,26 @@ weight_features : bool or "auto", default="auto"
     clusters of tables whose classes differ in a few of many features and moved those of
     pixels as often down as up; :class:`GWAETransformer` does not weight them. The
     weights are kept as the mean and scale are.
+power_transform : bool or "auto", default="auto"
+    Whether the fit reshapes skewed features by a Yeo-Johnson power transform (as
+    scikit-learn's PowerTransformer does), before any standardisation and weighting.
+    A feature is reshaped where its skewness exceeds 1 in absolute value, no single
+    value is held by 10 % of the rows (counts, pixels at 0), and a one-dimensional
+    mixture of Gaussians (as many as :class:`GWAEClusterer`'s ``n_clusters``; one for
+    :class:`GWAETransformer`) fits the feature's values better once transformed, by more
+    than the Bayesian information criterion's price of the exponent (log-likelihoods in
+    the feature's own units, on up to 4,096 training rows drawn at random). The
+    transform works on the standardised feature, so that it does not depend on the
+    units, and is scaled back to the feature's mean and standard deviation, so that
+    ``standardize`` and the weights see the same spreads. So skewed clusters (sizes,
+    concentrations, incomes: log-normal or gamma shapes) become closer to the Gaussian
+    clusters of the latent mixture, while a feature whose skewed tail is itself a
+    cluster, which the mixture fits as it stands, is left as it is.
+    :meth:`inverse_transform` and :meth:`sample` undo the transform. ``"auto"``:
+    :class:`GWAEClusterer` reshapes the features of rows that do not all lie in [0, 1],
+    because reshaping raised the clusters of tables with skewed classes and changed
+    those of pixels little; :class:`GWAETransformer` does not. The shapes are kept as
+    the mean and scale are.
 hidden_layer_sizes : int or array-like of int, default=(128, 128)
     Hidden widths of the encoder MLP (an int is one hidden layer); the decoder uses them
     reversed and the critic's branches as given. With ``image_shape``, the fully

@@ -82,6 +82,17 @@ class FittedModelMixin:
         scaling = self.model_.input_scaling()
         return None if scaling is None else scaling.weights
 
+    @property
+    def feature_lambdas_(self):
+        """The Yeo-Johnson exponent of each reshaped feature (``power_transform``).
+
+        1 (the identity's exponent) where a feature is left as it is; None if none is
+        reshaped.
+        """
+        check_is_fitted(self)
+        scaling = self.model_.input_scaling()
+        return None if scaling is None or scaling.shapes is None else scaling.shapes.lambdas
+
     # ------------------------------------------------------------------ inference
 
     def _apply(self, fn, A, dtype=None):

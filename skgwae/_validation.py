@@ -214,6 +214,7 @@ TRAINING_PARAMETER_CONSTRAINTS = {
     "n_neighbors": [Interval(Integral, 1, None, closed="left")],
     "standardize": ["boolean", StrOptions({"auto"})],
     "weight_features": ["boolean", StrOptions({"auto"})],
+    "power_transform": ["boolean", StrOptions({"auto"})],
     # An int is one hidden layer, as in scikit-learn's MLP.
     "hidden_layer_sizes": [Interval(Integral, 1, None, closed="left"), "array-like"],
     "image_shape": [None, "array-like"],

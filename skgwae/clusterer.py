@@ -76,9 +76,11 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
     The GWAE objective alone does not tie components to clusters of the data: the coupling
     accepts any matching of data clusters to prior components, so the trained prior's own
     components may split the clusters of the data. So the fit has two steps (on the rows as
-    ``standardize`` and ``weight_features`` scale them: tables in different units are
-    standardised, and the features of rows outside [0, 1] weighted by how much each
-    varies along the rows' neighbour graph, so that features of noise count less):
+    ``power_transform``, ``standardize`` and ``weight_features`` scale them: for rows
+    outside [0, 1], skewed features whose clusters a power transform makes closer to
+    Gaussian are reshaped; tables in different units are standardised; and the features
+    of rows outside [0, 1] are weighted by how much each varies along the rows' neighbour
+    graph, so that features of noise count less):
 
     1. Train the GWAE with the mixture prior (the full objective, early stopping).
     2. Set the prior from the clusters of the encoded training rows. They are partitioned on
@@ -188,6 +190,16 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
         # Weighted features raised the clusters of tables whose classes differ in a few of
         # many features, and moved those of pixels as often down as up.
         return True
+
+    def _auto_power_transform(self):
+        # Reshaped skewed features raised the clusters of tables whose classes are skewed
+        # (log-normal, gamma) and left those whose skewed tail is itself a class.
+        return True
+
+    def _feature_modes(self):
+        # A skewed feature is reshaped where the clusters, not its tail, are skewed: a
+        # mixture of as many Gaussians as clusters fits it better reshaped.
+        return self.n_clusters
 
     def _n_restarts(self):
         return self.n_init

@@ -36,6 +36,8 @@ COLUMNS = [f"feature {i}" for i in range(5)]
 X_UNITS = X_TAB * np.array([1.0, 1.0, 1.0, 1.0, 1000.0])
 # 8x8 images with values in [0, 1]: the decoder ends in a sigmoid.
 X_IMG = RNG.uniform(size=(40, 64)).astype(np.float32)
+# Log-normal features (power_transform="auto" reshapes them).
+X_SKEWED = np.exp(X_TAB / X_TAB.std(axis=0))
 
 # name -> (estimator, data it is fitted on and evaluated with)
 MODELS = {
@@ -61,6 +63,8 @@ MODELS = {
     ),
     # A standardised model: its mean and scale are weights of the model.
     "clusterer-standardised": (lambda: GWAEClusterer(n_clusters=3, **FAST_PARAMS), X_UNITS),
+    # Skewed features reshaped: the shapes are weights of the model too.
+    "clusterer-reshaped": (lambda: GWAEClusterer(n_clusters=3, **FAST_PARAMS), X_SKEWED),
     "clusterer-dataframe-critic": (
         lambda: GWAEClusterer(
             n_clusters=3, **{**FAST_PARAMS, "max_iter": 2}, coupling="critic", n_critic=1

@@ -11,7 +11,7 @@ from ._checks import check_keys, is_int, is_positive_finite, plain
 
 PREFIX = "model_."
 # Entries of the model configuration that files of earlier versions lack (False there).
-OPTIONAL_CONFIG = ("standardized", "weighted")
+OPTIONAL_CONFIG = ("standardized", "weighted", "reshaped")
 
 
 def model_parts(estimator, stored_model):

@@ -19,10 +19,11 @@ from .losses import (
 from .model import GWAEModel
 from .networks import JointCritic, LeakySiLU, MLPDecoder, MLPEncoder
 from .priors import PRIORS, make_prior
-from .scaling import InputScaling
+from .scaling import FeatureShapes, InputScaling
 
 __all__ = [
     "GWAEModel",
+    "FeatureShapes",
     "InputScaling",
     "JointCritic",
     "LeakySiLU",

@@ -27,7 +27,7 @@ from .losses import (
 )
 from .networks import JointCritic, MLPDecoder, MLPEncoder
 from .priors import make_prior
-from .scaling import InputScaling
+from .scaling import FeatureShapes, InputScaling
 
 # Weight of the critic's penalty (gradient penalty plus output penalty), as in the authors' code.
 CRITIC_PENALTY_WEIGHT = 10.0
@@ -70,6 +70,11 @@ class GWAEModel(nn.Module):
         features' means and a scale of 1 where the rows are not standardised), and the
         estimator multiplies each centred (and standardised) feature by the square root of
         its weight, so that distances between rows are the weighted Euclidean ones.
+    reshaped : bool, default=False
+        Whether the model works on rows whose skewed features are reshaped by a power
+        transform first: it then holds the float64 buffer ``feature_shapes`` of shape
+        (5, n_features), the parts of a :class:`FeatureShapes` (see
+        :meth:`FeatureShapes.stacked`), and ``input_mean`` and ``input_scale``.
     """
 
     def __init__(
@@ -87,6 +92,7 @@ class GWAEModel(nn.Module):
         output="linear",
         standardized=False,
         weighted=False,
+        reshaped=False,
     ):
         super().__init__()
         # The constructor arguments, so that the model can be rebuilt from a state dict.
@@ -104,15 +110,20 @@ class GWAEModel(nn.Module):
             output=output,
             standardized=bool(standardized),
             weighted=bool(weighted),
+            reshaped=bool(reshaped),
         )
         # float64, so that the rows' scaling is exact for float64 data whatever the
         # precision of the networks.
-        if standardized or weighted:
+        if standardized or weighted or reshaped:
             self.register_buffer("input_mean", torch.zeros(n_features, dtype=torch.float64))
             self.register_buffer("input_scale", torch.ones(n_features, dtype=torch.float64))
         if weighted:
             self.register_buffer(
                 "feature_weights", torch.ones(n_features, dtype=torch.float64)
+            )
+        if reshaped:
+            self.register_buffer(
+                "feature_shapes", torch.zeros(5, n_features, dtype=torch.float64)
             )
         self.coupling = coupling
         self.gw_coupling = gw_coupling
@@ -143,17 +154,21 @@ class GWAEModel(nn.Module):
     @torch.no_grad()
     def set_input_scaling(self, scaling):
         """Set the buffers of the model's :class:`InputScaling` (of its kind)."""
-        if self.config["standardized"] or self.config["weighted"]:
+        if self.config["standardized"] or self.config["weighted"] or self.config["reshaped"]:
             self.input_mean.copy_(torch.as_tensor(scaling.mean, dtype=torch.float64))
             self.input_scale.copy_(torch.as_tensor(scaling.scale, dtype=torch.float64))
         if self.config["weighted"]:
             self.feature_weights.copy_(torch.as_tensor(scaling.weights, dtype=torch.float64))
+        if self.config["reshaped"]:
+            stacked = torch.as_tensor(scaling.shapes.stacked(), dtype=torch.float64)
+            self.feature_shapes.copy_(stacked)
 
     def input_scaling(self):
         """The :class:`InputScaling` of the rows, or None when the model works on the rows
         as given."""
         standardized, weighted = self.config["standardized"], self.config["weighted"]
-        if not (standardized or weighted):
+        reshaped = self.config["reshaped"]
+        if not (standardized or weighted or reshaped):
             return None
 
         def array(buffer):
@@ -164,6 +179,7 @@ class GWAEModel(nn.Module):
             scale=array(self.input_scale),
             weights=array(self.feature_weights) if weighted else None,
             standardized=standardized,
+            shapes=FeatureShapes(*array(self.feature_shapes)) if reshaped else None,
         )
 
     @property

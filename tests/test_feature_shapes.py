@@ -1,0 +1,112 @@
+"""The power transform of skewed features (``power_transform``): the Yeo-Johnson transform
+and its inverse, which features are reshaped, and the estimators that reshape them."""
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from skgwae import GWAEClusterer, GWAETransformer
+from skgwae._feature_shapes import MAX_MODAL_FRACTION, _best_lambda, fit_feature_shapes
+from skgwae.nn import FeatureShapes, InputScaling
+from skgwae.nn.scaling import yeo_johnson, yeo_johnson_inverse
+
+from conftest import FAST_PARAMS
+
+LAMBDAS = [-1.5, 0.0, 0.4, 1.0, 2.0, 3.0]
+
+
+@pytest.mark.parametrize("lam", LAMBDAS)
+def test_yeo_johnson_is_scipys_and_its_inverse_undoes_it(lam):
+    x = np.linspace(-4.0, 6.0, 41)
+    assert np.allclose(yeo_johnson(x[:, None], [lam])[:, 0], stats.yeojohnson(x, lam), atol=1e-12)
+    assert np.allclose(yeo_johnson_inverse(yeo_johnson(x, lam), lam), x, atol=1e-9)
+
+
+def test_the_inverse_of_a_value_beyond_the_range_stays_finite():
+    # With lam < 0 the transform of x >= 0 stays below -1 / lam; a decoder may go beyond.
+    assert np.isfinite(yeo_johnson_inverse(np.array([0.5, 1.0, 5.0]), -2.0)).all()
+
+
+def test_the_exponent_is_scipys_maximum_likelihood_one():
+    x = stats.zscore(np.random.RandomState(0).lognormal(size=500))
+    assert _best_lambda(x) == pytest.approx(stats.yeojohnson_normmax(x), abs=1e-3)
+
+
+def _skewed_clusters(n=600, seed=0):
+    """3 classes whose features are log-normal (the log of each class is Gaussian)."""
+    rng = np.random.RandomState(seed)
+    y = rng.randint(3, size=n)
+    centres = np.array([[0.0, 0.0], [1.5, 0.5], [3.0, 1.5]])
+    return np.exp(centres[y] + 0.5 * rng.normal(size=(n, 2)))
+
+
+def test_skewed_clusters_are_reshaped_and_a_cluster_in_the_tail_is_not():
+    rng = np.random.RandomState(1)
+    lognormal = _skewed_clusters()[:, 0]
+    # Skewed as a whole (one Gaussian class of 10 % far to the right), yet a mixture of
+    # Gaussians fits it as it stands.
+    tail = np.where(rng.rand(600) < 0.1, 6.0, 0.0) + rng.normal(size=600)
+    gaussian = rng.normal(size=600)
+    counts = np.where(rng.rand(600) < 2 * MAX_MODAL_FRACTION, 0.0, rng.lognormal(size=600))
+    X = np.column_stack([lognormal, tail, gaussian, counts])
+    shapes = fit_feature_shapes(X, 3)
+    assert stats.skew(tail) > 1.5 and stats.skew(counts) > 1.0
+    reshaped = shapes.lambdas != 1.0
+    assert reshaped.tolist() == [True, False, False, False]
+    assert abs(stats.skew(shapes.apply(X)[:, 0])) < 0.25 * stats.skew(lognormal)
+    assert np.array_equal(shapes.apply(X)[:, 1:], X[:, 1:])
+
+
+def test_no_skewed_feature_gives_no_shapes():
+    assert fit_feature_shapes(np.random.RandomState(0).normal(size=(300, 4)), 3) is None
+
+
+def test_reshaped_features_keep_their_units_and_the_scaling_undoes_them():
+    X = _skewed_clusters() * [1.0, 1000.0]
+    shapes = fit_feature_shapes(X, 3)
+    reshaped = shapes.apply(X)
+    # The feature's mean and spread, in its units, are kept: the transform is of its shape.
+    assert np.allclose(reshaped.mean(axis=0), X.mean(axis=0))
+    assert np.allclose(reshaped.std(axis=0), X.std(axis=0))
+    assert abs(stats.skew(reshaped[:, 0])) < 0.5 * abs(stats.skew(X[:, 0]))
+    # Units do not change which exponent a feature gets.
+    assert np.allclose(fit_feature_shapes(X / [1.0, 1000.0], 3).lambdas, shapes.lambdas)
+    scaling = InputScaling(
+        reshaped.mean(axis=0), reshaped.std(axis=0), weights=np.array([0.5, 1.5]), shapes=shapes
+    )
+    assert np.allclose(scaling.undo(scaling.apply(X)), X)
+    assert np.allclose(FeatureShapes(*shapes.stacked()).apply(X), reshaped)
+    assert scaling.apply(X.astype(np.float32)).dtype == np.float32
+
+
+def test_the_clusterer_reshapes_skewed_tables_and_undoes_it_in_its_samples():
+    X = _skewed_clusters(300)
+    est = GWAEClusterer(n_clusters=3, **FAST_PARAMS).fit(X)
+    assert est.feature_lambdas_ is not None and (est.feature_lambdas_ != 1.0).any()
+    samples, _ = est.sample(200)
+    # Samples are in the data's units: the reshaping undone, so log-normal again.
+    assert np.isfinite(samples).all() and stats.skew(samples[:, 0]) > 0.5
+    assert np.isfinite(est.score_samples(X)).all()
+    off = GWAEClusterer(n_clusters=3, **FAST_PARAMS, power_transform=False).fit(X)
+    assert off.feature_lambdas_ is None
+
+
+def test_rows_in_the_unit_interval_and_the_transformer_are_not_reshaped_by_default():
+    X = _skewed_clusters(300)
+    pixels = X / X.max(axis=0)
+    assert GWAEClusterer(n_clusters=3, **FAST_PARAMS).fit(pixels).feature_lambdas_ is None
+    assert GWAETransformer(**FAST_PARAMS).fit(X).feature_lambdas_ is None
+    forced = GWAETransformer(**FAST_PARAMS, power_transform=True).fit(X)
+    assert forced.feature_lambdas_ is not None
+    assert forced.inverse_transform(forced.transform(X)).shape == X.shape
+
+
+def test_a_continued_fit_keeps_the_shapes_and_a_changed_parameter_is_refused():
+    X = _skewed_clusters(300)
+    est = GWAEClusterer(n_clusters=3, **FAST_PARAMS, warm_start=True).fit(X)
+    lambdas = est.feature_lambdas_.copy()
+    est.fit(X[:150] * 3.0)
+    assert np.array_equal(est.feature_lambdas_, lambdas)
+    est.set_params(power_transform=False)
+    with pytest.raises(ValueError, match="reshaped"):
+        est.fit(X)
