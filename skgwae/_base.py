@@ -453,8 +453,8 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
         ``kappa_init``, from the parameters (validated) and the training data: its number
         of features, whether all its values lie in [0, 1], whether it was standardised and
         whether its features were weighted and whether its skewed features were reshaped
-        (which an explicit ``standardize``, ``weight_features`` or ``power_transform``
-        overrides, so that a continued fit or a model file whose model
+        (which an explicit ``standardize`` or ``weight_features``, and
+        ``power_transform=False``, override, so that a continued fit or a model file whose model
         disagrees with it is refused)."""
         prior, prior_params = self._prior_spec()
         image_shape = check_image_shape(self.image_shape, n_features)
@@ -471,7 +471,9 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
             mmd_kernel=self.mmd_kernel,
             standardized=_resolved(self.standardize, bool(standardized)),
             weighted=_resolved(self.weight_features, bool(weighted)),
-            reshaped=_resolved(self.power_transform, bool(reshaped)),
+            # True where the fit found skewed features to reshape: a fit asked to reshape
+            # may find none.
+            reshaped=_resolved(self.power_transform, True) and bool(reshaped),
         )
 
     def _build_model(self, data, config, init_seed):

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
+import skgwae.io
 from skgwae import GWAEClusterer, GWAETransformer
 from skgwae._feature_shapes import MAX_MODAL_FRACTION, _best_lambda, fit_feature_shapes
 from skgwae.nn import FeatureShapes, InputScaling
@@ -99,6 +100,13 @@ def test_rows_in_the_unit_interval_and_the_transformer_are_not_reshaped_by_defau
     forced = GWAETransformer(**FAST_PARAMS, power_transform=True).fit(X)
     assert forced.feature_lambdas_ is not None
     assert forced.inverse_transform(forced.transform(X)).shape == X.shape
+
+
+def test_asked_to_reshape_rows_with_no_skewed_feature_the_fit_reshapes_none():
+    X = np.random.RandomState(0).normal(size=(200, 3))
+    est = GWAEClusterer(n_clusters=3, **FAST_PARAMS, power_transform=True).fit(X)
+    assert est.feature_lambdas_ is None
+    assert skgwae.io.loads(skgwae.io.dumps(est)).feature_lambdas_ is None
 
 
 def test_a_continued_fit_keeps_the_shapes_and_a_changed_parameter_is_refused():
