@@ -195,6 +195,16 @@ out in the same tails, standardised), ``income_like`` (1200 rows of 4 classes in
 log-normal features in units 1 to 10,000 apart, not standardised) and ``iris_exp`` (the
 exponential of iris's standardised measurements, standardised).
 
+Also available with ``--datasets``: a twelfth held-out group (``TWELFTH``, ``--datasets
+twelfth``), written down on 2026-12-05 before a rule that treats min-max scaled tables in
+[0, 1] as tables rather than pixels was run on it, every set scaled to [0, 1] by
+scikit-learn's MinMaxScaler: ``iris_minmax`` (iris's 4 measurements),
+``penguins_minmax`` (the Palmer penguins' 4 measurements), ``classification_minmax``
+(1000 rows of 4 Gaussian classes in 6 of 20 features), ``gamma_minmax`` (750 rows of 3
+classes in 8 gamma features), ``digits_minmax`` (the digits, each pixel scaled to its own
+range) and ``images_noise_minmax`` (1500 clustered images of 16 x 16 pixels with Gaussian
+noise of standard deviation 0.1, each pixel then scaled to its own range).
+
 Methods, each given only the number of clusters (library defaults otherwise):
 
 - KMeans, GaussianMixture (full covariances), PCA(10) + GaussianMixture, and
@@ -237,6 +247,7 @@ each other down several-fold):
     python benchmarks/cluster.py --datasets ninth --out DIR      # every NINTH set
     python benchmarks/cluster.py --datasets tenth --out DIR      # every TENTH set
     python benchmarks/cluster.py --datasets eleventh --out DIR   # every ELEVENTH set
+    python benchmarks/cluster.py --datasets twelfth --out DIR    # every TWELFTH set
 
 The ``metric`` column records the GWAE's data-side metric (its default unless ``--param``
 sets it).
@@ -389,6 +400,8 @@ def load(name):
         return tenth(name)
     if name in ELEVENTH:
         return eleventh(name)
+    if name in TWELFTH:
+        return twelfth(name)
     if name in UNSCALED:
         loaders = {"wine": load_wine, "breast_cancer": load_breast_cancer}
         return loaders[name.rsplit("_", 1)[0]](return_X_y=True)
@@ -981,6 +994,40 @@ def eleventh(name):
         X = np.exp(StandardScaler().fit_transform(X))
     return StandardScaler().fit_transform(X), y
 
+
+# A twelfth held-out group (see the module's docstring): tables and pixels min-max scaled.
+TWELFTH = (
+    "iris_minmax",
+    "penguins_minmax",
+    "classification_minmax",
+    "gamma_minmax",
+    "digits_minmax",
+    "images_noise_minmax",
+)
+
+
+def twelfth(name):
+    """One of ``TWELFTH``, each feature scaled to [0, 1], and its labels."""
+    rng = np.random.RandomState(91)
+    if name == "iris_minmax":
+        X, y = load_iris(return_X_y=True)
+    elif name == "penguins_minmax":
+        X, y = later("penguins_unscaled")
+    elif name == "classification_minmax":  # 4 Gaussian classes in 6 of 20 features
+        X, y = make_classification(
+            1000, n_features=20, n_informative=6, n_redundant=0, n_classes=4,
+            n_clusters_per_class=1, class_sep=1.5, random_state=rng,
+        )
+    elif name == "gamma_minmax":  # gamma classes
+        y = rng.randint(3, size=750)
+        X = rng.gamma(rng.uniform(1.0, 4.0, size=(3, 8))[y], rng.uniform(0.5, 2.0, (3, 8))[y])
+    elif name == "digits_minmax":  # each pixel to its own range (constant pixels stay 0)
+        X, y = load_digits(return_X_y=True)
+    else:  # images_noise_minmax: noisy clustered images, each pixel to its own range
+        X, y = make_clustered_images(1500, n_clusters=10, random_state=91)
+        X = X + 0.1 * rng.normal(size=X.shape)
+    return MinMaxScaler().fit_transform(X), y
+
 def every_set():
     """Every data set of every group, group by group (``--datasets every``)."""
     groups = (DEFAULT_SETS, OTHER_SCALINGS, DISCRETE, SMALL, UNINFORMATIVE, UNSCALED)
@@ -988,7 +1035,7 @@ def every_set():
         name
         for group in (
             *groups, HELDOUT, WIDE, LATER, THIRD, RARE, FOURTH, FIFTH, SIXTH, SEVENTH,
-            EIGHTH, NINTH, TENTH, ELEVENTH,
+            EIGHTH, NINTH, TENTH, ELEVENTH, TWELFTH,
         )
         for name in group
     ]
@@ -1240,7 +1287,8 @@ def main():
         "alone: every RARE set; fourth alone: every FOURTH set; fifth alone: every FIFTH "
         "set; sixth alone: every SIXTH set; seventh alone: every SEVENTH set; eighth "
         "alone: every EIGHTH set; ninth alone: every NINTH set; tenth alone: every TENTH "
-        "set; eleventh alone: every ELEVENTH set; every alone: every set of every group",
+        "set; eleventh alone: every ELEVENTH set; twelfth alone: every TWELFTH set; every "
+        "alone: every set of every group",
     )
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--param", nargs="*", default=[], help="GWAE parameters, key=value")
@@ -1293,6 +1341,8 @@ def main():
         args.datasets = list(TENTH)
     if args.datasets == ["eleventh"]:
         args.datasets = list(ELEVENTH)
+    if args.datasets == ["twelfth"]:
+        args.datasets = list(TWELFTH)
     if args.datasets == ["every"]:
         args.datasets = every_set()
     datasets = args.datasets or list(DEFAULT_SETS)

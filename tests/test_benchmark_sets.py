@@ -210,6 +210,25 @@ def test_the_eleventh_held_out_sets_are_skewed_as_documented(cluster):
     assert np.all(skew(beside_noise[:, :6]) > 1.0) and np.all(abs(skew(beside_noise[:, 6:])) < 0.5)
 
 
+def test_the_twelfth_held_out_sets_are_min_max_scaled_as_documented(cluster):
+    """Shapes and classes of the TWELFTH group that the module's docstring gives; every
+    feature scaled to [0, 1] (up to rounding), each reaching both ends unless constant."""
+    shapes = {
+        "iris_minmax": ((150, 4), 3),
+        "penguins_minmax": ((342, 4), 3),
+        "classification_minmax": ((1000, 20), 4),
+        "gamma_minmax": ((750, 8), 3),
+        "digits_minmax": ((1797, 64), 10),
+        "images_noise_minmax": ((1500, 256), 10),
+    }
+    assert set(shapes) == set(cluster.TWELFTH)
+    _assert_shapes_and_classes(cluster, shapes)
+    for name in shapes:
+        X = cluster.load(name)[0]
+        spread = np.ptp(X, axis=0)
+        assert np.allclose(X.min(axis=0), 0.0) and np.allclose(spread[spread > 0], 1.0), name
+
+
 def _assert_shapes_and_classes(cluster, shapes):
     """Each set of ``shapes`` (name: (shape, number of classes)) loads as described."""
     for name, (shape, n_classes) in shapes.items():
@@ -233,7 +252,7 @@ def test_only_the_raw_tables_in_mixed_units_reach_the_warning_ratio(cluster):
 
     ratios = {name: spread_ratio(cluster.load(name)[0])[0] for name in cluster.every_set()}
     mixed = {"penguins_unscaled", "wine_unscaled", "breast_cancer_unscaled", "income_like"}
-    assert len(ratios) == 101
+    assert len(ratios) == 107
     assert max(r for name, r in ratios.items() if name not in mixed) < 2.95
     assert min(ratios[name] for name in mixed) > 82
     assert 2.95 < DIFFERENT_UNITS_RATIO < 82
