@@ -88,11 +88,12 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
         ``gw_coupling="inference"``; elsewhere it gives ``"euclidean"``. Default
         ``"euclidean"``.
     ``_auto_weight_features()``
-        Whether ``weight_features="auto"`` weights the features of rows that do not all
-        lie in [0, 1] (tables rather than pixels or 0/1 answers). Default False.
+        Whether ``weight_features="auto"`` weights the features of tables (rows that do
+        not all lie in [0, 1], or that do and look scaled to it, rather than pixels or
+        0/1 answers). Default False.
     ``_auto_power_transform()``
-        Whether ``power_transform="auto"`` reshapes the skewed features of rows that do
-        not all lie in [0, 1]. Default False.
+        Whether ``power_transform="auto"`` reshapes the skewed features of tables (as
+        above). Default False.
     ``_feature_modes()``
         The number of Gaussians of the one-dimensional mixture that decides whether a
         skewed feature is reshaped. Default 1.
@@ -219,13 +220,11 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
         return "euclidean"
 
     def _auto_weight_features(self):
-        """Whether ``weight_features="auto"`` weights the features of rows that do not all
-        lie in [0, 1]."""
+        """Whether ``weight_features="auto"`` weights the features of tables."""
         return False
 
     def _auto_power_transform(self):
-        """Whether ``power_transform="auto"`` reshapes the skewed features of rows that do
-        not all lie in [0, 1]."""
+        """Whether ``power_transform="auto"`` reshapes the skewed features of tables."""
         return False
 
     def _feature_modes(self):

@@ -18,7 +18,7 @@ import numpy as np
 import scipy.sparse
 from sklearn import get_config
 
-from ._feature_shapes import fit_feature_shapes
+from ._feature_shapes import MAX_MODAL_FRACTION, fit_feature_shapes, modal_fraction
 from ._feature_weights import WEIGHT_ROWS, graph_autocorrelation_weights
 from ._geometry import AUTO_GEODESIC_ROWS, GRAPH_METRICS, DataGeometry
 from ._validation import check_fit_input
@@ -156,11 +156,12 @@ def prepare_training_data(
         The estimator's ``standardize`` (see :func:`fit_input_scaling`); used with ``reset``.
     weight_features : bool or "auto", default=False
         Whether the features are weighted by :func:`graph_autocorrelation_weights`;
-        ``"auto"``: where the rows do not all lie in [0, 1]. Used with ``reset``.
+        ``"auto"``: where the rows are a table (see ``_scaling_rule``). Used with
+        ``reset``.
     power_transform : bool or "auto", default=False
         Whether skewed features are reshaped by :func:`fit_feature_shapes` (with the
-        estimator's ``_feature_modes()``); ``"auto"``: where the rows do not all lie in
-        [0, 1]. Used with ``reset``.
+        estimator's ``_feature_modes()``); ``"auto"``: where the rows are a table. Used
+        with ``reset``.
     fitted_scaling : InputScaling or None, default=None
         The scaling of the continued model; used without ``reset``.
     allow_chunked : bool, default=True
@@ -218,7 +219,8 @@ def _scaling_rule(
 ):
     """``rule(sample_rows, moment_rows, in_unit_range)``: the :class:`InputScaling` of a
     fit's rows, or None. For a fresh fit (``reset``): where ``power_transform`` asks
-    (``"auto"``: where the rows do not all lie in [0, 1], ``in_unit_range``), the skewed
+    (``"auto"``: where the rows are a table, that is they do not all lie in [0, 1],
+    ``in_unit_range``, or they do and :func:`is_min_max_table`), the skewed
     features' shapes of :func:`fit_feature_shapes` on ``sample_rows`` (a random subset of
     the training rows); the standardisation of :func:`fit_input_scaling` (decided on the
     first ``KAPPA_CALIBRATION_ROWS`` of ``sample_rows``, with the moments of the rows that
@@ -228,12 +230,14 @@ def _scaling_rule(
     if not reset:
         return lambda sample_rows, moment_rows, in_unit_range: fitted_scaling
 
-    def asked(option, in_unit_range):
-        return not in_unit_range if option == "auto" else bool(option)
-
     def rule(sample_rows, moment_rows, in_unit_range):
+        table = not in_unit_range or is_min_max_table(sample_rows)
+
+        def asked(option):
+            return table if option == "auto" else bool(option)
+
         shapes = None
-        if asked(power_transform, in_unit_range):
+        if asked(power_transform):
             shapes = fit_feature_shapes(sample_rows, estimator._feature_modes())
         if shapes is not None:
             sample_rows, moment_rows = shapes.apply(sample_rows), _reshaped(moment_rows, shapes)
@@ -243,7 +247,7 @@ def _scaling_rule(
         moments = fit_input_scaling(
             standardize, sample_rows[:KAPPA_CALIBRATION_ROWS], moment_rows, names
         )
-        weigh = asked(weight_features, in_unit_range)
+        weigh = asked(weight_features)
         if moments is None and not weigh and shapes is None:
             return None
         standardized = moments is not None
@@ -274,6 +278,20 @@ def spread_ratio(rows):
     if varying.sum() < 2:
         return float("nan"), None
     return float(spread.max() / np.median(spread[varying])), int(spread.argmax())
+
+
+def is_min_max_table(rows):
+    """Whether ``rows``, all in [0, 1], look like a table scaled to [0, 1] (as scikit-learn's
+    MinMaxScaler scales one) rather than pixels or 0/1 answers: no feature that varies has
+    one value in ``MAX_MODAL_FRACTION`` of the rows or more, where a pixel's background or
+    an answer's two values are held by many rows."""
+    rows = np.asarray(rows)
+    if rows.size == 0:
+        return False
+    varying = np.ptp(rows, axis=0) > 0
+    return bool(varying.any()) and all(
+        modal_fraction(column) < MAX_MODAL_FRACTION for column in rows[:, varying].T
+    )
 
 
 def in_unit_interval(minimum, maximum):

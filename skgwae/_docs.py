@@ -144,11 +144,14 @@ weight_features : bool or "auto", default="auto"
     repeat a few factors unrelated to the clusters from holding most of every distance;
     they come after the cap, which would otherwise bring the other features down to
     those features' weight wherever they hold more than half of it.
-    ``"auto"``: :class:`GWAEClusterer` weights the features of rows that do not all lie
-    in [0, 1] (tables rather than pixels or 0/1 answers), because the weights raised the
-    clusters of tables whose classes differ in a few of many features and moved those of
-    pixels as often down as up; :class:`GWAETransformer` does not weight them. The
-    weights are kept as the mean and scale are.
+    ``"auto"``: :class:`GWAEClusterer` weights the features of tables rather than pixels
+    or 0/1 answers: rows that do not all lie in [0, 1], or that do with no varying
+    feature holding one value in 10 % of the rows (a table scaled to [0, 1], as
+    MinMaxScaler scales one, where pixels hold their background and answers their two
+    values in many rows), because the weights raised the clusters of tables whose
+    classes differ in a few of many features and moved those of pixels as often down as
+    up; :class:`GWAETransformer` does not weight them. The weights are kept as the mean
+    and scale are.
 power_transform : bool or "auto", default="auto"
     Whether the fit reshapes skewed features by a Yeo-Johnson power transform (as
     scikit-learn's PowerTransformer does), before any standardisation and weighting.
@@ -165,10 +168,10 @@ power_transform : bool or "auto", default="auto"
     clusters of the latent mixture, while a feature whose skewed tail is itself a
     cluster, which the mixture fits as it stands, is left as it is.
     :meth:`inverse_transform` and :meth:`sample` undo the transform. ``"auto"``:
-    :class:`GWAEClusterer` reshapes the features of rows that do not all lie in [0, 1],
-    because reshaping raised the clusters of tables with skewed classes and changed
-    those of pixels little; :class:`GWAETransformer` does not. The shapes are kept as
-    the mean and scale are.
+    :class:`GWAEClusterer` reshapes the features of tables (the rows that
+    ``weight_features="auto"`` weights), because reshaping raised the clusters of tables
+    with skewed classes; :class:`GWAETransformer` does not. The shapes are kept as the
+    mean and scale are.
 hidden_layer_sizes : int or array-like of int, default=(128, 128)
     Hidden widths of the encoder MLP (an int is one hidden layer); the decoder uses them
     reversed and the critic's branches as given. With ``image_shape``, the fully

@@ -89,7 +89,7 @@ def fit_feature_shapes(rows, n_modes):
     skewness = np.abs((standardised**3).mean(axis=0))
     keep = skewness > MIN_SKEWNESS
     keep[keep] = [
-        _modal_fraction(column) < MAX_MODAL_FRACTION for column in standardised[:, keep].T
+        modal_fraction(column) < MAX_MODAL_FRACTION for column in standardised[:, keep].T
     ]
     candidates, standardised = candidates[keep], standardised[:, keep]
     if len(candidates) == 0:
@@ -123,7 +123,7 @@ def fit_feature_shapes(rows, n_modes):
     )
 
 
-def _modal_fraction(column):
+def modal_fraction(column):
     """The fraction of the values of ``column`` equal to its most frequent value."""
     _, counts = np.unique(column, return_counts=True)
     return counts.max() / len(column)

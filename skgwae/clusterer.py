@@ -76,11 +76,12 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
     The GWAE objective alone does not tie components to clusters of the data: the coupling
     accepts any matching of data clusters to prior components, so the trained prior's own
     components may split the clusters of the data. So the fit has two steps (on the rows as
-    ``power_transform``, ``standardize`` and ``weight_features`` scale them: for rows
-    outside [0, 1], skewed features whose clusters a power transform makes closer to
-    Gaussian are reshaped; tables in different units are standardised; and the features
-    of rows outside [0, 1] are weighted by how much each varies along the rows' neighbour
-    graph, so that features of noise count less):
+    ``power_transform``, ``standardize`` and ``weight_features`` scale them: for tables
+    (rows outside [0, 1], or scaled to it, rather than pixels or 0/1 answers), skewed
+    features whose clusters a power transform makes closer to Gaussian are reshaped;
+    tables in different units are standardised; and the features of tables are weighted
+    by how much each varies along the rows' neighbour graph, so that features of noise
+    count less):
 
     1. Train the GWAE with the mixture prior (the full objective, early stopping).
     2. Set the prior from the clusters of the encoded training rows. They are partitioned on

@@ -92,9 +92,10 @@ def test_the_clusterer_reshapes_skewed_tables_and_undoes_it_in_its_samples():
     assert off.feature_lambdas_ is None
 
 
-def test_rows_in_the_unit_interval_and_the_transformer_are_not_reshaped_by_default():
+def test_pixels_and_the_transformer_are_not_reshaped_by_default():
     X = _skewed_clusters(300)
-    pixels = X / X.max(axis=0)
+    # Values in [0, 1] with a background at 0 in 30 % of the rows.
+    pixels = np.where(np.random.RandomState(1).rand(*X.shape) < 0.3, 0.0, X / X.max(axis=0))
     assert GWAEClusterer(n_clusters=3, **FAST_PARAMS).fit(pixels).feature_lambdas_ is None
     assert GWAETransformer(**FAST_PARAMS).fit(X).feature_lambdas_ is None
     forced = GWAETransformer(**FAST_PARAMS, power_transform=True).fit(X)
@@ -118,3 +119,31 @@ def test_a_continued_fit_keeps_the_shapes_and_a_changed_parameter_is_refused():
     est.set_params(power_transform=False)
     with pytest.raises(ValueError, match="reshaped"):
         est.fit(X)
+
+
+def test_a_min_max_scaled_table_is_a_table_and_pixels_or_answers_are_not():
+    from sklearn.preprocessing import MinMaxScaler
+
+    from skgwae._data import is_min_max_table
+
+    rng = np.random.RandomState(0)
+    table = MinMaxScaler().fit_transform(_skewed_clusters(300))
+    assert is_min_max_table(table)
+    # A constant feature (MinMaxScaler makes it 0) does not make a table pixels.
+    assert is_min_max_table(np.column_stack([table, np.zeros(300)]))
+    pixels = np.where(rng.rand(300, 16) < 0.5, 0.0, rng.rand(300, 16))  # half background
+    answers = (rng.rand(300, 8) < 0.3).astype(float)
+    rounded = np.round(table, 1)  # 11 values: each held by many rows
+    for rows in (pixels, answers, rounded, np.zeros((300, 3))):
+        assert not is_min_max_table(rows)
+
+
+def test_the_clusterer_weights_and_reshapes_a_min_max_table_but_not_pixels():
+    from sklearn.preprocessing import MinMaxScaler
+
+    X = MinMaxScaler().fit_transform(_skewed_clusters(300))
+    est = GWAEClusterer(n_clusters=3, **FAST_PARAMS).fit(X)
+    assert est.feature_weights_ is not None and est.feature_lambdas_ is not None
+    pixels = np.where(np.random.RandomState(1).rand(300, 2) < 0.3, 0.0, X)
+    est = GWAEClusterer(n_clusters=3, **FAST_PARAMS).fit(pixels)
+    assert est.feature_weights_ is None and est.feature_lambdas_ is None

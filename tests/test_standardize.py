@@ -201,9 +201,13 @@ def test_auto_weights_the_clusterer_features_of_tables_only(fast_params, X_noise
     clusterer = GWAEClusterer(n_clusters=3, **fast_params).fit(X_noise)
     assert clusterer.feature_weights_[:2].min() > clusterer.feature_weights_[2:].max()
     assert not clusterer.standardize_
-    # Rows in [0, 1] (pixels, 0/1 answers; a rounding error past 1 included) are not
-    # weighted, and the transformer weights only when asked.
-    unit = (X_noise - X_noise.min()) / (X_noise.max() - X_noise.min())
+    # Rows in [0, 1] whose features hold one value in many rows (pixels with their
+    # background, 0/1 answers; a rounding error past 1 included) are not weighted; a table
+    # scaled to [0, 1] is. The transformer weights only when asked.
+    table = (X_noise - X_noise.min()) / (X_noise.max() - X_noise.min())
+    assert GWAEClusterer(n_clusters=3, **fast_params).fit(table).feature_weights_ is not None
+    background = np.random.RandomState(0).uniform(size=table.shape) < 0.3
+    unit = np.where(background, 0.0, table)
     unit[0, 0] = 1.0 + 1e-12
     assert GWAEClusterer(n_clusters=3, **fast_params).fit(unit).feature_weights_ is None
     assert GWAETransformer(**fast_params).fit(X_noise).feature_weights_ is None
