@@ -205,6 +205,16 @@ classes in 8 gamma features), ``digits_minmax`` (the digits, each pixel scaled t
 range) and ``images_noise_minmax`` (1500 clustered images of 16 x 16 pixels with Gaussian
 noise of standard deviation 0.1, each pixel then scaled to its own range).
 
+Also available with ``--datasets``: a thirteenth held-out group (``THIRTEENTH``,
+``--datasets thirteenth``), written down on 2026-12-05 before a lower skewness threshold
+of the power transform was run on it, each set standardised: ``weibull_classes`` (900
+rows of 3 classes in 6 Weibull features of shape 2 whose scales depend on the class),
+``chi2_classes`` (800 rows of 4 classes in 8 features, each a chi-squared variable of 12
+degrees of freedom times a class scale), ``breast_cancer_sqrt`` and ``wine_sqrt`` (the
+square roots of the raw measurements), ``small_class_in_gamma`` (1000 rows; 2 classes of
+45 % in 8 gamma features of shape 3, and a class of 10 % shifted out along them) and
+``unequal_gaussians`` (1000 rows of 3 Gaussian classes of 70/20/10 % in 6 features).
+
 Methods, each given only the number of clusters (library defaults otherwise):
 
 - KMeans, GaussianMixture (full covariances), PCA(10) + GaussianMixture, and
@@ -248,6 +258,7 @@ each other down several-fold):
     python benchmarks/cluster.py --datasets tenth --out DIR      # every TENTH set
     python benchmarks/cluster.py --datasets eleventh --out DIR   # every ELEVENTH set
     python benchmarks/cluster.py --datasets twelfth --out DIR    # every TWELFTH set
+    python benchmarks/cluster.py --datasets thirteenth --out DIR # every THIRTEENTH set
 
 The ``metric`` column records the GWAE's data-side metric (its default unless ``--param``
 sets it).
@@ -402,6 +413,8 @@ def load(name):
         return eleventh(name)
     if name in TWELFTH:
         return twelfth(name)
+    if name in THIRTEENTH:
+        return thirteenth(name)
     if name in UNSCALED:
         loaders = {"wine": load_wine, "breast_cancer": load_breast_cancer}
         return loaders[name.rsplit("_", 1)[0]](return_X_y=True)
@@ -1028,6 +1041,40 @@ def twelfth(name):
         X = X + 0.1 * rng.normal(size=X.shape)
     return MinMaxScaler().fit_transform(X), y
 
+
+# A thirteenth held-out group (see the module's docstring): mildly skewed features.
+THIRTEENTH = (
+    "weibull_classes",
+    "chi2_classes",
+    "breast_cancer_sqrt",
+    "wine_sqrt",
+    "small_class_in_gamma",
+    "unequal_gaussians",
+)
+
+
+def thirteenth(name):
+    """One of ``THIRTEENTH``, standardised, and its labels."""
+    rng = np.random.RandomState(101)
+    if name == "weibull_classes":  # Weibull features whose scales depend on the class
+        y = rng.randint(3, size=900)
+        X = rng.weibull(2.0, size=(900, 6)) * rng.uniform(1.0, 3.0, size=(3, 6))[y]
+    elif name == "chi2_classes":  # chi-squared features times a class scale
+        y = rng.randint(4, size=800)
+        X = rng.chisquare(12, size=(800, 8)) * rng.uniform(0.5, 2.0, size=(4, 8))[y]
+    elif name in ("breast_cancer_sqrt", "wine_sqrt"):  # square roots of the measurements
+        loader = load_breast_cancer if name == "breast_cancer_sqrt" else load_wine
+        X, y = loader(return_X_y=True)
+        X = np.sqrt(X)
+    elif name == "small_class_in_gamma":  # a class of 10 % shifted out along gamma features
+        y = rng.choice(3, size=1000, p=[0.45, 0.45, 0.1])
+        centres = np.array([[0.0] * 8, [2.0] * 4 + [0.0] * 4, [4.0] * 8])
+        X = centres[y] + rng.gamma(3.0, size=(1000, 8))
+    else:  # unequal_gaussians: Gaussian classes of 70/20/10 %
+        y = rng.choice(3, size=1000, p=[0.7, 0.2, 0.1])
+        X = rng.normal(scale=1.5, size=(3, 6))[y] + rng.normal(size=(1000, 6))
+    return StandardScaler().fit_transform(X), y
+
 def every_set():
     """Every data set of every group, group by group (``--datasets every``)."""
     groups = (DEFAULT_SETS, OTHER_SCALINGS, DISCRETE, SMALL, UNINFORMATIVE, UNSCALED)
@@ -1035,7 +1082,7 @@ def every_set():
         name
         for group in (
             *groups, HELDOUT, WIDE, LATER, THIRD, RARE, FOURTH, FIFTH, SIXTH, SEVENTH,
-            EIGHTH, NINTH, TENTH, ELEVENTH, TWELFTH,
+            EIGHTH, NINTH, TENTH, ELEVENTH, TWELFTH, THIRTEENTH,
         )
         for name in group
     ]
@@ -1287,8 +1334,8 @@ def main():
         "alone: every RARE set; fourth alone: every FOURTH set; fifth alone: every FIFTH "
         "set; sixth alone: every SIXTH set; seventh alone: every SEVENTH set; eighth "
         "alone: every EIGHTH set; ninth alone: every NINTH set; tenth alone: every TENTH "
-        "set; eleventh alone: every ELEVENTH set; twelfth alone: every TWELFTH set; every "
-        "alone: every set of every group",
+        "set; eleventh alone: every ELEVENTH set; twelfth alone: every TWELFTH set; "
+        "thirteenth alone: every THIRTEENTH set; every alone: every set of every group",
     )
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--param", nargs="*", default=[], help="GWAE parameters, key=value")
@@ -1343,6 +1390,8 @@ def main():
         args.datasets = list(ELEVENTH)
     if args.datasets == ["twelfth"]:
         args.datasets = list(TWELFTH)
+    if args.datasets == ["thirteenth"]:
+        args.datasets = list(THIRTEENTH)
     if args.datasets == ["every"]:
         args.datasets = every_set()
     datasets = args.datasets or list(DEFAULT_SETS)

@@ -229,6 +229,22 @@ def test_the_twelfth_held_out_sets_are_min_max_scaled_as_documented(cluster):
         assert np.allclose(X.min(axis=0), 0.0) and np.allclose(spread[spread > 0], 1.0), name
 
 
+def test_the_thirteenth_held_out_sets_are_standardised_as_documented(cluster):
+    """Shapes and classes of the THIRTEENTH group that the module's docstring gives; every
+    feature standardised."""
+    shapes = {
+        "weibull_classes": ((900, 6), 3),
+        "chi2_classes": ((800, 8), 4),
+        "breast_cancer_sqrt": ((569, 30), 2),
+        "wine_sqrt": ((178, 13), 3),
+        "small_class_in_gamma": ((1000, 8), 3),
+        "unequal_gaussians": ((1000, 6), 3),
+    }
+    assert set(shapes) == set(cluster.THIRTEENTH)
+    _assert_shapes_and_classes(cluster, shapes)
+    _assert_standardised(cluster, shapes)
+
+
 def _assert_shapes_and_classes(cluster, shapes):
     """Each set of ``shapes`` (name: (shape, number of classes)) loads as described."""
     for name, (shape, n_classes) in shapes.items():
@@ -252,7 +268,7 @@ def test_only_the_raw_tables_in_mixed_units_reach_the_warning_ratio(cluster):
 
     ratios = {name: spread_ratio(cluster.load(name)[0])[0] for name in cluster.every_set()}
     mixed = {"penguins_unscaled", "wine_unscaled", "breast_cancer_unscaled", "income_like"}
-    assert len(ratios) == 107
+    assert len(ratios) == 113
     assert max(r for name, r in ratios.items() if name not in mixed) < 2.95
     assert min(ratios[name] for name in mixed) > 82
     assert 2.95 < DIFFERENT_UNITS_RATIO < 82
