@@ -155,7 +155,7 @@ weight_features : bool or "auto", default="auto"
 power_transform : bool or "auto", default="auto"
     Whether the fit reshapes skewed features by a Yeo-Johnson power transform (as
     scikit-learn's PowerTransformer does), before any standardisation and weighting.
-    A feature is reshaped where its skewness exceeds 1 in absolute value, no single
+    A feature is reshaped where its skewness exceeds 0.5 in absolute value, no single
     value is held by 10 % of the rows (counts, pixels at 0), and a one-dimensional
     mixture of Gaussians (as many as :class:`GWAEClusterer`'s ``n_clusters``; one for
     :class:`GWAETransformer`) fits the feature's values better once transformed, by more

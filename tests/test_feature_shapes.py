@@ -147,3 +147,14 @@ def test_the_clusterer_weights_and_reshapes_a_min_max_table_but_not_pixels():
     pixels = np.where(np.random.RandomState(1).rand(300, 2) < 0.3, 0.0, X)
     est = GWAEClusterer(n_clusters=3, **FAST_PARAMS).fit(pixels)
     assert est.feature_weights_ is None and est.feature_lambdas_ is None
+
+
+def test_a_mildly_skewed_feature_of_skewed_clusters_is_a_candidate():
+    # Exponential clusters of 45/45/10 %, the small one further out: skewness about 0.8,
+    # which a threshold of 1 left as it was.
+    rng = np.random.RandomState(0)
+    y = rng.choice(3, size=1000, p=[0.45, 0.45, 0.1])
+    x = np.array([0.0, 1.5, 3.0])[y] + rng.exponential(size=1000)
+    assert 0.5 < stats.skew(x) < 1.0
+    shapes = fit_feature_shapes(x[:, None], 3)
+    assert shapes is not None and shapes.lambdas[0] != 1.0
