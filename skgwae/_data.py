@@ -10,6 +10,7 @@ exactly as the same array in memory.
 """
 
 import dataclasses
+import functools
 import math
 import warnings
 from collections.abc import Iterable
@@ -231,10 +232,15 @@ def _scaling_rule(
         return lambda sample_rows, moment_rows, in_unit_range: fitted_scaling
 
     def rule(sample_rows, moment_rows, in_unit_range):
-        table = not in_unit_range or is_min_max_table(sample_rows)
+        rows_as_given = sample_rows
+
+        @functools.cache
+        def is_table():
+            # Read only where an option is "auto", on the rows as given.
+            return not in_unit_range or is_min_max_table(rows_as_given)
 
         def asked(option):
-            return table if option == "auto" else bool(option)
+            return is_table() if option == "auto" else bool(option)
 
         shapes = None
         if asked(power_transform):
