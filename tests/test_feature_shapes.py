@@ -1,13 +1,23 @@
 """The power transform of skewed features (``power_transform``): the Yeo-Johnson transform
 and its inverse, which features are reshaped, and the estimators that reshape them."""
 
+import warnings
+
 import numpy as np
 import pytest
 from scipy import stats
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.mixture import GaussianMixture
 
 import skgwae.io
 from skgwae import GWAEClusterer, GWAETransformer
-from skgwae._feature_shapes import MAX_MODAL_FRACTION, _best_lambda, fit_feature_shapes
+from skgwae._feature_shapes import (
+    MAX_MODAL_FRACTION,
+    MIXTURE_STARTS,
+    _best_lambda,
+    fit_feature_shapes,
+    mixture_log_likelihood,
+)
 from skgwae.nn import FeatureShapes, InputScaling
 from skgwae.nn.scaling import yeo_johnson, yeo_johnson_inverse
 
@@ -31,6 +41,30 @@ def test_the_inverse_of_a_value_beyond_the_range_stays_finite():
 def test_the_exponent_is_scipys_maximum_likelihood_one():
     x = stats.zscore(np.random.RandomState(0).lognormal(size=500))
     assert _best_lambda(x) == pytest.approx(stats.yeojohnson_normmax(x), abs=1e-3)
+
+
+@pytest.mark.parametrize("n_modes", [1, 3])
+def test_the_mixtures_likelihoods_are_scikit_learns(n_modes, monkeypatch):
+    rng = np.random.RandomState(0)
+    columns = [
+        rng.normal(size=300),
+        np.concatenate([rng.normal(size=200), rng.normal(4.0, 0.5, size=100)]),
+        rng.lognormal(size=300),
+        rng.randint(5, size=300).astype(float),  # fewer distinct values than rows
+        np.where(rng.rand(300) < 0.5, 0.0, 1.0),  # as many distinct values as modes at most
+    ]
+    values = stats.zscore(np.column_stack(columns), axis=0)
+    expected = []
+    for column in values.T:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            mixture = GaussianMixture(n_modes, n_init=MIXTURE_STARTS, random_state=0)
+            mixture.fit(column[:, None])
+        expected.append(mixture.score(column[:, None]) * len(column))
+    assert np.allclose(mixture_log_likelihood(values, n_modes), expected, rtol=0, atol=1e-8)
+    # Fitted a column at a time, as where the columns' arrays would not fit together.
+    monkeypatch.setattr("skgwae._feature_shapes.MIXTURE_BLOCK_VALUES", 1)
+    assert np.allclose(mixture_log_likelihood(values, n_modes), expected, rtol=0, atol=1e-8)
 
 
 def _skewed_clusters(n=600, seed=0):
