@@ -215,6 +215,20 @@ square roots of the raw measurements), ``small_class_in_gamma`` (1000 rows; 2 cl
 45 % in 8 gamma features of shape 3, and a class of 10 % shifted out along them) and
 ``unequal_gaussians`` (1000 rows of 3 Gaussian classes of 70/20/10 % in 6 features).
 
+Also available with ``--datasets``: a fourteenth held-out group (``FOURTEENTH``,
+``--datasets fourteenth``), written down on 2026-12-05 before feature weights that favour
+features whose values form modes were run on it, each set standardised:
+``wine_beside_roll`` (wine's 13 measurements beside 12 features that mix a swiss roll's 3
+coordinates), ``blobs_beside_uniform_factors`` (1000 rows of 4 classes in 6 features
+beside 20 features driven by 2 uniform latent factors that do not depend on the class),
+``iris_beside_circle`` (iris's 4 measurements beside 8 features that mix the 2
+coordinates of a noisy circle), ``weak_classes_30d`` (1000 rows of 5 Gaussian classes in
+30 features, centres drawn with standard deviation 0.5, no nuisance features),
+``covariances_beside_factors`` (900 rows of 3 classes of equal means and their own
+covariances in 6 features, beside 12 features driven by 2 latent factors) and
+``classes_beside_t_noise`` (1000 rows of 3 classes in 5 features beside 15 features of
+Student-t noise with 3 degrees of freedom).
+
 Methods, each given only the number of clusters (library defaults otherwise):
 
 - KMeans, GaussianMixture (full covariances), PCA(10) + GaussianMixture, and
@@ -259,6 +273,7 @@ each other down several-fold):
     python benchmarks/cluster.py --datasets eleventh --out DIR   # every ELEVENTH set
     python benchmarks/cluster.py --datasets twelfth --out DIR    # every TWELFTH set
     python benchmarks/cluster.py --datasets thirteenth --out DIR # every THIRTEENTH set
+    python benchmarks/cluster.py --datasets fourteenth --out DIR # every FOURTEENTH set
 
 The ``metric`` column records the GWAE's data-side metric (its default unless ``--param``
 sets it).
@@ -415,6 +430,8 @@ def load(name):
         return twelfth(name)
     if name in THIRTEENTH:
         return thirteenth(name)
+    if name in FOURTEENTH:
+        return fourteenth(name)
     if name in UNSCALED:
         loaders = {"wine": load_wine, "breast_cancer": load_breast_cancer}
         return loaders[name.rsplit("_", 1)[0]](return_X_y=True)
@@ -1075,6 +1092,55 @@ def thirteenth(name):
         X = rng.normal(scale=1.5, size=(3, 6))[y] + rng.normal(size=(1000, 6))
     return StandardScaler().fit_transform(X), y
 
+# A fourteenth held-out group (see the module's docstring): class features beside
+# structured or heavy-tailed features that do not depend on the class, and classes that
+# no single feature shows.
+FOURTEENTH = (
+    "wine_beside_roll",
+    "blobs_beside_uniform_factors",
+    "iris_beside_circle",
+    "weak_classes_30d",
+    "covariances_beside_factors",
+    "classes_beside_t_noise",
+)
+
+
+def fourteenth(name):
+    """One of ``FOURTEENTH``, standardised, and its labels."""
+    rng = np.random.RandomState(111)
+    if name == "wine_beside_roll":  # wine beside a mixed swiss roll
+        X, y = load_wine(return_X_y=True)
+        roll, _ = make_swiss_roll(len(X), noise=0.0, random_state=rng)
+        mixed = StandardScaler().fit_transform(roll) @ rng.normal(size=(3, 12))
+        X = np.hstack([StandardScaler().fit_transform(X), mixed + 0.2 * rng.normal(
+            size=(len(X), 12))])
+    elif name == "blobs_beside_uniform_factors":  # 20 features of 2 uniform factors
+        y = rng.randint(4, size=1000)
+        classes = rng.normal(scale=2.0, size=(4, 6))[y] + rng.normal(size=(1000, 6))
+        factors = rng.uniform(-1.7, 1.7, size=(1000, 2)) @ rng.normal(size=(2, 20))
+        X = np.hstack([classes, factors + 0.3 * rng.normal(size=(1000, 20))])
+    elif name == "iris_beside_circle":  # iris beside 8 features mixing a noisy circle
+        X, y = load_iris(return_X_y=True)
+        angle = rng.uniform(0, 2 * np.pi, size=len(X))
+        circle = np.column_stack([np.cos(angle), np.sin(angle)]) @ rng.normal(size=(2, 8))
+        X = np.hstack([StandardScaler().fit_transform(X), circle + 0.1 * rng.normal(
+            size=(len(X), 8))])
+    elif name == "weak_classes_30d":  # 5 classes that each feature separates little
+        y = rng.randint(5, size=1000)
+        X = rng.normal(scale=0.5, size=(5, 30))[y] + rng.normal(size=(1000, 30))
+    elif name == "covariances_beside_factors":  # equal means, own covariances
+        y = rng.randint(3, size=900)
+        mixing = rng.normal(size=(3, 6, 6)) / np.sqrt(6)
+        classes = np.einsum("nf,nfg->ng", rng.normal(size=(900, 6)), mixing[y])
+        factors = rng.normal(size=(900, 2)) @ rng.normal(size=(2, 12))
+        X = np.hstack([classes, factors + 0.5 * rng.normal(size=(900, 12))])
+    else:  # classes_beside_t_noise: 3 classes beside heavy-tailed noise
+        y = rng.randint(3, size=1000)
+        classes = rng.normal(scale=2.0, size=(3, 5))[y] + rng.normal(size=(1000, 5))
+        X = np.hstack([classes, rng.standard_t(3, size=(1000, 15))])
+    return StandardScaler().fit_transform(X), y
+
+
 def every_set():
     """Every data set of every group, group by group (``--datasets every``)."""
     groups = (DEFAULT_SETS, OTHER_SCALINGS, DISCRETE, SMALL, UNINFORMATIVE, UNSCALED)
@@ -1082,7 +1148,7 @@ def every_set():
         name
         for group in (
             *groups, HELDOUT, WIDE, LATER, THIRD, RARE, FOURTH, FIFTH, SIXTH, SEVENTH,
-            EIGHTH, NINTH, TENTH, ELEVENTH, TWELFTH, THIRTEENTH,
+            EIGHTH, NINTH, TENTH, ELEVENTH, TWELFTH, THIRTEENTH, FOURTEENTH,
         )
         for name in group
     ]
@@ -1335,7 +1401,8 @@ def main():
         "set; sixth alone: every SIXTH set; seventh alone: every SEVENTH set; eighth "
         "alone: every EIGHTH set; ninth alone: every NINTH set; tenth alone: every TENTH "
         "set; eleventh alone: every ELEVENTH set; twelfth alone: every TWELFTH set; "
-        "thirteenth alone: every THIRTEENTH set; every alone: every set of every group",
+        "thirteenth alone: every THIRTEENTH set; fourteenth alone: every FOURTEENTH set; "
+        "every alone: every set of every group",
     )
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--param", nargs="*", default=[], help="GWAE parameters, key=value")
@@ -1392,6 +1459,8 @@ def main():
         args.datasets = list(TWELFTH)
     if args.datasets == ["thirteenth"]:
         args.datasets = list(THIRTEENTH)
+    if args.datasets == ["fourteenth"]:
+        args.datasets = list(FOURTEENTH)
     if args.datasets == ["every"]:
         args.datasets = every_set()
     datasets = args.datasets or list(DEFAULT_SETS)

@@ -245,6 +245,22 @@ def test_the_thirteenth_held_out_sets_are_standardised_as_documented(cluster):
     _assert_standardised(cluster, shapes)
 
 
+def test_the_fourteenth_held_out_sets_are_standardised_as_documented(cluster):
+    """Shapes and classes of the FOURTEENTH group that the module's docstring gives; every
+    feature standardised."""
+    shapes = {
+        "wine_beside_roll": ((178, 25), 3),
+        "blobs_beside_uniform_factors": ((1000, 26), 4),
+        "iris_beside_circle": ((150, 12), 3),
+        "weak_classes_30d": ((1000, 30), 5),
+        "covariances_beside_factors": ((900, 18), 3),
+        "classes_beside_t_noise": ((1000, 20), 3),
+    }
+    assert set(shapes) == set(cluster.FOURTEENTH)
+    _assert_shapes_and_classes(cluster, shapes)
+    _assert_standardised(cluster, shapes)
+
+
 def _assert_shapes_and_classes(cluster, shapes):
     """Each set of ``shapes`` (name: (shape, number of classes)) loads as described."""
     for name, (shape, n_classes) in shapes.items():
@@ -268,7 +284,7 @@ def test_only_the_raw_tables_in_mixed_units_reach_the_warning_ratio(cluster):
 
     ratios = {name: spread_ratio(cluster.load(name)[0])[0] for name in cluster.every_set()}
     mixed = {"penguins_unscaled", "wine_unscaled", "breast_cancer_unscaled", "income_like"}
-    assert len(ratios) == 113
+    assert len(ratios) == 119
     assert max(r for name, r in ratios.items() if name not in mixed) < 2.95
     assert min(ratios[name] for name in mixed) > 82
     assert 2.95 < DIFFERENT_UNITS_RATIO < 82
