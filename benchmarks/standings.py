@@ -62,6 +62,7 @@ CLUSTER_GROUPS = {
     "twelfth": "twelfth held out",
     "thirteenth": "thirteenth held out",
     "fourteenth": "fourteenth held out",
+    "fifteenth": "fifteenth held out",
 }
 BASELINES = ["KMeans", "GMM", "PCA+GMM", "UMAP+GMM"]
 # GWAE meets the bar when its accuracy is at most this much below the best baseline's.

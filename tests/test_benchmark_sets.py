@@ -261,6 +261,26 @@ def test_the_fourteenth_held_out_sets_are_standardised_as_documented(cluster):
     _assert_standardised(cluster, shapes)
 
 
+def test_the_fifteenth_held_out_sets_are_standardised_as_documented(cluster):
+    """Shapes and classes of the FIFTEENTH group that the module's docstring gives; every
+    feature standardised, and no feature with a value held by 10 % of the rows."""
+    from skgwae._feature_shapes import modal_fraction
+
+    shapes = {
+        "blobs_beside_roll": ((900, 16), 3),
+        "classes_in_correlated_noise": ((1000, 20), 4),
+        "classes_beside_sphere": ((900, 14), 3),
+        "own_covariances_8d": ((900, 8), 3),
+        "moons_beside_factors": ((1000, 8), 2),
+        "unequal_shared": ((1000, 10), 4),
+    }
+    assert set(shapes) == set(cluster.FIFTEENTH)
+    _assert_shapes_and_classes(cluster, shapes)
+    _assert_standardised(cluster, shapes)
+    for name in shapes:
+        assert max(modal_fraction(column) for column in cluster.load(name)[0].T) < 0.1
+
+
 def _assert_shapes_and_classes(cluster, shapes):
     """Each set of ``shapes`` (name: (shape, number of classes)) loads as described."""
     for name, (shape, n_classes) in shapes.items():
@@ -284,7 +304,7 @@ def test_only_the_raw_tables_in_mixed_units_reach_the_warning_ratio(cluster):
 
     ratios = {name: spread_ratio(cluster.load(name)[0])[0] for name in cluster.every_set()}
     mixed = {"penguins_unscaled", "wine_unscaled", "breast_cancer_unscaled", "income_like"}
-    assert len(ratios) == 119
+    assert len(ratios) == 125
     assert max(r for name, r in ratios.items() if name not in mixed) < 2.95
     assert min(ratios[name] for name in mixed) > 82
     assert 2.95 < DIFFERENT_UNITS_RATIO < 82
