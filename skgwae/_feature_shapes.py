@@ -153,7 +153,8 @@ def _log_joint(values, log_weights, means, variances):
 
 
 def _logsumexp(joint):
-    """log sum exp over the last axis."""
+    """log sum exp over the last axis (scipy.special.logsumexp, with its general checks,
+    took about a third of the EM's time on these small arrays)."""
     top = joint.max(axis=-1, keepdims=True)
     return np.log(np.exp(joint - top).sum(axis=-1)) + top[..., 0]
 
