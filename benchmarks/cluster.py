@@ -243,6 +243,21 @@ rows of two moons beside 6 features driven by 2 latent factors) and ``unequal_sh
 (1000 rows of 4 classes of 50/25/15/10 % in 10 features sharing one anisotropic
 covariance).
 
+Also available with ``--datasets``: a sixteenth held-out group (``SIXTEENTH``,
+``--datasets sixteenth``), written down on 2026-12-05 before a tighter bound on how much
+more a free EM partition may cut the graph was run on it, each set standardised, tables
+of mixed types with Gaussian class features (centres drawn with standard deviation 1.5
+but where said): ``binary_beside_classes`` (900 rows of 3 classes in 5 features beside 8
+class-free binary features and 8 of Gaussian noise), ``classes_with_binary_signal``
+(1000 rows of 4 classes in 4 Gaussian features and 10 binary ones whose probabilities
+depend on the class, beside 6 of noise), ``onehot_beside_classes`` (900 rows of 3 classes
+in 6 features beside 3 class-free categories of 4 levels, one-hot), ``counts_beside_classes``
+(1000 rows of 4 classes in 5 features beside 10 class-free Poisson counts),
+``weak_gaussian_binary_classes`` (1000 rows of 5 classes in 8 Gaussian features, centres
+drawn with standard deviation 1, and 12 binary ones whose probabilities depend on the
+class) and ``unequal_mixed_types`` (900 rows of 3 classes of 50/30/20 % in 6 features
+beside 10 class-free binary features and 5 of noise).
+
 Methods, each given only the number of clusters (library defaults otherwise):
 
 - KMeans, GaussianMixture (full covariances), PCA(10) + GaussianMixture, and
@@ -289,6 +304,7 @@ each other down several-fold):
     python benchmarks/cluster.py --datasets thirteenth --out DIR # every THIRTEENTH set
     python benchmarks/cluster.py --datasets fourteenth --out DIR # every FOURTEENTH set
     python benchmarks/cluster.py --datasets fifteenth --out DIR  # every FIFTEENTH set
+    python benchmarks/cluster.py --datasets sixteenth --out DIR  # every SIXTEENTH set
 
 The ``metric`` column records the GWAE's data-side metric (its default unless ``--param``
 sets it).
@@ -449,6 +465,8 @@ def load(name):
         return fourteenth(name)
     if name in FIFTEENTH:
         return fifteenth(name)
+    if name in SIXTEENTH:
+        return sixteenth(name)
     if name in UNSCALED:
         loaders = {"wine": load_wine, "breast_cancer": load_breast_cancer}
         return loaders[name.rsplit("_", 1)[0]](return_X_y=True)
@@ -1206,6 +1224,55 @@ def fifteenth(name):
     return StandardScaler().fit_transform(X), y
 
 
+# A sixteenth held-out group (see the module's docstring): standardised tables of mixed
+# types (Gaussian class features beside binary, count or one-hot features, some that
+# carry the classes and some that do not, and Gaussian noise).
+SIXTEENTH = (
+    "binary_beside_classes",
+    "classes_with_binary_signal",
+    "onehot_beside_classes",
+    "counts_beside_classes",
+    "weak_gaussian_binary_classes",
+    "unequal_mixed_types",
+)
+
+
+def sixteenth(name):
+    """One of ``SIXTEENTH``, standardised, and its labels."""
+    rng = np.random.RandomState(131)
+    if name == "binary_beside_classes":  # class-free binary features
+        y = rng.randint(3, size=900)
+        gaussian = rng.normal(scale=1.5, size=(3, 5))[y] + rng.normal(size=(900, 5))
+        binary = rng.uniform(size=(900, 8)) < rng.uniform(0.1, 0.7, size=8)
+        X = np.hstack([gaussian, binary, rng.normal(size=(900, 8))])
+    elif name == "classes_with_binary_signal":  # binary features that carry the classes
+        y = rng.randint(4, size=1000)
+        gaussian = rng.normal(scale=1.5, size=(4, 4))[y] + rng.normal(size=(1000, 4))
+        binary = rng.uniform(size=(1000, 10)) < rng.uniform(0.1, 0.7, size=(4, 10))[y]
+        X = np.hstack([gaussian, binary, rng.normal(size=(1000, 6))])
+    elif name == "onehot_beside_classes":  # 3 class-free categories of 4 levels, one-hot
+        y = rng.randint(3, size=900)
+        gaussian = rng.normal(scale=1.5, size=(3, 6))[y] + rng.normal(size=(900, 6))
+        onehot = np.eye(4)[rng.randint(4, size=(900, 3))].reshape(900, 12)
+        X = np.hstack([gaussian, onehot])
+    elif name == "counts_beside_classes":  # class-free Poisson counts
+        y = rng.randint(4, size=1000)
+        gaussian = rng.normal(scale=1.5, size=(4, 5))[y] + rng.normal(size=(1000, 5))
+        counts = rng.poisson(rng.uniform(0.5, 4.0, size=10), size=(1000, 10))
+        X = np.hstack([gaussian, counts])
+    elif name == "weak_gaussian_binary_classes":  # 5 classes, each type separates a little
+        y = rng.randint(5, size=1000)
+        gaussian = rng.normal(scale=1.0, size=(5, 8))[y] + rng.normal(size=(1000, 8))
+        binary = rng.uniform(size=(1000, 12)) < rng.uniform(0.2, 0.6, size=(5, 12))[y]
+        X = np.hstack([gaussian, binary])
+    else:  # unequal_mixed_types: classes of unequal sizes, class-free binary and noise
+        y = rng.choice(3, size=900, p=[0.5, 0.3, 0.2])
+        gaussian = rng.normal(scale=1.5, size=(3, 6))[y] + rng.normal(size=(900, 6))
+        binary = rng.uniform(size=(900, 10)) < rng.uniform(0.1, 0.7, size=10)
+        X = np.hstack([gaussian, binary, rng.normal(size=(900, 5))])
+    return StandardScaler().fit_transform(X), y
+
+
 def every_set():
     """Every data set of every group, group by group (``--datasets every``)."""
     groups = (DEFAULT_SETS, OTHER_SCALINGS, DISCRETE, SMALL, UNINFORMATIVE, UNSCALED)
@@ -1214,6 +1281,7 @@ def every_set():
         for group in (
             *groups, HELDOUT, WIDE, LATER, THIRD, RARE, FOURTH, FIFTH, SIXTH, SEVENTH,
             EIGHTH, NINTH, TENTH, ELEVENTH, TWELFTH, THIRTEENTH, FOURTEENTH, FIFTEENTH,
+            SIXTEENTH,
         )
         for name in group
     ]
@@ -1467,7 +1535,8 @@ def main():
         "alone: every EIGHTH set; ninth alone: every NINTH set; tenth alone: every TENTH "
         "set; eleventh alone: every ELEVENTH set; twelfth alone: every TWELFTH set; "
         "thirteenth alone: every THIRTEENTH set; fourteenth alone: every FOURTEENTH set; "
-        "fifteenth alone: every FIFTEENTH set; every alone: every set of every group",
+        "fifteenth alone: every FIFTEENTH set; sixteenth alone: every SIXTEENTH set; "
+        "every alone: every set of every group",
     )
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--param", nargs="*", default=[], help="GWAE parameters, key=value")
@@ -1528,6 +1597,8 @@ def main():
         args.datasets = list(FOURTEENTH)
     if args.datasets == ["fifteenth"]:
         args.datasets = list(FIFTEENTH)
+    if args.datasets == ["sixteenth"]:
+        args.datasets = list(SIXTEENTH)
     if args.datasets == ["every"]:
         args.datasets = every_set()
     datasets = args.datasets or list(DEFAULT_SETS)

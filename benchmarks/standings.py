@@ -63,6 +63,7 @@ CLUSTER_GROUPS = {
     "thirteenth": "thirteenth held out",
     "fourteenth": "fourteenth held out",
     "fifteenth": "fifteenth held out",
+    "sixteenth": "sixteenth held out",
 }
 BASELINES = ["KMeans", "GMM", "PCA+GMM", "UMAP+GMM"]
 # GWAE meets the bar when its accuracy is at most this much below the best baseline's.

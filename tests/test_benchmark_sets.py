@@ -281,6 +281,39 @@ def test_the_fifteenth_held_out_sets_are_standardised_as_documented(cluster):
         assert max(modal_fraction(column) for column in cluster.load(name)[0].T) < 0.1
 
 
+def test_the_sixteenth_held_out_sets_are_standardised_as_documented(cluster):
+    """Shapes and classes of the SIXTEENTH group that the module's docstring gives, every
+    feature standardised, and the binary, one-hot and count features as described: two
+    values each, or whole numbers before standardising."""
+    shapes = {
+        "binary_beside_classes": ((900, 21), 3),
+        "classes_with_binary_signal": ((1000, 20), 4),
+        "onehot_beside_classes": ((900, 18), 3),
+        "counts_beside_classes": ((1000, 15), 4),
+        "weak_gaussian_binary_classes": ((1000, 20), 5),
+        "unequal_mixed_types": ((900, 21), 3),
+    }
+    assert set(shapes) == set(cluster.SIXTEENTH)
+    _assert_shapes_and_classes(cluster, shapes)
+    _assert_standardised(cluster, shapes)
+    binary = {
+        "binary_beside_classes": slice(5, 13),
+        "classes_with_binary_signal": slice(4, 14),
+        "onehot_beside_classes": slice(6, 18),
+        "weak_gaussian_binary_classes": slice(8, 20),
+        "unequal_mixed_types": slice(6, 16),
+    }
+    for name, columns in binary.items():
+        X, _ = cluster.load(name)
+        assert all(len(np.unique(column)) == 2 for column in X[:, columns].T), name
+    X, _ = cluster.load("counts_beside_classes")
+    for column in X[:, 5:].T:  # whole numbers, standardised: steps of one spacing
+        steps = np.diff(np.unique(column)) / np.diff(np.unique(column)).min()
+        assert 3 < len(steps) < 30 and np.allclose(steps, steps.round())
+    _, y = cluster.load("unequal_mixed_types")
+    np.testing.assert_allclose(np.bincount(y) / len(y), [0.5, 0.3, 0.2], atol=0.05)
+
+
 def _assert_shapes_and_classes(cluster, shapes):
     """Each set of ``shapes`` (name: (shape, number of classes)) loads as described."""
     for name, (shape, n_classes) in shapes.items():
@@ -304,7 +337,7 @@ def test_only_the_raw_tables_in_mixed_units_reach_the_warning_ratio(cluster):
 
     ratios = {name: spread_ratio(cluster.load(name)[0])[0] for name in cluster.every_set()}
     mixed = {"penguins_unscaled", "wine_unscaled", "breast_cancer_unscaled", "income_like"}
-    assert len(ratios) == 125
+    assert len(ratios) == 131
     assert max(r for name, r in ratios.items() if name not in mixed) < 2.95
     assert min(ratios[name] for name in mixed) > 82
     assert 2.95 < DIFFERENT_UNITS_RATIO < 82
