@@ -258,6 +258,20 @@ drawn with standard deviation 1, and 12 binary ones whose probabilities depend o
 class) and ``unequal_mixed_types`` (900 rows of 3 classes of 50/30/20 % in 6 features
 beside 10 class-free binary features and 5 of noise).
 
+Also available with ``--datasets``: a seventeenth held-out group (``SEVENTEENTH``,
+``--datasets seventeenth``), written down on 2026-12-05 before a k-means partition of the
+rows was run on it as a competitor of the clusterer's graph partition, each set
+standardised, tables with discrete features: ``binary_signal_3`` (900 rows of 3 classes in
+3 Gaussian features, centres drawn with standard deviation 1, and 12 binary features whose
+probabilities depend on the class), ``likert_classes`` (1000 rows of 4 classes of answers
+1-5 to 15 items, rounded from class means drawn in [1.5, 4.5] plus noise of standard
+deviation 1, beside 5 features of Gaussian noise), ``onehot_signal`` (1000 rows of 4
+classes in 4 Gaussian features and 4 categories of 5 levels whose odds depend on the
+class, one-hot), ``moons_beside_binary`` (1000 rows of two moons beside 6 class-free
+binary features), ``circles_beside_counts`` (1000 rows of two rings beside 4 class-free
+Poisson counts) and ``blobs_beside_binary`` (1000 rows of 5 classes in 8 features, centres
+drawn with standard deviation 3, beside 10 class-free binary features).
+
 Methods, each given only the number of clusters (library defaults otherwise):
 
 - KMeans, GaussianMixture (full covariances), PCA(10) + GaussianMixture, and
@@ -305,6 +319,7 @@ each other down several-fold):
     python benchmarks/cluster.py --datasets fourteenth --out DIR # every FOURTEENTH set
     python benchmarks/cluster.py --datasets fifteenth --out DIR  # every FIFTEENTH set
     python benchmarks/cluster.py --datasets sixteenth --out DIR  # every SIXTEENTH set
+    python benchmarks/cluster.py --datasets seventeenth --out DIR  # every SEVENTEENTH set
 
 The ``metric`` column records the GWAE's data-side metric (its default unless ``--param``
 sets it).
@@ -467,6 +482,8 @@ def load(name):
         return fifteenth(name)
     if name in SIXTEENTH:
         return sixteenth(name)
+    if name in SEVENTEENTH:
+        return seventeenth(name)
     if name in UNSCALED:
         loaders = {"wine": load_wine, "breast_cancer": load_breast_cancer}
         return loaders[name.rsplit("_", 1)[0]](return_X_y=True)
@@ -1273,6 +1290,50 @@ def sixteenth(name):
     return StandardScaler().fit_transform(X), y
 
 
+# A seventeenth held-out group (see the module's docstring): standardised tables with
+# discrete features, most carrying the classes; two where the clusters are not convex.
+SEVENTEENTH = (
+    "binary_signal_3",
+    "likert_classes",
+    "onehot_signal",
+    "moons_beside_binary",
+    "circles_beside_counts",
+    "blobs_beside_binary",
+)
+
+
+def seventeenth(name):
+    """One of ``SEVENTEENTH``, standardised, and its labels."""
+    rng = np.random.RandomState(141)
+    if name == "binary_signal_3":  # 12 binary features whose probabilities follow the class
+        y = rng.randint(3, size=900)
+        gaussian = rng.normal(scale=1.0, size=(3, 3))[y] + rng.normal(size=(900, 3))
+        binary = rng.uniform(size=(900, 12)) < rng.uniform(0.15, 0.85, size=(3, 12))[y]
+        X = np.hstack([gaussian, binary])
+    elif name == "likert_classes":  # answers 1-5 to 15 items, beside 5 of noise
+        y = rng.randint(4, size=1000)
+        centres = rng.uniform(1.5, 4.5, size=(4, 15))[y]
+        answers = np.clip(np.rint(centres + rng.normal(scale=1.0, size=(1000, 15))), 1, 5)
+        X = np.hstack([answers, rng.normal(size=(1000, 5))])
+    elif name == "onehot_signal":  # 4 categories of 5 levels, level odds by class, one-hot
+        y = rng.randint(4, size=1000)
+        odds = rng.dirichlet(np.ones(5), size=(4, 4))  # class, variable, level
+        levels = np.array([[rng.choice(5, p=odds[c, v]) for v in range(4)] for c in y])
+        gaussian = rng.normal(scale=1.0, size=(4, 4))[y] + rng.normal(size=(1000, 4))
+        X = np.hstack([gaussian, np.eye(5)[levels].reshape(1000, 20)])
+    elif name == "moons_beside_binary":  # two moons beside 6 class-free binary features
+        moons, y = make_moons(1000, noise=0.06, random_state=rng)
+        X = np.hstack([moons, rng.uniform(size=(1000, 6)) < rng.uniform(0.2, 0.8, size=6)])
+    elif name == "circles_beside_counts":  # two rings beside 4 class-free Poisson counts
+        circles, y = make_circles(1000, noise=0.04, factor=0.5, random_state=rng)
+        X = np.hstack([circles, rng.poisson(1.5, size=(1000, 4))])
+    else:  # blobs_beside_binary: 5 separated blobs beside 10 class-free binary features
+        y = rng.randint(5, size=1000)
+        blobs = rng.normal(scale=3.0, size=(5, 8))[y] + rng.normal(size=(1000, 8))
+        X = np.hstack([blobs, rng.uniform(size=(1000, 10)) < rng.uniform(0.1, 0.9, size=10)])
+    return StandardScaler().fit_transform(X), y
+
+
 def every_set():
     """Every data set of every group, group by group (``--datasets every``)."""
     groups = (DEFAULT_SETS, OTHER_SCALINGS, DISCRETE, SMALL, UNINFORMATIVE, UNSCALED)
@@ -1281,7 +1342,7 @@ def every_set():
         for group in (
             *groups, HELDOUT, WIDE, LATER, THIRD, RARE, FOURTH, FIFTH, SIXTH, SEVENTH,
             EIGHTH, NINTH, TENTH, ELEVENTH, TWELFTH, THIRTEENTH, FOURTEENTH, FIFTEENTH,
-            SIXTEENTH,
+            SIXTEENTH, SEVENTEENTH,
         )
         for name in group
     ]
@@ -1536,7 +1597,7 @@ def main():
         "set; eleventh alone: every ELEVENTH set; twelfth alone: every TWELFTH set; "
         "thirteenth alone: every THIRTEENTH set; fourteenth alone: every FOURTEENTH set; "
         "fifteenth alone: every FIFTEENTH set; sixteenth alone: every SIXTEENTH set; "
-        "every alone: every set of every group",
+        "seventeenth alone: every SEVENTEENTH set; every alone: every set of every group",
     )
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--param", nargs="*", default=[], help="GWAE parameters, key=value")
@@ -1599,6 +1660,8 @@ def main():
         args.datasets = list(FIFTEENTH)
     if args.datasets == ["sixteenth"]:
         args.datasets = list(SIXTEENTH)
+    if args.datasets == ["seventeenth"]:
+        args.datasets = list(SEVENTEENTH)
     if args.datasets == ["every"]:
         args.datasets = every_set()
     datasets = args.datasets or list(DEFAULT_SETS)

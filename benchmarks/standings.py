@@ -64,6 +64,7 @@ CLUSTER_GROUPS = {
     "fourteenth": "fourteenth held out",
     "fifteenth": "fifteenth held out",
     "sixteenth": "sixteenth held out",
+    "seventeenth": "seventeenth held out",
 }
 BASELINES = ["KMeans", "GMM", "PCA+GMM", "UMAP+GMM"]
 # GWAE meets the bar when its accuracy is at most this much below the best baseline's.

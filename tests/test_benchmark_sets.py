@@ -314,6 +314,36 @@ def test_the_sixteenth_held_out_sets_are_standardised_as_documented(cluster):
     np.testing.assert_allclose(np.bincount(y) / len(y), [0.5, 0.3, 0.2], atol=0.05)
 
 
+def test_the_seventeenth_held_out_sets_are_standardised_as_documented(cluster):
+    """Shapes and classes of the SEVENTEENTH group that the module's docstring gives, every
+    feature standardised, and the discrete features as described."""
+    shapes = {
+        "binary_signal_3": ((900, 15), 3),
+        "likert_classes": ((1000, 20), 4),
+        "onehot_signal": ((1000, 24), 4),
+        "moons_beside_binary": ((1000, 8), 2),
+        "circles_beside_counts": ((1000, 6), 2),
+        "blobs_beside_binary": ((1000, 18), 5),
+    }
+    assert set(shapes) == set(cluster.SEVENTEENTH)
+    _assert_shapes_and_classes(cluster, shapes)
+    _assert_standardised(cluster, shapes)
+    binary = {
+        "binary_signal_3": slice(3, 15),
+        "onehot_signal": slice(4, 24),
+        "moons_beside_binary": slice(2, 8),
+        "blobs_beside_binary": slice(8, 18),
+    }
+    for name, columns in binary.items():
+        X, _ = cluster.load(name)
+        assert all(len(np.unique(column)) == 2 for column in X[:, columns].T), name
+    X, _ = cluster.load("likert_classes")
+    assert all(len(np.unique(column)) == 5 for column in X[:, :15].T)
+    X, _ = cluster.load("onehot_signal")  # one level of each category per row
+    levels = X[:, 4:].reshape(len(X), 4, 5)
+    assert np.all((levels == levels.max(axis=2, keepdims=True)).sum(axis=2) == 1)
+
+
 def _assert_shapes_and_classes(cluster, shapes):
     """Each set of ``shapes`` (name: (shape, number of classes)) loads as described."""
     for name, (shape, n_classes) in shapes.items():
@@ -337,7 +367,7 @@ def test_only_the_raw_tables_in_mixed_units_reach_the_warning_ratio(cluster):
 
     ratios = {name: spread_ratio(cluster.load(name)[0])[0] for name in cluster.every_set()}
     mixed = {"penguins_unscaled", "wine_unscaled", "breast_cancer_unscaled", "income_like"}
-    assert len(ratios) == 131
+    assert len(ratios) == 137
     assert max(r for name, r in ratios.items() if name not in mixed) < 2.95
     assert min(ratios[name] for name in mixed) > 82
     assert 2.95 < DIFFERENT_UNITS_RATIO < 82
