@@ -272,6 +272,21 @@ binary features), ``circles_beside_counts`` (1000 rows of two rings beside 4 cla
 Poisson counts) and ``blobs_beside_binary`` (1000 rows of 5 classes in 8 features, centres
 drawn with standard deviation 3, beside 10 class-free binary features).
 
+Also available with ``--datasets``: an eighteenth held-out group (``EIGHTEENTH``,
+``--datasets eighteenth``), written down on 2026-12-05 before the feature weights
+treated the columns of a one-hot encoded category as one feature, each set standardised,
+tables with one-hot categories (level probabilities equal where not said):
+``categories_only`` (900 rows of 3 classes of 8 categories of 3 levels, each class with
+its own level probabilities, Dirichlet(0.5)), ``blobs_beside_categories`` (900 rows of 3
+classes in 4 features, centres drawn with standard deviation 1.5, beside 5 class-free
+categories of 3 levels), ``wine_beside_categories`` (wine beside 4 class-free categories
+of 6 levels), ``skewed_levels_beside_classes`` (1000 rows of 3 classes in 5 features
+beside 2 class-free categories of 10 levels of probabilities drawn from Dirichlet(0.4),
+some rare), ``moons_beside_categories`` (1000 rows of two moons beside 3 class-free
+categories of 4 levels) and ``weak_classes_with_categories`` (1000 rows of 5 classes in 6
+features, centres drawn with standard deviation 1, and 3 categories of 3 levels whose
+probabilities depend on the class, Dirichlet(1)).
+
 Methods, each given only the number of clusters (library defaults otherwise):
 
 - KMeans, GaussianMixture (full covariances), PCA(10) + GaussianMixture, and
@@ -320,6 +335,7 @@ each other down several-fold):
     python benchmarks/cluster.py --datasets fifteenth --out DIR  # every FIFTEENTH set
     python benchmarks/cluster.py --datasets sixteenth --out DIR  # every SIXTEENTH set
     python benchmarks/cluster.py --datasets seventeenth --out DIR  # every SEVENTEENTH set
+    python benchmarks/cluster.py --datasets eighteenth --out DIR  # every EIGHTEENTH set
 
 The ``metric`` column records the GWAE's data-side metric (its default unless ``--param``
 sets it).
@@ -484,6 +500,8 @@ def load(name):
         return sixteenth(name)
     if name in SEVENTEENTH:
         return seventeenth(name)
+    if name in EIGHTEENTH:
+        return eighteenth(name)
     if name in UNSCALED:
         loaders = {"wine": load_wine, "breast_cancer": load_breast_cancer}
         return loaders[name.rsplit("_", 1)[0]](return_X_y=True)
@@ -1334,6 +1352,56 @@ def seventeenth(name):
     return StandardScaler().fit_transform(X), y
 
 
+# An eighteenth held-out group (see the module's docstring): standardised tables with
+# one-hot encoded categories, beside Gaussian features or alone.
+EIGHTEENTH = (
+    "categories_only",
+    "blobs_beside_categories",
+    "wine_beside_categories",
+    "skewed_levels_beside_classes",
+    "moons_beside_categories",
+    "weak_classes_with_categories",
+)
+
+
+def _one_hot(rng, odds):
+    """One-hot columns of one category per row, drawn with the level probabilities of each
+    row (``odds``, rows by levels)."""
+    levels = (rng.uniform(size=(len(odds), 1)) > odds.cumsum(axis=1)).sum(axis=1)
+    return np.eye(odds.shape[1])[np.minimum(levels, odds.shape[1] - 1)]
+
+
+def eighteenth(name):
+    """One of ``EIGHTEENTH``, standardised, and its labels."""
+    rng = np.random.RandomState(151)
+    if name == "categories_only":  # 8 categories of 3 levels, odds by class
+        y = rng.randint(3, size=900)
+        odds = rng.dirichlet(np.full(3, 0.5), size=(3, 8))  # class, variable, level
+        X = np.hstack([_one_hot(rng, odds[y, v]) for v in range(8)])
+    elif name == "blobs_beside_categories":  # 5 class-free categories of 3 levels
+        y = rng.randint(3, size=900)
+        blobs = rng.normal(scale=1.5, size=(3, 4))[y] + rng.normal(size=(900, 4))
+        X = np.hstack([blobs, *[_one_hot(rng, np.full((900, 3), 1 / 3)) for _ in range(5)]])
+    elif name == "wine_beside_categories":  # 4 class-free categories of 6 levels
+        X, y = load_wine(return_X_y=True)
+        categories = [_one_hot(rng, np.full((len(X), 6), 1 / 6)) for _ in range(4)]
+        X = np.hstack([StandardScaler().fit_transform(X), *categories])
+    elif name == "skewed_levels_beside_classes":  # 2 class-free categories, rare levels
+        y = rng.randint(3, size=1000)
+        classes = rng.normal(scale=1.5, size=(3, 5))[y] + rng.normal(size=(1000, 5))
+        odds = rng.dirichlet(np.full(10, 0.4), size=2)
+        X = np.hstack([classes, *[_one_hot(rng, np.tile(p, (1000, 1))) for p in odds]])
+    elif name == "moons_beside_categories":  # two moons beside 3 class-free categories
+        moons, y = make_moons(1000, noise=0.06, random_state=rng)
+        X = np.hstack([moons, *[_one_hot(rng, np.full((1000, 4), 0.25)) for _ in range(3)]])
+    else:  # weak_classes_with_categories: weak Gaussian classes, categories by class
+        y = rng.randint(5, size=1000)
+        gaussian = rng.normal(scale=1.0, size=(5, 6))[y] + rng.normal(size=(1000, 6))
+        odds = rng.dirichlet(np.ones(3), size=(5, 3))
+        X = np.hstack([gaussian, *[_one_hot(rng, odds[y, v]) for v in range(3)]])
+    return StandardScaler().fit_transform(X), y
+
+
 def every_set():
     """Every data set of every group, group by group (``--datasets every``)."""
     groups = (DEFAULT_SETS, OTHER_SCALINGS, DISCRETE, SMALL, UNINFORMATIVE, UNSCALED)
@@ -1342,7 +1410,7 @@ def every_set():
         for group in (
             *groups, HELDOUT, WIDE, LATER, THIRD, RARE, FOURTH, FIFTH, SIXTH, SEVENTH,
             EIGHTH, NINTH, TENTH, ELEVENTH, TWELFTH, THIRTEENTH, FOURTEENTH, FIFTEENTH,
-            SIXTEENTH, SEVENTEENTH,
+            SIXTEENTH, SEVENTEENTH, EIGHTEENTH,
         )
         for name in group
     ]
@@ -1597,7 +1665,8 @@ def main():
         "set; eleventh alone: every ELEVENTH set; twelfth alone: every TWELFTH set; "
         "thirteenth alone: every THIRTEENTH set; fourteenth alone: every FOURTEENTH set; "
         "fifteenth alone: every FIFTEENTH set; sixteenth alone: every SIXTEENTH set; "
-        "seventeenth alone: every SEVENTEENTH set; every alone: every set of every group",
+        "seventeenth alone: every SEVENTEENTH set; eighteenth alone: every EIGHTEENTH set; "
+        "every alone: every set of every group",
     )
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--param", nargs="*", default=[], help="GWAE parameters, key=value")
@@ -1662,6 +1731,8 @@ def main():
         args.datasets = list(SIXTEENTH)
     if args.datasets == ["seventeenth"]:
         args.datasets = list(SEVENTEENTH)
+    if args.datasets == ["eighteenth"]:
+        args.datasets = list(EIGHTEENTH)
     if args.datasets == ["every"]:
         args.datasets = every_set()
     datasets = args.datasets or list(DEFAULT_SETS)

@@ -65,6 +65,7 @@ CLUSTER_GROUPS = {
     "fifteenth": "fifteenth held out",
     "sixteenth": "sixteenth held out",
     "seventeenth": "seventeenth held out",
+    "eighteenth": "eighteenth held out",
 }
 BASELINES = ["KMeans", "GMM", "PCA+GMM", "UMAP+GMM"]
 # GWAE meets the bar when its accuracy is at most this much below the best baseline's.

@@ -344,6 +344,34 @@ def test_the_seventeenth_held_out_sets_are_standardised_as_documented(cluster):
     assert np.all((levels == levels.max(axis=2, keepdims=True)).sum(axis=2) == 1)
 
 
+def test_the_eighteenth_held_out_sets_are_standardised_as_documented(cluster):
+    """Shapes and classes of the EIGHTEENTH group that the module's docstring gives, every
+    feature standardised, and one level of each one-hot category marked in every row."""
+    shapes = {
+        "categories_only": ((900, 24), 3),
+        "blobs_beside_categories": ((900, 19), 3),
+        "wine_beside_categories": ((178, 37), 3),
+        "skewed_levels_beside_classes": ((1000, 25), 3),
+        "moons_beside_categories": ((1000, 14), 2),
+        "weak_classes_with_categories": ((1000, 15), 5),
+    }
+    assert set(shapes) == set(cluster.EIGHTEENTH)
+    _assert_shapes_and_classes(cluster, shapes)
+    _assert_standardised(cluster, shapes)
+    categories = {  # first one-hot column, number of categories, levels
+        "categories_only": (0, 8, 3),
+        "blobs_beside_categories": (4, 5, 3),
+        "wine_beside_categories": (13, 4, 6),
+        "moons_beside_categories": (2, 3, 4),
+        "weak_classes_with_categories": (6, 3, 3),
+    }
+    for name, (first, n_categories, n_levels) in categories.items():
+        X, _ = cluster.load(name)
+        levels = X[:, first:].reshape(len(X), n_categories, n_levels)
+        marked = levels == levels.max(axis=2, keepdims=True)
+        assert np.all(marked.sum(axis=2) == 1), name
+
+
 def _assert_shapes_and_classes(cluster, shapes):
     """Each set of ``shapes`` (name: (shape, number of classes)) loads as described."""
     for name, (shape, n_classes) in shapes.items():
@@ -367,7 +395,7 @@ def test_only_the_raw_tables_in_mixed_units_reach_the_warning_ratio(cluster):
 
     ratios = {name: spread_ratio(cluster.load(name)[0])[0] for name in cluster.every_set()}
     mixed = {"penguins_unscaled", "wine_unscaled", "breast_cancer_unscaled", "income_like"}
-    assert len(ratios) == 137
+    assert len(ratios) == 143
     assert max(r for name, r in ratios.items() if name not in mixed) < 2.95
     assert min(ratios[name] for name in mixed) > 82
     assert 2.95 < DIFFERENT_UNITS_RATIO < 82
