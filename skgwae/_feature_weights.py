@@ -96,6 +96,17 @@ WEIGHT_FOLDS = 8
 # the arithmetic mean of the two autocorrelations, accuracy over seeds 3-5: 0.872
 # against 0.985).
 MIN_FOLD_FEATURES = 8
+# With the fold graphs, the columns of a one-hot encoded category (``one_hot_groups``)
+# share one fold, and each is divided by the number of columns of its category where
+# the other features are divided by the square roots of their multiplicities: the
+# category's columns, standardised, hold as much of the rows' variance together as one
+# feature does. Spread over the folds, a category's other levels stayed in the graph on
+# which each level was judged, and they decide the neighbours: rows that share every
+# category are each other's nearest, so the levels looked as structured as clusters.
+# On 3 Gaussian classes in 6 features beside 3 class-free categories of 4 levels, the
+# rounds gave the levels weights of 1.3-1.5 and the class features 0.1-0.25, and the
+# clusterer found the categories (accuracy 0.36; KMeans 0.67). With the category in one
+# fold, the class features took the weight (0.97).
 
 
 def graph_autocorrelation_weights(
@@ -121,17 +132,20 @@ def graph_autocorrelation_weights(
     feature of noise scores near 0 once the graph no longer follows it. With at least
     ``MIN_FOLD_FEATURES`` features, each feature's autocorrelation is the geometric mean
     of its autocorrelations (clipped at 0) over two graphs: that of all the features,
-    and that of the features outside its fold (feature f is in fold ``f mod folds``), on
-    which a feature whose own values alone make rows neighbours does not look
+    and that of the features outside its fold (feature f is in fold ``f mod folds``, the
+    columns of a one-hot encoded category, ``one_hot_groups``, in the fold of its first
+    column), on which a feature whose own values alone make rows neighbours does not look
     structured. The graphs are built ``rounds`` times, each on the rows weighted by the
     round before (distances ``sum_f w_f (x_if - x_jf)^2``, w_f the autocorrelation of
     the round before); the last round's autocorrelations, raised to ``power``, are the
     weights. With the fold graphs, each round's graphs are built on the rows weighted by
     the round before's weights divided by the square roots of the features'
-    multiplicities (``_multiplicities``), and the last round's weights are capped at
-    their weighted median (the largest weight w such that the weights of at least w hold
-    half of the total), then divided by those square roots too and scaled to mean 1
-    again (see the notes after ``FOLD_WEIGHT_POWER``).
+    multiplicities (``_multiplicities``; the columns of a one-hot category by the number
+    of its columns, so that together they count as one feature), and the last round's
+    weights are capped at their weighted median (the largest weight w such that the
+    weights of at least w hold half of the total), then divided by those square roots
+    (and numbers of columns) too and scaled to mean 1 again (see the notes after
+    ``FOLD_WEIGHT_POWER`` and ``MIN_FOLD_FEATURES``).
     A constant feature gets weight 0; where every feature would, all get 1.
     """
     rows = np.asarray(rows, dtype=np.float64)
@@ -147,6 +161,12 @@ def graph_autocorrelation_weights(
         power = FOLD_WEIGHT_POWER if n_folds > 1 else WEIGHT_POWER
     fold = np.arange(n_features) % n_folds
     repeats = np.sqrt(_multiplicities(rows)) if n_folds > 1 else np.ones(n_features)
+    if n_folds > 1:
+        # A one-hot category in one fold, its columns counting as one feature (see the
+        # notes after MIN_FOLD_FEATURES).
+        for group in one_hot_groups(rows):
+            fold[group] = fold[group[0]]
+            repeats[group] = np.maximum(repeats[group], len(group))
     for _ in range(rounds):
         graphs = _neighbour_graphs(rows, weights / repeats, fold, n_neighbors)
         autocorrelation = _autocorrelation(graphs[0], rows)
@@ -171,6 +191,40 @@ def graph_autocorrelation_weights(
     # than half of the weight (see the notes after FOLD_WEIGHT_POWER).
     weights = _capped(weights) / repeats
     return weights / weights.mean()
+
+
+def one_hot_groups(rows):
+    """The groups of adjacent columns of ``rows`` that one-hot encode a category, as
+    scikit-learn's OneHotEncoder and pandas' get_dummies lay them out: runs of at least
+    two two-valued columns whose higher values never meet in a row and together mark
+    every row once (constant columns, levels no row has, inside a run left out). A list
+    of arrays of column indices."""
+    n_features = rows.shape[1]
+    distinct = [np.unique(rows[:, f]) for f in range(n_features)]
+    groups, first = [], 0
+    while first < n_features:
+        if len(distinct[first]) != 2:
+            first += 1
+            continue
+        run, count = [first], (rows[:, first] == distinct[first][1]).astype(int)
+        following = first + 1
+        while following < n_features and not count.min() == 1 == count.max():
+            values = distinct[following]
+            if len(values) == 1:
+                following += 1
+                continue
+            marked = rows[:, following] == values[-1]
+            if len(values) != 2 or (count[marked] > 0).any():
+                break
+            run.append(following)
+            count += marked
+            following += 1
+        if len(run) > 1 and count.min() == 1 == count.max():
+            groups.append(np.array(run))
+            first = following
+        else:
+            first += 1
+    return groups
 
 
 def _multiplicities(rows):

@@ -14,6 +14,7 @@ from skgwae._feature_weights import (
     _multiplicities,
     _neighbour_graphs,
     graph_autocorrelation_weights,
+    one_hot_groups,
 )
 
 
@@ -325,3 +326,52 @@ def test_many_features_that_repeat_one_another_do_not_set_the_cap():
     weights = graph_autocorrelation_weights(X)
     assert weights[6:].sum() > 0.5 * weights.sum()
     assert weights[:6].mean() > 1.5 * np.median(weights[6:])
+
+
+def _one_hot(levels, n_levels):
+    return np.eye(n_levels)[levels]
+
+
+def test_one_hot_groups_are_the_runs_of_columns_that_mark_each_row_once():
+    """Two categories (3 and 4 levels, one level unused: a constant column) between a
+    Gaussian feature, a binary one and a count, standardised: the groups are the two
+    categories' varying columns; the binary column beside the first category, whose
+    marks meet its levels', and two complementary columns of a 2-level category are
+    found as they are."""
+    rng = np.random.RandomState(0)
+    n = 200
+    first = _one_hot(rng.randint(3, size=n), 3)
+    second = _one_hot(rng.choice([0, 1, 3], size=n), 4)  # level 2 never drawn
+    binary = (rng.uniform(size=(n, 1)) < 0.3).astype(float)
+    two_levels = _one_hot(rng.randint(2, size=n), 2)
+    X = np.hstack([
+        rng.normal(size=(n, 1)), binary, first, rng.poisson(2.0, size=(n, 1)), second,
+        two_levels,
+    ])
+    spread = X.std(axis=0)
+    X = (X - X.mean(axis=0)) / np.where(spread > 0, spread, 1.0)
+    groups = one_hot_groups(X)
+    assert [group.tolist() for group in groups] == [[2, 3, 4], [6, 7, 9], [10, 11]]
+    # Binary columns that do not mark every row once, and continuous ones, form none.
+    assert one_hot_groups(np.hstack([binary, 1 - binary[::-1], rng.normal(size=(n, 2))])) == []
+
+
+def test_a_class_free_category_counts_as_one_feature():
+    """Three Gaussian classes in 6 features beside 3 class-free categories of 4 levels,
+    one-hot, standardised. Spread over the folds, a category's other levels stay in the
+    graph on which each level is judged, rows that share every category are each other's
+    nearest, and the levels take the weight (each over 1.2, the class features under
+    0.3); with each category in one fold and counting as one feature, every class
+    feature outweighs every level."""
+    rng = np.random.RandomState(0)
+    labels = rng.randint(3, size=900)
+    classes = rng.normal(scale=1.5, size=(3, 6))[labels] + rng.normal(size=(900, 6))
+    categories = [_one_hot(rng.randint(4, size=900), 4) for _ in range(3)]
+    X = np.hstack([classes, *categories])
+    X = (X - X.mean(axis=0)) / X.std(axis=0)
+    weights = graph_autocorrelation_weights(X)
+    assert weights[:6].min() > weights[6:].max()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("skgwae._feature_weights.one_hot_groups", lambda rows: [])
+        spread_over_folds = graph_autocorrelation_weights(X)
+    assert spread_over_folds[6:].min() > 1.2 and spread_over_folds[:6].max() < 0.3
