@@ -1,0 +1,214 @@
+"""How each stage of GWAEClusterer's partition of its training rows scores, fit by fit.
+
+A default ``GWAEClusterer(k, random_state=s)`` partitions the latent means of its training
+rows in stages (see ``skgwae._mixture._graph_partition``): a partition of the neighbour
+graph; EM on the data rows from a k-means++ start, whose partition replaces the graph's
+whole where it explains the rows better and the graph tolerates its cut
+(``skgwae._refinement.free_em_partition``); otherwise EM on the rows started from the
+graph's parts, whose boundary moves are kept within bounds on the graph's cut
+(``refine_on_rows``). This is done for the spectral partition and, where there are enough
+rows, again for the Louvain partition, and one of the two is kept. Training then goes on
+towards the kept partition, and the clusters are read from the model (``fit_predict``).
+
+This script fits the clusterer with its defaults on the data sets of
+``benchmarks/cluster.py`` and records, for each of these partitions, its accuracy against
+the classes of the training rows (Hungarian-matched, ``skgwae.metrics.cluster_accuracy``):
+the graph's partition, EM from a k-means++ start and EM from the graph's parts (in the
+principal components the free EM uses, with the generator state the clusterer gives
+them), each EM candidate of the refinement, the stage's output, the kept partition, and
+the fit's clusters of all rows. It records as well what decides whether the free EM
+partition replaces the graph's: its gain in mean log-likelihood per row over EM from the
+parts, and the fraction of the graph's weight each partition cuts. The stages are wrapped,
+not changed: the clusters are those of ``python benchmarks/cluster.py --methods GWAE``.
+
+Run from the repository root (about 10 minutes per process for half of every set on 2
+CPU cores; single-threaded BLAS, as the standings' runs)::
+
+    OMP_NUM_THREADS=1 python benchmarks/partition_stages.py --datasets every --out DIR
+
+It prints one line per fit and writes the records to DIR/partition_stages.jsonl (appended),
+then a summary of the free EM decisions.
+"""
+
+import argparse
+import json
+import pathlib
+import time
+
+import numpy as np
+from cluster import FOURTEENTH, FIFTEENTH, SIXTEENTH, every_set, load  # benchmarks/ on sys.path
+from sklearn.mixture import GaussianMixture
+
+import skgwae._data as data_module
+import skgwae._mixture as mixture_module
+import skgwae._refinement as refinement
+from skgwae import GWAEClusterer
+from skgwae.metrics import cluster_accuracy
+
+GROUPS = {
+    "every": every_set,
+    "fourteenth": lambda: list(FOURTEENTH),
+    "fifteenth": lambda: list(FIFTEENTH),
+    "sixteenth": lambda: list(SIXTEENTH),
+}
+
+# What the wrapped stages of the current fit have seen.
+_fit = {}
+
+
+def _classes_of_rows():
+    """The classes of the rows the partition sees: the training rows at its positions."""
+    return _fit["y"][_fit["train"]][_fit["index"]]
+
+
+def _accuracy(labels):
+    return None if labels is None else float(cluster_accuracy(_classes_of_rows(), labels))
+
+
+def _wrap_stages():
+    """Wrap the stages of the clusterer's partition so that each records what it found."""
+    split, spectral = data_module._split_index, mixture_module._spectral_partition
+    graph_partition, free_em = mixture_module._graph_partition, refinement.free_em_partition
+    em_labels, refine = refinement._em_labels, refinement.refine_on_rows
+
+    def split_index(n, rng, validation_fraction):
+        train, validation = split(n, rng, validation_fraction)
+        _fit["train"] = train
+        return train, validation
+
+    def spectral_partition(codes, n_components, seed, n_neighbors, rows, *args):
+        if rows is not None:
+            read = rows
+
+            def rows(index):
+                _fit["index"] = index
+                return read(index)
+
+        result = spectral(codes, n_components, seed, n_neighbors, rows, *args)
+        if result is not None and rows is not None:
+            _fit["kept"] = _accuracy(result[0])
+        return result
+
+    def graph_partition_stage(*args):
+        _fit["stages"].append({"how": args[-1]})
+        labels = graph_partition(*args)
+        _fit["stages"][-1]["output"] = _accuracy(labels)
+        return labels
+
+    def free_em_stage(rows, labels, n_components, rng, rows_metric, affinity):
+        stage = _fit["stages"][-1]
+        stage["graph"] = _accuracy(labels)
+        stage["cut"] = float(refinement._cut_fraction(affinity, labels))
+        stage.update(_free_em_record(rows, labels, n_components, rng, rows_metric, affinity))
+        result = free_em(rows, labels, n_components, rng, rows_metric, affinity)
+        stage["free_em_replaces"] = result is not None
+        return result
+
+    def em_labels_stage(rows, labels, n_components, rng):
+        result = em_labels(rows, labels, n_components, rng)
+        _fit["stages"][-1].setdefault("refinement_em", []).append(_accuracy(result))
+        return result
+
+    def refine_stage(rows, labels, n_components, rng, rows_metric, affinity, *args):
+        result = refine(rows, labels, n_components, rng, rows_metric, affinity, *args)
+        _fit["stages"][-1]["refined"] = _accuracy(result)
+        return result
+
+    data_module._split_index = split_index
+    mixture_module._spectral_partition = spectral_partition
+    mixture_module._graph_partition = graph_partition_stage
+    mixture_module.free_em_partition = free_em_stage
+    refinement._em_labels = em_labels_stage
+    mixture_module.refine_on_rows = refine_stage
+
+
+def _free_em_record(rows, labels, n_components, rng, rows_metric, affinity):
+    """The free EM competition of ``free_em_partition``, run again on a copy of its
+    generator (the same draws): the gain per row, the free partition's cut, and the
+    accuracies of both EM partitions."""
+    n_dims = refinement._supported_dims(rows, labels, n_components)
+    if n_dims < 1:
+        return {}
+    copy = np.random.RandomState()
+    copy.set_state(rng.get_state())
+    rows = refinement._principal_rows(rows, n_dims, copy, rows_metric)
+    try:
+        started = refinement._em_from_parts(rows, labels, n_components, copy).fit(rows)
+        free = GaussianMixture(
+            n_components, covariance_type="full", reg_covar=refinement.REG_COVAR,
+            random_state=copy,
+        ).fit(rows)
+    except (ValueError, np.linalg.LinAlgError) as error:
+        return {"error": repr(error)}
+    free_labels = free.predict(rows)
+    return {
+        "dims": int(n_dims),
+        "gain": float(free.score(rows) - started.score(rows)),
+        "collapsed": bool(refinement._collapsed(started) or refinement._collapsed(free)),
+        "free_cut": float(refinement._cut_fraction(affinity, free_labels)),
+        "free_em": _accuracy(free_labels),
+        "em_from_parts": _accuracy(started.predict(rows)),
+    }
+
+
+def summary(records):
+    """The fits where the free EM partition replaced the graph's, and those where it had
+    a gain of more than FREE_EM_MIN_GAIN nats per row, with their cut ratios."""
+    print("\nfree EM partitions with a gain of more than "
+          f"{refinement.FREE_EM_MIN_GAIN} nats per row, or that replaced the graph's:")
+    for record in records:
+        for stage in record["stages"]:
+            if "gain" not in stage or not (
+                stage["free_em_replaces"] or stage["gain"] > refinement.FREE_EM_MIN_GAIN
+            ):
+                continue
+            ratio = stage["free_cut"] / max(stage["cut"], 1e-12)
+            print(
+                f"  {record['dataset']:28s} seed {record['seed']} {stage['how']:10s} "
+                f"gain {stage['gain']:6.2f} cut ratio {ratio:5.2f} "
+                f"collapsed {stage['collapsed']!s:5s} replaced {stage['free_em_replaces']!s:5s} "
+                f"graph {stage['graph']:.3f} free EM {stage['free_em']:.3f} "
+                f"fit {record['acc']:.3f}"
+            )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--datasets", nargs="+", default=["every"],
+        help="names of benchmarks/cluster.py, or one of: " + ", ".join(GROUPS),
+    )
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
+    parser.add_argument("--out", required=True, type=pathlib.Path)
+    args = parser.parse_args()
+    names = args.datasets
+    if len(names) == 1 and names[0] in GROUPS:
+        names = GROUPS[names[0]]()
+    args.out.mkdir(parents=True, exist_ok=True)
+    _wrap_stages()
+    records = []
+    with open(args.out / "partition_stages.jsonl", "a") as out:
+        for name in names:
+            X, y = load(name)
+            y = np.asarray(y)
+            for seed in args.seeds:
+                _fit.update(y=y, stages=[], kept=None)
+                start = time.perf_counter()
+                labels = GWAEClusterer(len(np.unique(y)), random_state=seed).fit_predict(X)
+                record = {
+                    "dataset": name,
+                    "seed": seed,
+                    "acc": float(cluster_accuracy(y, labels)),
+                    "kept": _fit["kept"],
+                    "fit_s": time.perf_counter() - start,
+                    "stages": _fit["stages"],
+                }
+                records.append(record)
+                out.write(json.dumps(record) + "\n")
+                out.flush()
+                print(json.dumps(record), flush=True)
+    summary(records)
+
+
+if __name__ == "__main__":
+    main()
