@@ -287,6 +287,24 @@ categories of 4 levels) and ``weak_classes_with_categories`` (1000 rows of 5 cla
 features, centres drawn with standard deviation 1, and 3 categories of 3 levels whose
 probabilities depend on the class, Dirichlet(1)).
 
+Also available with ``--datasets``: a nineteenth held-out group (``NINETEENTH``,
+``--datasets nineteenth``), written down on 2026-12-05 before the feature weights
+counted a two-valued feature's two values one standard deviation apart, each set
+standardised, tables with binary features (each binary feature's probability of its
+higher value drawn uniformly in the range said, per class where it depends on the
+class): ``binary_answers_only`` (900 rows of 4 classes in 24 binary features, [0.05,
+0.6]), ``weak_classes_with_flags`` (1000 rows of 4 classes in 6 Gaussian features,
+centres drawn with standard deviation 1, and 15 binary features, [0.1, 0.9]),
+``rare_flags_beside_classes`` (900 rows of 3 classes in 5 Gaussian features, centres
+drawn with standard deviation 1.5, beside 20 class-free binary features, [0.01, 0.1],
+and 5 of Gaussian noise), ``rare_signal_flags`` (1000 rows of 4 classes in 6 Gaussian
+features, centres drawn with standard deviation 1.2, and 12 binary features, [0.01,
+0.2]), ``wine_with_flags`` (wine beside 8 binary features, [0.2, 0.8]),
+``moons_with_binary_signal`` (1000 rows of two moons, noise 0.1, beside 6 binary
+features, [0.3, 0.7], and 2 of Gaussian noise) and ``unequal_binary_signal`` (1000 rows
+of 3 classes of 60/25/15 % in 5 Gaussian features, centres drawn with standard
+deviation 1.2, 12 binary features, [0.1, 0.7], and 4 of Gaussian noise).
+
 Methods, each given only the number of clusters (library defaults otherwise):
 
 - KMeans, GaussianMixture (full covariances), PCA(10) + GaussianMixture, and
@@ -336,6 +354,7 @@ each other down several-fold):
     python benchmarks/cluster.py --datasets sixteenth --out DIR  # every SIXTEENTH set
     python benchmarks/cluster.py --datasets seventeenth --out DIR  # every SEVENTEENTH set
     python benchmarks/cluster.py --datasets eighteenth --out DIR  # every EIGHTEENTH set
+    python benchmarks/cluster.py --datasets nineteenth --out DIR  # every NINETEENTH set
 
 The ``metric`` column records the GWAE's data-side metric (its default unless ``--param``
 sets it).
@@ -502,6 +521,8 @@ def load(name):
         return seventeenth(name)
     if name in EIGHTEENTH:
         return eighteenth(name)
+    if name in NINETEENTH:
+        return nineteenth(name)
     if name in UNSCALED:
         loaders = {"wine": load_wine, "breast_cancer": load_breast_cancer}
         return loaders[name.rsplit("_", 1)[0]](return_X_y=True)
@@ -1402,6 +1423,60 @@ def eighteenth(name):
     return StandardScaler().fit_transform(X), y
 
 
+# A nineteenth held-out group (see the module's docstring): standardised tables with
+# binary features, alone or beside Gaussian ones, some that carry the classes and some
+# that do not, common and rare.
+NINETEENTH = (
+    "binary_answers_only",
+    "weak_classes_with_flags",
+    "rare_flags_beside_classes",
+    "rare_signal_flags",
+    "wine_with_flags",
+    "moons_with_binary_signal",
+    "unequal_binary_signal",
+)
+
+
+def _flags(rng, y, n_features, low, high, by_class=True):
+    """``n_features`` binary features of the rows of classes ``y``, the probability of
+    each drawn uniformly in [low, high], per class where ``by_class``."""
+    n_classes = int(y.max()) + 1 if by_class else 1
+    odds = rng.uniform(low, high, size=(n_classes, n_features))
+    return rng.uniform(size=(len(y), n_features)) < odds[y if by_class else 0 * y]
+
+
+def nineteenth(name):
+    """One of ``NINETEENTH``, standardised, and its labels."""
+    rng = np.random.RandomState(161)
+    if name == "binary_answers_only":  # 24 binary features, some rare
+        y = rng.randint(4, size=900)
+        X = _flags(rng, y, 24, 0.05, 0.6)
+    elif name == "weak_classes_with_flags":  # weak Gaussian classes, binary by class
+        y = rng.randint(4, size=1000)
+        gaussian = rng.normal(scale=1.0, size=(4, 6))[y] + rng.normal(size=(1000, 6))
+        X = np.hstack([gaussian, _flags(rng, y, 15, 0.1, 0.9)])
+    elif name == "rare_flags_beside_classes":  # class-free rare binary features
+        y = rng.randint(3, size=900)
+        gaussian = rng.normal(scale=1.5, size=(3, 5))[y] + rng.normal(size=(900, 5))
+        flags = _flags(rng, y, 20, 0.01, 0.1, by_class=False)
+        X = np.hstack([gaussian, flags, rng.normal(size=(900, 5))])
+    elif name == "rare_signal_flags":  # rare binary features whose rates follow the class
+        y = rng.randint(4, size=1000)
+        gaussian = rng.normal(scale=1.2, size=(4, 6))[y] + rng.normal(size=(1000, 6))
+        X = np.hstack([gaussian, _flags(rng, y, 12, 0.01, 0.2)])
+    elif name == "wine_with_flags":  # wine beside 8 binary features by class
+        X, y = load_wine(return_X_y=True)
+        X = np.hstack([StandardScaler().fit_transform(X), _flags(rng, y, 8, 0.2, 0.8)])
+    elif name == "moons_with_binary_signal":  # two moons, binary features by moon
+        moons, y = make_moons(1000, noise=0.1, random_state=rng)
+        X = np.hstack([moons, _flags(rng, y, 6, 0.3, 0.7), rng.normal(size=(1000, 2))])
+    else:  # unequal_binary_signal: classes of 60/25/15 %, binary features by class
+        y = rng.choice(3, size=1000, p=[0.6, 0.25, 0.15])
+        gaussian = rng.normal(scale=1.2, size=(3, 5))[y] + rng.normal(size=(1000, 5))
+        X = np.hstack([gaussian, _flags(rng, y, 12, 0.1, 0.7), rng.normal(size=(1000, 4))])
+    return StandardScaler().fit_transform(X), y
+
+
 def every_set():
     """Every data set of every group, group by group (``--datasets every``)."""
     groups = (DEFAULT_SETS, OTHER_SCALINGS, DISCRETE, SMALL, UNINFORMATIVE, UNSCALED)
@@ -1410,7 +1485,7 @@ def every_set():
         for group in (
             *groups, HELDOUT, WIDE, LATER, THIRD, RARE, FOURTH, FIFTH, SIXTH, SEVENTH,
             EIGHTH, NINTH, TENTH, ELEVENTH, TWELFTH, THIRTEENTH, FOURTEENTH, FIFTEENTH,
-            SIXTEENTH, SEVENTEENTH, EIGHTEENTH,
+            SIXTEENTH, SEVENTEENTH, EIGHTEENTH, NINETEENTH,
         )
         for name in group
     ]
@@ -1666,7 +1741,7 @@ def main():
         "thirteenth alone: every THIRTEENTH set; fourteenth alone: every FOURTEENTH set; "
         "fifteenth alone: every FIFTEENTH set; sixteenth alone: every SIXTEENTH set; "
         "seventeenth alone: every SEVENTEENTH set; eighteenth alone: every EIGHTEENTH set; "
-        "every alone: every set of every group",
+        "nineteenth alone: every NINETEENTH set; every alone: every set of every group",
     )
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--param", nargs="*", default=[], help="GWAE parameters, key=value")
@@ -1733,6 +1808,8 @@ def main():
         args.datasets = list(SEVENTEENTH)
     if args.datasets == ["eighteenth"]:
         args.datasets = list(EIGHTEENTH)
+    if args.datasets == ["nineteenth"]:
+        args.datasets = list(NINETEENTH)
     if args.datasets == ["every"]:
         args.datasets = every_set()
     datasets = args.datasets or list(DEFAULT_SETS)

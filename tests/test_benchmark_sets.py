@@ -372,6 +372,38 @@ def test_the_eighteenth_held_out_sets_are_standardised_as_documented(cluster):
         assert np.all(marked.sum(axis=2) == 1), name
 
 
+def test_the_nineteenth_held_out_sets_are_standardised_as_documented(cluster):
+    """Shapes and classes of the NINETEENTH group that the module's docstring gives, every
+    feature standardised, the binary features two-valued and the others not."""
+    shapes = {
+        "binary_answers_only": ((900, 24), 4),
+        "weak_classes_with_flags": ((1000, 21), 4),
+        "rare_flags_beside_classes": ((900, 30), 3),
+        "rare_signal_flags": ((1000, 18), 4),
+        "wine_with_flags": ((178, 21), 3),
+        "moons_with_binary_signal": ((1000, 10), 2),
+        "unequal_binary_signal": ((1000, 21), 3),
+    }
+    assert set(shapes) == set(cluster.NINETEENTH)
+    _assert_shapes_and_classes(cluster, shapes)
+    _assert_standardised(cluster, shapes)
+    binary = {  # the binary features' columns
+        "binary_answers_only": slice(0, 24),
+        "weak_classes_with_flags": slice(6, 21),
+        "rare_flags_beside_classes": slice(5, 25),
+        "rare_signal_flags": slice(6, 18),
+        "wine_with_flags": slice(13, 21),
+        "moons_with_binary_signal": slice(2, 8),
+        "unequal_binary_signal": slice(5, 17),
+    }
+    for name, columns in binary.items():
+        X, _ = cluster.load(name)
+        two_valued = np.array([len(np.unique(column)) == 2 for column in X.T])
+        assert two_valued[columns].all() and two_valued.sum() == len(two_valued[columns]), name
+    X, y = cluster.load("unequal_binary_signal")
+    np.testing.assert_allclose(np.bincount(y) / len(y), [0.6, 0.25, 0.15], atol=0.03)
+
+
 def _assert_shapes_and_classes(cluster, shapes):
     """Each set of ``shapes`` (name: (shape, number of classes)) loads as described."""
     for name, (shape, n_classes) in shapes.items():
@@ -395,7 +427,7 @@ def test_only_the_raw_tables_in_mixed_units_reach_the_warning_ratio(cluster):
 
     ratios = {name: spread_ratio(cluster.load(name)[0])[0] for name in cluster.every_set()}
     mixed = {"penguins_unscaled", "wine_unscaled", "breast_cancer_unscaled", "income_like"}
-    assert len(ratios) == 143
+    assert len(ratios) == 150
     assert max(r for name, r in ratios.items() if name not in mixed) < 2.95
     assert min(ratios[name] for name in mixed) > 82
     assert 2.95 < DIFFERENT_UNITS_RATIO < 82
