@@ -13,6 +13,7 @@ from skgwae._feature_weights import (
     _capped,
     _multiplicities,
     _neighbour_graphs,
+    _squared_gaps,
     graph_autocorrelation_weights,
     one_hot_groups,
 )
@@ -234,7 +235,12 @@ def test_features_that_carry_the_clusters_alike_share_the_largest_weight(monkeyp
     than any other and 1.4 times as much as the median topic word; capped, no topic word
     weighs more than 1.15 times the median one (the words' multiplicities differ a
     little), and without the multiplicities at least a third of the topics' words share
-    the largest weight. Either way the median topic word outweighs every other word."""
+    the largest weight. Either way the median topic word outweighs every other word. (The
+    words' squared gaps, by which their weights are divided where the fold graphs are
+    used, are left out: the test is of the cap and the multiplicities.)"""
+    monkeypatch.setattr(
+        "skgwae._feature_weights._squared_gaps", lambda rows, groups: np.ones(rows.shape[1])
+    )
     rng = np.random.RandomState(0)
     labels = rng.randint(3, size=600)
     presence = np.full((3, 60), 0.04)
@@ -358,7 +364,8 @@ def test_one_hot_groups_are_the_runs_of_columns_that_mark_each_row_once():
 
 def test_a_class_free_category_counts_as_one_feature():
     """Three Gaussian classes in 6 features beside 3 class-free categories of 4 levels,
-    one-hot, standardised. Spread over the folds, a category's other levels stay in the
+    one-hot, standardised. Spread over the folds (and each column not divided as a
+    two-valued feature is, the rule after it), a category's other levels stay in the
     graph on which each level is judged, rows that share every category are each other's
     nearest, and the levels take the weight (each over 1.2, the class features under
     0.3); with each category in one fold and counting as one feature, every class
@@ -373,5 +380,67 @@ def test_a_class_free_category_counts_as_one_feature():
     assert weights[:6].min() > weights[6:].max()
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("skgwae._feature_weights.one_hot_groups", lambda rows: [])
+        patch.setattr(  # nor its columns each divided as a two-valued feature
+            "skgwae._feature_weights._squared_gaps", lambda rows, groups: np.ones(rows.shape[1])
+        )
         spread_over_folds = graph_autocorrelation_weights(X)
     assert spread_over_folds[6:].min() > 1.2 and spread_over_folds[:6].max() < 0.3
+
+
+def test_the_squared_gap_of_a_two_valued_feature_is_in_standard_deviations():
+    """A two-valued feature whose higher value a share p of the rows hold has its two
+    values 1 / sqrt(p (1 - p)) standard deviations apart, whatever the values; features
+    of one or of more than two values, and the columns of one-hot categories, get 1."""
+    rows = np.column_stack(
+        [
+            np.repeat([0.0, 1.0], [75, 25]),  # p = 0.25
+            np.repeat([-3.0, 7.0], [10, 90]),  # p = 0.9 (or 0.1: the same)
+            np.linspace(0.0, 1.0, 100),
+            np.zeros(100),
+            np.repeat([0.0, 1.0, 2.0], [30, 30, 40]),
+            np.repeat([1.0, 0.0], [40, 60]),  # a category of two levels
+            np.repeat([0.0, 1.0], [40, 60]),
+        ]
+    )
+    gaps = _squared_gaps(rows, [np.array([5, 6])])
+    np.testing.assert_allclose(gaps, [1 / (0.25 * 0.75), 1 / (0.9 * 0.1), 1, 1, 1, 1, 1])
+    for f in range(2):  # the squared distance between the values, in variances
+        values = np.unique(rows[:, f])
+        assert gaps[f] == pytest.approx((values[1] - values[0]) ** 2 / rows[:, f].var())
+
+
+def test_two_valued_features_are_divided_by_their_squared_gaps():
+    """One round, power 1, two folds of 8 features, two of them binary (one that follows
+    the classes, one rare and class-free): as in the test above, but each binary feature
+    is divided by its squared gap where the others are divided by the square roots of
+    their multiplicities, in the rounds' graphs and in the weights returned, so that its
+    two values lie one standard deviation apart. Undone, the weights differ."""
+    rng = np.random.RandomState(3)
+    labels = rng.randint(3, size=300)
+    X = np.column_stack(
+        [2.0 * labels + rng.normal(size=300), labels + rng.normal(size=300)]
+        + [rng.uniform(size=300) < np.array([0.2, 0.5, 0.8])[labels]]
+        + [rng.uniform(size=300) < 0.05]
+        + [rng.normal(size=300) for _ in range(4)]
+    ).astype(float)
+    X = (X - X.mean(axis=0)) / X.std(axis=0)
+    weights = graph_autocorrelation_weights(X, rounds=1, power=1, folds=2)
+    shares = np.mean(X[:, 2:4] == X[:, 2:4].max(axis=0), axis=0)
+    repeats = np.sqrt(_multiplicities(X))
+    repeats[2:4] = 1 / (shares * (1 - shares))
+    scaled = X / np.sqrt(repeats)
+    everything = _autocorrelations(_symmetric_knn(scaled, 10), X)
+    fold = np.arange(8) % 2
+    outside = np.empty(8)
+    for k in range(2):
+        graph = _symmetric_knn(scaled[:, fold != k], 10)
+        outside[fold == k] = _autocorrelations(graph, X[:, fold == k])
+    expected = np.sqrt(np.clip(everything, 0.0, None) * np.clip(outside, 0.0, None))
+    expected = _capped(expected / expected.mean()) / repeats
+    np.testing.assert_allclose(weights, expected / expected.mean(), rtol=1e-10)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            "skgwae._feature_weights._squared_gaps", lambda rows, groups: np.ones(rows.shape[1])
+        )
+        undivided = graph_autocorrelation_weights(X, rounds=1, power=1, folds=2)
+    assert np.abs(undivided - weights).max() > 0.1
