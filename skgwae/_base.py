@@ -389,11 +389,17 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
                 model = copy.deepcopy(self.model_)
                 optimizer_state = getattr(self, "_optimizer_state", None)
             else:
-                model = self._build_model(data, config, init_seed)
+                # On one thread whatever torch is set to: the scale's calibration sums
+                # over rows, and split over threads those sums round otherwise, so that
+                # one random_state gave two fits (as after umap-learn's first fit in the
+                # process, which sets OpenMP's thread count).
+                with torch_threads(1):
+                    model = self._build_model(data, config, init_seed)
                 optimizer_state = None
             trainer = Trainer(training, device=device, seed=train_seed)
             work = step_multiply_adds(model, training.batch_size)
-            with torch_threads(resolve_n_threads(self.n_jobs, work)):
+            n_threads = resolve_n_threads(self.n_jobs, work)
+            with torch_threads(n_threads):
                 result = trainer.fit(
                     model, data.train, data.validation, optimizer_state, geometry
                 )
@@ -407,7 +413,9 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
             model, result = restarts[-1]
         else:
             models = [m for m, _ in restarts]
-            model, result = restarts[self._choose_restart(models, data, device, geometry)]
+            with torch_threads(n_threads):
+                chosen = self._choose_restart(models, data, device, geometry)
+            model, result = restarts[chosen]
         self._set_fitted(model, result, device, data.dtype, append=continuing, validated=validated)
         if not (incremental and continuing):  # else it trained on through the fitted one
             self._geometry = geometry

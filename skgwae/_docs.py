@@ -291,7 +291,10 @@ n_jobs : int or None, default=None
     to pay and which stall when another process holds a core; more only for large
     convolutional steps, leaving one CPU free and never more than
     ``torch.get_num_threads()`` (so a limit set with ``torch.set_num_threads`` is
-    respected). -1 means all CPUs, -2 all but one; a positive int is used as given."""
+    respected). -1 means all CPUs, -2 all but one; a positive int is used as given. The
+    model's initial scale is calibrated on one thread whatever the setting, so that the
+    thread count torch has when ``fit`` is called does not change the fit of a given
+    ``random_state``."""
 
 
 def shares_parameters(base_init):
