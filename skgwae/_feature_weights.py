@@ -159,8 +159,7 @@ def graph_autocorrelation_weights(
     largest that applies), and the last round's weights are capped at their weighted
     median (the largest weight w such that the weights of at least w hold half of the
     total), then divided by the same divisors too and scaled to mean 1 again (see the
-    notes after
-    ``FOLD_WEIGHT_POWER`` and ``MIN_FOLD_FEATURES``).
+    notes after ``FOLD_WEIGHT_POWER`` and ``MIN_FOLD_FEATURES``).
     A constant feature gets weight 0; where every feature would, all get 1.
     """
     rows = np.asarray(rows, dtype=np.float64)
