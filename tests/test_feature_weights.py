@@ -118,6 +118,21 @@ def test_the_graphs_are_the_neighbour_graphs_of_all_features_and_of_each_folds_o
         assert abs(graphs[k + 1] - expected).sum() == 0
 
 
+def _one_round_of_two_folds(X, repeats):
+    """The docstring's weights of 8 features in two folds after one round at power 1, the
+    features divided by ``repeats``, written out from the autocorrelations."""
+    scaled = X / np.sqrt(repeats)
+    everything = _autocorrelations(_symmetric_knn(scaled, 10), X)
+    fold = np.arange(8) % 2
+    outside = np.empty(8)
+    for k in range(2):
+        graph = _symmetric_knn(scaled[:, fold != k], 10)
+        outside[fold == k] = _autocorrelations(graph, X[:, fold == k])
+    expected = np.sqrt(np.clip(everything, 0.0, None) * np.clip(outside, 0.0, None))
+    expected = _capped(expected / expected.mean()) / repeats
+    return expected / expected.mean()
+
+
 def test_each_weight_is_the_geometric_mean_of_its_autocorrelations_on_both_graphs():
     """One round, power 1, two folds of 8 features: feature f's weight is proportional
     to the geometric mean of its autocorrelations (clipped at 0) on the graph of all
@@ -133,16 +148,7 @@ def test_each_weight_is_the_geometric_mean_of_its_autocorrelations_on_both_graph
     weights = graph_autocorrelation_weights(X, rounds=1, power=1, folds=2)
     repeats = np.sqrt(_multiplicities(X))
     assert repeats[:2].min() > 1.1  # the two class features repeat each other
-    scaled = X / np.sqrt(repeats)
-    everything = _autocorrelations(_symmetric_knn(scaled, 10), X)
-    fold = np.arange(8) % 2
-    outside = np.empty(8)
-    for k in range(2):
-        graph = _symmetric_knn(scaled[:, fold != k], 10)
-        outside[fold == k] = _autocorrelations(graph, X[:, fold == k])
-    expected = np.sqrt(np.clip(everything, 0.0, None) * np.clip(outside, 0.0, None))
-    expected = _capped(expected / expected.mean()) / repeats
-    np.testing.assert_allclose(weights, expected / expected.mean(), rtol=1e-10)
+    np.testing.assert_allclose(weights, _one_round_of_two_folds(X, repeats), rtol=1e-10)
 
 
 def test_fewer_features_than_the_minimum_are_weighted_on_the_graph_of_all():
@@ -428,16 +434,7 @@ def test_two_valued_features_are_divided_by_their_squared_gaps():
     shares = np.mean(X[:, 2:4] == X[:, 2:4].max(axis=0), axis=0)
     repeats = np.sqrt(_multiplicities(X))
     repeats[2:4] = 1 / (shares * (1 - shares))
-    scaled = X / np.sqrt(repeats)
-    everything = _autocorrelations(_symmetric_knn(scaled, 10), X)
-    fold = np.arange(8) % 2
-    outside = np.empty(8)
-    for k in range(2):
-        graph = _symmetric_knn(scaled[:, fold != k], 10)
-        outside[fold == k] = _autocorrelations(graph, X[:, fold == k])
-    expected = np.sqrt(np.clip(everything, 0.0, None) * np.clip(outside, 0.0, None))
-    expected = _capped(expected / expected.mean()) / repeats
-    np.testing.assert_allclose(weights, expected / expected.mean(), rtol=1e-10)
+    np.testing.assert_allclose(weights, _one_round_of_two_folds(X, repeats), rtol=1e-10)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(
             "skgwae._feature_weights._squared_gaps", lambda rows, groups: np.ones(rows.shape[1])
