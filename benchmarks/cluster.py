@@ -305,6 +305,23 @@ features, [0.3, 0.7], and 2 of Gaussian noise) and ``unequal_binary_signal`` (10
 of 3 classes of 60/25/15 % in 5 Gaussian features, centres drawn with standard
 deviation 1.2, 12 binary features, [0.1, 0.7], and 4 of Gaussian noise).
 
+Also available with ``--datasets``: a twentieth held-out group (``TWENTIETH``,
+``--datasets twentieth``), written down on 2026-12-05 before a latent class model (a
+mixture of independent binary and categorical features) was tried as a competitor of the
+clusterer's partition, tables whose every feature is binary or one-hot (probabilities of
+the higher value drawn uniformly in the range said, per class): ``survey_answers_5``
+(1000 rows of 5 classes in 30 binary features, [0.1, 0.9]), ``categories_of_many_levels``
+(900 rows of 4 classes of 10 categories of 2 to 6 levels, level probabilities by class
+drawn from Dirichlet(1), one-hot), ``sparse_topics_5`` (2000 rows of 5 topics, the
+presence of 300 words, each present with probability 0.02, and 25 words a topic with
+0.15), ``unequal_answer_classes`` (1000 rows of 3 classes of 60/30/10 % in 20 binary
+features, [0.1, 0.7]) and ``flags_beside_free_flags`` (900 rows of 3 classes in 10 binary
+features, [0.1, 0.9], beside 20 class-free binary features, [0.1, 0.9]), each
+standardised; and, left as 0/1 as a user may pass them, ``answers_01`` (900 rows of 4
+classes in 20 binary features, [0.1, 0.8]), ``categories_01`` (1000 rows of 3 classes of
+6 categories of 4 levels, Dirichlet(0.7), one-hot) and ``digits_0_to_4_binary`` (the
+digits 0-4, each pixel on where its value is 8 or more of 16).
+
 Methods, each given only the number of clusters (library defaults otherwise):
 
 - KMeans, GaussianMixture (full covariances), PCA(10) + GaussianMixture, and
@@ -355,6 +372,7 @@ each other down several-fold):
     python benchmarks/cluster.py --datasets seventeenth --out DIR  # every SEVENTEENTH set
     python benchmarks/cluster.py --datasets eighteenth --out DIR  # every EIGHTEENTH set
     python benchmarks/cluster.py --datasets nineteenth --out DIR  # every NINETEENTH set
+    python benchmarks/cluster.py --datasets twentieth --out DIR  # every TWENTIETH set
 
 The ``metric`` column records the GWAE's data-side metric (its default unless ``--param``
 sets it).
@@ -523,6 +541,8 @@ def load(name):
         return eighteenth(name)
     if name in NINETEENTH:
         return nineteenth(name)
+    if name in TWENTIETH:
+        return twentieth(name)
     if name in UNSCALED:
         loaders = {"wine": load_wine, "breast_cancer": load_breast_cancer}
         return loaders[name.rsplit("_", 1)[0]](return_X_y=True)
@@ -1477,6 +1497,57 @@ def nineteenth(name):
     return StandardScaler().fit_transform(X), y
 
 
+# A twentieth held-out group (see the module's docstring): tables whose every feature is
+# binary or one-hot, standardised or left as 0/1.
+TWENTIETH = (
+    "survey_answers_5",
+    "categories_of_many_levels",
+    "sparse_topics_5",
+    "unequal_answer_classes",
+    "flags_beside_free_flags",
+    "answers_01",
+    "categories_01",
+    "digits_0_to_4_binary",
+)
+
+
+def twentieth(name):
+    """One of ``TWENTIETH``, standardised or 0/1 as the module's docstring says, and its
+    labels."""
+    rng = np.random.RandomState(171)
+    if name == "digits_0_to_4_binary":
+        X, y = load_digits(n_class=5, return_X_y=True)
+        return (X >= 8).astype(float), y
+    if name == "sparse_topics_5":  # presence of 300 words, 25 favoured by each of 5 topics
+        X, y = _topic_presence(172, 2000, 5, 300, 25, 0.02, 0.15)
+        return StandardScaler().fit_transform(X), y
+    if name == "survey_answers_5":
+        y = rng.randint(5, size=1000)
+        X = _flags(rng, y, 30, 0.1, 0.9)
+    elif name == "categories_of_many_levels":  # 10 categories of 2-6 levels, odds by class
+        y = rng.randint(4, size=900)
+        X = np.hstack(
+            [
+                _one_hot(rng, rng.dirichlet(np.ones(levels), size=4)[y])
+                for levels in (2, 3, 4, 5, 6, 2, 3, 4, 5, 6)
+            ]
+        )
+    elif name == "unequal_answer_classes":
+        y = rng.choice(3, size=1000, p=[0.6, 0.3, 0.1])
+        X = _flags(rng, y, 20, 0.1, 0.7)
+    elif name == "flags_beside_free_flags":
+        y = rng.randint(3, size=900)
+        X = np.hstack([_flags(rng, y, 10, 0.1, 0.9), _flags(rng, y, 20, 0.1, 0.9, False)])
+    elif name == "answers_01":
+        y = rng.randint(4, size=900)
+        return _flags(rng, y, 20, 0.1, 0.8).astype(float), y
+    else:  # categories_01: 6 categories of 4 levels, odds by class, one-hot 0/1
+        y = rng.randint(3, size=1000)
+        odds = rng.dirichlet(np.full(4, 0.7), size=(3, 6))
+        return np.hstack([_one_hot(rng, odds[y, v]) for v in range(6)]), y
+    return StandardScaler().fit_transform(X.astype(float)), y
+
+
 def every_set():
     """Every data set of every group, group by group (``--datasets every``)."""
     groups = (DEFAULT_SETS, OTHER_SCALINGS, DISCRETE, SMALL, UNINFORMATIVE, UNSCALED)
@@ -1485,7 +1556,7 @@ def every_set():
         for group in (
             *groups, HELDOUT, WIDE, LATER, THIRD, RARE, FOURTH, FIFTH, SIXTH, SEVENTH,
             EIGHTH, NINTH, TENTH, ELEVENTH, TWELFTH, THIRTEENTH, FOURTEENTH, FIFTEENTH,
-            SIXTEENTH, SEVENTEENTH, EIGHTEENTH, NINETEENTH,
+            SIXTEENTH, SEVENTEENTH, EIGHTEENTH, NINETEENTH, TWENTIETH,
         )
         for name in group
     ]
@@ -1741,7 +1812,8 @@ def main():
         "thirteenth alone: every THIRTEENTH set; fourteenth alone: every FOURTEENTH set; "
         "fifteenth alone: every FIFTEENTH set; sixteenth alone: every SIXTEENTH set; "
         "seventeenth alone: every SEVENTEENTH set; eighteenth alone: every EIGHTEENTH set; "
-        "nineteenth alone: every NINETEENTH set; every alone: every set of every group",
+        "nineteenth alone: every NINETEENTH set; twentieth alone: every TWENTIETH set; "
+        "every alone: every set of every group",
     )
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--param", nargs="*", default=[], help="GWAE parameters, key=value")
@@ -1810,6 +1882,8 @@ def main():
         args.datasets = list(EIGHTEENTH)
     if args.datasets == ["nineteenth"]:
         args.datasets = list(NINETEENTH)
+    if args.datasets == ["twentieth"]:
+        args.datasets = list(TWENTIETH)
     if args.datasets == ["every"]:
         args.datasets = every_set()
     datasets = args.datasets or list(DEFAULT_SETS)

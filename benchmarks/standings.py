@@ -67,6 +67,7 @@ CLUSTER_GROUPS = {
     "seventeenth": "seventeenth held out",
     "eighteenth": "eighteenth held out",
     "nineteenth": "nineteenth held out",
+    "twentieth": "twentieth held out",
 }
 BASELINES = ["KMeans", "GMM", "PCA+GMM", "UMAP+GMM"]
 # GWAE meets the bar when its accuracy is at most this much below the best baseline's.

@@ -404,6 +404,36 @@ def test_the_nineteenth_held_out_sets_are_standardised_as_documented(cluster):
     np.testing.assert_allclose(np.bincount(y) / len(y), [0.6, 0.25, 0.15], atol=0.03)
 
 
+def test_the_twentieth_held_out_sets_are_binary_or_one_hot_as_documented(cluster):
+    """Shapes and classes of the TWENTIETH group that the module's docstring gives: every
+    feature two-valued, the first five sets standardised and the others 0/1, the one-hot
+    sets marking one level of each category per row."""
+    shapes = {
+        "survey_answers_5": ((1000, 30), 5),
+        "categories_of_many_levels": ((900, 40), 4),
+        "sparse_topics_5": ((2000, 300), 5),
+        "unequal_answer_classes": ((1000, 20), 3),
+        "flags_beside_free_flags": ((900, 30), 3),
+        "answers_01": ((900, 20), 4),
+        "categories_01": ((1000, 24), 3),
+        "digits_0_to_4_binary": ((901, 64), 5),
+    }
+    assert set(shapes) == set(cluster.TWENTIETH)
+    _assert_shapes_and_classes(cluster, shapes)
+    _assert_standardised(cluster, list(shapes)[:5])
+    for name in shapes:
+        X, _ = cluster.load(name)
+        values = [np.unique(column) for column in X.T]
+        # A pixel that is never on is one-valued; every other column has two values.
+        assert all(len(v) == 2 for v in values if name != "digits_0_to_4_binary"), name
+        if name in list(shapes)[5:]:
+            assert set(np.unique(X)) == {0.0, 1.0}, name
+    X, _ = cluster.load("categories_01")
+    assert np.all(X.reshape(1000, 6, 4).sum(axis=2) == 1)
+    X, y = cluster.load("unequal_answer_classes")
+    np.testing.assert_allclose(np.bincount(y) / len(y), [0.6, 0.3, 0.1], atol=0.03)
+
+
 def _assert_shapes_and_classes(cluster, shapes):
     """Each set of ``shapes`` (name: (shape, number of classes)) loads as described."""
     for name, (shape, n_classes) in shapes.items():
@@ -427,7 +457,7 @@ def test_only_the_raw_tables_in_mixed_units_reach_the_warning_ratio(cluster):
 
     ratios = {name: spread_ratio(cluster.load(name)[0])[0] for name in cluster.every_set()}
     mixed = {"penguins_unscaled", "wine_unscaled", "breast_cancer_unscaled", "income_like"}
-    assert len(ratios) == 150
+    assert len(ratios) == 158
     assert max(r for name, r in ratios.items() if name not in mixed) < 2.95
     assert min(ratios[name] for name in mixed) > 82
     assert 2.95 < DIFFERENT_UNITS_RATIO < 82
