@@ -15,6 +15,7 @@ from sklearn.neighbors import NearestNeighbors
 from threadpoolctl import threadpool_limits
 
 from ._geometry import laplacian_low_eigenvalues, neighbour_affinities
+from ._latent_class import latent_class_partition
 from ._modularity import modularity, modularity_partition
 from ._parts import REG_COVAR, member_matrix, membership, part_moments
 from ._refinement import free_em_partition, refine_on_rows
@@ -176,7 +177,11 @@ def fit_latent_mixture(
     partition whole when they explain the rows better and the graph tolerates their cut (see
     ``_refinement.FREE_EM_MIN_GAIN``). Neither EM on the rows counts where it ends with a
     component on a hyperplane of the rows, as EM on binary or one-hot rows does (see
-    ``_refinement._collapsed``).
+    ``_refinement._collapsed``). Where every feature of the rows is binary or one-hot,
+    the latent class model (independent features within each cluster) is fitted first,
+    by EM from the parts and from k-means starts, and its likeliest partition replaces
+    the graph's whole where, within its parts, the features are nearly independent, as
+    the model has them (see ``_latent_class.latent_class_partition``).
     With at least
     ``MODULARITY_MIN_CODES_PER_CLUSTER`` codes per component (or
     ``MODULARITY_MIN_CODES_MANY_CLUSTERS`` with at least ``MODULARITY_MANY_CLUSTERS``
@@ -342,7 +347,8 @@ def _graph_partition(
     rows' own graph, whichever cuts the common graph less, its fragment merged, then
     refined by EM on the rows ``data`` where the refinement does not cut the common graph
     far more (see ``fit_latent_mixture`` and ``_kept_refinement``; ``cache`` goes to
-    ``refine_on_rows``)."""
+    ``refine_on_rows``), or replaced by the partition of the latent class model where the
+    rows are binary or one-hot and the model holds (``_latent_class``)."""
     labels = _partition(affinity, codes, n_components, rng, n_neighbors, how)
     if row_affinity is not None:
         # The partition of the rows' own graph competes, and the smaller normalized
@@ -368,10 +374,14 @@ def _graph_partition(
         affinity, codes, labels, n_components, seed, n_neighbors, how
     )
     if row_affinity is not None and refine:
-        # A generator of its own: the refinement's draws stay those of the partition.
-        free = free_em_partition(
-            data, labels, n_components, np.random.RandomState(seed), rows_metric, affinity
-        )
+        # Generators of their own: the refinement's draws stay those of the partition.
+        # On binary and one-hot rows a Gaussian EM ends on hyperplanes (see
+        # _refinement._collapsed); the latent class model is their mixture.
+        free = latent_class_partition(data, labels, n_components, np.random.RandomState(seed))
+        if free is None:
+            free = free_em_partition(
+                data, labels, n_components, np.random.RandomState(seed), rows_metric, affinity
+            )
         if free is not None:
             labels = free
         else:

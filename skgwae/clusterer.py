@@ -91,16 +91,21 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
        full-covariance Gaussian mixture started from the parts) refines the partition: it
        moves rows where parts touch, and replaces the partition whole only where its own
        clusters explain the rows much better or cut the graph of the standardised features
-       less (features in different units). Training goes on for a few steps (8 % as many as
-       it took, at most 100) with the cross-entropy of the refined labels added to the
-       objective, and each component takes the weight, mean and covariance of one part's
-       latent means; kappa is rescaled so that L_GW is unchanged. The graph follows the
-       connected dense regions that make clusters, which a maximum-likelihood mixture of the
-       codes does not; EM on the rows draws the boundaries between overlapping Gaussian
-       clusters, which a graph does not. The components are moments of the means, not of the
-       noisy codes z ~ q(z|x), so they are narrower than the codes, which raises the MMD
-       part of :meth:`score`. A component that is the most responsible one for no training
-       sample is reported with a ConvergenceWarning.
+       less (features in different units). Where every feature is binary or one-hot, the
+       partition of a latent class model (a mixture of independent binary and categorical
+       features, fitted by EM) replaces the graph's where, within its clusters, the
+       features are nearly independent, as that model has them: the distances of such
+       rows tie, and their neighbour graph follows the classes poorly. Training goes on
+       for a few steps (8 % as many as it took, at most 100) with the cross-entropy of the
+       refined labels added to the objective, and each component takes the weight, mean
+       and covariance of one part's latent means; kappa is rescaled so that L_GW is
+       unchanged. The graph follows the connected dense regions that make clusters, which a
+       maximum-likelihood mixture of the codes does not; EM on the rows draws the
+       boundaries between overlapping Gaussian clusters, which a graph does not. The
+       components are moments of the means, not of the noisy codes z ~ q(z|x), so they
+       are narrower than the codes, which raises the MMD part of :meth:`score`. A
+       component that is the most responsible one for no training sample is reported
+       with a ConvergenceWarning.
 
     With ``n_init > 1`` both steps are repeated from different seeds and the model whose
     clusters of the training rows agree best with the other models' (the highest mean
