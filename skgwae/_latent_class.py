@@ -14,9 +14,11 @@ from ._feature_weights import one_hot_groups
 # log-probability and one row cannot pin a cluster to it.
 SMOOTHING = 0.5
 # EM stops when the mean log-likelihood per row gains less than TOL nats in an iteration,
-# or after MAX_ITER iterations.
+# or after MAX_ITER iterations. On 5,000 rows of 200 binary features from 10 classes the
+# six EM runs took 427 iterations (5.9 s) to gain less than 1e-6, and 79 (1.3 s) to gain
+# less than 1e-4, ending at the same partition.
 MAX_ITER = 200
-TOL = 1e-6
+TOL = 1e-4
 # The free EM runs from this many k-means starts and keeps the likeliest result: on 24
 # binary features of 4 classes, single starts ended at partitions of accuracy 0.56-0.69.
 N_INIT = 5
@@ -45,7 +47,7 @@ def discrete_layout(rows):
     return indicators, groups, np.flatnonzero(~grouped)
 
 
-def latent_class_partition(rows, labels, n_components, rng):
+def latent_class_partition(rows, labels, n_components, rng, cache=None):
     """Where every feature of ``rows`` is binary or one-hot, the partition of the latent
     class model if the model holds, else None.
 
@@ -53,14 +55,23 @@ def latent_class_partition(rows, labels, n_components, rng):
     indicators, and the likeliest partition without an empty part is kept if, within its
     parts, the features are nearly independent, as the model has them
     (``residual_dependence`` at most ``MAX_RESIDUAL_DEPENDENCE``). Randomness comes from
-    ``rng``."""
-    layout = discrete_layout(rows)
+    ``rng``. ``cache`` (a dict), where given, keeps the layout of the rows and the fits
+    from k-means starts for the next call on the same rows with a generator in the same
+    state (the spectral and the Louvain partition are refined on the same rows)."""
+    cache = {} if cache is None else cache
+    if "latent_class" not in cache:
+        layout = discrete_layout(rows)
+        free = None
+        if layout is not None:
+            free = []
+            for _ in range(N_INIT):
+                start = KMeans(n_components, n_init=1, random_state=rng.randint(2**31 - 1))
+                free.append(_em(layout, np.eye(n_components)[start.fit_predict(layout[0])]))
+        cache["latent_class"] = layout, free
+    layout, free = cache["latent_class"]
     if layout is None:
         return None
-    fits = [_em(layout, np.eye(n_components)[labels])]
-    for _ in range(N_INIT):
-        start = KMeans(n_components, n_init=1, random_state=rng.randint(2**31 - 1))
-        fits.append(_em(layout, np.eye(n_components)[start.fit_predict(layout[0])]))
+    fits = [_em(layout, np.eye(n_components)[labels]), *free]
     fits = [fit for fit in fits if np.bincount(fit[0], minlength=n_components).min() > 0]
     if not fits:
         return None
@@ -104,9 +115,10 @@ def _log_joint(layout, log_weights, probabilities):
     indicators, groups, singles = layout
     log_joint = np.tile(log_weights, (len(indicators), 1))
     if len(singles):
+        # x log p + (1 - x) log(1 - p), summed over the features in one product.
         p = probabilities[:, singles]
-        x = indicators[:, singles]
-        log_joint += x @ np.log(p).T + (1.0 - x) @ np.log1p(-p).T
+        log_joint += indicators[:, singles] @ (np.log(p) - np.log1p(-p)).T
+        log_joint += np.log1p(-p).sum(axis=1)
     for group in groups:
         p = probabilities[:, group]
         log_joint += indicators[:, group] @ np.log(p / p.sum(axis=1, keepdims=True)).T

@@ -346,9 +346,10 @@ def _graph_partition(
     modularity (``how``, see ``_partition``): the partition of the common graph or of the
     rows' own graph, whichever cuts the common graph less, its fragment merged, then
     refined by EM on the rows ``data`` where the refinement does not cut the common graph
-    far more (see ``fit_latent_mixture`` and ``_kept_refinement``; ``cache`` goes to
-    ``refine_on_rows``), or replaced by the partition of the latent class model where the
-    rows are binary or one-hot and the model holds (``_latent_class``)."""
+    far more (see ``fit_latent_mixture`` and ``_kept_refinement``), or replaced by the
+    partition of the latent class model where the rows are binary or one-hot and the
+    model holds (``_latent_class``); ``cache`` goes to ``refine_on_rows`` and
+    ``latent_class_partition``."""
     labels = _partition(affinity, codes, n_components, rng, n_neighbors, how)
     if row_affinity is not None:
         # The partition of the rows' own graph competes, and the smaller normalized
@@ -377,7 +378,9 @@ def _graph_partition(
         # Generators of their own: the refinement's draws stay those of the partition.
         # On binary and one-hot rows a Gaussian EM ends on hyperplanes (see
         # _refinement._collapsed); the latent class model is their mixture.
-        free = latent_class_partition(data, labels, n_components, np.random.RandomState(seed))
+        free = latent_class_partition(
+            data, labels, n_components, np.random.RandomState(seed), cache
+        )
         if free is None:
             free = free_em_partition(
                 data, labels, n_components, np.random.RandomState(seed), rows_metric, affinity

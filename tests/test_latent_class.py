@@ -138,3 +138,23 @@ def test_clusterer_refines_binary_rows_with_the_latent_class_model(monkeypatch):
     without = adjusted_rand_score(truth, fitted_labels())
     assert with_model > 0.85
     assert with_model > without + 0.02
+
+
+def test_latent_class_partition_fits_the_free_starts_once_per_cache(monkeypatch):
+    """With a shared cache, a second call on the same rows (from other parts) reuses the
+    layout and the fits from k-means starts and gives what a call without it gives."""
+    rows, _ = _latent_classes()
+    starts = [np.random.RandomState(seed).randint(0, 3, len(rows)) for seed in (1, 2)]
+    expected = [
+        latent_class_partition(rows, start, 3, np.random.RandomState(0)) for start in starts
+    ]
+    runs = []
+    real = latent_class_module._em
+    monkeypatch.setattr(
+        latent_class_module, "_em", lambda *a: runs.append(1) or real(*a)
+    )
+    cache = {}
+    for start, labels in zip(starts, expected):
+        partition = latent_class_partition(rows, start, 3, np.random.RandomState(0), cache)
+        np.testing.assert_array_equal(partition, labels)
+    assert len(runs) == latent_class_module.N_INIT + 2
