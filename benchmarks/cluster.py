@@ -322,6 +322,26 @@ classes in 20 binary features, [0.1, 0.8]), ``categories_01`` (1000 rows of 3 cl
 6 categories of 4 levels, Dirichlet(0.7), one-hot) and ``digits_0_to_4_binary`` (the
 digits 0-4, each pixel on where its value is 8 or more of 16).
 
+Also available with ``--datasets``: a twenty-first held-out group (``TWENTY_FIRST``,
+``--datasets twenty_first``), written down on 2026-12-05 before a mixture of Gaussian
+and independent binary and categorical features was tried on tables of both, each set
+standardised (probabilities of a binary feature's higher value drawn uniformly in the
+range said, per class where they depend on the class; categories' level probabilities by
+class drawn from Dirichlet(1)): ``flags_and_levels_by_class`` (900 rows of 3 classes in
+4 Gaussian features, centres drawn with standard deviation 1, 8 binary features, [0.1,
+0.9], and 2 categories of 4 levels, one-hot), ``weak_gaussians_with_answers`` (1000 rows
+of 4 classes in 5 Gaussian features, centres' standard deviation 0.8, and 20 binary
+features, [0.2, 0.8]), ``moons_beside_levels`` (1000 rows of two moons, noise 0.08,
+beside 2 class-free categories of 3 levels and 4 class-free binary features, [0.2,
+0.8]), ``circles_with_flags`` (1000 rows of two rings, noise 0.05, factor 0.5, and 6
+binary features, [0.3, 0.7]), ``covariance_classes_with_flags`` (900 rows of 3 classes of
+their own covariances in 4 features, scales e^-1 to e^1, centres' standard deviation 0.5,
+and 6 binary features, [0.2, 0.8]), ``unequal_classes_with_levels`` (1000 rows of 3
+classes of 70/20/10 % in 4 Gaussian features, centres' standard deviation 1.5, and 3
+categories of 3 levels) and ``blobs_beside_free_flags`` (1000 rows of 4 classes in 6
+Gaussian features, centres' standard deviation 2, beside 10 class-free binary features,
+[0.05, 0.5], and 4 of Gaussian noise).
+
 Methods, each given only the number of clusters (library defaults otherwise):
 
 - KMeans, GaussianMixture (full covariances), PCA(10) + GaussianMixture, and
@@ -373,6 +393,7 @@ each other down several-fold):
     python benchmarks/cluster.py --datasets eighteenth --out DIR  # every EIGHTEENTH set
     python benchmarks/cluster.py --datasets nineteenth --out DIR  # every NINETEENTH set
     python benchmarks/cluster.py --datasets twentieth --out DIR  # every TWENTIETH set
+    python benchmarks/cluster.py --datasets twenty_first --out DIR  # every TWENTY_FIRST set
 
 The ``metric`` column records the GWAE's data-side metric (its default unless ``--param``
 sets it).
@@ -543,6 +564,8 @@ def load(name):
         return nineteenth(name)
     if name in TWENTIETH:
         return twentieth(name)
+    if name in TWENTY_FIRST:
+        return twenty_first(name)
     if name in UNSCALED:
         loaders = {"wine": load_wine, "breast_cancer": load_breast_cancer}
         return loaders[name.rsplit("_", 1)[0]](return_X_y=True)
@@ -1548,6 +1571,64 @@ def twentieth(name):
     return StandardScaler().fit_transform(X.astype(float)), y
 
 
+# A twenty-first held-out group (see the module's docstring): standardised tables of
+# Gaussian features beside binary features and one-hot categories, some that follow the
+# classes and some that do not, and class-free structure that is not Gaussian.
+TWENTY_FIRST = (
+    "flags_and_levels_by_class",
+    "weak_gaussians_with_answers",
+    "moons_beside_levels",
+    "circles_with_flags",
+    "covariance_classes_with_flags",
+    "unequal_classes_with_levels",
+    "blobs_beside_free_flags",
+)
+
+
+def _levels(rng, y, n_levels):
+    """One category of ``n_levels`` levels, one-hot, its level probabilities by class of
+    ``y`` drawn from Dirichlet(1)."""
+    return _one_hot(rng, rng.dirichlet(np.ones(n_levels), size=int(y.max()) + 1)[y])
+
+
+def twenty_first(name):
+    """One of ``TWENTY_FIRST``, standardised, and its labels."""
+    rng = np.random.RandomState(181)
+    if name == "flags_and_levels_by_class":
+        y = rng.randint(3, size=900)
+        gaussian = rng.normal(size=(3, 4))[y] + rng.normal(size=(900, 4))
+        levels = [_levels(rng, y, 4) for _ in range(2)]
+        X = np.hstack([gaussian, _flags(rng, y, 8, 0.1, 0.9), *levels])
+    elif name == "weak_gaussians_with_answers":
+        y = rng.randint(4, size=1000)
+        gaussian = rng.normal(scale=0.8, size=(4, 5))[y] + rng.normal(size=(1000, 5))
+        X = np.hstack([gaussian, _flags(rng, y, 20, 0.2, 0.8)])
+    elif name == "moons_beside_levels":  # class-free categories and flags
+        moons, y = make_moons(1000, noise=0.08, random_state=rng)
+        free = np.zeros(1000, dtype=int)
+        levels = [_levels(rng, free, 3) for _ in range(2)]
+        X = np.hstack([moons, *levels, _flags(rng, y, 4, 0.2, 0.8, by_class=False)])
+    elif name == "circles_with_flags":  # binary features by ring
+        circles, y = make_circles(1000, noise=0.05, factor=0.5, random_state=rng)
+        X = np.hstack([circles, _flags(rng, y, 6, 0.3, 0.7)])
+    elif name == "covariance_classes_with_flags":
+        y = rng.randint(3, size=900)
+        centres = rng.normal(scale=0.5, size=(3, 4))
+        factors = [np.linalg.cholesky(_random_covariance(rng, 4, 1.0)) for _ in range(3)]
+        gaussian = np.array([centres[c] + factors[c] @ rng.normal(size=4) for c in y])
+        X = np.hstack([gaussian, _flags(rng, y, 6, 0.2, 0.8)])
+    elif name == "unequal_classes_with_levels":
+        y = rng.choice(3, size=1000, p=[0.7, 0.2, 0.1])
+        gaussian = rng.normal(scale=1.5, size=(3, 4))[y] + rng.normal(size=(1000, 4))
+        X = np.hstack([gaussian, *[_levels(rng, y, 3) for _ in range(3)]])
+    else:  # blobs_beside_free_flags: class-free flags and noise beside the classes
+        y = rng.randint(4, size=1000)
+        gaussian = rng.normal(scale=2.0, size=(4, 6))[y] + rng.normal(size=(1000, 6))
+        flags = _flags(rng, y, 10, 0.05, 0.5, by_class=False)
+        X = np.hstack([gaussian, flags, rng.normal(size=(1000, 4))])
+    return StandardScaler().fit_transform(X.astype(float)), y
+
+
 def every_set():
     """Every data set of every group, group by group (``--datasets every``)."""
     groups = (DEFAULT_SETS, OTHER_SCALINGS, DISCRETE, SMALL, UNINFORMATIVE, UNSCALED)
@@ -1556,7 +1637,7 @@ def every_set():
         for group in (
             *groups, HELDOUT, WIDE, LATER, THIRD, RARE, FOURTH, FIFTH, SIXTH, SEVENTH,
             EIGHTH, NINTH, TENTH, ELEVENTH, TWELFTH, THIRTEENTH, FOURTEENTH, FIFTEENTH,
-            SIXTEENTH, SEVENTEENTH, EIGHTEENTH, NINETEENTH, TWENTIETH,
+            SIXTEENTH, SEVENTEENTH, EIGHTEENTH, NINETEENTH, TWENTIETH, TWENTY_FIRST,
         )
         for name in group
     ]
@@ -1813,7 +1894,7 @@ def main():
         "fifteenth alone: every FIFTEENTH set; sixteenth alone: every SIXTEENTH set; "
         "seventeenth alone: every SEVENTEENTH set; eighteenth alone: every EIGHTEENTH set; "
         "nineteenth alone: every NINETEENTH set; twentieth alone: every TWENTIETH set; "
-        "every alone: every set of every group",
+        "twenty_first alone: every TWENTY_FIRST set; every alone: every set of every group",
     )
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--param", nargs="*", default=[], help="GWAE parameters, key=value")
@@ -1884,6 +1965,8 @@ def main():
         args.datasets = list(NINETEENTH)
     if args.datasets == ["twentieth"]:
         args.datasets = list(TWENTIETH)
+    if args.datasets == ["twenty_first"]:
+        args.datasets = list(TWENTY_FIRST)
     if args.datasets == ["every"]:
         args.datasets = every_set()
     datasets = args.datasets or list(DEFAULT_SETS)

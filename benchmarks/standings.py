@@ -68,6 +68,7 @@ CLUSTER_GROUPS = {
     "eighteenth": "eighteenth held out",
     "nineteenth": "nineteenth held out",
     "twentieth": "twentieth held out",
+    "twenty_first": "twenty-first held out",
 }
 BASELINES = ["KMeans", "GMM", "PCA+GMM", "UMAP+GMM"]
 # GWAE meets the bar when its accuracy is at most this much below the best baseline's.

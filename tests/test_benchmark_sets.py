@@ -434,6 +434,37 @@ def test_the_twentieth_held_out_sets_are_binary_or_one_hot_as_documented(cluster
     np.testing.assert_allclose(np.bincount(y) / len(y), [0.6, 0.3, 0.1], atol=0.03)
 
 
+def test_the_twenty_first_held_out_sets_are_standardised_as_documented(cluster):
+    """Shapes and classes of the TWENTY_FIRST group that the module's docstring gives,
+    every feature standardised, and as many two-valued features as said."""
+    shapes = {
+        "flags_and_levels_by_class": ((900, 20), 3),
+        "weak_gaussians_with_answers": ((1000, 25), 4),
+        "moons_beside_levels": ((1000, 12), 2),
+        "circles_with_flags": ((1000, 8), 2),
+        "covariance_classes_with_flags": ((900, 10), 3),
+        "unequal_classes_with_levels": ((1000, 13), 3),
+        "blobs_beside_free_flags": ((1000, 20), 4),
+    }
+    assert set(shapes) == set(cluster.TWENTY_FIRST)
+    _assert_shapes_and_classes(cluster, shapes)
+    _assert_standardised(cluster, shapes)
+    two_valued = {
+        "flags_and_levels_by_class": 16,
+        "weak_gaussians_with_answers": 20,
+        "moons_beside_levels": 10,
+        "circles_with_flags": 6,
+        "covariance_classes_with_flags": 6,
+        "unequal_classes_with_levels": 9,
+        "blobs_beside_free_flags": 10,
+    }
+    for name, count in two_valued.items():
+        X, _ = cluster.load(name)
+        assert sum(len(np.unique(column)) == 2 for column in X.T) == count, name
+    X, y = cluster.load("unequal_classes_with_levels")
+    np.testing.assert_allclose(np.bincount(y) / len(y), [0.7, 0.2, 0.1], atol=0.03)
+
+
 def _assert_shapes_and_classes(cluster, shapes):
     """Each set of ``shapes`` (name: (shape, number of classes)) loads as described."""
     for name, (shape, n_classes) in shapes.items():
@@ -457,7 +488,7 @@ def test_only_the_raw_tables_in_mixed_units_reach_the_warning_ratio(cluster):
 
     ratios = {name: spread_ratio(cluster.load(name)[0])[0] for name in cluster.every_set()}
     mixed = {"penguins_unscaled", "wine_unscaled", "breast_cancer_unscaled", "income_like"}
-    assert len(ratios) == 158
+    assert len(ratios) == 165
     assert max(r for name, r in ratios.items() if name not in mixed) < 2.95
     assert min(ratios[name] for name in mixed) > 82
     assert 2.95 < DIFFERENT_UNITS_RATIO < 82
