@@ -15,7 +15,7 @@ from sklearn.neighbors import NearestNeighbors
 from threadpoolctl import threadpool_limits
 
 from ._geometry import laplacian_low_eigenvalues, neighbour_affinities
-from ._latent_class import latent_class_partition
+from ._latent_class import latent_class_partition, mixed_partition
 from ._modularity import modularity, modularity_partition
 from ._parts import REG_COVAR, member_matrix, membership, part_moments
 from ._refinement import free_em_partition, refine_on_rows
@@ -376,11 +376,14 @@ def _graph_partition(
     )
     if row_affinity is not None and refine:
         # Generators of their own: the refinement's draws stay those of the partition.
-        # On binary and one-hot rows a Gaussian EM ends on hyperplanes (see
-        # _refinement._collapsed); the latent class model is their mixture.
+        # On binary and one-hot features a Gaussian EM ends on hyperplanes (see
+        # _refinement._collapsed); the latent class model is their mixture, alone or
+        # beside a Gaussian of the continuous features (the mixed model).
         free = latent_class_partition(
             data, labels, n_components, np.random.RandomState(seed), cache
         )
+        if free is None:
+            free = mixed_partition(data, labels, n_components, np.random.RandomState(seed))
         if free is None:
             free = free_em_partition(
                 data, labels, n_components, np.random.RandomState(seed), rows_metric, affinity

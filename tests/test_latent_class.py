@@ -158,3 +158,65 @@ def test_latent_class_partition_fits_the_free_starts_once_per_cache(monkeypatch)
         partition = latent_class_partition(rows, start, 3, np.random.RandomState(0), cache)
         np.testing.assert_array_equal(partition, labels)
     assert len(runs) == latent_class_module.N_INIT + 2
+
+
+def _gaussians_with_flags(n_rows=600, seed=0):
+    """3 Gaussian classes in 3 features (centres 1.5 apart on average) beside 10 binary
+    features on with probability 0.25 or 0.75 by class; and the classes."""
+    rng = np.random.RandomState(seed)
+    truth = rng.randint(0, 3, n_rows)
+    gaussian = rng.normal(scale=1.5, size=(3, 3))[truth] + rng.normal(size=(n_rows, 3))
+    on = np.where(rng.rand(3, 10) < 0.5, 0.25, 0.75)
+    flags = (rng.uniform(size=(n_rows, 10)) < on[truth]).astype(float)
+    return StandardScaler().fit_transform(np.c_[gaussian, flags]), truth
+
+
+def test_mixed_partition_moves_a_partition_towards_the_classes():
+    """EM of the mixed model from a partition a third of whose rows are relabelled ends
+    near the classes, closer than the partition."""
+    rows, truth = _gaussians_with_flags()
+    rng = np.random.RandomState(0)
+    start = np.where(rng.uniform(size=len(rows)) < 0.33, rng.randint(0, 3, len(rows)), truth)
+    partition = latent_class_module.mixed_partition(rows, start, 3, rng)
+    assert adjusted_rand_score(truth, partition) > adjusted_rand_score(truth, start) + 0.2
+    assert adjusted_rand_score(truth, partition) > 0.8
+
+
+def test_mixed_partition_is_none_where_the_clusters_are_not_gaussian():
+    """Two moons beside class-free flags: a moon is no Gaussian, and splitting it in two
+    explains its rows better, so the mixed model is not used."""
+    from sklearn.datasets import make_moons
+
+    moons, truth = make_moons(600, noise=0.05, random_state=0)
+    flags = (np.random.RandomState(0).uniform(size=(600, 4)) < 0.5).astype(float)
+    rows = StandardScaler().fit_transform(np.c_[moons, flags])
+    rng = np.random.RandomState(0)
+    assert latent_class_module._split_gain(rows[:, :2], truth, 2, rng) > 0
+    assert latent_class_module.mixed_partition(rows, truth, 2, rng) is None
+
+
+def test_mixed_partition_needs_both_kinds_of_feature_and_rows_for_the_covariances():
+    rows, truth = _gaussians_with_flags()
+    rng = np.random.RandomState(0)
+    assert latent_class_module.mixed_partition(rows[:, :3], truth, 3, rng) is None
+    assert latent_class_module.mixed_partition(rows[:, 3:], truth, 3, rng) is None
+    # 12 continuous features need 2 x 90 rows in the smallest part.
+    wide = np.c_[rows, np.random.RandomState(1).normal(size=(len(rows), 9))]
+    small = np.r_[truth[:150], np.zeros(len(rows) - 150, dtype=int)]
+    assert np.bincount(small).min() < 180
+    assert latent_class_module.mixed_partition(wide, small, 3, rng) is None
+
+
+def test_gaussian_log_densities_are_those_of_the_weighted_moments():
+    from scipy.stats import multivariate_normal
+
+    rng = np.random.RandomState(0)
+    values = rng.normal(size=(50, 2))
+    responsibilities = np.eye(2)[np.arange(50) % 2]
+    densities = latent_class_module._gaussian_log_densities(values, responsibilities)
+    for part in range(2):
+        members = values[np.arange(50) % 2 == part]
+        covariance = np.cov(members, rowvar=False, bias=True)
+        covariance += latent_class_module.MIXED_REG_COVAR * np.eye(2)
+        expected = multivariate_normal(members.mean(axis=0), covariance).logpdf(values)
+        np.testing.assert_allclose(densities[:, part], expected)
