@@ -84,12 +84,15 @@ def latent_class_partition(rows, labels, n_components, rng, cache=None):
     return partition
 
 
-def _em(layout, responsibilities):
-    """EM of the latent class model from ``responsibilities`` (rows by clusters): the
-    labels it ends with and their mean log-likelihood per row."""
+def _em(layout, responsibilities, values=None):
+    """EM of the latent class model from ``responsibilities`` (rows by clusters), or of
+    the mixed model with the continuous ``values`` where given: the labels it ends with
+    and their mean log-likelihood per row."""
     previous = -np.inf
     for _ in range(MAX_ITER):
         log_joint = _log_joint(layout, *_parameters(layout[0], responsibilities))
+        if values is not None:
+            log_joint += _gaussian_log_densities(values, responsibilities)
         row_likelihood = logsumexp(log_joint, axis=1)
         responsibilities = np.exp(log_joint - row_likelihood[:, None])
         mean = float(row_likelihood.mean())
@@ -199,7 +202,7 @@ def mixed_partition(rows, labels, n_components, rng):
     values = rows[:, continuous]
     values = (values - values.mean(axis=0)) / values.std(axis=0)
     layout = discrete_layout(rows[:, two])
-    partition, _ = _mixed_em(values, layout, np.eye(n_components)[labels])
+    partition, _ = _em(layout, np.eye(n_components)[labels], values)
     if np.bincount(partition, minlength=n_components).min() <= d + 1:
         return None
     if _split_gain(values, partition, n_components, rng) > MAX_SPLIT_GAIN:
@@ -207,23 +210,6 @@ def mixed_partition(rows, labels, n_components, rng):
     if residual_dependence(layout, partition, n_components) > MAX_RESIDUAL_DEPENDENCE:
         return None
     return partition
-
-
-def _mixed_em(values, layout, responsibilities):
-    """EM of the mixed model of the continuous ``values`` and the discrete ``layout`` from
-    ``responsibilities``: the labels it ends with and their mean log-likelihood per row."""
-    previous = -np.inf
-    for _ in range(MAX_ITER):
-        log_weights, probabilities = _parameters(layout[0], responsibilities)
-        log_joint = _log_joint(layout, log_weights, probabilities)
-        log_joint += _gaussian_log_densities(values, responsibilities)
-        row_likelihood = logsumexp(log_joint, axis=1)
-        responsibilities = np.exp(log_joint - row_likelihood[:, None])
-        mean = float(row_likelihood.mean())
-        if mean - previous < TOL:
-            break
-        previous = mean
-    return responsibilities.argmax(axis=1), mean
 
 
 def _gaussian_log_densities(values, responsibilities):
