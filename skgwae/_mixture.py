@@ -181,7 +181,12 @@ def fit_latent_mixture(
     the latent class model (independent features within each cluster) is fitted first,
     by EM from the parts and from k-means starts, and its likeliest partition replaces
     the graph's whole where, within its parts, the features are nearly independent, as
-    the model has them (see ``_latent_class.latent_class_partition``).
+    the model has them (see ``_latent_class.latent_class_partition``). Where continuous
+    features stand beside binary or one-hot ones, the mixed model (a Gaussian of the
+    continuous features times the latent class model of the others) is fitted from the
+    parts, and its partition replaces the graph's where each of its clusters is one
+    Gaussian and the discrete features are nearly independent within it (see
+    ``_latent_class.mixed_partition``).
     With at least
     ``MODULARITY_MIN_CODES_PER_CLUSTER`` codes per component (or
     ``MODULARITY_MIN_CODES_MANY_CLUSTERS`` with at least ``MODULARITY_MANY_CLUSTERS``
@@ -348,7 +353,8 @@ def _graph_partition(
     refined by EM on the rows ``data`` where the refinement does not cut the common graph
     far more (see ``fit_latent_mixture`` and ``_kept_refinement``), or replaced by the
     partition of the latent class model where the rows are binary or one-hot and the
-    model holds (``_latent_class``); ``cache`` goes to ``refine_on_rows`` and
+    model holds, or by that of the mixed model where continuous features stand beside
+    such features (``_latent_class``); ``cache`` goes to ``refine_on_rows`` and
     ``latent_class_partition``."""
     labels = _partition(affinity, codes, n_components, rng, n_neighbors, how)
     if row_affinity is not None:

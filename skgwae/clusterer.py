@@ -95,7 +95,11 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
        partition of a latent class model (a mixture of independent binary and categorical
        features, fitted by EM) replaces the graph's where, within its clusters, the
        features are nearly independent, as that model has them: the distances of such
-       rows tie, and their neighbour graph follows the classes poorly. Training goes on
+       rows tie, and their neighbour graph follows the classes poorly. Where continuous
+       features stand beside binary or one-hot ones, a mixed model (a Gaussian of the
+       continuous features times the latent class model of the others) fitted from the
+       parts replaces the partition where each of its clusters is one Gaussian in the
+       continuous features and the others are nearly independent within it. Training goes on
        for a few steps (8 % as many as it took, at most 100) with the cross-entropy of the
        refined labels added to the objective, and each component takes the weight, mean
        and covariance of one part's latent means; kappa is rescaled so that L_GW is
