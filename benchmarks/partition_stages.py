@@ -2,7 +2,10 @@
 
 A default ``GWAEClusterer(k, random_state=s)`` partitions the latent means of its training
 rows in stages (see ``skgwae._mixture._graph_partition``): a partition of the neighbour
-graph; EM on the data rows from a k-means++ start, whose partition replaces the graph's
+graph; where every feature is binary or one-hot, the partition of a latent class model,
+and where continuous features stand beside such ones, that of a mixed model, each where
+a label-free test says the model holds (``skgwae._latent_class``); EM on the data rows
+from a k-means++ start, whose partition replaces the graph's
 whole where it explains the rows better and the graph tolerates its cut
 (``skgwae._refinement.free_em_partition``); otherwise EM on the rows started from the
 graph's parts, whose boundary moves are kept within bounds on the graph's cut
@@ -18,7 +21,11 @@ principal components the free EM uses, with the generator state the clusterer gi
 them), each EM candidate of the refinement, the stage's output, the kept partition, and
 the fit's clusters of all rows. It records as well what decides whether the free EM
 partition replaces the graph's: its gain in mean log-likelihood per row over EM from the
-parts, and the fraction of the graph's weight each partition cuts. The stages are wrapped,
+parts, and the fraction of the graph's weight each partition cuts; and, where a latent
+class or mixed model is fitted, its partition's accuracy, the test values that decide
+whether it replaces the graph's (the residual dependence of its discrete features, and
+the mixed model's gain from splitting its clusters in two Gaussians) and whether it did.
+The stages are wrapped,
 not changed: the clusters are those of ``python benchmarks/cluster.py --methods GWAE``.
 
 Run from the repository root (about 10 minutes per process for half of every set on 2
@@ -40,6 +47,7 @@ from cluster import FOURTEENTH, FIFTEENTH, SIXTEENTH, every_set, load  # benchma
 from sklearn.mixture import GaussianMixture
 
 import skgwae._data as data_module
+import skgwae._latent_class as latent_class
 import skgwae._mixture as mixture_module
 import skgwae._refinement as refinement
 from skgwae import GWAEClusterer
@@ -70,6 +78,9 @@ def _wrap_stages():
     split, spectral = data_module._split_index, mixture_module._spectral_partition
     graph_partition, free_em = mixture_module._graph_partition, refinement.free_em_partition
     em_labels, refine = refinement._em_labels, refinement.refine_on_rows
+    latent_class_partition = mixture_module.latent_class_partition
+    mixed_partition = mixture_module.mixed_partition
+    dependence, split_gain = latent_class.residual_dependence, latent_class._split_gain
 
     def split_index(n, rng, validation_fraction):
         train, validation = split(n, rng, validation_fraction)
@@ -104,6 +115,34 @@ def _wrap_stages():
         stage["free_em_replaces"] = result is not None
         return result
 
+    def latent_class_stage(rows, labels, n_components, rng, cache=None):
+        stage = _fit["stages"][-1]
+        stage["graph"] = _accuracy(labels)
+        _fit["model"] = "latent_class"
+        result = latent_class_partition(rows, labels, n_components, rng, cache)
+        stage["latent_class_replaces"] = result is not None
+        return result
+
+    def mixed_stage(rows, labels, n_components, rng):
+        _fit["model"] = "mixed"
+        result = mixed_partition(rows, labels, n_components, rng)
+        _fit["stages"][-1]["mixed_replaces"] = result is not None
+        return result
+
+    def dependence_record(layout, labels, n_components):
+        value = dependence(layout, labels, n_components)
+        stage, model = _fit["stages"][-1], _fit["model"]
+        stage[f"{model}_partition"] = _accuracy(labels)
+        stage[f"{model}_dependence"] = value
+        return value
+
+    def split_gain_record(values, labels, n_components, rng):
+        value = split_gain(values, labels, n_components, rng)
+        stage = _fit["stages"][-1]
+        stage["mixed_partition"] = _accuracy(labels)
+        stage["mixed_split_gain"] = float(value)
+        return value
+
     def em_labels_stage(rows, labels, n_components, rng):
         result = em_labels(rows, labels, n_components, rng)
         _fit["stages"][-1].setdefault("refinement_em", []).append(_accuracy(result))
@@ -120,6 +159,10 @@ def _wrap_stages():
     mixture_module.free_em_partition = free_em_stage
     refinement._em_labels = em_labels_stage
     mixture_module.refine_on_rows = refine_stage
+    mixture_module.latent_class_partition = latent_class_stage
+    mixture_module.mixed_partition = mixed_stage
+    latent_class.residual_dependence = dependence_record
+    latent_class._split_gain = split_gain_record
 
 
 def _free_em_record(rows, labels, n_components, rng, rows_metric, affinity):
@@ -172,6 +215,27 @@ def summary(records):
             )
 
 
+def model_summary(records):
+    """The fits where a latent class or mixed model was fitted: the graph's partition,
+    the model's, the test values and whether the model's replaced the graph's."""
+    print("\nlatent class and mixed model partitions:")
+    for record in records:
+        for stage in record["stages"]:
+            for model in ("latent_class", "mixed"):
+                if f"{model}_partition" not in stage:
+                    continue
+                gain = stage.get(f"{model}_split_gain")
+                dependence = stage.get(f"{model}_dependence")
+                print(
+                    f"  {record['dataset']:28s} seed {record['seed']} {stage['how']:10s} "
+                    f"{model:12s} graph {stage['graph']:.3f} model "
+                    f"{stage[f'{model}_partition']:.3f} split gain "
+                    f"{'-' if gain is None else format(gain, '7.3f'):>7s} dependence "
+                    f"{'-' if dependence is None else format(dependence, '5.2f'):>5s} "
+                    f"replaced {stage[f'{model}_replaces']!s:5s} fit {record['acc']:.3f}"
+                )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -208,6 +272,7 @@ def main():
                 out.flush()
                 print(json.dumps(record), flush=True)
     summary(records)
+    model_summary(records)
 
 
 if __name__ == "__main__":

@@ -27,9 +27,10 @@ TOL = 1e-4
 N_INIT = 5
 # The latent class model holds where, within its clusters, two features correlate about as
 # little as independent ones do among that many rows (``residual_dependence`` about 1).
-# On binary and one-hot tables drawn from latent classes its partitions gave 0.86-1.71;
-# on binarised digits, whose neighbouring pixels go together within a digit, 4.07-4.96,
-# and there they were 0.04-0.16 less accurate than the graph's partitions.
+# On 16 binary and one-hot tables drawn from latent classes its partitions gave 0.88-1.58;
+# on binarised digits, whose neighbouring pixels go together within a digit, 3.92-5.09,
+# and there they were 0.02-0.15 less accurate than the graph's partitions (seeds 0-2,
+# benchmarks/partition_stages.py).
 MAX_RESIDUAL_DEPENDENCE = 2.0
 
 
@@ -171,10 +172,11 @@ MIXED_REG_COVAR = 1e-3
 # Gaussians fitted to a cluster's rows must not explain them better, net of the Bayesian
 # information criterion's penalty for the second one's parameters, than one does (the
 # gain per row, averaged over the clusters, at most MAX_SPLIT_GAIN). On the model's
-# partitions of 19 tables of Gaussian classes beside discrete features that gain was -0.08
-# to -1.74 nats per row; where two moons beside discrete features were the clusters,
-# +0.05 to +0.90 (the graph's partitions and the model's), and there the model's
-# partitions cut across the moons (0.72 and 0.86 accuracy, the graph's 0.99 and 1.0).
+# partitions of 22 tables of Gaussian classes beside discrete features that gain was
+# -0.78 to -0.08 nats per row; on those of 5 tables of two moons or rings beside discrete
+# features, -0.006 to +0.41 (in one of their 28 partitions below 0; seeds 0-2,
+# benchmarks/partition_stages.py), and there the model's partitions cut across the moons
+# (0.72-0.86 accuracy where the graph's partitions had 0.99-1.0).
 MAX_SPLIT_GAIN = 0.0
 
 
