@@ -39,16 +39,23 @@ def discrete_layout(rows):
     values and some feature two, else None: ``indicators`` is 1 where a varying feature
     holds its higher value (0 elsewhere), ``groups`` the column indices of ``indicators``
     that one-hot encode a category (see ``one_hot_groups``) and ``singles`` the others."""
-    low, high = rows.min(axis=0), rows.max(axis=0)
-    varying = low < high
-    if not varying.any() or not np.all((rows == low) | (rows == high)):
+    varying, two_valued = _column_kinds(rows)
+    if not varying.any() or (two_valued != varying).any():
         return None
-    indicators = (rows[:, varying] == high[varying]).astype(float)
+    indicators = (rows[:, varying] == rows[:, varying].max(axis=0)).astype(float)
     groups = one_hot_groups(indicators)
     grouped = np.zeros(indicators.shape[1], dtype=bool)
     for group in groups:
         grouped[group] = True
     return indicators, groups, np.flatnonzero(~grouped)
+
+
+def _column_kinds(rows):
+    """``(varying, two_valued)``: which columns of ``rows`` take more than one value, and
+    which take exactly two."""
+    low, high = rows.min(axis=0), rows.max(axis=0)
+    varying = low < high
+    return varying, varying & np.all((rows == low) | (rows == high), axis=0)
 
 
 def latent_class_partition(rows, labels, n_components, rng, cache=None):
@@ -191,9 +198,7 @@ def mixed_partition(rows, labels, n_components, rng):
     It is not fitted where the smallest part has too few rows for a covariance of the
     continuous features (``MIXED_ROWS_PER_PARAMETER``), and not kept where a cluster
     ends with too few. Randomness (of the split test) comes from ``rng``."""
-    low, high = rows.min(axis=0), rows.max(axis=0)
-    varying = low < high
-    two = varying & np.all((rows == low) | (rows == high), axis=0)
+    varying, two = _column_kinds(rows)
     continuous = varying & ~two
     if not two.any() or not continuous.any():
         return None
