@@ -69,6 +69,7 @@ CLUSTER_GROUPS = {
     "nineteenth": "nineteenth held out",
     "twentieth": "twentieth held out",
     "twenty_first": "twenty-first held out",
+    "twenty_second": "twenty-second held out",
 }
 BASELINES = ["KMeans", "GMM", "PCA+GMM", "UMAP+GMM"]
 # GWAE meets the bar when its accuracy is at most this much below the best baseline's.

@@ -465,6 +465,28 @@ def test_the_twenty_first_held_out_sets_are_standardised_as_documented(cluster):
     np.testing.assert_allclose(np.bincount(y) / len(y), [0.7, 0.2, 0.1], atol=0.03)
 
 
+
+def test_the_twenty_second_held_out_sets_are_standardised_as_documented(cluster):
+    """Shapes and classes of the TWENTY_SECOND group that the module's docstring gives,
+    every feature standardised, and the classes of one mean where it says so."""
+    shapes = {
+        "equal_means_10d": ((1000, 10), 4),
+        "scales_beside_noise": ((900, 10), 3),
+        "crossing_lines_4d": ((900, 4), 3),
+        "covariances_beside_roll": ((900, 15), 3),
+        "t_classes_8d": ((900, 8), 3),
+        "rings_beside_noise": ((1000, 6), 2),
+        "near_means_12d": ((1200, 18), 3),
+    }
+    assert set(shapes) == set(cluster.TWENTY_SECOND)
+    _assert_shapes_and_classes(cluster, shapes)
+    _assert_standardised(cluster, shapes)
+    for name in ("equal_means_10d", "scales_beside_noise", "crossing_lines_4d"):
+        X, y = cluster.load(name)
+        means = np.array([X[y == c].mean(axis=0) for c in np.unique(y)])
+        # One mean: the classes' means differ by their sampling noise only.
+        assert np.abs(means).max() < 0.25, name
+
 def _assert_shapes_and_classes(cluster, shapes):
     """Each set of ``shapes`` (name: (shape, number of classes)) loads as described."""
     for name, (shape, n_classes) in shapes.items():
