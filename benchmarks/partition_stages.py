@@ -5,8 +5,9 @@ rows in stages (see ``skgwae._mixture._graph_partition``): a partition of the ne
 graph; where every feature is binary or one-hot, the partition of a latent class model,
 and where continuous features stand beside such ones, that of a mixed model, each where
 a label-free test says the model holds (``skgwae._latent_class``); EM on the data rows
-from a k-means++ start, whose partition replaces the graph's
-whole where it explains the rows better and the graph tolerates its cut
+from a k-means++ start, whose partition replaces the graph's whole where it explains the
+rows better and the graph tolerates its cut, or else EM's from the graph's parts where it
+explains the rows far better than those parts' own Gaussians
 (``skgwae._refinement.free_em_partition``); otherwise EM on the rows started from the
 graph's parts, whose boundary moves are kept within bounds on the graph's cut
 (``refine_on_rows``). This is done for the spectral partition and, where there are enough
@@ -21,8 +22,9 @@ principal components the free EM uses, with the generator state the clusterer gi
 them), each EM candidate of the refinement, the stage's output, the kept partition, and
 the fit's clusters of all rows. It records as well what decides whether the free EM
 partition replaces the graph's: its gain in mean log-likelihood per row over EM from the
-parts, and the fraction of the graph's weight each partition cuts; and, where a latent
-class or mixed model is fitted, its partition's accuracy, the test values that decide
+parts, and the fraction of the graph's weight each partition cuts; whether EM's from the
+parts does: its gain per row over the mixture of the parts' own moments; and, where a
+latent class or mixed model is fitted, its partition's accuracy, the test values that decide
 whether it replaces the graph's (the residual dependence of its discrete features, and
 the mixed model's gain from splitting its clusters in two Gaussians) and whether it did.
 The stages are wrapped,
@@ -50,6 +52,7 @@ import skgwae._data as data_module
 import skgwae._latent_class as latent_class
 import skgwae._mixture as mixture_module
 import skgwae._refinement as refinement
+from skgwae._parts import parts_log_likelihood
 from skgwae import GWAEClusterer
 from skgwae.metrics import cluster_accuracy
 
@@ -167,8 +170,9 @@ def _wrap_stages():
 
 def _free_em_record(rows, labels, n_components, rng, rows_metric, affinity):
     """The free EM competition of ``free_em_partition``, run again on a copy of its
-    generator (the same draws): the gain per row, the free partition's cut, and the
-    accuracies of both EM partitions."""
+    generator (the same draws): the free EM's gain per row over EM from the parts, EM
+    from the parts' gain per row over the parts' own mixture, the free partition's cut,
+    and the accuracies of both EM partitions."""
     n_dims = refinement._supported_dims(rows, labels, n_components)
     if n_dims < 1:
         return {}
@@ -187,6 +191,9 @@ def _free_em_record(rows, labels, n_components, rng, rows_metric, affinity):
     return {
         "dims": int(n_dims),
         "gain": float(free.score(rows) - started.score(rows)),
+        "started_gain": float(
+            started.score(rows) - parts_log_likelihood(rows, labels, n_components)
+        ),
         "collapsed": bool(refinement._collapsed(started) or refinement._collapsed(free)),
         "free_cut": float(refinement._cut_fraction(affinity, free_labels)),
         "free_em": _accuracy(free_labels),
@@ -195,22 +202,28 @@ def _free_em_record(rows, labels, n_components, rng, rows_metric, affinity):
 
 
 def summary(records):
-    """The fits where the free EM partition replaced the graph's, and those where it had
-    a gain of more than FREE_EM_MIN_GAIN nats per row, with their cut ratios."""
+    """The fits where the free EM partition (or EM's from the parts) replaced the graph's,
+    and those where the free EM's gain over EM from the parts, or EM from the parts' gain
+    over the parts' own mixture, was more than FREE_EM_MIN_GAIN or STARTED_EM_MIN_GAIN
+    nats per row, with the free partition's cut ratio."""
     print("\nfree EM partitions with a gain of more than "
-          f"{refinement.FREE_EM_MIN_GAIN} nats per row, or that replaced the graph's:")
+          f"{refinement.FREE_EM_MIN_GAIN} nats per row, EM from the parts with a gain of "
+          f"more than {refinement.STARTED_EM_MIN_GAIN}, or that replaced the graph's:")
     for record in records:
         for stage in record["stages"]:
             if "gain" not in stage or not (
-                stage["free_em_replaces"] or stage["gain"] > refinement.FREE_EM_MIN_GAIN
+                stage["free_em_replaces"]
+                or stage["gain"] > refinement.FREE_EM_MIN_GAIN
+                or stage["started_gain"] > refinement.STARTED_EM_MIN_GAIN
             ):
                 continue
             ratio = stage["free_cut"] / max(stage["cut"], 1e-12)
             print(
                 f"  {record['dataset']:28s} seed {record['seed']} {stage['how']:10s} "
-                f"gain {stage['gain']:6.2f} cut ratio {ratio:5.2f} "
-                f"collapsed {stage['collapsed']!s:5s} replaced {stage['free_em_replaces']!s:5s} "
-                f"graph {stage['graph']:.3f} free EM {stage['free_em']:.3f} "
+                f"gain {stage['gain']:6.2f} cut ratio {ratio:5.2f} started gain "
+                f"{stage['started_gain']:6.2f} collapsed {stage['collapsed']!s:5s} "
+                f"replaced {stage['free_em_replaces']!s:5s} graph {stage['graph']:.3f} "
+                f"free EM {stage['free_em']:.3f} from parts {stage['em_from_parts']:.3f} "
                 f"fit {record['acc']:.3f}"
             )
 

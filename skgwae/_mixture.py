@@ -6,8 +6,6 @@ import warnings
 
 import numpy as np
 from scipy.sparse.csgraph import connected_components
-from scipy.special import logsumexp
-from scipy.stats import multivariate_normal
 from sklearn.cluster import SpectralClustering
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import GaussianMixture
@@ -18,6 +16,8 @@ from ._geometry import laplacian_low_eigenvalues, neighbour_affinities
 from ._latent_class import latent_class_partition, mixed_partition
 from ._modularity import modularity, modularity_partition
 from ._parts import REG_COVAR, member_matrix, membership, part_moments
+from ._parts import log_joint as _log_joint
+from ._parts import parts_log_likelihood as _parts_log_likelihood
 from ._refinement import free_em_partition, refine_on_rows
 
 # Neighbours of each code (and of each data row) in the graphs of the partition: the
@@ -175,7 +175,10 @@ def fit_latent_mixture(
     ``_refinement._standardised_features``). Before the refinement, EM on the rows from a
     k-means++ start competes with EM started from the parts, and its clusters replace the
     partition whole when they explain the rows better and the graph tolerates their cut (see
-    ``_refinement.FREE_EM_MIN_GAIN``). Neither EM on the rows counts where it ends with a
+    ``_refinement.FREE_EM_MIN_GAIN``); failing that, EM's from the parts replaces it
+    whole where it explains the rows far better than the parts' own Gaussians do, as
+    where clusters share a mean and differ in covariance, which no graph shows (see
+    ``_refinement.STARTED_EM_MIN_GAIN``). Neither EM on the rows counts where it ends with a
     component on a hyperplane of the rows, as EM on binary or one-hot rows does (see
     ``_refinement._collapsed``). Where every feature of the rows is binary or one-hot,
     the latent class model (independent features within each cluster) is fitted first,
@@ -521,13 +524,6 @@ def _merge_fragment(labels, affinity, codes, floor):
     return np.unique(merged, return_inverse=True)[1]
 
 
-def _parts_log_likelihood(codes, labels, n_components):
-    """The codes' mean log-likelihood under the mixture of the parts ``labels`` (each
-    non-empty): their weights, means and full covariances."""
-    log_joint = _log_joint(codes, *part_moments(codes, labels, n_components))
-    return float(logsumexp(log_joint, axis=1).mean())
-
-
 def _classifying_moments(X, labels, n_components):
     """(weights, means, covariances) of the parts ``labels`` of the rows of X (each part
     non-empty) that differ only in X's r leading principal directions: in the others
@@ -649,14 +645,3 @@ def _em_mixture(codes, n_components, seed, n_init):
         )
     mixture.fit(codes)
     return mixture.weights_, mixture.means_, mixture.covariances_
-
-
-def _log_joint(codes, weights, means, covariances):
-    """log w_k + log N(code | mean_k, covariance_k), of shape (n_codes, n_components)."""
-    return np.stack(
-        [
-            np.log(weight) + multivariate_normal(mean, covariance).logpdf(codes)
-            for weight, mean, covariance in zip(weights, means, covariances, strict=True)
-        ],
-        axis=1,
-    )

@@ -3,6 +3,8 @@ moments."""
 
 import numpy as np
 import scipy.sparse
+from scipy.special import logsumexp
+from scipy.stats import multivariate_normal
 
 # Added to the diagonal of every covariance (standardised codes), as GaussianMixture's
 # reg_covar: a cluster of one code or of codes on a line still has a density.
@@ -33,3 +35,21 @@ def member_matrix(labels):
         (np.ones(len(labels)), (np.arange(len(labels)), labels)),
         shape=(len(labels), labels.max() + 1),
     )
+
+
+def log_joint(X, weights, means, covariances):
+    """log w_k + log N(x | mean_k, covariance_k) of each row of X and component,
+    of shape (n_rows, n_components)."""
+    return np.stack(
+        [
+            np.log(weight) + multivariate_normal(mean, covariance).logpdf(X)
+            for weight, mean, covariance in zip(weights, means, covariances, strict=True)
+        ],
+        axis=1,
+    )
+
+
+def parts_log_likelihood(X, labels, n_components):
+    """The rows' mean log-likelihood under the mixture of the parts ``labels`` (each
+    non-empty) of X: their weights, means and full covariances (``part_moments``)."""
+    return float(logsumexp(log_joint(X, *part_moments(X, labels, n_components)), axis=1).mean())

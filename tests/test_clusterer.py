@@ -1660,6 +1660,70 @@ def test_free_em_replaces_a_partition_it_beats_on_likelihood_and_cut(monkeypatch
     assert cluster_accuracy(truth, free) > 0.99
 
 
+
+def _classes_of_one_mean(n_rows=900, n_features=5, seed=0):
+    """Rows of 3 classes that share a mean and differ in covariance (random axes, scales
+    e^u with u uniform in [-1, 1]), and their classes."""
+    rng = np.random.RandomState(seed)
+    truth = rng.randint(3, size=n_rows)
+    factors = []
+    for _ in range(3):
+        axes, _ = np.linalg.qr(rng.normal(size=(n_features, n_features)))
+        factors.append(axes * np.exp(rng.uniform(-1, 1, n_features)))
+    noise = rng.normal(size=(n_rows, n_features))
+    return np.einsum("nfg,ng->nf", np.array(factors)[truth], noise), truth
+
+
+def test_em_from_the_parts_replaces_a_partition_of_classes_the_graph_cannot_see(
+    monkeypatch,
+):
+    """Classes of one mean that differ in covariance leave no gap for a graph (or k-means)
+    to cut: its partition is arbitrary. EM started from its parts explains the rows far
+    better than the parts' own Gaussians (more than STARTED_EM_MIN_GAIN nats per row)
+    and finds the classes, so its partition replaces the graph's whole; without that
+    rule (the gain threshold made infinite) nothing does."""
+    from sklearn.cluster import KMeans
+
+    from skgwae._geometry import neighbour_affinity
+    from skgwae._parts import parts_log_likelihood
+    from skgwae.metrics import cluster_accuracy
+
+    rows, truth = _classes_of_one_mean()
+    arbitrary = KMeans(3, n_init=1, random_state=0).fit_predict(rows)
+    assert cluster_accuracy(truth, arbitrary) < 0.5
+    graph = neighbour_affinity(rows, 20)
+
+    def free():
+        rng = np.random.RandomState(0)
+        return refinement_module.free_em_partition(rows, arbitrary, 3, rng, "euclidean", graph)
+
+    replaced = free()
+    assert replaced is not None
+    assert cluster_accuracy(truth, replaced) > 0.7
+    # Its parts' own Gaussians explain the rows better than the arbitrary parts' too.
+    assert parts_log_likelihood(rows, replaced, 3) > parts_log_likelihood(rows, arbitrary, 3)
+    monkeypatch.setattr(refinement_module, "STARTED_EM_MIN_GAIN", np.inf)
+    assert free() is None
+
+
+def test_parts_log_likelihood_is_the_mean_log_density_of_the_parts_mixture():
+    """Known answer: two parts of 1-D rows, their weights, means and variances (plus the
+    ridge) written out by hand."""
+    from skgwae._parts import REG_COVAR, parts_log_likelihood
+
+    rows = np.array([[0.0], [2.0], [10.0], [11.0], [12.0]])
+    labels = np.array([0, 0, 1, 1, 1])
+    weights = np.array([0.4, 0.6])
+    means = np.array([1.0, 11.0])
+    variances = np.array([1.0, 2.0 / 3.0]) + REG_COVAR
+    densities = (
+        weights
+        * np.exp(-0.5 * (rows - means) ** 2 / variances)
+        / np.sqrt(2 * np.pi * variances)
+    )
+    expected = np.log(densities.sum(axis=1)).mean()
+    assert parts_log_likelihood(rows, labels, 2) == pytest.approx(expected, rel=1e-10)
+
 def test_free_em_keeps_the_graph_partition_of_clusters_that_are_not_gaussian():
     """On two moons, and on concentric rings, EM from a k-means++ start cuts across the
     clusters: its cut of the neighbour graph is far above REFINE_MAX_CUT_RATIO times the
