@@ -90,8 +90,9 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
        where its partition is the better one of that graph). EM on the rows (a
        full-covariance Gaussian mixture started from the parts) refines the partition: it
        moves rows where parts touch, and replaces the partition whole only where its own
-       clusters explain the rows much better or cut the graph of the standardised features
-       less (features in different units). Where every feature is binary or one-hot, the
+       clusters explain the rows much better (as where classes share a mean and differ
+       in covariance, which leaves a graph no gap to cut) or cut the graph of the
+       standardised features less (features in different units). Where every feature is binary or one-hot, the
        partition of a latent class model (a mixture of independent binary and categorical
        features, fitted by EM) replaces the graph's where, within its clusters, the
        features are nearly independent, as that model has them: the distances of such
