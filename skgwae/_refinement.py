@@ -240,12 +240,13 @@ def free_em_partition(rows, labels, n_components, rng, rows_metric, affinity):
     # EM from the parts that explains the rows far better than the parts themselves
     # found Gaussian clusters the graph does not show (see STARTED_EM_MIN_GAIN).
     started_labels = started.predict(rows)
-    if np.bincount(started_labels, minlength=n_components).min() > 0 and (
-        started.score(rows) - parts_log_likelihood(rows, labels, n_components)
-        > STARTED_EM_MIN_GAIN
-    ):
-        return started_labels
-    return None
+    if np.bincount(started_labels, minlength=n_components).min() == 0:
+        return None
+    try:
+        gain = started.score(rows) - parts_log_likelihood(rows, labels, n_components)
+    except (ValueError, np.linalg.LinAlgError):  # a part's covariance scipy finds singular
+        return None
+    return started_labels if gain > STARTED_EM_MIN_GAIN else None
 
 
 def _supported_dims(rows, labels, n_components):

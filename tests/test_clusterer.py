@@ -1706,6 +1706,25 @@ def test_em_from_the_parts_replaces_a_partition_of_classes_the_graph_cannot_see(
     assert free() is None
 
 
+
+def test_em_from_the_parts_is_no_candidate_where_a_part_has_no_density(monkeypatch):
+    """Where scipy finds a part's covariance singular, the parts' likelihood is unknown:
+    the graph's partition stays (None), with no error reaching the user."""
+    from sklearn.cluster import KMeans
+
+    from skgwae._geometry import neighbour_affinity
+
+    rows, _ = _classes_of_one_mean()
+    arbitrary = KMeans(3, n_init=1, random_state=0).fit_predict(rows)
+    graph = neighbour_affinity(rows, 20)
+
+    def singular(*args):
+        raise np.linalg.LinAlgError("singular matrix")
+
+    monkeypatch.setattr(refinement_module, "parts_log_likelihood", singular)
+    rng = np.random.RandomState(0)
+    assert refinement_module.free_em_partition(rows, arbitrary, 3, rng, "euclidean", graph) is None
+
 def test_parts_log_likelihood_is_the_mean_log_density_of_the_parts_mixture():
     """Known answer: two parts of 1-D rows, their weights, means and variances (plus the
     ridge) written out by hand."""
