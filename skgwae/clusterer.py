@@ -104,11 +104,11 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
        it. Training goes on for a few steps (8 % as many as it took, at most 100) with the
        cross-entropy of the refined labels added to the objective, and each component
        takes the weight, mean and covariance of one part's latent means; kappa is rescaled
-       so that L_GW is unchanged. The graph follows the connected dense regions that make clusters, which a
-       maximum-likelihood mixture of the codes does not; EM on the rows draws the
-       boundaries between overlapping Gaussian clusters, which a graph does not. The
-       components are moments of the means, not of the noisy codes z ~ q(z|x), so they
-       are narrower than the codes, which raises the MMD part of :meth:`score`. A
+       so that L_GW is unchanged. The graph follows the connected dense regions that make
+       clusters, which a maximum-likelihood mixture of the codes does not; EM on the rows
+       draws the boundaries between overlapping Gaussian clusters, which a graph does not.
+       The components are moments of the means, not of the noisy codes z ~ q(z|x), so
+       they are narrower than the codes, which raises the MMD part of :meth:`score`. A
        component that is the most responsible one for no training sample is reported
        with a ConvergenceWarning.
 
