@@ -1649,7 +1649,6 @@ def twenty_first(name):
     return StandardScaler().fit_transform(X.astype(float)), y
 
 
-
 # A twenty-second held-out group (see the module's docstring): standardised continuous
 # tables whose classes share a mean and differ in covariance, where no neighbour graph
 # shows them, and risk checks where EM on the rows misleads: heavy tails, rings, classes

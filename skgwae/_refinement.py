@@ -230,8 +230,9 @@ def free_em_partition(rows, labels, n_components, rng, rows_metric, affinity):
     if _collapsed(started) or _collapsed(free):
         return None
     free_labels = free.predict(rows)
+    started_score = started.score(rows)
     if np.bincount(free_labels, minlength=n_components).min() > 0:
-        gain = free.score(rows) - started.score(rows)
+        gain = free.score(rows) - started_score
         cut, free_cut = _cut_fraction(affinity, labels), _cut_fraction(affinity, free_labels)
         if (gain > 0 and free_cut < cut) or (
             gain > FREE_EM_MIN_GAIN and free_cut <= FREE_EM_MAX_CUT_RATIO * cut
@@ -243,7 +244,7 @@ def free_em_partition(rows, labels, n_components, rng, rows_metric, affinity):
     if np.bincount(started_labels, minlength=n_components).min() == 0:
         return None
     try:
-        gain = started.score(rows) - parts_log_likelihood(rows, labels, n_components)
+        gain = started_score - parts_log_likelihood(rows, labels, n_components)
     except (ValueError, np.linalg.LinAlgError):  # a part's covariance scipy finds singular
         return None
     return started_labels if gain > STARTED_EM_MIN_GAIN else None
