@@ -359,6 +359,23 @@ factor 0.5, beside 4 features of Gaussian noise) and ``near_means_12d`` (1200 ro
 classes in 12 features, centres drawn with standard deviation 0.3, their own
 covariances, s = 1, beside 6 features of Gaussian noise).
 
+Also available with ``--datasets``: a twenty-third held-out group (``TWENTY_THIRD``,
+``--datasets twenty_third``), written down on 2026-12-06 before a test of heavy tails in
+the neighbour graph's parts was let keep EM from moving them, each set standardised:
+``t_classes_5d`` (1000 rows of 4 classes in 5 features, centres drawn with standard
+deviation 2.5, Student-t noise with 3 degrees of freedom), ``laplace_classes_6d`` (900
+rows of 3 classes in 6 features, centres' standard deviation 1.5, Laplace noise of unit
+variance), ``lognormal_classes_6d`` (900 rows of 3 classes in 6 features, each feature
+e^(c + 0.5 z) with the class's centre c drawn with standard deviation 0.5),
+``contaminated_classes_6d`` (900 rows of 3 classes in 6 features, centres' standard
+deviation 2, Gaussian noise of standard deviation 1 for 90 % of the rows and 3 for the
+others), ``nested_scales_4d`` (900 rows of 3 classes in 4 features: standard deviation
+0.3 about 0, 2 about a centre 0.5 away, and 1 about a centre 5 away),
+``t_classes_beside_noise`` (900 rows of 3 classes in 4 features, centres' standard
+deviation 2.5, Student-t noise with 3 degrees of freedom, beside 4 features of Gaussian
+noise) and ``gamma_classes_8d`` (1000 rows of 4 classes in 8 features, centres' standard
+deviation 1.5, noise Gamma(2) about its mean, of unit variance).
+
 Methods, each given only the number of clusters (library defaults otherwise):
 
 - KMeans, GaussianMixture (full covariances), PCA(10) + GaussianMixture, and
@@ -412,6 +429,7 @@ each other down several-fold):
     python benchmarks/cluster.py --datasets twentieth --out DIR  # every TWENTIETH set
     python benchmarks/cluster.py --datasets twenty_first --out DIR  # every TWENTY_FIRST set
     python benchmarks/cluster.py --datasets twenty_second --out DIR  # every TWENTY_SECOND set
+    python benchmarks/cluster.py --datasets twenty_third --out DIR  # every TWENTY_THIRD set
 
 The ``metric`` column records the GWAE's data-side metric (its default unless ``--param``
 sets it).
@@ -586,6 +604,8 @@ def load(name):
         return twenty_first(name)
     if name in TWENTY_SECOND:
         return twenty_second(name)
+    if name in TWENTY_THIRD:
+        return twenty_third(name)
     if name in UNSCALED:
         loaders = {"wine": load_wine, "breast_cancer": load_breast_cancer}
         return loaders[name.rsplit("_", 1)[0]](return_X_y=True)
@@ -1710,6 +1730,55 @@ def twenty_second(name):
         X = np.hstack([classes, rng.normal(size=(1200, 6))])
     return StandardScaler().fit_transform(X), y
 
+# A twenty-third held-out group (see the module's docstring): standardised continuous
+# tables whose classes are not Gaussian: heavy-tailed (Student-t, Laplace, a contaminated
+# Gaussian) or skewed (log-normal, gamma), and classes of one region at two scales, where
+# a part that joins them is heavy-tailed too.
+TWENTY_THIRD = (
+    "t_classes_5d",
+    "laplace_classes_6d",
+    "lognormal_classes_6d",
+    "contaminated_classes_6d",
+    "nested_scales_4d",
+    "t_classes_beside_noise",
+    "gamma_classes_8d",
+)
+
+
+def twenty_third(name):
+    """One of ``TWENTY_THIRD``, standardised, and its labels."""
+    rng = np.random.RandomState(201)
+    if name == "t_classes_5d":
+        y = rng.randint(4, size=1000)
+        X = rng.normal(scale=2.5, size=(4, 5))[y] + rng.standard_t(3, size=(1000, 5))
+    elif name == "laplace_classes_6d":  # unit variance: scale 1 / sqrt(2)
+        y = rng.randint(3, size=900)
+        noise = rng.laplace(scale=np.sqrt(0.5), size=(900, 6))
+        X = rng.normal(scale=1.5, size=(3, 6))[y] + noise
+    elif name == "lognormal_classes_6d":
+        y = rng.randint(3, size=900)
+        X = np.exp(rng.normal(scale=0.5, size=(3, 6))[y] + 0.5 * rng.normal(size=(900, 6)))
+    elif name == "contaminated_classes_6d":  # 10 % of the rows three times as spread
+        y = rng.randint(3, size=900)
+        scale = np.where(rng.uniform(size=(900, 1)) < 0.1, 3.0, 1.0)
+        X = rng.normal(scale=2.0, size=(3, 6))[y] + scale * rng.normal(size=(900, 6))
+    elif name == "nested_scales_4d":  # a compact class inside a broad one, a third apart
+        y = rng.randint(3, size=900)
+        directions = rng.normal(size=(2, 4))
+        directions /= np.linalg.norm(directions, axis=1, keepdims=True)
+        centres = np.vstack([np.zeros(4), 0.5 * directions[0], 5.0 * directions[1]])
+        X = centres[y] + np.array([0.3, 2.0, 1.0])[y, None] * rng.normal(size=(900, 4))
+    elif name == "t_classes_beside_noise":
+        y = rng.randint(3, size=900)
+        classes = rng.normal(scale=2.5, size=(3, 4))[y] + rng.standard_t(3, size=(900, 4))
+        X = np.hstack([classes, rng.normal(size=(900, 4))])
+    else:  # gamma_classes_8d: skewed noise, Gamma(2) about its mean, unit variance
+        y = rng.randint(4, size=1000)
+        noise = (rng.gamma(2.0, size=(1000, 8)) - 2.0) / np.sqrt(2.0)
+        X = rng.normal(scale=1.5, size=(4, 8))[y] + noise
+    return StandardScaler().fit_transform(X), y
+
+
 def every_set():
     """Every data set of every group, group by group (``--datasets every``)."""
     groups = (DEFAULT_SETS, OTHER_SCALINGS, DISCRETE, SMALL, UNINFORMATIVE, UNSCALED)
@@ -1719,7 +1788,7 @@ def every_set():
             *groups, HELDOUT, WIDE, LATER, THIRD, RARE, FOURTH, FIFTH, SIXTH, SEVENTH,
             EIGHTH, NINTH, TENTH, ELEVENTH, TWELFTH, THIRTEENTH, FOURTEENTH, FIFTEENTH,
             SIXTEENTH, SEVENTEENTH, EIGHTEENTH, NINETEENTH, TWENTIETH, TWENTY_FIRST,
-            TWENTY_SECOND,
+            TWENTY_SECOND, TWENTY_THIRD,
         )
         for name in group
     ]
@@ -1977,7 +2046,8 @@ def main():
         "seventeenth alone: every SEVENTEENTH set; eighteenth alone: every EIGHTEENTH set; "
         "nineteenth alone: every NINETEENTH set; twentieth alone: every TWENTIETH set; "
         "twenty_first alone: every TWENTY_FIRST set; twenty_second alone: every "
-        "TWENTY_SECOND set; every alone: every set of every group",
+        "TWENTY_SECOND set; twenty_third alone: every TWENTY_THIRD set; every alone: "
+        "every set of every group",
     )
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--param", nargs="*", default=[], help="GWAE parameters, key=value")
@@ -2052,6 +2122,8 @@ def main():
         args.datasets = list(TWENTY_FIRST)
     if args.datasets == ["twenty_second"]:
         args.datasets = list(TWENTY_SECOND)
+    if args.datasets == ["twenty_third"]:
+        args.datasets = list(TWENTY_THIRD)
     if args.datasets == ["every"]:
         args.datasets = every_set()
     datasets = args.datasets or list(DEFAULT_SETS)

@@ -70,6 +70,7 @@ CLUSTER_GROUPS = {
     "twentieth": "twentieth held out",
     "twenty_first": "twenty-first held out",
     "twenty_second": "twenty-second held out",
+    "twenty_third": "twenty-third held out",
 }
 BASELINES = ["KMeans", "GMM", "PCA+GMM", "UMAP+GMM"]
 # GWAE meets the bar when its accuracy is at most this much below the best baseline's.
