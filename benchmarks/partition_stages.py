@@ -10,8 +10,9 @@ rows better and the graph tolerates its cut, or else EM's from the graph's parts
 explains the rows far better than those parts' own Gaussians
 (``skgwae._refinement.free_em_partition``); otherwise EM on the rows started from the
 graph's parts, whose boundary moves are kept within bounds on the graph's cut
-(``refine_on_rows``). This is done for the spectral partition and, where there are enough
-rows, again for the Louvain partition, and one of the two is kept. Training then goes on
+(``refine_on_rows``) and unless they follow heavy tails (``follows_tails``). This is
+done for the spectral partition and, where there are enough rows, again for the Louvain
+partition, and one of the two is kept. Training then goes on
 towards the kept partition, and the clusters are read from the model (``fit_predict``).
 
 This script fits the clusterer with its defaults on the data sets of
@@ -23,7 +24,10 @@ them), each EM candidate of the refinement, the stage's output, the kept partiti
 the fit's clusters of all rows. It records as well what decides whether the free EM
 partition replaces the graph's: its gain in mean log-likelihood per row over EM from the
 parts, and the fraction of the graph's weight each partition cuts; whether EM's from the
-parts does: its gain per row over the mixture of the parts' own moments; and, where a
+parts does: its gain per row over the mixture of the parts' own moments; the parts'
+largest Mardia kurtosis ratio (``skgwae._parts.parts_kurtosis``, in the free EM's
+principal components) for the graph's partition, each EM partition and the refinement's,
+and whether the refinement was taken to follow heavy tails; and, where a
 latent class or mixed model is fitted, its partition's accuracy, the test values that decide
 whether it replaces the graph's (the residual dependence of its discrete features, and
 the mixed model's gain from splitting its clusters in two Gaussians) and whether it did.
@@ -52,7 +56,7 @@ import skgwae._data as data_module
 import skgwae._latent_class as latent_class
 import skgwae._mixture as mixture_module
 import skgwae._refinement as refinement
-from skgwae._parts import parts_log_likelihood
+from skgwae._parts import parts_kurtosis, parts_log_likelihood
 from skgwae import GWAEClusterer
 from skgwae.metrics import cluster_accuracy
 
@@ -81,6 +85,7 @@ def _wrap_stages():
     split, spectral = data_module._split_index, mixture_module._spectral_partition
     graph_partition, free_em = mixture_module._graph_partition, refinement.free_em_partition
     em_labels, refine = refinement._em_labels, refinement.refine_on_rows
+    follows_tails = mixture_module.follows_tails
     latent_class_partition = mixture_module.latent_class_partition
     mixed_partition = mixture_module.mixed_partition
     dependence, split_gain = latent_class.residual_dependence, latent_class._split_gain
@@ -156,12 +161,25 @@ def _wrap_stages():
         _fit["stages"][-1]["refined"] = _accuracy(result)
         return result
 
+    def follows_tails_record(rows, labels, refined, n_components, rng, rows_metric):
+        result = follows_tails(rows, labels, refined, n_components, rng, rows_metric)
+        stage = _fit["stages"][-1]
+        stage["follows_tails"] = result
+        n_dims = refinement._supported_dims(rows, labels, n_components)
+        if n_dims > 0:
+            copy = np.random.RandomState()
+            copy.set_state(rng.get_state())
+            rows = refinement._principal_rows(rows, n_dims, copy, rows_metric)
+            stage["refined_kurtosis"] = _kurtosis(rows, refined, n_components)
+        return result
+
     data_module._split_index = split_index
     mixture_module._spectral_partition = spectral_partition
     mixture_module._graph_partition = graph_partition_stage
     mixture_module.free_em_partition = free_em_stage
     refinement._em_labels = em_labels_stage
     mixture_module.refine_on_rows = refine_stage
+    mixture_module.follows_tails = follows_tails_record
     mixture_module.latent_class_partition = latent_class_stage
     mixture_module.mixed_partition = mixed_stage
     latent_class.residual_dependence = dependence_record
@@ -188,8 +206,12 @@ def _free_em_record(rows, labels, n_components, rng, rows_metric, affinity):
     except (ValueError, np.linalg.LinAlgError) as error:
         return {"error": repr(error)}
     free_labels = free.predict(rows)
+    started_labels = started.predict(rows)
     return {
         "dims": int(n_dims),
+        "graph_kurtosis": _kurtosis(rows, labels, n_components),
+        "free_kurtosis": _kurtosis(rows, free_labels, n_components),
+        "started_kurtosis": _kurtosis(rows, started_labels, n_components),
         "gain": float(free.score(rows) - started.score(rows)),
         "started_gain": float(
             started.score(rows) - parts_log_likelihood(rows, labels, n_components)
@@ -197,8 +219,19 @@ def _free_em_record(rows, labels, n_components, rng, rows_metric, affinity):
         "collapsed": bool(refinement._collapsed(started) or refinement._collapsed(free)),
         "free_cut": float(refinement._cut_fraction(affinity, free_labels)),
         "free_em": _accuracy(free_labels),
-        "em_from_parts": _accuracy(started.predict(rows)),
+        "em_from_parts": _accuracy(started_labels),
     }
+
+
+def _kurtosis(rows, labels, n_components):
+    """The largest of the parts' Mardia kurtosis ratios (``parts_kurtosis``), or None
+    where a part is empty or its covariance cannot be factored."""
+    if np.bincount(labels, minlength=n_components).min() == 0:
+        return None
+    try:
+        return float(parts_kurtosis(rows, labels, n_components).max())
+    except np.linalg.LinAlgError:
+        return None
 
 
 def summary(records):

@@ -18,7 +18,7 @@ from ._modularity import modularity, modularity_partition
 from ._parts import REG_COVAR, member_matrix, membership, part_moments
 from ._parts import log_joint as _log_joint
 from ._parts import parts_log_likelihood as _parts_log_likelihood
-from ._refinement import free_em_partition, refine_on_rows
+from ._refinement import follows_tails, free_em_partition, refine_on_rows
 
 # Neighbours of each code (and of each data row) in the graphs of the partition: the
 # graph is built with each count, and the one whose n_components clusters stand out most
@@ -168,7 +168,8 @@ def fit_latent_mixture(
     The refinement is kept only where its normalized cut of the common graph stays within
     ``REFINED_MAX_NCUT_RATIO`` times the partition's (``_kept_refinement``): where the
     outliers of heavy-tailed clusters draw a wide component of EM's across clusters, the
-    graph's partition stays.
+    graph's partition stays; and where the parts are heavy-tailed, only where it leaves
+    them about Gaussian (``_refinement.follows_tails``, ``HEAVY_TAILS_KURTOSIS``).
     EM's partition (or that of EM in fewer principal components, where the parts have few
     rows) replaces the graph's whole where it cuts the neighbour graph of the rows'
     standardised features less (features in different units, see
@@ -178,18 +179,19 @@ def fit_latent_mixture(
     ``_refinement.FREE_EM_MIN_GAIN``); failing that, EM's from the parts replaces it
     whole where it explains the rows far better than the parts' own Gaussians do, as
     where clusters share a mean and differ in covariance, which no graph shows (see
-    ``_refinement.STARTED_EM_MIN_GAIN``). Neither EM on the rows counts where it ends with a
-    component on a hyperplane of the rows, as EM on binary or one-hot rows does (see
-    ``_refinement._collapsed``). Where every feature of the rows is binary or one-hot,
-    the latent class model (independent features within each cluster) is fitted first,
-    by EM from the parts and from k-means starts, and its likeliest partition replaces
-    the graph's whole where, within its parts, the features are nearly independent, as
-    the model has them (see ``_latent_class.latent_class_partition``). Where continuous
-    features stand beside binary or one-hot ones, the mixed model (a Gaussian of the
-    continuous features times the latent class model of the others) is fitted from the
-    parts, and its partition replaces the graph's where each of its clusters is one
-    Gaussian and the discrete features are nearly independent within it (see
-    ``_latent_class.mixed_partition``).
+    ``_refinement.STARTED_EM_MIN_GAIN``; a larger gain where the parts are heavy-tailed,
+    which a Gaussian mixture explains better by giving their tails a component). Neither
+    EM on the rows counts where it ends with a component on a hyperplane of the rows, as
+    EM on binary or one-hot rows does (see ``_refinement._collapsed``). Where every
+    feature of the rows is binary or one-hot, the latent class model (independent
+    features within each cluster) is fitted first, by EM from the parts and from k-means
+    starts, and its likeliest partition replaces the graph's whole where, within its
+    parts, the features are nearly independent, as the model has them (see
+    ``_latent_class.latent_class_partition``). Where continuous features stand beside
+    binary or one-hot ones, the mixed model (a Gaussian of the continuous features times
+    the latent class model of the others) is fitted from the parts, and its partition
+    replaces the graph's where each of its clusters is one Gaussian and the discrete
+    features are nearly independent within it (see ``_latent_class.mixed_partition``).
     With at least
     ``MODULARITY_MIN_CODES_PER_CLUSTER`` codes per component (or
     ``MODULARITY_MIN_CODES_MANY_CLUSTERS`` with at least ``MODULARITY_MANY_CLUSTERS``
@@ -403,7 +405,9 @@ def _graph_partition(
             refined = refine_on_rows(
                 data, labels, n_components, rng, rows_metric, affinity, n_neighbors, cache
             )
-            labels = _kept_refinement(affinity, labels, refined, n_components)
+            # Gaussian EM on heavy-tailed parts moves rows by their tails, not clusters.
+            if not follows_tails(data, labels, refined, n_components, rng, rows_metric):
+                labels = _kept_refinement(affinity, labels, refined, n_components)
     return labels
 
 

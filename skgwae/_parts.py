@@ -53,3 +53,18 @@ def parts_log_likelihood(X, labels, n_components):
     """The rows' mean log-likelihood under the mixture of the parts ``labels`` (each
     non-empty) of X: their weights, means and full covariances (``part_moments``)."""
     return float(logsumexp(log_joint(X, *part_moments(X, labels, n_components)), axis=1).mean())
+
+
+def parts_kurtosis(X, labels, n_components):
+    """Mardia's multivariate kurtosis of each part ``labels`` (each non-empty) of X over
+    its value for Gaussian rows, d (d + 2) in d dimensions: the mean fourth power of the
+    rows' Mahalanobis distances from their part's mean (in the part's own covariance,
+    ``part_moments``), an array of n_components ratios near 1 for Gaussian parts and
+    larger for heavy-tailed ones."""
+    _, means, covariances = part_moments(X, labels, n_components)
+    ratios = np.empty(n_components)
+    for k in range(n_components):
+        factor = np.linalg.cholesky(covariances[k])
+        whitened = np.linalg.solve(factor, (X[labels == k] - means[k]).T)
+        ratios[k] = np.mean(np.sum(whitened**2, axis=0) ** 2)
+    return ratios / (X.shape[1] * (X.shape[1] + 2))

@@ -8,7 +8,13 @@ from sklearn.decomposition import PCA
 from sklearn.mixture import GaussianMixture
 
 from ._geometry import neighbour_affinities
-from ._parts import REG_COVAR, membership, part_moments, parts_log_likelihood
+from ._parts import (
+    REG_COVAR,
+    membership,
+    part_moments,
+    parts_kurtosis,
+    parts_log_likelihood,
+)
 
 # The refinement's EM runs on at most this many principal components of the data rows
 # (and the partition's discriminant directions, see DISCRIMINANT_MAX_DIMS): a full
@@ -72,6 +78,27 @@ FREE_EM_MAX_CUT_RATIO = 1.5
 # with a worse partition, and the fits were as poor before this rule (0.58): the boundary
 # moves reached it as well (benchmarks/partition_stages.py, seeds 0-2).
 STARTED_EM_MIN_GAIN = 0.5
+# Where the graph's parts are heavy-tailed, EM on the rows sees tails, not clusters: a
+# Gaussian mixture explains heavy-tailed classes better by giving their tails a component
+# of their own. Heavy-tailed: the largest of the parts' Mardia kurtosis ratios
+# (``parts_kurtosis``, 1 for Gaussian parts) above HEAVY_TAILS_KURTOSIS in the free EM's
+# principal components. There EM from the parts replaces the partition only with a gain
+# above HEAVY_TAILS_STARTED_EM_MIN_GAIN nats per row, and the refinement's boundary moves
+# are kept only where they leave parts about Gaussian, kurtosis ratios at most
+# GAUSSIAN_PARTS_KURTOSIS. On 3 classes with Student-t noise (2.5 degrees of freedom, 8
+# features) the graph's parts had ratios of 2.7-3.8 and accuracies of 0.79-0.88; EM from
+# them gained 0.70-0.95 nats per row with partitions of 0.37-0.59, and the refinement's
+# partitions, of ratios 1.30-1.89, were as poor (fits 0.56-0.60 either way). Where heavy
+# parts were right to go (benchmarks/partition_stages.py, every clustering set, seeds
+# 0-2, ratios up to 2.1 on Gaussian clusters a partition had joined, 2.2-3.2 on
+# correlated classes, 2.1-2.7 on counts of rare events), EM from the parts gained
+# 1.49-3.65, and the refinement's parts had ratios of 1.02-1.10 (a compact cluster split
+# from a broad one). A heavy-tailed class alone can give two Gaussians a gain of its own
+# (one class of 3,000 Student-t rows, 2.5 degrees of freedom, 8 features: 1.31), so
+# heavier tails can still mislead EM from the parts.
+HEAVY_TAILS_KURTOSIS = 1.8
+HEAVY_TAILS_STARTED_EM_MIN_GAIN = 1.25
+GAUSSIAN_PARTS_KURTOSIS = 1.2
 # Where the rows have more features than the refinement keeps principal components, its
 # EM runs in the span of those components and of the partition's n_components - 1
 # discriminant directions (Fisher's, see _discriminant_directions), computed among the
@@ -214,8 +241,9 @@ def free_em_partition(rows, labels, n_components, rng, rows_metric, affinity):
     much, or explains them better at all and cuts the graph less (see
     ``FREE_EM_MIN_GAIN``); else the partition of EM started from ``labels``, if it
     explains the rows better than the mixture of the parts' own moments by more than
-    STARTED_EM_MIN_GAIN nats per row; else None, and None where either EM ends with a
-    component on a hyperplane (``_collapsed``)."""
+    STARTED_EM_MIN_GAIN nats per row (HEAVY_TAILS_STARTED_EM_MIN_GAIN where the parts are
+    heavy-tailed, see ``HEAVY_TAILS_KURTOSIS``); else None, and None where either EM ends
+    with a component on a hyperplane (``_collapsed``)."""
     n_dims = _supported_dims(rows, labels, n_components)
     if n_dims < 1:
         return None
@@ -247,7 +275,36 @@ def free_em_partition(rows, labels, n_components, rng, rows_metric, affinity):
         gain = started_score - parts_log_likelihood(rows, labels, n_components)
     except (ValueError, np.linalg.LinAlgError):  # a part's covariance scipy finds singular
         return None
-    return started_labels if gain > STARTED_EM_MIN_GAIN else None
+    heavy = _kurtosis(rows, labels, n_components) > HEAVY_TAILS_KURTOSIS
+    bound = HEAVY_TAILS_STARTED_EM_MIN_GAIN if heavy else STARTED_EM_MIN_GAIN
+    return started_labels if gain > bound else None
+
+
+def _kurtosis(rows, labels, n_components):
+    """The largest Mardia kurtosis ratio of the parts ``labels`` (each non-empty) of
+    ``rows`` (``parts_kurtosis``); 1 (Gaussian) where a part's covariance cannot be
+    factored."""
+    try:
+        return float(parts_kurtosis(rows, labels, n_components).max())
+    except np.linalg.LinAlgError:
+        return 1.0
+
+
+def follows_tails(rows, labels, refined, n_components, rng, rows_metric):
+    """Whether the refinement ``refined`` of the partition ``labels`` (both with no part
+    empty) follows heavy tails: the parts of ``labels`` heavy-tailed, those of ``refined``
+    not about Gaussian (see ``HEAVY_TAILS_KURTOSIS``), in the principal components the
+    free EM uses (computed with a copy of ``rng``: the caller's draws stay its own)."""
+    n_dims = _supported_dims(rows, labels, n_components)
+    if n_dims < 1 or np.array_equal(labels, refined):
+        return False
+    copy = np.random.RandomState()
+    copy.set_state(rng.get_state())
+    rows = _principal_rows(rows, n_dims, copy, rows_metric)
+    return (
+        _kurtosis(rows, labels, n_components) > HEAVY_TAILS_KURTOSIS
+        and _kurtosis(rows, refined, n_components) > GAUSSIAN_PARTS_KURTOSIS
+    )
 
 
 def _supported_dims(rows, labels, n_components):

@@ -92,16 +92,18 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
        moves rows where parts touch, and replaces the partition whole only where its own
        clusters explain the rows much better (as where classes share a mean and differ
        in covariance, which leaves a graph no gap to cut) or cut the graph of the
-       standardised features less (features in different units). Where every feature is
-       binary or one-hot, the partition of a latent class model (a mixture of independent
-       binary and categorical features, fitted by EM) replaces the graph's where, within
-       its clusters, the features are nearly independent, as that model has them: the
-       distances of such rows tie, and their neighbour graph follows the classes poorly.
-       Where continuous features stand beside binary or one-hot ones, a mixed model (a
-       Gaussian of the continuous features times the latent class model of the others)
-       fitted from the parts replaces the partition where each of its clusters is one
-       Gaussian in the continuous features and the others are nearly independent within
-       it. Training goes on for a few steps (8 % as many as it took, at most 100) with the
+       standardised features less (features in different units). Where the parts are
+       heavy-tailed (Mardia's kurtosis), EM, which gives tails a component of their own,
+       moves them only where it explains the rows far better or leaves Gaussian parts.
+       Where every feature is binary or one-hot, the partition of a latent class model (a
+       mixture of independent binary and categorical features, fitted by EM) replaces the
+       graph's where, within its clusters, the features are nearly independent, as that
+       model has them: the distances of such rows tie, and their neighbour graph follows
+       the classes poorly. Where continuous features stand beside binary or one-hot ones, a
+       mixed model (a Gaussian of the continuous features times the latent class model of
+       the others) fitted from the parts replaces the partition where each of its clusters
+       is one Gaussian in the continuous features and the others are nearly independent
+       within it. Training goes on for a few steps (8 % as many as it took, at most 100) with the
        cross-entropy of the refined labels added to the objective, and each component
        takes the weight, mean and covariance of one part's latent means; kappa is rescaled
        so that L_GW is unchanged. The graph follows the connected dense regions that make

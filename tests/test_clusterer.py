@@ -1706,7 +1706,6 @@ def test_em_from_the_parts_replaces_a_partition_of_classes_the_graph_cannot_see(
     assert free() is None
 
 
-
 def test_em_from_the_parts_is_no_candidate_where_a_part_has_no_density(monkeypatch):
     """Where scipy finds a part's covariance singular, the parts' likelihood is unknown:
     the graph's partition stays (None), with no error reaching the user."""
@@ -1725,6 +1724,7 @@ def test_em_from_the_parts_is_no_candidate_where_a_part_has_no_density(monkeypat
     rng = np.random.RandomState(0)
     assert refinement_module.free_em_partition(rows, arbitrary, 3, rng, "euclidean", graph) is None
 
+
 def test_parts_log_likelihood_is_the_mean_log_density_of_the_parts_mixture():
     """Known answer: two parts of 1-D rows, their weights, means and variances (plus the
     ridge) written out by hand."""
@@ -1742,6 +1742,89 @@ def test_parts_log_likelihood_is_the_mean_log_density_of_the_parts_mixture():
     )
     expected = np.log(densities.sum(axis=1)).mean()
     assert parts_log_likelihood(rows, labels, 2) == pytest.approx(expected, rel=1e-10)
+
+
+def test_parts_kurtosis_is_mardias_over_its_gaussian_value():
+    """Known answers: rows at +-1 (every Mahalanobis distance 1) give 1 / (d (d + 2)) =
+    1/3 in one dimension; the corners of a square, 4 / 8 = 1/2 in two; Gaussian rows
+    about 1 and Student-t rows of 3 degrees of freedom far more."""
+    from skgwae._parts import REG_COVAR, parts_kurtosis
+
+    line = np.array([[-1.0], [1.0], [4.0], [6.0]])
+    ratios = parts_kurtosis(line, np.array([0, 0, 1, 1]), 2)
+    np.testing.assert_allclose(ratios, [1 / 3, 1 / 3], rtol=10 * REG_COVAR)
+    square = np.array([[-1.0, -1.0], [-1.0, 1.0], [1.0, -1.0], [1.0, 1.0]])
+    np.testing.assert_allclose(parts_kurtosis(square, np.zeros(4, int), 1), [0.5], rtol=1e-5)
+    rng = np.random.RandomState(0)
+    rows = np.r_[rng.normal(size=(3000, 4)), 20.0 + rng.standard_t(3, size=(3000, 4))]
+    gaussian, heavy = parts_kurtosis(rows, np.repeat([0, 1], 3000), 2)
+    assert abs(gaussian - 1.0) < 0.05
+    assert heavy > 2.0
+
+
+def _student_t_classes():
+    """900 rows of 3 classes in 8 features, centres drawn with standard deviation 2, and
+    Student-t noise of 2.5 degrees of freedom, and the classes."""
+    rng = np.random.RandomState(1)
+    truth = rng.randint(3, size=900)
+    rows = rng.normal(scale=2.0, size=(3, 8))[truth] + rng.standard_t(2.5, size=(900, 8))
+    return rows, truth
+
+
+def test_em_from_heavy_tailed_parts_needs_a_larger_gain(monkeypatch):
+    """On classes with Student-t noise, the classes themselves are heavy-tailed parts;
+    EM from them gives the tails a component of their own and explains the rows better
+    by more than STARTED_EM_MIN_GAIN but less than HEAVY_TAILS_STARTED_EM_MIN_GAIN nats
+    per row: the classes stay (None). With the heavy-tail bound at the usual one, EM's
+    partition, far from the classes, would replace them."""
+    from skgwae._geometry import neighbour_affinity
+    from skgwae.metrics import cluster_accuracy
+
+    rows, truth = _student_t_classes()
+    graph = neighbour_affinity(rows, 20)
+
+    def free():
+        rng = np.random.RandomState(0)
+        return refinement_module.free_em_partition(rows, truth, 3, rng, "euclidean", graph)
+
+    assert free() is None
+    monkeypatch.setattr(
+        refinement_module,
+        "HEAVY_TAILS_STARTED_EM_MIN_GAIN",
+        refinement_module.STARTED_EM_MIN_GAIN,
+    )
+    replaced = free()
+    assert replaced is not None and cluster_accuracy(truth, replaced) < 0.7
+
+
+def test_a_refinement_that_follows_heavy_tails_is_recognised():
+    """A refinement of heavy-tailed classes whose parts are still far from Gaussian (EM's
+    partition of the Student-t classes) follows the tails; one that splits a compact
+    cluster from the broad one a partition had joined it to, leaving Gaussian parts, does
+    not; nor does a refinement that moves nothing."""
+    rows, truth = _student_t_classes()
+    em_labels = refinement_module._em_labels(rows, truth, 3, np.random.RandomState(0))
+    assert not np.array_equal(em_labels, truth)
+
+    def follows(rows, labels, refined):
+        rng = np.random.RandomState(0)
+        return refinement_module.follows_tails(rows, labels, refined, 3, rng, "euclidean")
+
+    assert follows(rows, truth, em_labels)
+    assert not follows(rows, truth, truth)
+    rng = np.random.RandomState(0)
+    nested = np.r_[
+        0.3 * rng.normal(size=(300, 4)),
+        2.0 * rng.normal(size=(300, 4)),
+        rng.normal(size=(300, 4)) + 10.0,
+    ]
+    nested_truth = np.repeat([0, 1, 2], 300)
+    # The compact and the broad cluster joined, the third split in two.
+    joined = np.where(nested_truth == 1, 0, nested_truth)
+    joined[600:750] = 1
+    assert refinement_module._kurtosis(nested, joined, 3) > refinement_module.HEAVY_TAILS_KURTOSIS
+    assert not follows(nested, joined, nested_truth)
+
 
 def test_free_em_keeps_the_graph_partition_of_clusters_that_are_not_gaussian():
     """On two moons, and on concentric rings, EM from a k-means++ start cuts across the
