@@ -90,7 +90,7 @@ STARTED_EM_MIN_GAIN = 0.5
 # them gained 0.70-0.95 nats per row with partitions of 0.37-0.59, and the refinement's
 # partitions, of ratios 1.30-1.89, were as poor (fits 0.56-0.60 either way). Where heavy
 # parts were right to go (benchmarks/partition_stages.py, every clustering set, seeds
-# 0-2, ratios up to 2.1 on Gaussian clusters a partition had joined, 2.2-3.2 on
+# 0-2, ratios up to 2.1 on Gaussian clusters a partition had joined, 2.1-3.2 on
 # correlated classes, 2.1-2.7 on counts of rare events), EM from the parts gained
 # 1.49-3.65, and the refinement's parts had ratios of 1.02-1.10 (a compact cluster split
 # from a broad one). A heavy-tailed class alone can give two Gaussians a gain of its own
