@@ -512,6 +512,25 @@ def test_the_twenty_third_held_out_sets_are_standardised_as_documented(cluster):
             assert kurtosis.min() > 0.5, name
 
 
+def test_the_twenty_fourth_held_out_sets_are_standardised_as_documented(cluster):
+    """Shapes and classes of the TWENTY_FOURTH group that the module's docstring gives,
+    every feature standardised, and the unequal classes in their proportions."""
+    shapes = {
+        "t2_classes_6d": ((900, 6), 3),
+        "t4_classes_10d": ((1000, 10), 4),
+        "elliptical_t_classes": ((900, 5), 3),
+        "unequal_t_classes": ((1000, 4), 3),
+        "t_classes_beside_roll": ((900, 10), 3),
+        "blobs_with_outliers": ((1000, 6), 4),
+        "t_classes_of_three_scales": ((900, 5), 3),
+    }
+    assert set(shapes) == set(cluster.TWENTY_FOURTH)
+    _assert_shapes_and_classes(cluster, shapes)
+    _assert_standardised(cluster, shapes)
+    X, y = cluster.load("unequal_t_classes")
+    np.testing.assert_allclose(np.bincount(y) / len(y), [0.6, 0.3, 0.1], atol=0.03)
+
+
 def _assert_shapes_and_classes(cluster, shapes):
     """Each set of ``shapes`` (name: (shape, number of classes)) loads as described."""
     for name, (shape, n_classes) in shapes.items():
@@ -535,7 +554,7 @@ def test_only_the_raw_tables_in_mixed_units_reach_the_warning_ratio(cluster):
 
     ratios = {name: spread_ratio(cluster.load(name)[0])[0] for name in cluster.every_set()}
     mixed = {"penguins_unscaled", "wine_unscaled", "breast_cancer_unscaled", "income_like"}
-    assert len(ratios) == 179
+    assert len(ratios) == 186
     assert max(r for name, r in ratios.items() if name not in mixed) < 2.95
     assert min(ratios[name] for name in mixed) > 82
     assert 2.95 < DIFFERENT_UNITS_RATIO < 82
