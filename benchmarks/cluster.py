@@ -377,8 +377,8 @@ noise) and ``gamma_classes_8d`` (1000 rows of 4 classes in 8 features, centres' 
 deviation 1.5, noise Gamma(2) about its mean, of unit variance).
 
 Also available with ``--datasets``: a twenty-fourth held-out group (``TWENTY_FOURTH``,
-``--datasets twenty_fourth``), written down on 2026-12-06 before a Student-t mixture's EM
-was let move the boundaries of heavy-tailed parts, each set standardised: ``t2_classes_6d``
+``--datasets twenty_fourth``), written down on 2026-12-06 and held out, not yet run, for
+the next change to the partition of heavy-tailed rows, each set standardised: ``t2_classes_6d``
 (900 rows of 3 classes in 6 features, centres drawn with standard deviation 3, Student-t
 noise with 2 degrees of freedom), ``t4_classes_10d`` (1000 rows of 4 classes in 10
 features, centres' standard deviation 1.5, Student-t noise with 4 degrees of freedom),
