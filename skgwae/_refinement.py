@@ -93,9 +93,9 @@ STARTED_EM_MIN_GAIN = 0.5
 # 0-2, ratios up to 2.1 on Gaussian clusters a partition had joined, 2.1-3.2 on
 # correlated classes, 2.1-2.7 on counts of rare events), EM from the parts gained
 # 1.49-3.65, and the refinement's parts had ratios of 1.02-1.10 (a compact cluster split
-# from a broad one). A heavy-tailed class alone can give two Gaussians a gain of its own
-# (one class of 3,000 Student-t rows, 2.5 degrees of freedom, 8 features: 1.31), so
-# heavier tails can still mislead EM from the parts.
+# from a broad one). A heavy-tailed class alone gives two Gaussians a gain over one that
+# grows with its tails and its features, so heavier tails in more features than these
+# can still pass the bound and mislead EM from the parts.
 HEAVY_TAILS_KURTOSIS = 1.8
 HEAVY_TAILS_STARTED_EM_MIN_GAIN = 1.25
 GAUSSIAN_PARTS_KURTOSIS = 1.2
