@@ -394,6 +394,24 @@ moved by Cauchy noise of scale 5) and ``t_classes_of_three_scales`` (900 rows of
 classes in 5 features, centres' standard deviation 3, Student-t noise with 3 degrees of
 freedom times 0.5, 1 and 2).
 
+Also available with ``--datasets``: a twenty-fifth held-out group (``TWENTY_FIFTH``,
+``--datasets twenty_fifth``), written down on 2026-12-06 before a change to the steps that
+follow a partition found by a model of the rows (Gaussian mixture, latent class or mixed
+model), each set standardised: ``survey_answers_30`` (1000 rows of 4 classes, 30 binary
+features, the probability of each drawn per class uniformly in [0.15, 0.85]),
+``levels_by_class_10`` (900 rows of 3 classes, 10 categories of 4 levels one-hot, the
+levels' probabilities drawn per class from Dirichlet(1)), ``raw_counts_12`` (1000 rows of 3
+classes, 12 Poisson counts whose rates are e^(0.5 + 0.6 z) per class), ``mixed_survey``
+(900 rows of 3 classes: 3 Gaussian features about centres of standard deviation 1, 4
+categories of 3 levels by class, 6 binary features of probabilities per class in [0.2,
+0.8]), ``one_mean_covariances_5d`` (900 rows of 3 classes in 5 features with one mean and
+their own covariances, random axes of scales e^u, u uniform in [-1, 1]),
+``unequal_gaussians_12d`` (1200 rows of 5 classes of 40/25/15/12/8 % in 12 features,
+centres' standard deviation 1.2, their own covariances of spread 0.5) and
+``answers_beside_free_answers`` (1000 rows of 3 classes, 12 binary features of probabilities
+per class in [0.15, 0.85] beside 12 whose probabilities, in [0.1, 0.9], do not depend on
+the class).
+
 Methods, each given only the number of clusters (library defaults otherwise):
 
 - KMeans, GaussianMixture (full covariances), PCA(10) + GaussianMixture, and
@@ -449,6 +467,7 @@ each other down several-fold):
     python benchmarks/cluster.py --datasets twenty_second --out DIR  # every TWENTY_SECOND set
     python benchmarks/cluster.py --datasets twenty_third --out DIR  # every TWENTY_THIRD set
     python benchmarks/cluster.py --datasets twenty_fourth --out DIR  # every TWENTY_FOURTH set
+    python benchmarks/cluster.py --datasets twenty_fifth --out DIR  # every TWENTY_FIFTH set
 
 The ``metric`` column records the GWAE's data-side metric (its default unless ``--param``
 sets it).
@@ -627,6 +646,8 @@ def load(name):
         return twenty_third(name)
     if name in TWENTY_FOURTH:
         return twenty_fourth(name)
+    if name in TWENTY_FIFTH:
+        return twenty_fifth(name)
     if name in UNSCALED:
         loaders = {"wine": load_wine, "breast_cancer": load_breast_cancer}
         return loaders[name.rsplit("_", 1)[0]](return_X_y=True)
@@ -1850,6 +1871,50 @@ def twenty_fourth(name):
         X = rng.normal(scale=3.0, size=(3, 5))[y] + noise
     return StandardScaler().fit_transform(X), y
 
+# A twenty-fifth held-out group (see the module's docstring): standardised tables of
+# binary, one-hot and count features, a mixed table, and Gaussian classes that share a
+# mean or differ in size, the kinds of rows whose partition a model of the rows finds.
+TWENTY_FIFTH = (
+    "survey_answers_30",
+    "levels_by_class_10",
+    "raw_counts_12",
+    "mixed_survey",
+    "one_mean_covariances_5d",
+    "unequal_gaussians_12d",
+    "answers_beside_free_answers",
+)
+
+
+def twenty_fifth(name):
+    """One of ``TWENTY_FIFTH``, standardised, and its labels."""
+    rng = np.random.RandomState(221)
+    if name == "survey_answers_30":
+        y = rng.randint(4, size=1000)
+        X = _flags(rng, y, 30, 0.15, 0.85)
+    elif name == "levels_by_class_10":
+        y = rng.randint(3, size=900)
+        X = np.hstack([_levels(rng, y, 4) for _ in range(10)])
+    elif name == "raw_counts_12":
+        y = rng.randint(3, size=1000)
+        X = rng.poisson(np.exp(0.5 + 0.6 * rng.normal(size=(3, 12)))[y]).astype(float)
+    elif name == "mixed_survey":
+        y = rng.randint(3, size=900)
+        gaussian = rng.normal(size=(3, 3))[y] + rng.normal(size=(900, 3))
+        categories = [_levels(rng, y, 3) for _ in range(4)]
+        X = np.hstack([gaussian, *categories, _flags(rng, y, 6, 0.2, 0.8)])
+    elif name == "one_mean_covariances_5d":
+        y = rng.randint(3, size=900)
+        X = _covariance_classes(rng, y, np.zeros((3, 5)), 1.0)
+    elif name == "unequal_gaussians_12d":
+        y = rng.choice(5, size=1200, p=[0.4, 0.25, 0.15, 0.12, 0.08])
+        X = _covariance_classes(rng, y, rng.normal(scale=1.2, size=(5, 12)), 0.5)
+    else:  # answers_beside_free_answers
+        y = rng.randint(3, size=1000)
+        X = np.hstack([
+            _flags(rng, y, 12, 0.15, 0.85), _flags(rng, y, 12, 0.1, 0.9, by_class=False)
+        ])
+    return StandardScaler().fit_transform(X.astype(float)), y
+
 
 def every_set():
     """Every data set of every group, group by group (``--datasets every``)."""
@@ -1860,7 +1925,7 @@ def every_set():
             *groups, HELDOUT, WIDE, LATER, THIRD, RARE, FOURTH, FIFTH, SIXTH, SEVENTH,
             EIGHTH, NINTH, TENTH, ELEVENTH, TWELFTH, THIRTEENTH, FOURTEENTH, FIFTEENTH,
             SIXTEENTH, SEVENTEENTH, EIGHTEENTH, NINETEENTH, TWENTIETH, TWENTY_FIRST,
-            TWENTY_SECOND, TWENTY_THIRD, TWENTY_FOURTH,
+            TWENTY_SECOND, TWENTY_THIRD, TWENTY_FOURTH, TWENTY_FIFTH,
         )
         for name in group
     ]
@@ -2119,7 +2184,8 @@ def main():
         "nineteenth alone: every NINETEENTH set; twentieth alone: every TWENTIETH set; "
         "twenty_first alone: every TWENTY_FIRST set; twenty_second alone: every "
         "TWENTY_SECOND set; twenty_third alone: every TWENTY_THIRD set; twenty_fourth "
-        "alone: every TWENTY_FOURTH set; every alone: every set of every group",
+        "alone: every TWENTY_FOURTH set; twenty_fifth alone: every TWENTY_FIFTH set; "
+        "every alone: every set of every group",
     )
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--param", nargs="*", default=[], help="GWAE parameters, key=value")
@@ -2198,6 +2264,8 @@ def main():
         args.datasets = list(TWENTY_THIRD)
     if args.datasets == ["twenty_fourth"]:
         args.datasets = list(TWENTY_FOURTH)
+    if args.datasets == ["twenty_fifth"]:
+        args.datasets = list(TWENTY_FIFTH)
     if args.datasets == ["every"]:
         args.datasets = every_set()
     datasets = args.datasets or list(DEFAULT_SETS)

@@ -531,6 +531,31 @@ def test_the_twenty_fourth_held_out_sets_are_standardised_as_documented(cluster)
     np.testing.assert_allclose(np.bincount(y) / len(y), [0.6, 0.3, 0.1], atol=0.03)
 
 
+def test_the_twenty_fifth_held_out_sets_are_standardised_as_documented(cluster):
+    """Shapes and classes of the TWENTY_FIFTH group that the module's docstring gives,
+    every feature standardised, the binary and one-hot features two-valued, and the
+    unequal classes in their proportions."""
+    shapes = {
+        "survey_answers_30": ((1000, 30), 4),
+        "levels_by_class_10": ((900, 40), 3),
+        "raw_counts_12": ((1000, 12), 3),
+        "mixed_survey": ((900, 21), 3),
+        "one_mean_covariances_5d": ((900, 5), 3),
+        "unequal_gaussians_12d": ((1200, 12), 5),
+        "answers_beside_free_answers": ((1000, 24), 3),
+    }
+    assert set(shapes) == set(cluster.TWENTY_FIFTH)
+    _assert_shapes_and_classes(cluster, shapes)
+    _assert_standardised(cluster, shapes)
+    for name in ("survey_answers_30", "levels_by_class_10", "answers_beside_free_answers"):
+        X, _ = cluster.load(name)
+        assert all(len(np.unique(column)) == 2 for column in X.T), name
+    X, y = cluster.load("unequal_gaussians_12d")
+    np.testing.assert_allclose(
+        np.bincount(y) / len(y), [0.4, 0.25, 0.15, 0.12, 0.08], atol=0.03
+    )
+
+
 def _assert_shapes_and_classes(cluster, shapes):
     """Each set of ``shapes`` (name: (shape, number of classes)) loads as described."""
     for name, (shape, n_classes) in shapes.items():
@@ -554,7 +579,7 @@ def test_only_the_raw_tables_in_mixed_units_reach_the_warning_ratio(cluster):
 
     ratios = {name: spread_ratio(cluster.load(name)[0])[0] for name in cluster.every_set()}
     mixed = {"penguins_unscaled", "wine_unscaled", "breast_cancer_unscaled", "income_like"}
-    assert len(ratios) == 186
+    assert len(ratios) == 193
     assert max(r for name, r in ratios.items() if name not in mixed) < 2.95
     assert min(ratios[name] for name in mixed) > 82
     assert 2.95 < DIFFERENT_UNITS_RATIO < 82
