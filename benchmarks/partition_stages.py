@@ -110,9 +110,10 @@ def _wrap_stages():
 
     def graph_partition_stage(*args):
         _fit["stages"].append({"how": args[-1]})
-        labels = graph_partition(*args)
+        labels, replaced = graph_partition(*args)
         _fit["stages"][-1]["output"] = _accuracy(labels)
-        return labels
+        _fit["stages"][-1]["replaced"] = replaced
+        return labels, replaced
 
     def free_em_stage(rows, labels, n_components, rng, rows_metric, affinity):
         stage = _fit["stages"][-1]

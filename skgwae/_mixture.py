@@ -116,6 +116,9 @@ class LatentMixture:
     # labels (all codes, or the random subset it was found on); None from EM.
     labels: np.ndarray | None = None
     index: np.ndarray | None = None
+    # Whether a model of the rows (EM, the latent class or the mixed model) replaced the
+    # neighbour graph's partition whole, so that the codes' graph did not show it.
+    replaced: bool = False
 
 
 def fit_latent_mixture(
@@ -233,9 +236,11 @@ def fit_latent_mixture(
         if partition is None:
             mixture = _em_mixture(standardised, n_components, seed, n_init)
             return _in_code_coordinates(standardised, mixture, center, scale)
-    labels, index = partition
+    labels, index, replaced = partition
     mixture = _classifying_moments(standardised[index], labels, n_components)
-    return _in_code_coordinates(standardised, mixture, center, scale, labels, index)
+    result = _in_code_coordinates(standardised, mixture, center, scale, labels, index)
+    result.replaced = replaced
+    return result
 
 
 def mixture_of_parts(codes, labels, n_components):
@@ -284,8 +289,9 @@ def _in_code_coordinates(standardised, mixture, center, scale, labels=None, inde
 
 
 def _spectral_partition(codes, n_components, seed, n_neighbors, rows, rows_metric, refine):
-    """(labels, index): a spectral partition of the ``codes`` at the sorted positions
-    ``index`` (all, or a random subset), or None if a part is empty."""
+    """(labels, index, replaced): a spectral partition of the ``codes`` at the sorted
+    positions ``index`` (all, or a random subset), and whether a model of the rows replaced
+    the graph's partition whole (see ``_graph_partition``), or None if a part is empty."""
     if len(codes) < SPECTRAL_MIN_PER_CLUSTER * n_components:
         return None
     rng = np.random.RandomState(seed)
@@ -293,6 +299,7 @@ def _spectral_partition(codes, n_components, seed, n_neighbors, rows, rows_metri
     if len(codes) > SPECTRAL_SUBSET:
         index = np.sort(rng.choice(len(codes), SPECTRAL_SUBSET, replace=False))
         codes = codes[index]
+    replaced = False
     if n_components == 1:
         labels = np.zeros(len(codes), dtype=int)
     else:
@@ -329,7 +336,7 @@ def _spectral_partition(codes, n_components, seed, n_neighbors, rows, rows_metri
         # draws after this step stay those of the spectral partition.
         other = np.random.RandomState()
         other.set_state(rng.get_state())
-        labels = _graph_partition(*graphs, *options, rng, "spectral")
+        labels, replaced = _graph_partition(*graphs, *options, rng, "spectral")
         # Spectral clustering relaxes the minimum normalized cut, which with many
         # clusters joins two of them and splits another where a cluster has loosely
         # attached subgroups (the digits' 1s); the Louvain method maximises modularity,
@@ -340,27 +347,28 @@ def _spectral_partition(codes, n_components, seed, n_neighbors, rows, rows_metri
         if len(codes) >= _modularity_min_codes(n_components) * n_components:
             by_modularity = _graph_partition(*graphs, *options, other, "modularity")
             own_graphs = [g for g in (affinity, row_affinity) if g is not None]
-            if _dominates(by_modularity, labels, own_graphs, n_components):
-                labels = by_modularity
+            if _dominates(by_modularity[0], labels, own_graphs, n_components):
+                labels, replaced = by_modularity
     if np.bincount(labels, minlength=n_components).min() == 0:
         return None
-    return labels, index
+    return labels, index, replaced
 
 
 def _graph_partition(
     affinity, row_affinity, codes, data, n_components, seed, n_neighbors, rows_metric, refine,
     cache, rng, how,
 ):
-    """The partition of the codes from the graph ``affinity`` (common to codes and rows,
-    or of the codes alone when ``row_affinity`` is None), by spectral clustering or by
-    modularity (``how``, see ``_partition``): the partition of the common graph or of the
-    rows' own graph, whichever cuts the common graph less, its fragment merged, then
-    refined by EM on the rows ``data`` where the refinement does not cut the common graph
-    far more (see ``fit_latent_mixture`` and ``_kept_refinement``), or replaced by the
-    partition of the latent class model where the rows are binary or one-hot and the
-    model holds, or by that of the mixed model where continuous features stand beside
-    such features (``_latent_class``); ``cache`` goes to ``refine_on_rows`` and
-    ``latent_class_partition``."""
+    """(labels, replaced): the partition of the codes from the graph ``affinity`` (common
+    to codes and rows, or of the codes alone when ``row_affinity`` is None), by spectral
+    clustering or by modularity (``how``, see ``_partition``): the partition of the common
+    graph or of the rows' own graph, whichever cuts the common graph less, its fragment
+    merged, then refined by EM on the rows ``data`` where the refinement does not cut the
+    common graph far more (see ``fit_latent_mixture`` and ``_kept_refinement``), or
+    replaced whole by the partition of the latent class model where the rows are binary
+    or one-hot and the model holds, by that of the mixed model where continuous features
+    stand beside such features (``_latent_class``), or by EM's (``free_em_partition``);
+    ``replaced`` says whether one of these models of the rows replaced it. ``cache`` goes
+    to ``refine_on_rows`` and ``latent_class_partition``."""
     labels = _partition(affinity, codes, n_components, rng, n_neighbors, how)
     if row_affinity is not None:
         # The partition of the rows' own graph competes, and the smaller normalized
@@ -400,15 +408,14 @@ def _graph_partition(
                 data, labels, n_components, np.random.RandomState(seed), rows_metric, affinity
             )
         if free is not None:
-            labels = free
-        else:
-            refined = refine_on_rows(
-                data, labels, n_components, rng, rows_metric, affinity, n_neighbors, cache
-            )
-            # Gaussian EM on heavy-tailed parts moves rows by their tails, not clusters.
-            if not follows_tails(data, labels, refined, n_components, rng, rows_metric):
-                labels = _kept_refinement(affinity, labels, refined, n_components)
-    return labels
+            return free, True
+        refined = refine_on_rows(
+            data, labels, n_components, rng, rows_metric, affinity, n_neighbors, cache
+        )
+        # Gaussian EM on heavy-tailed parts moves rows by their tails, not clusters.
+        if not follows_tails(data, labels, refined, n_components, rng, rows_metric):
+            labels = _kept_refinement(affinity, labels, refined, n_components)
+    return labels, False
 
 
 def _kept_refinement(affinity, labels, refined, n_components):

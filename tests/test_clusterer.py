@@ -790,6 +790,7 @@ def test_clusterer_partitions_with_its_training_rows(monkeypatch, metric, rows_m
     monkeypatch.setattr(clusterer_module, "fit_latent_mixture", recording)
     # The codes are compared with those of the fitted encoder: no step after the partition.
     monkeypatch.setattr(clusterer_module, "PARTITION_STEPS", 0)
+    monkeypatch.setattr(clusterer_module, "REPLACED_PARTITION_STEPS", 0)
     # The rows as given, which the test compares with X.
     est = GWAEClusterer(3, metric=metric, max_iter=2, random_state=0, weight_features=False)
     with warnings.catch_warnings():
@@ -842,25 +843,68 @@ def test_model_is_trained_towards_the_partition(monkeypatch):
     assert agreement[default] > agreement[0] + 0.025
 
 
-def test_steps_after_the_partition_are_a_share_of_the_training(monkeypatch, X_small):
+@pytest.mark.parametrize("replaced", [False, True])
+def test_steps_after_the_partition_are_a_share_of_the_training(monkeypatch, X_small, replaced):
     """A short fit (epochs of 2 steps, in batches of 16 of its 36 training rows) is
-    followed by PARTITION_STEP_FRACTION as many steps."""
+    followed by PARTITION_STEP_FRACTION as many steps, or REPLACED_PARTITION_STEP_FRACTION
+    as many where a model of the rows replaced the graph's partition (``replaced``)."""
     import skgwae.clusterer as clusterer_module
 
     calls = []
-    original = clusterer_module.fit_to_partition
+    steps, fit_mixture = clusterer_module.fit_to_partition, clusterer_module.fit_latent_mixture
 
     def recording(*args, **kwargs):
         calls.append(kwargs["n_steps"])
-        return original(*args, **kwargs)
+        return steps(*args, **kwargs)
+
+    def mixture_of_rows(*args, **kwargs):
+        mixture = fit_mixture(*args, **kwargs)
+        mixture.replaced = replaced
+        return mixture
 
     monkeypatch.setattr(clusterer_module, "fit_to_partition", recording)
+    monkeypatch.setattr(clusterer_module, "fit_latent_mixture", mixture_of_rows)
     params = dict(n_components=2, hidden_layer_sizes=(16,), max_iter=25, batch_size=16)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         est = GWAEClusterer(2, random_state=0, **params).fit(X_small)
-    expected = round(clusterer_module.PARTITION_STEP_FRACTION * est.n_iter_ * 2)
-    assert 0 < expected < clusterer_module.PARTITION_STEPS and calls == [expected]
+    if replaced:
+        fraction = clusterer_module.REPLACED_PARTITION_STEP_FRACTION
+        most = clusterer_module.REPLACED_PARTITION_STEPS
+    else:
+        fraction = clusterer_module.PARTITION_STEP_FRACTION
+        most = clusterer_module.PARTITION_STEPS
+    expected = round(fraction * est.n_iter_ * 2)
+    assert 0 < expected < most and calls == [expected]
+
+
+def test_more_steps_follow_a_partition_that_a_model_of_the_rows_replaced():
+    """Where a model of the rows replaced the graph's partition, the steps after it are
+    REPLACED_PARTITION_STEP_FRACTION of the training's, at most REPLACED_PARTITION_STEPS
+    (of a default training of 1,150 steps: 368 against 92)."""
+    import skgwae.clusterer as clusterer_module
+
+    assert clusterer_module.partition_steps(1150, False) == 92
+    assert clusterer_module.partition_steps(1150, True) == 368
+    assert clusterer_module.partition_steps(5000, False) == clusterer_module.PARTITION_STEPS
+    assert clusterer_module.partition_steps(5000, True) == 400
+
+
+def test_the_latent_mixture_says_whether_a_model_of_the_rows_replaced_the_partition():
+    """Binary rows of 3 classes: the latent class model's partition replaces the graph's
+    (``replaced``); well-separated blobs keep the graph's, refined; EM has no graph."""
+    import skgwae._mixture as mixture_module
+
+    rng = np.random.RandomState(0)
+    y = rng.randint(3, size=300)
+    rows = (rng.uniform(size=(300, 16)) < rng.uniform(0.1, 0.9, size=(3, 16))[y]) * 1.0
+    codes = rows @ rng.normal(size=(16, 4)) + 0.05 * rng.normal(size=(300, 4))
+    mixture = mixture_module.fit_latent_mixture(codes, 3, 0, rows=lambda i: rows[i])
+    assert mixture.replaced
+    codes, _ = make_blobs(300, centers=3, n_features=4, random_state=0)
+    mixture = mixture_module.fit_latent_mixture(codes, 3, 0, rows=lambda i: codes[i])
+    assert mixture.labels is not None and not mixture.replaced
+    assert not mixture_module.fit_latent_mixture(codes, 3, 0, method="em").replaced
 
 
 def test_auto_length_counts_the_steps_after_the_partition():
@@ -1483,7 +1527,7 @@ def test_partition_of_the_rows_graph_wins_where_the_codes_blur_a_gap():
     common = neighbour_affinity(codes, 20).multiply(neighbour_affinity(rows, 20)).sqrt()
     joined = mixture_module._partition(common.tocsr(), codes, 4, np.random.RandomState(0), 20)
     assert cluster_accuracy(truth, joined) < 0.97
-    labels, index = mixture_module._spectral_partition(
+    labels, index, _ = mixture_module._spectral_partition(
         codes, 4, 0, 20, lambda i: rows[i], "euclidean", refine=False
     )
     assert np.array_equal(index, np.arange(len(rows)))
@@ -1523,7 +1567,7 @@ def test_a_fragment_cut_off_instead_of_two_joined_clusters_is_merged_back():
     assert cluster_accuracy(truth, spectral) < 0.7
     kept = mixture_module._without_fragments(graph, codes, spectral, 3, 0, 20)
     assert cluster_accuracy(truth, kept) > 0.98
-    labels, _ = mixture_module._spectral_partition(codes, 3, 0, 20, None, "euclidean", True)
+    labels, _, _ = mixture_module._spectral_partition(codes, 3, 0, 20, None, "euclidean", True)
     assert cluster_accuracy(truth, labels) > 0.98
 
 
@@ -2030,7 +2074,7 @@ def test_partition_graph_has_the_neighbour_count_with_the_largest_eigengap(monke
         return original(affinity, *args)
 
     monkeypatch.setattr(mixture_module, "_graph_partition", spy)
-    labels, _ = mixture_module._spectral_partition(
+    labels, _, _ = mixture_module._spectral_partition(
         codes, 4, 0, (20, 10), None, "euclidean", True
     )
     (graph,) = graphs

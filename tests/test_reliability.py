@@ -124,6 +124,7 @@ def test_ctrl_c_during_the_clusterers_last_steps_stops_them_and_the_restarts(
 
     # 3 epochs of 2 steps each, then as many steps after the partition.
     monkeypatch.setattr(clusterer_module, "PARTITION_STEP_FRACTION", 1.0)
+    monkeypatch.setattr(clusterer_module, "REPLACED_PARTITION_STEP_FRACTION", 1.0)
     steps = sigint_at_step(9)
     est = GWAEClusterer(**fast_params, n_clusters=2, n_init=3)
     with pytest.warns(UserWarning, match="interrupted by the user during the steps"):
