@@ -73,6 +73,7 @@ CLUSTER_GROUPS = {
     "twenty_third": "twenty-third held out",
     "twenty_fourth": "twenty-fourth held out",
     "twenty_fifth": "twenty-fifth held out",
+    "twenty_sixth": "twenty-sixth held out",
 }
 BASELINES = ["KMeans", "GMM", "PCA+GMM", "UMAP+GMM"]
 # GWAE meets the bar when its accuracy is at most this much below the best baseline's.

@@ -556,6 +556,26 @@ def test_the_twenty_fifth_held_out_sets_are_standardised_as_documented(cluster):
     )
 
 
+def test_the_twenty_sixth_held_out_sets_are_standardised_as_documented(cluster):
+    """Shapes and classes of the TWENTY_SIXTH group that the module's docstring gives,
+    every feature standardised, and the binary features two-valued."""
+    shapes = {
+        "covariance_classes_16d": ((1000, 16), 3),
+        "weak_signal_40d": ((1200, 40), 4),
+        "sparse_topics_4": ((1000, 80), 4),
+        "topic_counts_5": ((900, 60), 5),
+        "gaussian_classes_25d": ((1500, 25), 6),
+        "classes_in_noise_50d": ((1000, 50), 3),
+        "binary_profiles_40": ((1000, 40), 5),
+    }
+    assert set(shapes) == set(cluster.TWENTY_SIXTH)
+    _assert_shapes_and_classes(cluster, shapes)
+    _assert_standardised(cluster, shapes)
+    for name in ("sparse_topics_4", "binary_profiles_40"):
+        X, _ = cluster.load(name)
+        assert all(len(np.unique(column)) == 2 for column in X.T), name
+
+
 def _assert_shapes_and_classes(cluster, shapes):
     """Each set of ``shapes`` (name: (shape, number of classes)) loads as described."""
     for name, (shape, n_classes) in shapes.items():
@@ -579,7 +599,7 @@ def test_only_the_raw_tables_in_mixed_units_reach_the_warning_ratio(cluster):
 
     ratios = {name: spread_ratio(cluster.load(name)[0])[0] for name in cluster.every_set()}
     mixed = {"penguins_unscaled", "wine_unscaled", "breast_cancer_unscaled", "income_like"}
-    assert len(ratios) == 193
+    assert len(ratios) == 200
     assert max(r for name, r in ratios.items() if name not in mixed) < 2.95
     assert min(ratios[name] for name in mixed) > 82
     assert 2.95 < DIFFERENT_UNITS_RATIO < 82
