@@ -262,6 +262,13 @@ def mixture_of_parts(codes, labels, n_components):
     return _in_code_coordinates(standardised, mixture, center, scale, labels, index)
 
 
+def agreement(mixture, codes, labels):
+    """The share of ``codes`` whose likeliest component of ``mixture`` (a
+    :class:`LatentMixture`, in the codes' coordinates) is their part in ``labels``."""
+    log_joint = _log_joint(codes, mixture.weights, mixture.means, mixture.covariances)
+    return float(np.mean(log_joint.argmax(axis=1) == labels))
+
+
 def _standardise(codes):
     """(standardised codes, center, scale): the codes centred and divided by their overall
     standard deviation, so that REG_COVAR and the graphs do not depend on their scale."""

@@ -878,6 +878,50 @@ def test_steps_after_the_partition_are_a_share_of_the_training(monkeypatch, X_sm
     assert 0 < expected < most and calls == [expected]
 
 
+@pytest.mark.parametrize("share, weights", [(0.5, [1.0, 10.0]), (0.95, [1.0])])
+def test_a_second_pass_follows_where_the_codes_mix_the_parts(
+    monkeypatch, X_small, share, weights
+):
+    """Where the mixture of the parts' codes gives fewer than MIN_CODES_AGREEMENT of the
+    training rows their part after the steps, as many steps follow again with the
+    cross-entropy at MIXED_LABEL_WEIGHT (and the next seed); at that share, none."""
+    import skgwae.clusterer as clusterer_module
+
+    assert clusterer_module.MIN_CODES_AGREEMENT == 0.95
+    assert clusterer_module.MIXED_LABEL_WEIGHT == 10.0
+    calls = []
+    steps = clusterer_module.fit_to_partition
+
+    def recording(*args, **kwargs):
+        calls.append((kwargs["label_weight"], kwargs["n_steps"], kwargs["seed"]))
+        return steps(*args, **kwargs)
+
+    monkeypatch.setattr(clusterer_module, "fit_to_partition", recording)
+    monkeypatch.setattr(clusterer_module, "agreement", lambda *args: share)
+    params = dict(n_components=2, hidden_layer_sizes=(16,), max_iter=25, batch_size=16)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        est = GWAEClusterer(2, random_state=0, **params).fit(X_small)
+    assert [weight for weight, _, _ in calls] == weights
+    assert len({n_steps for _, n_steps, _ in calls}) == 1
+    assert [seed for _, _, seed in calls] == [calls[0][2] + i for i in range(len(calls))]
+    assert np.isfinite(est.means_).all()
+
+
+def test_agreement_of_a_mixture_with_the_parts_of_its_codes():
+    """Two well-separated parts: their own mixture gives every code its part; with the
+    labels swapped, none; with a tenth of one part's labels swapped, 0.95."""
+    import skgwae._mixture as mixture_module
+
+    codes, labels = make_blobs(200, centers=[[0, 0], [8, 0]], random_state=0)
+    mixture = mixture_module.mixture_of_parts(codes, labels, 2)
+    assert mixture_module.agreement(mixture, codes, labels) == 1.0
+    assert mixture_module.agreement(mixture, codes, 1 - labels) == 0.0
+    moved = labels.copy()
+    moved[np.flatnonzero(labels == 0)[:10]] = 1
+    assert mixture_module.agreement(mixture, codes, moved) == pytest.approx(0.95)
+
+
 def test_more_steps_follow_a_partition_that_a_model_of_the_rows_replaced():
     """Where a model of the rows replaced the graph's partition, the steps after it are
     REPLACED_PARTITION_STEP_FRACTION of the training's, at most REPLACED_PARTITION_STEPS
