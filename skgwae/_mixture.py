@@ -265,8 +265,14 @@ def mixture_of_parts(codes, labels, n_components):
 def agreement(mixture, codes, labels):
     """The share of ``codes`` whose likeliest component of ``mixture`` (a
     :class:`LatentMixture`, in the codes' coordinates) is their part in ``labels``."""
-    log_joint = _log_joint(codes, mixture.weights, mixture.means, mixture.covariances)
-    return float(np.mean(log_joint.argmax(axis=1) == labels))
+    components = (mixture.weights, mixture.means, mixture.covariances)
+    return _share_in_own_part(codes, components, labels)
+
+
+def _share_in_own_part(X, components, labels):
+    """The share of the rows X whose likeliest of the ``components`` (weights, means,
+    covariances) is their part in ``labels``."""
+    return float(np.mean(_log_joint(X, *components).argmax(axis=1) == labels))
 
 
 def _standardise(codes):
@@ -551,7 +557,7 @@ def _classifying_moments(X, labels, n_components):
     weights, means, covariances = part_moments(X, labels, n_components)
     variances, directions = np.linalg.eigh(np.atleast_2d(np.cov(X, rowvar=False, bias=True)))
     variances = np.maximum(variances, 0.0)
-    best, best_agreement = None, -1.0
+    best, best_share = None, -1.0
     # eigh sorts ascending: the first n_rest directions hold the least variance.
     for n_rest in range(X.shape[1]):
         rest = directions[:, :n_rest]
@@ -562,9 +568,9 @@ def _classifying_moments(X, labels, n_components):
             means - (means - X.mean(axis=0)) @ rest @ rest.T,
             (joint + joint.transpose(0, 2, 1)) / 2,  # exactly symmetric
         )
-        agreement = np.mean(_log_joint(X, *mixture).argmax(axis=1) == labels)
-        if agreement > best_agreement:
-            best, best_agreement = mixture, agreement
+        share = _share_in_own_part(X, mixture, labels)
+        if share > best_share:
+            best, best_share = mixture, share
     return best
 
 

@@ -313,7 +313,7 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
             batch_size = effective_batch_size(self.batch_size, data.n_train)
             training_steps = result.n_epochs * max(1, round(data.n_train / batch_size))
             n_steps = partition_steps(training_steps, mixture.replaced)
-            labels = mixture.labels
+            labels, positions = mixture.labels, mixture.index
             # The second pass, with the larger weight, only where the first leaves the
             # parts' codes mixed (see MIN_CODES_AGREEMENT).
             weights = (PARTITION_LABEL_WEIGHT, MIXED_LABEL_WEIGHT)
@@ -323,7 +323,7 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
                 interrupted = fit_to_partition(
                     model,
                     rows,
-                    mixture.index,
+                    positions,
                     labels,
                     self.n_clusters,
                     n_steps=n_steps,
@@ -338,9 +338,7 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
                     seed=seed + step_pass,
                 )
                 codes = apply_in_chunks(lambda x: model.encoder(x)[0], rows, device, np.float64)
-                index = mixture.index
                 mixture = mixture_of_parts(codes, labels, self.n_clusters)
-                mixture.index = index
                 if interrupted:
                     warnings.warn(
                         "Training interrupted by the user during the steps that follow the "
