@@ -427,6 +427,23 @@ of spread 0.3), ``classes_in_noise_50d`` (1000 rows of 3 classes in 50 features,
 drawn with standard deviation 1.2 in 6 of them) and ``binary_profiles_40`` (1000 rows of 5
 classes, 40 binary features of probabilities per class in [0.05, 0.5]).
 
+Also available with ``--datasets``: a twenty-seventh held-out group (``TWENTY_SEVENTH``,
+``--datasets twenty_seventh``), written down on 2026-12-06 before a Gaussian mixture with
+one covariance shared by its clusters was run on it as a competitor of the clusterer's
+partition, each set standardised: ``classes_beside_helix`` (1000 rows of 4 classes in 5
+features beside 12 features that mix a noisy helix's 3 coordinates),
+``classes_beside_factors_20`` (900 rows of 3 classes in 6 features beside 20 features
+driven by 3 latent factors that do not depend on the class),
+``classes_in_shared_covariance`` (1000 rows of 4 classes in 12 features sharing one
+covariance of random axes and scales e^u, u uniform in [-1.5, 1.5]),
+``own_covariances_10d`` (900 rows of 3 classes in 10 features, centres' standard deviation
+1, their own covariances, random axes of scales e^u, u uniform in [-1, 1]),
+``breast_cancer_beside_roll`` (breast cancer's 30 measurements beside 10 features that mix
+a swiss roll's 3 coordinates), ``unequal_spreads_8d`` (1000 rows of 3 classes of 50/30/20 %
+in 8 features, centres' standard deviation 1.5, each class round with standard deviation
+0.5, 1 or 2) and ``wine_beside_sphere`` (wine's 13 measurements beside 9 features that mix
+points on a sphere).
+
 Methods, each given only the number of clusters (library defaults otherwise):
 
 - KMeans, GaussianMixture (full covariances), PCA(10) + GaussianMixture, and
@@ -484,6 +501,7 @@ each other down several-fold):
     python benchmarks/cluster.py --datasets twenty_fourth --out DIR  # every TWENTY_FOURTH set
     python benchmarks/cluster.py --datasets twenty_fifth --out DIR  # every TWENTY_FIFTH set
     python benchmarks/cluster.py --datasets twenty_sixth --out DIR  # every TWENTY_SIXTH set
+    python benchmarks/cluster.py --datasets twenty_seventh --out DIR  # every TWENTY_SEVENTH set
 
 The ``metric`` column records the GWAE's data-side metric (its default unless ``--param``
 sets it).
@@ -666,6 +684,8 @@ def load(name):
         return twenty_fifth(name)
     if name in TWENTY_SIXTH:
         return twenty_sixth(name)
+    if name in TWENTY_SEVENTH:
+        return twenty_seventh(name)
     if name in UNSCALED:
         loaders = {"wine": load_wine, "breast_cancer": load_breast_cancer}
         return loaders[name.rsplit("_", 1)[0]](return_X_y=True)
@@ -1981,6 +2001,69 @@ def twenty_sixth(name):
     return StandardScaler().fit_transform(X.astype(float)), y
 
 
+
+# A twenty-seventh held-out group (see the module's docstring): standardised tables of
+# classes beside class-free structure (a manifold, latent factors, a shared covariance),
+# and classes of their own covariances or spreads, which one shared covariance misfits.
+TWENTY_SEVENTH = (
+    "classes_beside_helix",
+    "classes_beside_factors_20",
+    "classes_in_shared_covariance",
+    "own_covariances_10d",
+    "breast_cancer_beside_roll",
+    "unequal_spreads_8d",
+    "wine_beside_sphere",
+)
+
+
+def twenty_seventh(name):
+    """One of ``TWENTY_SEVENTH``, standardised, and its labels."""
+    rng = np.random.RandomState(241)
+    if name == "classes_beside_helix":
+        y = rng.randint(4, size=1000)
+        classes = rng.normal(scale=2.0, size=(4, 5))[y] + rng.normal(size=(1000, 5))
+        angle = rng.uniform(0, 4 * np.pi, size=1000)
+        helix = np.column_stack([np.cos(angle), np.sin(angle), angle / (2 * np.pi)])
+        helix += 0.05 * rng.normal(size=helix.shape)
+        mixed = StandardScaler().fit_transform(helix) @ rng.normal(size=(3, 12))
+        X = np.hstack([classes, mixed + 0.2 * rng.normal(size=(1000, 12))])
+    elif name == "classes_beside_factors_20":
+        y = rng.randint(3, size=900)
+        classes = rng.normal(scale=2.0, size=(3, 6))[y] + rng.normal(size=(900, 6))
+        factors = rng.normal(size=(900, 3)) @ rng.normal(size=(3, 20))
+        X = np.hstack([classes, factors + 0.5 * rng.normal(size=(900, 20))])
+    elif name == "classes_in_shared_covariance":
+        y = rng.randint(4, size=1000)
+        axes, _ = np.linalg.qr(rng.normal(size=(12, 12)))
+        scales = np.exp(rng.uniform(-1.5, 1.5, size=12))
+        noise = (rng.normal(size=(1000, 12)) * scales) @ axes.T
+        X = rng.normal(scale=1.5, size=(4, 12))[y] + noise
+    elif name == "own_covariances_10d":
+        y = rng.randint(3, size=900)
+        X = _covariance_classes(rng, y, rng.normal(scale=1.0, size=(3, 10)), 1.0)
+    elif name in ("breast_cancer_beside_roll", "wine_beside_sphere"):
+        loader, n_mixed = {
+            "breast_cancer_beside_roll": (load_breast_cancer, 10),
+            "wine_beside_sphere": (load_wine, 9),
+        }[name]
+        X, y = loader(return_X_y=True)
+        if name == "breast_cancer_beside_roll":
+            shape, _ = make_swiss_roll(len(X), noise=0.0, random_state=rng)
+            shape = StandardScaler().fit_transform(shape)
+        else:
+            shape = rng.normal(size=(len(X), 3))
+            shape /= np.linalg.norm(shape, axis=1, keepdims=True)
+        mixed = shape @ rng.normal(size=(3, n_mixed)) + 0.1 * rng.normal(size=(len(X), n_mixed))
+        X = np.hstack([StandardScaler().fit_transform(X), mixed])
+    else:  # unequal_spreads_8d: round classes of three spreads and sizes
+        y = rng.choice(3, size=1000, p=[0.5, 0.3, 0.2])
+        spreads = np.array([0.5, 1.0, 2.0])
+        X = rng.normal(scale=1.5, size=(3, 8))[y] + spreads[y, None] * rng.normal(
+            size=(1000, 8)
+        )
+    return StandardScaler().fit_transform(X), y
+
+
 def every_set():
     """Every data set of every group, group by group (``--datasets every``)."""
     groups = (DEFAULT_SETS, OTHER_SCALINGS, DISCRETE, SMALL, UNINFORMATIVE, UNSCALED)
@@ -1991,6 +2074,7 @@ def every_set():
             EIGHTH, NINTH, TENTH, ELEVENTH, TWELFTH, THIRTEENTH, FOURTEENTH, FIFTEENTH,
             SIXTEENTH, SEVENTEENTH, EIGHTEENTH, NINETEENTH, TWENTIETH, TWENTY_FIRST,
             TWENTY_SECOND, TWENTY_THIRD, TWENTY_FOURTH, TWENTY_FIFTH, TWENTY_SIXTH,
+            TWENTY_SEVENTH,
         )
         for name in group
     ]
@@ -2250,7 +2334,8 @@ def main():
         "twenty_first alone: every TWENTY_FIRST set; twenty_second alone: every "
         "TWENTY_SECOND set; twenty_third alone: every TWENTY_THIRD set; twenty_fourth "
         "alone: every TWENTY_FOURTH set; twenty_fifth alone: every TWENTY_FIFTH set; "
-        "twenty_sixth alone: every TWENTY_SIXTH set; every alone: every set of every group",
+        "twenty_sixth alone: every TWENTY_SIXTH set; twenty_seventh alone: every "
+        "TWENTY_SEVENTH set; every alone: every set of every group",
     )
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--param", nargs="*", default=[], help="GWAE parameters, key=value")
@@ -2333,6 +2418,8 @@ def main():
         args.datasets = list(TWENTY_FIFTH)
     if args.datasets == ["twenty_sixth"]:
         args.datasets = list(TWENTY_SIXTH)
+    if args.datasets == ["twenty_seventh"]:
+        args.datasets = list(TWENTY_SEVENTH)
     if args.datasets == ["every"]:
         args.datasets = every_set()
     datasets = args.datasets or list(DEFAULT_SETS)

@@ -576,6 +576,25 @@ def test_the_twenty_sixth_held_out_sets_are_standardised_as_documented(cluster):
         assert all(len(np.unique(column)) == 2 for column in X.T), name
 
 
+
+def test_the_twenty_seventh_held_out_sets_are_standardised_as_documented(cluster):
+    """Shapes and classes of the TWENTY_SEVENTH group that the module's docstring gives,
+    every feature standardised, and the unequal classes in their proportions."""
+    shapes = {
+        "classes_beside_helix": ((1000, 17), 4),
+        "classes_beside_factors_20": ((900, 26), 3),
+        "classes_in_shared_covariance": ((1000, 12), 4),
+        "own_covariances_10d": ((900, 10), 3),
+        "breast_cancer_beside_roll": ((569, 40), 2),
+        "unequal_spreads_8d": ((1000, 8), 3),
+        "wine_beside_sphere": ((178, 22), 3),
+    }
+    assert set(shapes) == set(cluster.TWENTY_SEVENTH)
+    _assert_shapes_and_classes(cluster, shapes)
+    _assert_standardised(cluster, shapes)
+    _, y = cluster.load("unequal_spreads_8d")
+    np.testing.assert_allclose(np.bincount(y) / len(y), [0.5, 0.3, 0.2], atol=0.04)
+
 def _assert_shapes_and_classes(cluster, shapes):
     """Each set of ``shapes`` (name: (shape, number of classes)) loads as described."""
     for name, (shape, n_classes) in shapes.items():
@@ -599,7 +618,7 @@ def test_only_the_raw_tables_in_mixed_units_reach_the_warning_ratio(cluster):
 
     ratios = {name: spread_ratio(cluster.load(name)[0])[0] for name in cluster.every_set()}
     mixed = {"penguins_unscaled", "wine_unscaled", "breast_cancer_unscaled", "income_like"}
-    assert len(ratios) == 200
+    assert len(ratios) == 207
     assert max(r for name, r in ratios.items() if name not in mixed) < 2.95
     assert min(ratios[name] for name in mixed) > 82
     assert 2.95 < DIFFERENT_UNITS_RATIO < 82
