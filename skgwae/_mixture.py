@@ -19,6 +19,7 @@ from ._parts import REG_COVAR, member_matrix, membership, part_moments
 from ._parts import log_joint as _log_joint
 from ._parts import parts_log_likelihood as _parts_log_likelihood
 from ._refinement import follows_tails, free_em_partition, refine_on_rows
+from ._shared_covariance import shared_covariance_partition
 
 # Neighbours of each code (and of each data row) in the graphs of the partition: the
 # graph is built with each count, and the one whose n_components clusters stand out most
@@ -116,8 +117,9 @@ class LatentMixture:
     # labels (all codes, or the random subset it was found on); None from EM.
     labels: np.ndarray | None = None
     index: np.ndarray | None = None
-    # Whether a model of the rows (EM, the latent class or the mixed model) replaced the
-    # neighbour graph's partition whole, so that the codes' graph did not show it.
+    # Whether a model of the rows (EM, the latent class or the mixed model, a mixture with
+    # one shared covariance) replaced the neighbour graph's partition whole, so that the
+    # codes' graph did not show it.
     replaced: bool = False
 
 
@@ -304,7 +306,8 @@ def _in_code_coordinates(standardised, mixture, center, scale, labels=None, inde
 def _spectral_partition(codes, n_components, seed, n_neighbors, rows, rows_metric, refine):
     """(labels, index, replaced): a spectral partition of the ``codes`` at the sorted
     positions ``index`` (all, or a random subset), and whether a model of the rows replaced
-    the graph's partition whole (see ``_graph_partition``), or None if a part is empty."""
+    the graph's partition whole (see ``_graph_partition``; or the mixture with one shared
+    covariance of ``_shared_covariance``), or None if a part is empty."""
     if len(codes) < SPECTRAL_MIN_PER_CLUSTER * n_components:
         return None
     rng = np.random.RandomState(seed)
@@ -362,6 +365,17 @@ def _spectral_partition(codes, n_components, seed, n_neighbors, rows, rows_metri
             own_graphs = [g for g in (affinity, row_affinity) if g is not None]
             if _dominates(by_modularity[0], labels, own_graphs, n_components):
                 labels, replaced = by_modularity
+        # Where the classes share a covariance with structure beside them, the graph
+        # follows that structure, and a mixture with one shared covariance finds them
+        # (see _shared_covariance); not where a model of the rows already replaced the
+        # graph's partition. Its own generators: the draws above stay as they were.
+        if data is not None and refine and not replaced:
+            shared = shared_covariance_partition(
+                data, labels, n_components, seed, rows_metric, affinity,
+                FRAGMENT_FRACTION * len(labels) / n_components,
+            )
+            if shared is not None:
+                labels, replaced = shared, True
     if np.bincount(labels, minlength=n_components).min() == 0:
         return None
     return labels, index, replaced

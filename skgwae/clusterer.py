@@ -31,10 +31,11 @@ from .training import AUTO_STEPS, apply_in_chunks, fit_to_partition
 # to 0.960.
 PARTITION_STEPS = 100
 PARTITION_STEP_FRACTION = 0.08
-# Where a model of the rows (EM, the latent class or the mixed model) replaced the neighbour
-# graph's partition whole, the codes' graph did not show that partition, and the codes
-# need more steps to take it on: REPLACED_PARTITION_STEP_FRACTION of the training's steps,
-# at most REPLACED_PARTITION_STEPS (368 after a default training, against 92). The fits of
+# Where a model of the rows (EM, the latent class or the mixed model, a mixture with one
+# shared covariance) replaced the neighbour graph's partition whole, the codes' graph did
+# not show that partition, and the codes need more steps to take it on:
+# REPLACED_PARTITION_STEP_FRACTION of the training's steps, at most
+# REPLACED_PARTITION_STEPS (368 after a default training, against 92). The fits of
 # 45 of the 179 clustering benchmark sets changed: 32 rose (by up to 0.028, classes of
 # their own covariances beside factors; topics, binary and one-hot tables), 11 fell by at
 # most 0.003; such a fit takes about a tenth longer. Fits of the graph's own partition
@@ -133,20 +134,25 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
        mixed model (a Gaussian of the continuous features times the latent class model of
        the others) fitted from the parts replaces the partition where each of its clusters
        is one Gaussian in the continuous features and the others are nearly independent
-       within it. Training goes on for a few steps (8 % as many as it took, at most 100;
-       where a model of the rows replaced the graph's partition, which the codes then do
-       not show, 32 %, at most 400) with the cross-entropy of the refined labels added to
-       the objective (and as many again, with that cross-entropy weighing 10 times as
-       much, where the mixture of the parts' codes still gives fewer than 95 % of the
-       training rows their part), and each component takes the weight, mean and
-       covariance of one part's latent means; kappa is rescaled so that L_GW is
-       unchanged. The graph follows the connected dense regions that make clusters, which
-       a maximum-likelihood mixture of the codes does not; EM on the rows draws the
-       boundaries between overlapping Gaussian clusters, which a graph does not. The
-       components are moments of the means, not of the noisy codes z ~ q(z|x), so they
-       are narrower than the codes, which raises the MMD part of :meth:`score`. A
-       component that is the most responsible one for no training sample is reported
-       with a ConvergenceWarning.
+       within it. Otherwise, EM for a Gaussian mixture whose clusters share one
+       covariance, started from the parts, replaces the partition where held-out rows are
+       clearly likelier under that shared covariance than under each part's own: where
+       classes sit beside structure that every class shares (features driven by
+       class-free factors, noise correlated across features), the graph follows that
+       structure in part, and the shared covariance absorbs it. Training goes on for a
+       few steps (8 % as many as it took, at most 100; where a model of the rows
+       replaced the graph's partition, which the codes then do not show, 32 %, at most
+       400) with the cross-entropy of the refined labels added to the objective (and as
+       many again, with that cross-entropy weighing 10 times as much, where the mixture
+       of the parts' codes still gives fewer than 95 % of the training rows their part),
+       and each component takes the weight, mean and covariance of one part's latent
+       means; kappa is rescaled so that L_GW is unchanged. The graph follows the
+       connected dense regions that make clusters, which a maximum-likelihood mixture of
+       the codes does not; EM on the rows draws the boundaries between overlapping
+       Gaussian clusters, which a graph does not. The components are moments of the
+       means, not of the noisy codes z ~ q(z|x), so they are narrower than the codes,
+       which raises the MMD part of :meth:`score`. A component that is the most
+       responsible one for no training sample is reported with a ConvergenceWarning.
 
     With ``n_init > 1`` both steps are repeated from different seeds and the model whose
     clusters of the training rows agree best with the other models' (the highest mean
