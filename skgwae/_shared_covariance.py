@@ -28,13 +28,13 @@ from ._refinement import (
 # the per-row gain above SHARED_MIN_Z. The bound is strict because the test runs on
 # every fit and a replaced partition is replaced whole. On the clustering benchmark's
 # sets (scores of EM's partition from the graph's, seeds 0-2): 5 Gaussian classes in 30
-# features 3.4-6.8 (the partition's accuracy 0.73-0.76, EM's 0.84-0.85), 5 classes in 6
+# features 3.3-6.8 (the partition's accuracy 0.73-0.76, EM's 0.84-0.85), 5 classes in 6
 # features beside 40 driven by 2 class-free factors 6.9-7.8 (0.78-0.89, EM's 0.99), 2
 # classes that differ only in their covariances in 20 features -1.4 to 0.9 (EM's
 # partition 0.79-0.81 against 0.90-0.92), the digits below -11 (each digit its own
 # covariance), 4 classes of one-hot levels beside noise up to 3.7 with a worse
 # partition. EM for the shared covariance from k-means starts found 4 classes beside a
-# swiss roll in one draw of the data and in none of eight others (its components cut
+# swiss roll in one draw of the data and in none of nine others (its components cut
 # the roll), so only EM from the parts runs.
 SHARED_CV_FOLDS = 5
 SHARED_ROWS_PER_PARAMETER = 5
