@@ -32,8 +32,8 @@ from ._refinement import (
 # features beside 40 driven by 2 class-free factors 6.9-7.8 (0.78-0.89, EM's 0.99), 2
 # classes that differ only in their covariances in 20 features -1.4 to 0.9 (EM's
 # partition 0.79-0.81 against 0.90-0.92), the digits below -11 (each digit its own
-# covariance), 4 classes of one-hot levels beside noise up to 3.7 with a worse
-# partition. EM for the shared covariance from k-means starts found 4 classes beside a
+# covariance), Gaussian classes beside one-hot categories that follow them up to 3.7
+# with a worse partition. EM for the shared covariance from k-means starts found 4 classes beside a
 # swiss roll in one draw of the data and in none of nine others (its components cut
 # the roll), so only EM from the parts runs.
 SHARED_CV_FOLDS = 5
