@@ -24,18 +24,18 @@ from ._refinement import (
 # partition where the rows show the shared covariance: held-out rows (SHARED_CV_FOLDS
 # folds, in the leading principal components where the smallest part has
 # SHARED_ROWS_PER_PARAMETER rows per parameter of its own mean and covariance) are
-# likelier under one shared covariance than under each part's own, with a z-score of
-# the per-row gain above SHARED_MIN_Z. The bound is strict because the test runs on
-# every fit and a replaced partition is replaced whole. On the clustering benchmark's
-# sets (scores of EM's partition from the graph's, seeds 0-2): 5 Gaussian classes in 30
+# likelier under one shared covariance than under each part's own, with a z-score of the
+# per-row gain above SHARED_MIN_Z. The bound is strict because the test runs on every fit
+# and a replaced partition is replaced whole. On the clustering benchmark's sets
+# (z-scores of EM's partition from the graph's, seeds 0-2): 5 Gaussian classes in 30
 # features 3.3-6.8 (the partition's accuracy 0.73-0.76, EM's 0.84-0.85), 5 classes in 6
 # features beside 40 driven by 2 class-free factors 6.9-7.8 (0.78-0.89, EM's 0.99), 2
 # classes that differ only in their covariances in 20 features -1.4 to 0.9 (EM's
 # partition 0.79-0.81 against 0.90-0.92), the digits below -11 (each digit its own
-# covariance), Gaussian classes beside one-hot categories that follow them up to 3.7
-# with a worse partition. EM for the shared covariance from k-means starts found 4 classes beside a
-# swiss roll in one draw of the data and in none of nine others (its components cut
-# the roll), so only EM from the parts runs.
+# covariance), Gaussian classes beside one-hot categories that follow them up to 3.7 with
+# a worse partition. EM for the shared covariance from k-means starts found 4 classes
+# beside a swiss roll in one draw of the data and in none of nine others (its components
+# cut the roll), so only EM from the parts runs.
 SHARED_CV_FOLDS = 5
 SHARED_ROWS_PER_PARAMETER = 5
 SHARED_MIN_Z = 4.0
@@ -70,11 +70,11 @@ def shared_covariance_partition(
 
 def shares_covariance(rows, labels, n_components, seed):
     """Whether held-out rows show that the parts ``labels`` share one covariance: the
-    z-score of ``held_out_gain`` exceeds SHARED_MIN_Z."""
-    return held_out_gain(rows, labels, n_components, seed) > SHARED_MIN_Z
+    z-score of ``held_out_z`` exceeds SHARED_MIN_Z."""
+    return held_out_z(rows, labels, n_components, seed) > SHARED_MIN_Z
 
 
-def held_out_gain(rows, labels, n_components, seed):
+def held_out_z(rows, labels, n_components, seed):
     """The z-score of the per-row gain in held-out log-likelihood of a mixture of the
     parts ``labels`` with one shared covariance over one with each part's own
     (SHARED_CV_FOLDS folds; both mixtures fitted by EM from the training folds' parts, in
