@@ -423,18 +423,22 @@ def _collapsed(mixture):
     return bool((smallest <= 2 * REG_COVAR).any())
 
 
-def _em_from_parts(rows, labels, n_components, rng):
-    """scikit-learn's full-covariance GaussianMixture, to fit to ``rows`` by EM started
-    from the weights, means and covariances of the parts ``labels`` of the rows."""
+def _em_from_parts(rows, labels, n_components, rng, covariance_type="full"):
+    """scikit-learn's GaussianMixture, to fit to ``rows`` by EM started from the weights,
+    means and covariances of the parts ``labels`` of the rows: a covariance of each
+    part's own (``covariance_type="full"``), or one shared by all, the average of the
+    parts' weighted by their sizes (``"tied"``)."""
     weights, means, covariances = part_moments(rows, labels, n_components)
+    if covariance_type == "tied":
+        covariances = np.tensordot(weights, covariances, axes=1)
     inverses = np.linalg.inv(covariances)
     return GaussianMixture(
         n_components,
-        covariance_type="full",
+        covariance_type=covariance_type,
         reg_covar=REG_COVAR,
         weights_init=weights,
         means_init=means,
-        precisions_init=(inverses + inverses.transpose(0, 2, 1)) / 2,
+        precisions_init=(inverses + np.swapaxes(inverses, -1, -2)) / 2,
         random_state=rng,
     )
 

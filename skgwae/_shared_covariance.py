@@ -2,9 +2,7 @@
 covariance, where held-out rows show that they do share it."""
 
 import numpy as np
-from sklearn.mixture import GaussianMixture
 
-from ._parts import REG_COVAR, part_moments
 from ._refinement import (
     REFINE_DIMS,
     REFINE_MAX_CUT_RATIO,
@@ -54,7 +52,9 @@ def shared_covariance_partition(
         rows, min(REFINE_DIMS, rows.shape[1]), np.random.RandomState(seed), rows_metric
     )
     try:
-        candidate = _tied_from_parts(rows, labels, n_components, seed).fit_predict(rows)
+        candidate = _em_from_parts(
+            rows, labels, n_components, np.random.RandomState(seed), "tied"
+        ).fit_predict(rows)
     except (ValueError, np.linalg.LinAlgError):
         return None
     if (
@@ -95,9 +95,12 @@ def held_out_z(rows, labels, n_components, seed):
         if np.bincount(labels[train], minlength=n_components).min() < 2:
             return -np.inf
         try:
-            shared = _tied_from_parts(rows[train], labels[train], n_components, seed)
-            own = _em_from_parts(
-                rows[train], labels[train], n_components, np.random.RandomState(seed)
+            shared, own = (
+                _em_from_parts(
+                    rows[train], labels[train], n_components, np.random.RandomState(seed),
+                    covariance_type,
+                )
+                for covariance_type in ("tied", "full")
             )
             shared.fit(rows[train])
             own.fit(rows[train])
@@ -109,20 +112,3 @@ def held_out_z(rows, labels, n_components, seed):
     spread = gain.std()
     return float(gain.mean() / (spread / np.sqrt(len(gain)))) if spread > 0 else -np.inf
 
-
-def _tied_from_parts(rows, labels, n_components, seed):
-    """scikit-learn's GaussianMixture with one shared covariance, to fit to ``rows`` by EM
-    started from the parts ``labels``: their weights and means, and the average of their
-    covariances (weighted by their sizes)."""
-    weights, means, covariances = part_moments(rows, labels, n_components)
-    shared = np.tensordot(weights, covariances, axes=1)
-    precision = np.linalg.inv(shared)
-    return GaussianMixture(
-        n_components,
-        covariance_type="tied",
-        reg_covar=REG_COVAR,
-        weights_init=weights,
-        means_init=means,
-        precisions_init=(precision + precision.T) / 2,
-        random_state=seed,
-    )
