@@ -444,6 +444,22 @@ in 8 features, centres' standard deviation 1.5, each class round with standard d
 0.5, 1 or 2) and ``wine_beside_sphere`` (wine's 13 measurements beside 9 features that mix
 points on a sphere).
 
+Also available with ``--datasets``: a twenty-eighth held-out group (``TWENTY_EIGHTH``,
+``--datasets twenty_eighth``), written down on 2026-12-06 before a Gaussian mixture from
+several k-means++ starts was run on it as a competitor of the clusterer's partition, each
+set standardised: ``classes_beside_roll_1200`` (1200 rows of 5 classes in 6 features beside
+14 features that mix a swiss roll's 3 coordinates), ``blobs_beside_circle`` (900 rows of 3
+classes in 4 features beside 10 features that mix a noisy circle), ``crossing_lines_6d``
+(1000 rows of 4 classes along random lines through one centre in 6 features, standard
+deviation 3 along each and 0.3 across), ``parallel_sheets_5d`` (900 rows of 3 classes on
+parallel planes 1.5 apart, spread 3 within each and 0.3 across, rotated in 5 features),
+``classes_beside_s_curve`` (1000 rows of 4 classes in 5 features beside 12 features that
+mix an S-shaped surface's 3 coordinates), ``breast_cancer_beside_helix`` (breast cancer's
+30 measurements beside 10 features that mix a helix's 3 coordinates) and
+``unequal_covariances_12d`` (1200 rows of 5 classes of 35/25/20/12/8 % in 12 features,
+centres' standard deviation 1.2, their own covariances, random axes of scales e^u, u
+uniform in [-1, 1]).
+
 Methods, each given only the number of clusters (library defaults otherwise):
 
 - KMeans, GaussianMixture (full covariances), PCA(10) + GaussianMixture, and
@@ -502,6 +518,7 @@ each other down several-fold):
     python benchmarks/cluster.py --datasets twenty_fifth --out DIR  # every TWENTY_FIFTH set
     python benchmarks/cluster.py --datasets twenty_sixth --out DIR  # every TWENTY_SIXTH set
     python benchmarks/cluster.py --datasets twenty_seventh --out DIR  # every TWENTY_SEVENTH set
+    python benchmarks/cluster.py --datasets twenty_eighth --out DIR  # every TWENTY_EIGHTH set
 
 The ``metric`` column records the GWAE's data-side metric (its default unless ``--param``
 sets it).
@@ -554,6 +571,7 @@ from sklearn.datasets import (
     make_circles,
     make_classification,
     make_moons,
+    make_s_curve,
     make_swiss_roll,
 )
 from sklearn.decomposition import PCA
@@ -686,6 +704,8 @@ def load(name):
         return twenty_sixth(name)
     if name in TWENTY_SEVENTH:
         return twenty_seventh(name)
+    if name in TWENTY_EIGHTH:
+        return twenty_eighth(name)
     if name in UNSCALED:
         loaders = {"wine": load_wine, "breast_cancer": load_breast_cancer}
         return loaders[name.rsplit("_", 1)[0]](return_X_y=True)
@@ -2064,6 +2084,64 @@ def twenty_seventh(name):
     return StandardScaler().fit_transform(X), y
 
 
+# A twenty-eighth held-out group (see the module's docstring): continuous tables, most with
+# classes beside a curved or elongated structure, two of Gaussian classes alone.
+TWENTY_EIGHTH = (
+    "classes_beside_roll_1200",
+    "blobs_beside_circle",
+    "crossing_lines_6d",
+    "parallel_sheets_5d",
+    "classes_beside_s_curve",
+    "breast_cancer_beside_helix",
+    "unequal_covariances_12d",
+)
+
+
+def twenty_eighth(name):
+    """One of ``TWENTY_EIGHTH``, standardised, and its labels."""
+    rng = np.random.RandomState(251)
+    if name == "classes_beside_roll_1200":
+        y = rng.randint(5, size=1200)
+        classes = rng.normal(scale=2.0, size=(5, 6))[y] + rng.normal(size=(1200, 6))
+        roll, _ = make_swiss_roll(1200, noise=0.0, random_state=rng)
+        mixed = StandardScaler().fit_transform(roll) @ rng.normal(size=(3, 14))
+        X = np.hstack([classes, mixed + 0.2 * rng.normal(size=(1200, 14))])
+    elif name == "blobs_beside_circle":
+        y = rng.randint(3, size=900)
+        classes = rng.normal(scale=2.0, size=(3, 4))[y] + rng.normal(size=(900, 4))
+        angle = rng.uniform(0, 2 * np.pi, size=900)
+        circle = np.column_stack([np.cos(angle), np.sin(angle)]) @ rng.normal(size=(2, 10))
+        X = np.hstack([classes, circle + 0.1 * rng.normal(size=(900, 10))])
+    elif name == "crossing_lines_6d":
+        y = rng.randint(4, size=1000)
+        directions = rng.normal(size=(4, 6))
+        directions /= np.linalg.norm(directions, axis=1, keepdims=True)
+        X = 3.0 * rng.normal(size=(1000, 1)) * directions[y] + 0.3 * rng.normal(size=(1000, 6))
+    elif name == "parallel_sheets_5d":
+        y = rng.randint(3, size=900)
+        sheet = rng.normal(size=(900, 2)) * [3.0, 3.0]
+        X = np.hstack([sheet, 0.3 * rng.normal(size=(900, 3))])
+        X[:, 2] += 1.5 * y
+        X = X @ np.linalg.qr(rng.normal(size=(5, 5)))[0]
+    elif name == "classes_beside_s_curve":
+        y = rng.randint(4, size=1000)
+        classes = rng.normal(scale=2.0, size=(4, 5))[y] + rng.normal(size=(1000, 5))
+        curve, _ = make_s_curve(1000, noise=0.0, random_state=rng)
+        mixed = StandardScaler().fit_transform(curve) @ rng.normal(size=(3, 12))
+        X = np.hstack([classes, mixed + 0.2 * rng.normal(size=(1000, 12))])
+    elif name == "breast_cancer_beside_helix":
+        X, y = load_breast_cancer(return_X_y=True)
+        angle = rng.uniform(0, 4 * np.pi, size=len(X))
+        helix = np.column_stack([np.cos(angle), np.sin(angle), angle / (2 * np.pi)])
+        mixed = StandardScaler().fit_transform(helix) @ rng.normal(size=(3, 10))
+        X = np.hstack([StandardScaler().fit_transform(X), mixed + 0.1 * rng.normal(
+            size=(len(X), 10))])
+    else:  # unequal_covariances_12d: 5 classes of unequal sizes, their own covariances
+        y = rng.choice(5, size=1200, p=[0.35, 0.25, 0.2, 0.12, 0.08])
+        X = _covariance_classes(rng, y, rng.normal(scale=1.2, size=(5, 12)), 1.0)
+    return StandardScaler().fit_transform(X), y
+
+
 def every_set():
     """Every data set of every group, group by group (``--datasets every``)."""
     groups = (DEFAULT_SETS, OTHER_SCALINGS, DISCRETE, SMALL, UNINFORMATIVE, UNSCALED)
@@ -2074,7 +2152,7 @@ def every_set():
             EIGHTH, NINTH, TENTH, ELEVENTH, TWELFTH, THIRTEENTH, FOURTEENTH, FIFTEENTH,
             SIXTEENTH, SEVENTEENTH, EIGHTEENTH, NINETEENTH, TWENTIETH, TWENTY_FIRST,
             TWENTY_SECOND, TWENTY_THIRD, TWENTY_FOURTH, TWENTY_FIFTH, TWENTY_SIXTH,
-            TWENTY_SEVENTH,
+            TWENTY_SEVENTH, TWENTY_EIGHTH,
         )
         for name in group
     ]
@@ -2335,7 +2413,8 @@ def main():
         "TWENTY_SECOND set; twenty_third alone: every TWENTY_THIRD set; twenty_fourth "
         "alone: every TWENTY_FOURTH set; twenty_fifth alone: every TWENTY_FIFTH set; "
         "twenty_sixth alone: every TWENTY_SIXTH set; twenty_seventh alone: every "
-        "TWENTY_SEVENTH set; every alone: every set of every group",
+        "TWENTY_SEVENTH set; twenty_eighth alone: every TWENTY_EIGHTH set; every alone: "
+        "every set of every group",
     )
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--param", nargs="*", default=[], help="GWAE parameters, key=value")
@@ -2420,6 +2499,8 @@ def main():
         args.datasets = list(TWENTY_SIXTH)
     if args.datasets == ["twenty_seventh"]:
         args.datasets = list(TWENTY_SEVENTH)
+    if args.datasets == ["twenty_eighth"]:
+        args.datasets = list(TWENTY_EIGHTH)
     if args.datasets == ["every"]:
         args.datasets = every_set()
     datasets = args.datasets or list(DEFAULT_SETS)

@@ -595,6 +595,27 @@ def test_the_twenty_seventh_held_out_sets_are_standardised_as_documented(cluster
     _, y = cluster.load("unequal_spreads_8d")
     np.testing.assert_allclose(np.bincount(y) / len(y), [0.5, 0.3, 0.2], atol=0.04)
 
+def test_the_twenty_eighth_held_out_sets_are_standardised_as_documented(cluster):
+    """Shapes and classes of the TWENTY_EIGHTH group that the module's docstring gives,
+    every feature standardised, and the unequal classes in their proportions."""
+    shapes = {
+        "classes_beside_roll_1200": ((1200, 20), 5),
+        "blobs_beside_circle": ((900, 14), 3),
+        "crossing_lines_6d": ((1000, 6), 4),
+        "parallel_sheets_5d": ((900, 5), 3),
+        "classes_beside_s_curve": ((1000, 17), 4),
+        "breast_cancer_beside_helix": ((569, 40), 2),
+        "unequal_covariances_12d": ((1200, 12), 5),
+    }
+    assert set(shapes) == set(cluster.TWENTY_EIGHTH)
+    _assert_shapes_and_classes(cluster, shapes)
+    _assert_standardised(cluster, shapes)
+    _, y = cluster.load("unequal_covariances_12d")
+    np.testing.assert_allclose(
+        np.bincount(y) / len(y), [0.35, 0.25, 0.2, 0.12, 0.08], atol=0.04
+    )
+
+
 def _assert_shapes_and_classes(cluster, shapes):
     """Each set of ``shapes`` (name: (shape, number of classes)) loads as described."""
     for name, (shape, n_classes) in shapes.items():
@@ -618,7 +639,7 @@ def test_only_the_raw_tables_in_mixed_units_reach_the_warning_ratio(cluster):
 
     ratios = {name: spread_ratio(cluster.load(name)[0])[0] for name in cluster.every_set()}
     mixed = {"penguins_unscaled", "wine_unscaled", "breast_cancer_unscaled", "income_like"}
-    assert len(ratios) == 207
+    assert len(ratios) == 214
     assert max(r for name, r in ratios.items() if name not in mixed) < 2.95
     assert min(ratios[name] for name in mixed) > 82
     assert 2.95 < DIFFERENT_UNITS_RATIO < 82
