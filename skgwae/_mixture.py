@@ -19,6 +19,7 @@ from ._parts import REG_COVAR, member_matrix, membership, part_moments
 from ._parts import log_joint as _log_joint
 from ._parts import parts_log_likelihood as _parts_log_likelihood
 from ._refinement import follows_tails, free_em_partition, refine_on_rows
+from ._restarted_mixture import restarted_mixture_partition
 from ._shared_covariance import shared_covariance_partition
 
 # Neighbours of each code (and of each data row) in the graphs of the partition: the
@@ -307,7 +308,8 @@ def _spectral_partition(codes, n_components, seed, n_neighbors, rows, rows_metri
     """(labels, index, replaced): a spectral partition of the ``codes`` at the sorted
     positions ``index`` (all, or a random subset), and whether a model of the rows replaced
     the graph's partition whole (see ``_graph_partition``; or the mixture with one shared
-    covariance of ``_shared_covariance``), or None if a part is empty."""
+    covariance of ``_shared_covariance``, or the mixture from several starts of
+    ``_restarted_mixture``), or None if a part is empty."""
     if len(codes) < SPECTRAL_MIN_PER_CLUSTER * n_components:
         return None
     rng = np.random.RandomState(seed)
@@ -365,17 +367,21 @@ def _spectral_partition(codes, n_components, seed, n_neighbors, rows, rows_metri
             own_graphs = [g for g in (affinity, row_affinity) if g is not None]
             if _dominates(by_modularity[0], labels, own_graphs, n_components):
                 labels, replaced = by_modularity
-        # Where the classes share a covariance with structure beside them, the graph
-        # follows that structure, and a mixture with one shared covariance finds them
-        # (see _shared_covariance); not where a model of the rows already replaced the
-        # graph's partition. Its own generators: the draws above stay as they were.
-        if data is not None and refine and not replaced:
-            shared = shared_covariance_partition(
+        # Models of the rows that compete with the graph's partition, in turn, while none
+        # has replaced it (nor one above): where the classes share a covariance with
+        # structure beside them, a mixture with one shared covariance, started from the
+        # parts (see _shared_covariance); where the parts, and EM from them, follow such
+        # structure, a mixture from several starts (see _restarted_mixture). Their own
+        # generators: the draws above stay as they were.
+        for competitor in (shared_covariance_partition, restarted_mixture_partition):
+            if data is None or not refine or replaced:
+                break
+            candidate = competitor(
                 data, labels, n_components, seed, rows_metric, affinity,
                 FRAGMENT_FRACTION * len(labels) / n_components,
             )
-            if shared is not None:
-                labels, replaced = shared, True
+            if candidate is not None:
+                labels, replaced = candidate, True
     if np.bincount(labels, minlength=n_components).min() == 0:
         return None
     return labels, index, replaced

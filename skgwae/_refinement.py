@@ -443,6 +443,30 @@ def _em_from_parts(rows, labels, n_components, rng, covariance_type="full"):
     )
 
 
+
+def held_out_gain_z(rows, seed, fitted_pair, n_folds):
+    """The z-score (mean over its standard error) of the per-row gain in held-out
+    log-likelihood of one mixture over another: ``n_folds`` folds of the ``rows`` drawn
+    with ``seed``, ``fitted_pair(train)`` the two mixtures fitted to ``rows[train]``
+    (candidate, reference), or None where they cannot be fitted there; -inf where a pair
+    cannot be fitted, EM fails or the gain does not vary."""
+    folds = np.random.RandomState(seed).randint(n_folds, size=len(rows))
+    gain = np.empty(len(rows))
+    for fold in range(n_folds):
+        train, held_out = folds != fold, folds == fold
+        try:
+            pair = fitted_pair(train)
+        except (ValueError, np.linalg.LinAlgError):
+            return -np.inf
+        if pair is None:
+            return -np.inf
+        candidate, reference = pair
+        gain[held_out] = candidate.score_samples(rows[held_out]) - reference.score_samples(
+            rows[held_out]
+        )
+    spread = gain.std()
+    return float(gain.mean() / (spread / np.sqrt(len(gain)))) if spread > 0 else -np.inf
+
 def _cut_fraction(affinity, labels):
     """The fraction of the graph ``affinity``'s weight (self-loops aside) on edges between
     rows of different parts of ``labels``."""

@@ -9,6 +9,7 @@ from ._refinement import (
     _cut_fraction,
     _em_from_parts,
     _principal_rows,
+    held_out_gain_z,
 )
 
 # Where classes sit beside structure that every class shares (features driven by latent
@@ -75,12 +76,12 @@ def shares_covariance(rows, labels, n_components, seed):
 
 
 def held_out_z(rows, labels, n_components, seed):
-    """The z-score of the per-row gain in held-out log-likelihood of a mixture of the
-    parts ``labels`` with one shared covariance over one with each part's own
-    (SHARED_CV_FOLDS folds; both mixtures fitted by EM from the training folds' parts, in
-    the leading principal components of ``rows``, whose columns are in order of
-    variance, where the smallest part has SHARED_ROWS_PER_PARAMETER rows per parameter of
-    a full covariance); -inf where the parts are too small for that or EM fails."""
+    """The z-score (``_refinement.held_out_gain_z``, SHARED_CV_FOLDS folds) of the per-row gain
+    in held-out log-likelihood of a mixture of the parts ``labels`` with one shared
+    covariance over one with each part's own (both fitted by EM from the training folds'
+    parts), in the leading principal components of ``rows``, whose columns are in order
+    of variance, where the smallest part has SHARED_ROWS_PER_PARAMETER rows per parameter
+    of a full covariance; -inf where the parts are too small for that or EM fails."""
     smallest = np.bincount(labels, minlength=n_components).min()
     n_dims = min(rows.shape[1], smallest - 1)
     while n_dims > 0 and SHARED_ROWS_PER_PARAMETER * n_dims * (n_dims + 3) / 2 > smallest:
@@ -88,27 +89,16 @@ def held_out_z(rows, labels, n_components, seed):
     if n_dims < 1:
         return -np.inf
     rows = rows[:, :n_dims]
-    folds = np.random.RandomState(seed).randint(SHARED_CV_FOLDS, size=len(rows))
-    gain = np.empty(len(rows))
-    for fold in range(SHARED_CV_FOLDS):
-        train, held_out = folds != fold, folds == fold
-        if np.bincount(labels[train], minlength=n_components).min() < 2:
-            return -np.inf
-        try:
-            shared, own = (
-                _em_from_parts(
-                    rows[train], labels[train], n_components, np.random.RandomState(seed),
-                    covariance_type,
-                )
-                for covariance_type in ("tied", "full")
-            )
-            shared.fit(rows[train])
-            own.fit(rows[train])
-        except (ValueError, np.linalg.LinAlgError):
-            return -np.inf
-        gain[held_out] = shared.score_samples(rows[held_out]) - own.score_samples(
-            rows[held_out]
-        )
-    spread = gain.std()
-    return float(gain.mean() / (spread / np.sqrt(len(gain)))) if spread > 0 else -np.inf
 
+    def fitted_pair(train):
+        if np.bincount(labels[train], minlength=n_components).min() < 2:
+            return None
+        return tuple(
+            _em_from_parts(
+                rows[train], labels[train], n_components, np.random.RandomState(seed),
+                covariance_type,
+            ).fit(rows[train])
+            for covariance_type in ("tied", "full")
+        )
+
+    return held_out_gain_z(rows, seed, fitted_pair, SHARED_CV_FOLDS)

@@ -144,3 +144,27 @@ def benchmark_script():
         return module
 
     return load
+
+
+@pytest.fixture
+def cut_ratio_refusals(monkeypatch):
+    """A check that a competitor of the clusterer's partition, ``function`` of ``module``
+    (called with ``args`` and the smallest part allowed), refuses its candidate exactly
+    where the candidate cuts the graph more than REFINE_MAX_CUT_RATIO (3) times as much as
+    ``partition``: the module's cut of any other partition is scaled to 2.9 and to 3.1
+    times the partition's."""
+
+    def check(module, function, args, partition, min_part):
+        cut = module._cut_fraction
+        for ratio, refused in ((2.9, False), (3.1, True)):
+
+            def scaled_cut(affinity, labels, ratio=ratio):
+                if np.array_equal(labels, partition):
+                    return cut(affinity, labels)
+                return ratio * cut(affinity, partition)
+
+            monkeypatch.setattr(module, "_cut_fraction", scaled_cut)
+            assert (function(*args, min_part) is None) == refused, ratio
+        monkeypatch.setattr(module, "_cut_fraction", cut)
+
+    return check

@@ -1,10 +1,8 @@
 """The shared-covariance competitor of the clusterer's partition (skgwae._shared_covariance)."""
 
 import numpy as np
-import pytest
 from sklearn.preprocessing import StandardScaler
 
-import skgwae._mixture as mixture_module
 import skgwae._shared_covariance as shared_module
 from skgwae._geometry import neighbour_affinity
 from skgwae.metrics import cluster_accuracy
@@ -86,60 +84,14 @@ def test_a_partition_of_classes_with_their_own_covariances_is_kept():
     assert shared is None
 
 
-def test_a_candidate_with_a_small_part_or_a_far_larger_cut_is_refused(monkeypatch):
+def test_a_candidate_with_a_small_part_or_a_far_larger_cut_is_refused(cut_ratio_refusals):
     """The candidate of the factors' test is refused where its smallest part is below
     ``min_part`` rows, and where it cuts the graph more than REFINE_MAX_CUT_RATIO times
-    as much as the partition (its cut scaled here)."""
+    as much as the partition."""
     rows, truth, wrong = _classes_beside_factors()
     graph = neighbour_affinity(rows, 20)
     args = (rows, wrong, 4, 0, "euclidean", graph)
     assert shared_module.shared_covariance_partition(*args, 900 / 4 + 50) is None
-    cut = shared_module._cut_fraction
-    for ratio, refused in ((2.9, False), (3.1, True)):
-
-        def scaled_cut(affinity, labels, ratio=ratio):
-            if np.array_equal(labels, wrong):
-                return cut(affinity, labels)
-            return ratio * cut(affinity, wrong)
-
-        monkeypatch.setattr(shared_module, "_cut_fraction", scaled_cut)
-        result = shared_module.shared_covariance_partition(*args, 0.3 * 900 / 4)
-        assert (result is None) == refused, ratio
-
-
-@pytest.mark.filterwarnings("ignore:Graph is not fully connected")
-def test_the_spectral_partition_takes_the_shared_covariance_partition(monkeypatch):
-    """Where the competitor returns a partition, the spectral partition of the codes is
-    that partition and counts as replaced by a model of the rows (so that the steps after
-    it are the longer ones); it is not consulted without rows, without the refinement, or
-    where a model of the rows already replaced the graph's partition."""
-    rows, truth = _classes(300, 4, 3, own_covariances=False)
-    fixed = np.arange(300) % 3
-    calls = []
-
-    def competitor(data, labels, *args):
-        calls.append(len(labels))
-        return fixed
-
-    monkeypatch.setattr(mixture_module, "shared_covariance_partition", competitor)
-    labels, _, replaced = mixture_module._spectral_partition(
-        rows, 3, 0, 20, lambda i: rows[i], "euclidean", True
+    cut_ratio_refusals(
+        shared_module, shared_module.shared_covariance_partition, args, wrong, 0.3 * 900 / 4
     )
-    assert calls == [300] and replaced and np.array_equal(labels, fixed)
-    for data, refine in ((None, True), (lambda i: rows[i], False)):
-        calls.clear()
-        labels, _, replaced = mixture_module._spectral_partition(
-            rows, 3, 0, 20, data, "euclidean", refine
-        )
-        assert not calls and not replaced
-        assert cluster_accuracy(truth, labels) > 0.9
-
-    def replacing(data, labels, *args):
-        return np.asarray(truth), True
-
-    monkeypatch.setattr(mixture_module, "_graph_partition", lambda *a: replacing(*a[2:4]))
-    calls.clear()
-    labels, _, replaced = mixture_module._spectral_partition(
-        rows, 3, 0, 20, lambda i: rows[i], "euclidean", True
-    )
-    assert not calls and replaced and np.array_equal(labels, truth)
