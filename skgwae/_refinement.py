@@ -443,7 +443,6 @@ def _em_from_parts(rows, labels, n_components, rng, covariance_type="full"):
     )
 
 
-
 def held_out_gain_z(rows, seed, fitted_pair, n_folds):
     """The z-score (mean over its standard error) of the per-row gain in held-out
     log-likelihood of one mixture over another: ``n_folds`` folds of the ``rows`` drawn
@@ -466,6 +465,7 @@ def held_out_gain_z(rows, seed, fitted_pair, n_folds):
         )
     spread = gain.std()
     return float(gain.mean() / (spread / np.sqrt(len(gain)))) if spread > 0 else -np.inf
+
 
 def _cut_fraction(affinity, labels):
     """The fraction of the graph ``affinity``'s weight (self-loops aside) on edges between

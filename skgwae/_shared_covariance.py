@@ -76,12 +76,13 @@ def shares_covariance(rows, labels, n_components, seed):
 
 
 def held_out_z(rows, labels, n_components, seed):
-    """The z-score (``_refinement.held_out_gain_z``, SHARED_CV_FOLDS folds) of the per-row gain
-    in held-out log-likelihood of a mixture of the parts ``labels`` with one shared
-    covariance over one with each part's own (both fitted by EM from the training folds'
-    parts), in the leading principal components of ``rows``, whose columns are in order
-    of variance, where the smallest part has SHARED_ROWS_PER_PARAMETER rows per parameter
-    of a full covariance; -inf where the parts are too small for that or EM fails."""
+    """The z-score (``_refinement.held_out_gain_z``, SHARED_CV_FOLDS folds) of the
+    per-row gain in held-out log-likelihood of a mixture of the parts ``labels`` with one
+    shared covariance over one with each part's own (both fitted by EM from the training
+    folds' parts), in the leading principal components of ``rows``, whose columns are in
+    order of variance, where the smallest part has SHARED_ROWS_PER_PARAMETER rows per
+    parameter of a full covariance; -inf where the parts are too small for that or EM
+    fails."""
     smallest = np.bincount(labels, minlength=n_components).min()
     n_dims = min(rows.shape[1], smallest - 1)
     while n_dims > 0 and SHARED_ROWS_PER_PARAMETER * n_dims * (n_dims + 3) / 2 > smallest:
