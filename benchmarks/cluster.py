@@ -2085,7 +2085,7 @@ def twenty_seventh(name):
 
 
 # A twenty-eighth held-out group (see the module's docstring): continuous tables, most with
-# classes beside a curved or elongated structure, two of Gaussian classes alone.
+# classes beside a curved structure or along elongated ones, one of Gaussian classes alone.
 TWENTY_EIGHTH = (
     "classes_beside_roll_1200",
     "blobs_beside_circle",
