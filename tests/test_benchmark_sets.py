@@ -616,6 +616,26 @@ def test_the_twenty_eighth_held_out_sets_are_standardised_as_documented(cluster)
     )
 
 
+
+def test_the_twenty_ninth_held_out_sets_are_standardised_as_documented(cluster):
+    """Shapes and classes of the TWENTY_NINTH group that the module's docstring gives,
+    every feature standardised, and the answers and words two-valued."""
+    shapes = {
+        "word_presence_6": ((1200, 120), 6),
+        "own_covariances_18d": ((1000, 18), 3),
+        "moons_beside_answers": ((900, 12), 2),
+        "word_counts_4": ((1000, 50), 4),
+        "levels_and_gaussians": ((900, 27), 4),
+        "weak_classes_20d": ((1000, 20), 3),
+        "answers_of_5_classes": ((1000, 30), 5),
+    }
+    assert set(shapes) == set(cluster.TWENTY_NINTH)
+    _assert_shapes_and_classes(cluster, shapes)
+    _assert_standardised(cluster, shapes)
+    for name in ("word_presence_6", "answers_of_5_classes"):
+        X, _ = cluster.load(name)
+        assert all(len(np.unique(column)) == 2 for column in X.T), name
+
 def _assert_shapes_and_classes(cluster, shapes):
     """Each set of ``shapes`` (name: (shape, number of classes)) loads as described."""
     for name, (shape, n_classes) in shapes.items():
@@ -639,7 +659,7 @@ def test_only_the_raw_tables_in_mixed_units_reach_the_warning_ratio(cluster):
 
     ratios = {name: spread_ratio(cluster.load(name)[0])[0] for name in cluster.every_set()}
     mixed = {"penguins_unscaled", "wine_unscaled", "breast_cancer_unscaled", "income_like"}
-    assert len(ratios) == 214
+    assert len(ratios) == 221
     assert max(r for name, r in ratios.items() if name not in mixed) < 2.95
     assert min(ratios[name] for name in mixed) > 82
     assert 2.95 < DIFFERENT_UNITS_RATIO < 82
