@@ -12,6 +12,7 @@ from sklearn.mixture import GaussianMixture
 from sklearn.neighbors import NearestNeighbors
 from threadpoolctl import threadpool_limits
 
+from ._classifying_mixture import classifying_components
 from ._geometry import laplacian_low_eigenvalues, neighbour_affinities
 from ._latent_class import latent_class_partition, mixed_partition
 from ._modularity import modularity, modularity_partition
@@ -261,6 +262,17 @@ def mixture_of_parts(codes, labels, n_components):
     the labels. Where every direction carries the clusters, r is all of them."""
     standardised, center, scale = _standardise(codes)
     mixture = _classifying_moments(standardised, labels, n_components)
+    index = np.arange(len(codes))
+    return _in_code_coordinates(standardised, mixture, center, scale, labels, index)
+
+
+def mixture_classifying_parts(codes, labels, n_components):
+    """The Gaussian mixture of :func:`mixture_of_parts`, refitted to give the ``codes``
+    the labels of their parts while each component stays a density of its part's codes
+    (see ``_classifying_mixture.classifying_components``)."""
+    standardised, center, scale = _standardise(codes)
+    start = _classifying_moments(standardised, labels, n_components)
+    mixture = classifying_components(standardised, labels, start)
     index = np.arange(len(codes))
     return _in_code_coordinates(standardised, mixture, center, scale, labels, index)
 
