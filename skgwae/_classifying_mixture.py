@@ -15,8 +15,8 @@ from ._parts import REG_COVAR
 # 10 but cost the validation rows' codes a median 1.6 nats of log-density per row (10:
 # 0.23).
 CLASSIFYING_WEIGHT = 10.0
-# L-BFGS iterations (each with its line search): the fit starts from the parts' moments
-# and takes a few hundred milliseconds on 1,000 codes of 10 dimensions.
+# L-BFGS iterations (each with its line search), from the parts' moments: on one thread
+# the fit took 0.13 s on 1,350 codes of 10 dimensions in 6 parts, 0.34 s on 1,617 in 10.
 CLASSIFYING_MAX_ITER = 100
 
 
