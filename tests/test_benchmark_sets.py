@@ -676,3 +676,37 @@ def test_the_penguins_body_mass_sets_their_distances(cluster):
     assert spread.tolist() == [5.5, 2.0, 14.1, 802.0]
     mass = table.groupby("species")["body_mass_g"].mean().round()
     assert mass["Chinstrap"] == 3733 and mass["Adelie"] == 3701
+
+
+def test_the_benchmarks_put_torch_threads_back_after_a_block(cluster):
+    """A thread count changed inside the block (as fitting UMAP changes it) is the one
+    before the block again after it, also where the block raises."""
+    import torch
+
+    before = torch.get_num_threads()
+    other = 2 if before == 1 else 1
+    with cluster._torch_threads_kept():
+        torch.set_num_threads(other)
+    assert torch.get_num_threads() == before
+    with pytest.raises(RuntimeError), cluster._torch_threads_kept():
+        torch.set_num_threads(other)
+        raise RuntimeError("a failed fit")
+    assert torch.get_num_threads() == before
+
+
+def test_the_umap_baseline_leaves_torch_threads_as_it_found_them(cluster):
+    """Fitting and applying the UMAP baseline leaves torch on one thread where it was on
+    one (UMAP alone raised it to 2), so that GWAE fits after it run as they would alone."""
+    pytest.importorskip("umap")
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        X = np.random.RandomState(0).normal(size=(120, 5))
+        model = cluster._umap(2, 0)
+        model.fit_transform(X)
+        model.transform(X[:10])
+        assert torch.get_num_threads() == 1
+    finally:
+        torch.set_num_threads(before)
