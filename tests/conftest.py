@@ -36,6 +36,26 @@ def fast_params():
 
 
 @pytest.fixture
+def short_clusterer_fit(X_small):
+    """A function that fits GWAEClusterer(2) on X_small for 25 epochs of 2 steps (long
+    enough to reach the partition and the steps after it) and returns it; its
+    ConvergenceWarning (tiny data) is silenced."""
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+
+    from skgwae import GWAEClusterer
+
+    def fit():
+        params = dict(n_components=2, hidden_layer_sizes=(16,), max_iter=25, batch_size=16)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            return GWAEClusterer(2, random_state=0, **params).fit(X_small)
+
+    return fit
+
+
+@pytest.fixture
 def X_small():
     """40 samples of 5 correlated float64 features, from a fixed numpy generator."""
     rng = np.random.RandomState(0)

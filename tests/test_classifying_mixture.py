@@ -1,12 +1,8 @@
 """The Gaussian mixture refitted to classify the parts of its codes."""
 
-import warnings
-
 import numpy as np
 import pytest
-from sklearn.exceptions import ConvergenceWarning
 
-from skgwae import GWAEClusterer
 from skgwae._classifying_mixture import CLASSIFYING_WEIGHT, classifying_components
 from skgwae._mixture import agreement, mixture_classifying_parts, mixture_of_parts
 from skgwae._parts import log_joint, part_moments
@@ -75,7 +71,7 @@ def test_the_mixture_classifying_parts_is_in_the_codes_coordinates():
     "replaced, share, refitted", [(True, 0.9, True), (True, 0.97, False), (False, 0.5, False)]
 )
 def test_the_clusterer_refits_the_mixture_only_of_a_replaced_partition_its_codes_mix(
-    monkeypatch, X_small, replaced, share, refitted
+    monkeypatch, X_small, short_clusterer_fit, replaced, share, refitted
 ):
     """Where a model of the rows replaced the partition and, after the steps, the parts'
     mixture gives fewer than CLASSIFIED_MIN_AGREEMENT of the rows their part, the prior is
@@ -98,10 +94,7 @@ def test_the_clusterer_refits_the_mixture_only_of_a_replaced_partition_its_codes
     monkeypatch.setattr(clusterer_module, "fit_latent_mixture", mixture_of_rows)
     monkeypatch.setattr(clusterer_module, "mixture_classifying_parts", recording)
     monkeypatch.setattr(clusterer_module, "agreement", lambda *args: share)
-    params = dict(n_components=2, hidden_layer_sizes=(16,), max_iter=25, batch_size=16)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        est = GWAEClusterer(2, random_state=0, **params).fit(X_small)
+    est = short_clusterer_fit()
     assert calls == ([2] if refitted else [])
     assert np.isfinite(est.means_).all() and np.isfinite(est.covariances_).all()
     assert est.weights_.sum() == pytest.approx(1.0)

@@ -853,7 +853,9 @@ def test_model_is_trained_towards_the_partition(monkeypatch):
 
 
 @pytest.mark.parametrize("replaced", [False, True])
-def test_steps_after_the_partition_are_a_share_of_the_training(monkeypatch, X_small, replaced):
+def test_steps_after_the_partition_are_a_share_of_the_training(
+    monkeypatch, short_clusterer_fit, replaced
+):
     """A short fit (epochs of 2 steps, in batches of 16 of its 36 training rows) is
     followed by PARTITION_STEP_FRACTION as many steps, or REPLACED_PARTITION_STEP_FRACTION
     as many where a model of the rows replaced the graph's partition (``replaced``)."""
@@ -873,10 +875,7 @@ def test_steps_after_the_partition_are_a_share_of_the_training(monkeypatch, X_sm
 
     monkeypatch.setattr(clusterer_module, "fit_to_partition", recording)
     monkeypatch.setattr(clusterer_module, "fit_latent_mixture", mixture_of_rows)
-    params = dict(n_components=2, hidden_layer_sizes=(16,), max_iter=25, batch_size=16)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        est = GWAEClusterer(2, random_state=0, **params).fit(X_small)
+    est = short_clusterer_fit()
     if replaced:
         fraction = clusterer_module.REPLACED_PARTITION_STEP_FRACTION
         most = clusterer_module.REPLACED_PARTITION_STEPS
@@ -889,7 +888,7 @@ def test_steps_after_the_partition_are_a_share_of_the_training(monkeypatch, X_sm
 
 @pytest.mark.parametrize("share, weights", [(0.5, [1.0, 10.0]), (0.95, [1.0])])
 def test_a_second_pass_follows_where_the_codes_mix_the_parts(
-    monkeypatch, X_small, share, weights
+    monkeypatch, short_clusterer_fit, share, weights
 ):
     """Where the mixture of the parts' codes gives fewer than MIN_CODES_AGREEMENT of the
     training rows their part after the steps, as many steps follow again with the
@@ -907,10 +906,7 @@ def test_a_second_pass_follows_where_the_codes_mix_the_parts(
 
     monkeypatch.setattr(clusterer_module, "fit_to_partition", recording)
     monkeypatch.setattr(clusterer_module, "agreement", lambda *args: share)
-    params = dict(n_components=2, hidden_layer_sizes=(16,), max_iter=25, batch_size=16)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        est = GWAEClusterer(2, random_state=0, **params).fit(X_small)
+    est = short_clusterer_fit()
     assert [weight for weight, _, _ in calls] == weights
     assert len({n_steps for _, n_steps, _ in calls}) == 1
     assert [seed for _, _, seed in calls] == [calls[0][2] + i for i in range(len(calls))]
