@@ -474,6 +474,19 @@ Gaussian features and 6 categories of 4 levels, one-hot), ``weak_classes_20d`` (
 ``answers_of_5_classes`` (1000 rows of 5 classes, 30 binary answers of probability drawn
 in [0.1, 0.7] by class).
 
+Also available with ``--datasets``: a thirtieth held-out group (``THIRTIETH``,
+``--datasets thirtieth``), written down on 2026-12-06 before a change to the rows that the
+clusterer's partition covers was run on it, each set standardised: ``word_presence_8``
+(1000 rows of 8 topics, 100 words present with probability 0.05, 12 favoured by each topic
+with 0.35), ``small_classes_15d`` (600 rows of 4 Gaussian classes in 15 features, centres'
+standard deviation 1.0), ``pixels_of_2_to_7`` (the digits 2-7, the pixels that vary in
+them), ``answers_of_3_classes`` (800 rows of 3 classes, 40 binary answers of probability
+drawn in [0.2, 0.6] by class), ``counts_beside_gaussians`` (900 rows of 3 classes: 4
+Gaussian features beside Poisson counts of 20 words at rates drawn in [0.2, 1.5] by
+class), ``own_covariances_14d`` (1000 rows of 4 classes in 14 features, centres' standard
+deviation 1.0, their own covariances of scales e^u) and ``wine_beside_noise`` (wine's 13
+measurements beside 7 features of Gaussian noise).
+
 Methods, each given only the number of clusters (library defaults otherwise):
 
 - KMeans, GaussianMixture (full covariances), PCA(10) + GaussianMixture, and
@@ -534,6 +547,7 @@ each other down several-fold):
     python benchmarks/cluster.py --datasets twenty_seventh --out DIR  # every TWENTY_SEVENTH set
     python benchmarks/cluster.py --datasets twenty_eighth --out DIR  # every TWENTY_EIGHTH set
     python benchmarks/cluster.py --datasets twenty_ninth --out DIR  # every TWENTY_NINTH set
+    python benchmarks/cluster.py --datasets thirtieth --out DIR  # every THIRTIETH set
 
 The ``metric`` column records the GWAE's data-side metric (its default unless ``--param``
 sets it).
@@ -729,6 +743,8 @@ def load(name):
         return twenty_eighth(name)
     if name in TWENTY_NINTH:
         return twenty_ninth(name)
+    if name in THIRTIETH:
+        return thirtieth(name)
     if name in UNSCALED:
         loaders = {"wine": load_wine, "breast_cancer": load_breast_cancer}
         return loaders[name.rsplit("_", 1)[0]](return_X_y=True)
@@ -2211,6 +2227,49 @@ def twenty_ninth(name):
     return StandardScaler().fit_transform(X.astype(float)), y
 
 
+# A thirtieth held-out group (see the module's docstring): tables of sparse words, few rows
+# in many features, answers, counts beside Gaussians, classes of their own covariances, and
+# two real sets (a half of digits, wine beside noise).
+THIRTIETH = (
+    "word_presence_8",
+    "small_classes_15d",
+    "pixels_of_2_to_7",
+    "answers_of_3_classes",
+    "counts_beside_gaussians",
+    "own_covariances_14d",
+    "wine_beside_noise",
+)
+
+
+def thirtieth(name):
+    """One of ``THIRTIETH``, standardised, and its labels."""
+    rng = np.random.RandomState(271)
+    if name == "word_presence_8":
+        X, y = _topic_presence(272, 1000, 8, 100, 12, 0.05, 0.35)
+    elif name == "small_classes_15d":
+        y = rng.randint(4, size=600)
+        X = rng.normal(size=(4, 15))[y] + rng.normal(size=(600, 15))
+    elif name == "pixels_of_2_to_7":
+        X, y = load_digits(return_X_y=True)
+        kept = (y >= 2) & (y <= 7)
+        X, y = X[kept], y[kept] - 2
+        X = X[:, X.std(axis=0) > 0]
+    elif name == "answers_of_3_classes":
+        y = rng.randint(3, size=800)
+        X = _flags(rng, y, 40, 0.2, 0.6)
+    elif name == "counts_beside_gaussians":
+        y = rng.randint(3, size=900)
+        gaussian = rng.normal(size=(3, 4))[y] + rng.normal(size=(900, 4))
+        X = np.hstack([gaussian, rng.poisson(rng.uniform(0.2, 1.5, size=(3, 20))[y])])
+    elif name == "own_covariances_14d":
+        y = rng.randint(4, size=1000)
+        X = _covariance_classes(rng, y, rng.normal(scale=1.0, size=(4, 14)), 1.0)
+    else:  # wine_beside_noise
+        X, y = load_wine(return_X_y=True)
+        X = np.hstack([StandardScaler().fit_transform(X), rng.normal(size=(len(X), 7))])
+    return StandardScaler().fit_transform(X.astype(float)), y
+
+
 def every_set():
     """Every data set of every group, group by group (``--datasets every``)."""
     groups = (DEFAULT_SETS, OTHER_SCALINGS, DISCRETE, SMALL, UNINFORMATIVE, UNSCALED)
@@ -2221,7 +2280,7 @@ def every_set():
             EIGHTH, NINTH, TENTH, ELEVENTH, TWELFTH, THIRTEENTH, FOURTEENTH, FIFTEENTH,
             SIXTEENTH, SEVENTEENTH, EIGHTEENTH, NINETEENTH, TWENTIETH, TWENTY_FIRST,
             TWENTY_SECOND, TWENTY_THIRD, TWENTY_FOURTH, TWENTY_FIFTH, TWENTY_SIXTH,
-            TWENTY_SEVENTH, TWENTY_EIGHTH, TWENTY_NINTH,
+            TWENTY_SEVENTH, TWENTY_EIGHTH, TWENTY_NINTH, THIRTIETH,
         )
         for name in group
     ]
@@ -2514,7 +2573,8 @@ def main():
         "alone: every TWENTY_FOURTH set; twenty_fifth alone: every TWENTY_FIFTH set; "
         "twenty_sixth alone: every TWENTY_SIXTH set; twenty_seventh alone: every "
         "TWENTY_SEVENTH set; twenty_eighth alone: every TWENTY_EIGHTH set; twenty_ninth "
-        "alone: every TWENTY_NINTH set; every alone: every set of every group",
+        "alone: every TWENTY_NINTH set; thirtieth alone: every THIRTIETH set; every "
+        "alone: every set of every group",
     )
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--param", nargs="*", default=[], help="GWAE parameters, key=value")
@@ -2603,6 +2663,8 @@ def main():
         args.datasets = list(TWENTY_EIGHTH)
     if args.datasets == ["twenty_ninth"]:
         args.datasets = list(TWENTY_NINTH)
+    if args.datasets == ["thirtieth"]:
+        args.datasets = list(THIRTIETH)
     if args.datasets == ["every"]:
         args.datasets = every_set()
     datasets = args.datasets or list(DEFAULT_SETS)

@@ -636,6 +636,27 @@ def test_the_twenty_ninth_held_out_sets_are_standardised_as_documented(cluster):
         X, _ = cluster.load(name)
         assert all(len(np.unique(column)) == 2 for column in X.T), name
 
+
+def test_the_thirtieth_held_out_sets_are_standardised_as_documented(cluster):
+    """Shapes and classes of the THIRTIETH group that the module's docstring gives, every
+    feature standardised, the answers and words two-valued, and the real sets' rows."""
+    shapes = {
+        "word_presence_8": ((1000, 100), 8),
+        "small_classes_15d": ((600, 15), 4),
+        "pixels_of_2_to_7": ((1083, 61), 6),
+        "answers_of_3_classes": ((800, 40), 3),
+        "counts_beside_gaussians": ((900, 24), 3),
+        "own_covariances_14d": ((1000, 14), 4),
+        "wine_beside_noise": ((178, 20), 3),
+    }
+    assert set(shapes) == set(cluster.THIRTIETH)
+    _assert_shapes_and_classes(cluster, shapes)
+    _assert_standardised(cluster, shapes)
+    for name in ("word_presence_8", "answers_of_3_classes"):
+        X, _ = cluster.load(name)
+        assert all(len(np.unique(column)) == 2 for column in X.T), name
+
+
 def _assert_shapes_and_classes(cluster, shapes):
     """Each set of ``shapes`` (name: (shape, number of classes)) loads as described."""
     for name, (shape, n_classes) in shapes.items():
@@ -659,7 +680,7 @@ def test_only_the_raw_tables_in_mixed_units_reach_the_warning_ratio(cluster):
 
     ratios = {name: spread_ratio(cluster.load(name)[0])[0] for name in cluster.every_set()}
     mixed = {"penguins_unscaled", "wine_unscaled", "breast_cancer_unscaled", "income_like"}
-    assert len(ratios) == 221
+    assert len(ratios) == 228
     assert max(r for name, r in ratios.items() if name not in mixed) < 2.95
     assert min(ratios[name] for name in mixed) > 82
     assert 2.95 < DIFFERENT_UNITS_RATIO < 82
