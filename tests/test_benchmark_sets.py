@@ -616,7 +616,6 @@ def test_the_twenty_eighth_held_out_sets_are_standardised_as_documented(cluster)
     )
 
 
-
 def test_the_twenty_ninth_held_out_sets_are_standardised_as_documented(cluster):
     """Shapes and classes of the TWENTY_NINTH group that the module's docstring gives,
     every feature standardised, and the answers and words two-valued."""
