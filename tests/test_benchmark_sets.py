@@ -465,7 +465,6 @@ def test_the_twenty_first_held_out_sets_are_standardised_as_documented(cluster):
     np.testing.assert_allclose(np.bincount(y) / len(y), [0.7, 0.2, 0.1], atol=0.03)
 
 
-
 def test_the_twenty_second_held_out_sets_are_standardised_as_documented(cluster):
     """Shapes and classes of the TWENTY_SECOND group that the module's docstring gives,
     every feature standardised, and the classes of one mean where it says so."""
@@ -547,9 +546,9 @@ def test_the_twenty_fifth_held_out_sets_are_standardised_as_documented(cluster):
     assert set(shapes) == set(cluster.TWENTY_FIFTH)
     _assert_shapes_and_classes(cluster, shapes)
     _assert_standardised(cluster, shapes)
-    for name in ("survey_answers_30", "levels_by_class_10", "answers_beside_free_answers"):
-        X, _ = cluster.load(name)
-        assert all(len(np.unique(column)) == 2 for column in X.T), name
+    _assert_two_valued(
+        cluster, ("survey_answers_30", "levels_by_class_10", "answers_beside_free_answers")
+    )
     X, y = cluster.load("unequal_gaussians_12d")
     np.testing.assert_allclose(
         np.bincount(y) / len(y), [0.4, 0.25, 0.15, 0.12, 0.08], atol=0.03
@@ -571,10 +570,7 @@ def test_the_twenty_sixth_held_out_sets_are_standardised_as_documented(cluster):
     assert set(shapes) == set(cluster.TWENTY_SIXTH)
     _assert_shapes_and_classes(cluster, shapes)
     _assert_standardised(cluster, shapes)
-    for name in ("sparse_topics_4", "binary_profiles_40"):
-        X, _ = cluster.load(name)
-        assert all(len(np.unique(column)) == 2 for column in X.T), name
-
+    _assert_two_valued(cluster, ("sparse_topics_4", "binary_profiles_40"))
 
 
 def test_the_twenty_seventh_held_out_sets_are_standardised_as_documented(cluster):
@@ -631,9 +627,7 @@ def test_the_twenty_ninth_held_out_sets_are_standardised_as_documented(cluster):
     assert set(shapes) == set(cluster.TWENTY_NINTH)
     _assert_shapes_and_classes(cluster, shapes)
     _assert_standardised(cluster, shapes)
-    for name in ("word_presence_6", "answers_of_5_classes"):
-        X, _ = cluster.load(name)
-        assert all(len(np.unique(column)) == 2 for column in X.T), name
+    _assert_two_valued(cluster, ("word_presence_6", "answers_of_5_classes"))
 
 
 def test_the_thirtieth_held_out_sets_are_standardised_as_documented(cluster):
@@ -651,7 +645,12 @@ def test_the_thirtieth_held_out_sets_are_standardised_as_documented(cluster):
     assert set(shapes) == set(cluster.THIRTIETH)
     _assert_shapes_and_classes(cluster, shapes)
     _assert_standardised(cluster, shapes)
-    for name in ("word_presence_8", "answers_of_3_classes"):
+    _assert_two_valued(cluster, ("word_presence_8", "answers_of_3_classes"))
+
+
+def _assert_two_valued(cluster, names):
+    """Every feature of each set of ``names`` takes exactly two values."""
+    for name in names:
         X, _ = cluster.load(name)
         assert all(len(np.unique(column)) == 2 for column in X.T), name
 
