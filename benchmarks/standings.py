@@ -24,15 +24,19 @@ each file was measured. Run from the repository root:
 
 ``--compare`` prints, instead, the mean accuracy of the GWAE rows of each named
 ``cluster.csv`` (runs of ``cluster.py --methods GWAE`` with other parameters) beside the
-bar of the stored baselines, and how many data sets each variant meets the bar on. The
-name ``current`` in place of a file stands for the GWAE rows of every group's file (the
-defaults), so a variant run on every set (``cluster.py --datasets every``) is compared
-with them on all of them::
+bar of the stored baselines, how many data sets each variant meets the bar on, and,
+against the first variant, how many fits and data sets changed, which way, and which data
+sets came to meet the bar or ceased to. The name ``current`` in place of a file stands
+for the GWAE rows of every group's file (the defaults), so a variant run on every set
+(``cluster.py --datasets every``) is compared with them on all of them; a quoted glob
+pattern joins the files of a set list split over several runs::
 
     python benchmarks/standings.py --compare ten=current nc20=DIR/cluster.csv
+    python benchmarks/standings.py --compare ten=current "nc20=DIR*/cluster.csv"
 """
 
 import argparse
+import glob
 import pathlib
 
 import pandas as pd
@@ -124,37 +128,83 @@ def current_runs(results):
     return pd.concat([pd.read_csv(path) for path in paths if path.exists()], ignore_index=True)
 
 
+def variant_runs(results, path):
+    """The runs a ``--compare`` variant names: :func:`current_runs` for ``"current"``,
+    else those of the ``cluster.csv`` files that ``path`` matches (a file, or a glob
+    pattern, so that a set list split over several runs reads as one)."""
+    if path == CURRENT:
+        return current_runs(results)
+    paths = sorted(glob.glob(str(path)))
+    if not paths:
+        raise FileNotFoundError(f"no file matches {str(path)!r}")
+    return pd.concat([pd.read_csv(one) for one in paths], ignore_index=True)
+
+
+# Accuracies closer than this are the same: a fit run again on one machine gives the same
+# float to the last bit, and the CSV keeps it.
+SAME_ACCURACY = 1e-12
+
+
 def compare_variants(results, variants):
     """Each variant's mean GWAE accuracy per data set beside the stored bar.
 
-    ``variants`` maps a name to the path of a ``cluster.csv`` whose GWAE rows are the
-    variant's, or to ``"current"``: the GWAE rows of every group's file under
-    ``results`` (:func:`current_runs`); a data set is kept where every variant has GWAE
-    rows and the standings have a bar. Returns the table (data set, bar, one column per
-    variant) and a summary per variant over those data sets: how many are at or above the
-    bar, the mean accuracy, the mean of the standard deviations over seeds, and the mean
-    of the worst seed's accuracy.
+    ``variants`` maps a name to a path for :func:`variant_runs` (a ``cluster.csv`` whose
+    GWAE rows are the variant's, a glob pattern of several, or ``"current"``: the GWAE
+    rows of every group's file under ``results``); a data set is kept where every variant
+    has GWAE rows and the standings have a bar. Returns the table (data set, bar, one
+    column per variant) and a summary per variant over those data sets: how many are at
+    or above the bar, the mean accuracy, the mean of the standard deviations over seeds,
+    the mean of the worst seed's accuracy, and, against the first variant, how many fits
+    (data set and seed) changed, how many data sets' means rose and fell, the mean
+    change, and how many data sets came to meet the bar and ceased to
+    (:func:`crossed_sets` names them).
     """
     standings = cluster_standings(results).set_index("dataset")
     table = standings[["group", "bar"]].copy()
-    spread, worst = {}, {}
+    spread, worst, fits = {}, {}, {}
     for name, path in variants.items():
-        runs = current_runs(results) if path == CURRENT else pd.read_csv(path)
-        accuracy = runs[runs["method"] == "GWAE"].groupby("dataset")["acc"]
+        runs = variant_runs(results, path)
+        gwae = runs[runs["method"] == "GWAE"]
+        accuracy = gwae.groupby("dataset")["acc"]
         table[name] = accuracy.mean()
         spread[name], worst[name] = accuracy.std(ddof=1), accuracy.min()
+        fits[name] = gwae.groupby(["dataset", "seed"])["acc"].mean()
     table = table.dropna()
     kept = table.index
+    first = next(iter(variants))
+    change = {name: table[name] - table[first] for name in variants}
+    changed_fits = {}
+    for name in variants:
+        both = pd.concat({"first": fits[first], "this": fits[name]}, axis=1).dropna()
+        both = both[both.index.get_level_values("dataset").isin(kept)]
+        changed_fits[name] = int(((both["this"] - both["first"]).abs() > SAME_ACCURACY).sum())
+    crossed = {name: crossed_sets(table, first, name) for name in variants}
     summary = pd.DataFrame(
         {
             "at or above the bar": [(table[name] >= table["bar"]).sum() for name in variants],
             "mean accuracy": [table[name].mean() for name in variants],
             "seed std": [spread[name].reindex(kept).mean() for name in variants],
             "worst seed": [worst[name].reindex(kept).mean() for name in variants],
+            "fits changed": [changed_fits[name] for name in variants],
+            "sets up": [int((change[name] > SAME_ACCURACY).sum()) for name in variants],
+            "sets down": [int((change[name] < -SAME_ACCURACY).sum()) for name in variants],
+            "mean change": [change[name].mean() for name in variants],
+            "crossed up": [len(crossed[name][0]) for name in variants],
+            "crossed down": [len(crossed[name][1]) for name in variants],
         },
         index=list(variants),
     )
     return table.reset_index(), summary
+
+
+def crossed_sets(table, first, name):
+    """The data sets of a :func:`compare_variants` table (indexed by data set, or with a
+    ``dataset`` column) that meet the bar with variant ``name`` and not with ``first``,
+    and those that meet it with ``first`` and not with ``name``."""
+    names = table["dataset"] if "dataset" in table.columns else table.index.to_series()
+    with_first = table[first] >= table["bar"]
+    with_name = table[name] >= table["bar"]
+    return names[with_name & ~with_first].tolist(), names[with_first & ~with_name].tolist()
 
 
 # The file of the longer fit for a 2-D picture (the user guide's settings, not the
@@ -211,7 +261,19 @@ def main():
         variants = dict(item.rsplit("=", 1) for item in args.compare)
         table, summary = compare_variants(args.results, variants)
         print(table.to_string(index=False, float_format="{:.3f}".format), "\n")
-        print(summary.to_string(float_format="{:.3f}".format))
+        # The mean change is often a few ten-thousandths.
+        print(
+            summary.to_string(
+                float_format="{:.3f}".format, formatters={"mean change": "{:+.4f}".format}
+            )
+        )
+        first = next(iter(variants))
+        for name in list(variants)[1:]:
+            up, down = crossed_sets(table, first, name)
+            print(
+                f"{name} against {first}: at the bar now {', '.join(up) or 'none'}; "
+                f"no longer {', '.join(down) or 'none'}"
+            )
         return
     clusters = cluster_standings(args.results)
     print("Clustering accuracy (mean over seeds); bar = best baseline - 0.01")

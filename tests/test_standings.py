@@ -70,6 +70,44 @@ def test_compare_variants_counts_each_variants_sets_at_the_bar(standings, tmp_pa
     assert summary.loc["first", "seed std"] == pytest.approx(pd.Series([0.95, 0.85]).std())
 
 
+def test_compare_variants_count_changes_against_the_first_variant(standings, tmp_path):
+    """Against the first variant: fits and data sets that changed, which way, the mean
+    change, and the data sets that came to meet the bar or ceased to; a glob pattern joins
+    the files of a set list split over several runs."""
+    baselines = _runs("a", {"GMM": [0.9], "GWAE": [0.9]})
+    baselines += _runs("b", {"GMM": [0.8], "GWAE": [0.8]})
+    baselines += _runs("c", {"GMM": [0.7], "GWAE": [0.7]})
+    pd.DataFrame(baselines).to_csv(tmp_path / "cluster.csv", index=False)
+    before = tmp_path / "before.csv"
+    pd.DataFrame(
+        _runs("a", {"GWAE": [0.85, 0.87]}) + _runs("b", {"GWAE": [0.8, 0.8]})
+        + _runs("c", {"GWAE": [0.5, 0.5]})
+    ).to_csv(before, index=False)
+    # The variant's sets come from two runs: a lifted over the bar (0.89), b dropped
+    # below it (0.78), c the same in one seed and lower in the other.
+    (tmp_path / "run0").mkdir()
+    (tmp_path / "run1").mkdir()
+    pd.DataFrame(_runs("a", {"GWAE": [0.89, 0.89]})).to_csv(
+        tmp_path / "run0" / "cluster.csv", index=False
+    )
+    pd.DataFrame(_runs("b", {"GWAE": [0.78, 0.78]}) + _runs("c", {"GWAE": [0.5, 0.4]})).to_csv(
+        tmp_path / "run1" / "cluster.csv", index=False
+    )
+    variants = {"before": before, "after": tmp_path / "run*" / "cluster.csv"}
+    table, summary = standings.compare_variants(tmp_path, variants)
+    assert table["dataset"].tolist() == ["a", "b", "c"]
+    after = summary.loc["after"]
+    assert after["fits changed"] == 5
+    assert (after["sets up"], after["sets down"]) == (1, 2)
+    assert after["mean change"] == pytest.approx((0.03 - 0.02 - 0.05) / 3)
+    assert (after["crossed up"], after["crossed down"]) == (1, 1)
+    assert standings.crossed_sets(table, "before", "after") == (["a"], ["b"])
+    assert summary.loc["before", "fits changed"] == 0
+    assert summary.loc["before", "sets up"] == summary.loc["before", "sets down"] == 0
+    with pytest.raises(FileNotFoundError, match="no file matches"):
+        standings.compare_variants(tmp_path, {"x": tmp_path / "none*" / "cluster.csv"})
+
+
 def test_compare_variants_current_reads_every_groups_gwae_rows(standings, tmp_path):
     """``current`` stands for the GWAE rows of every group's file, so a variant run on the
     sets of several groups is compared with the defaults on all of them."""
