@@ -487,6 +487,19 @@ class), ``own_covariances_14d`` (1000 rows of 4 classes in 14 features, centres'
 deviation 1.0, their own covariances of scales e^u) and ``wine_beside_noise`` (wine's 13
 measurements beside 7 features of Gaussian noise).
 
+Also available with ``--datasets``: a thirty-first held-out group (``THIRTY_FIRST``,
+``--datasets thirty_first``), written down on 2026-12-06 and run once with the code of that
+day, no change having been chosen on it: ``even_digits`` (the digits 0, 2, 4, 6 and 8,
+pixels / 16), ``wine_quantile`` (each of wine's features mapped to a normal distribution by
+its quantiles), ``iris_mixed_6d`` (iris's 4 standardised features mixed into 6 by a random
+matrix, plus noise of standard deviation 0.1), ``breast_cancer_uniform`` (each of
+breast_cancer's features mapped to a uniform distribution by its quantiles),
+``many_classes_12`` (1200 rows of 12 Gaussian classes, 8 informative of 12 features,
+``class_sep=2.0``), ``uniform_boxes_6d`` (1000 rows of 4 classes, each uniform in a cube
+of side 2 about a centre of standard deviation 0.8, in 6 features) and
+``beta_classes_5d`` (900 rows of 3 classes, 5 features Beta-distributed with parameters
+drawn in [1, 5] by class); all but the digits standardised.
+
 Methods, each given only the number of clusters (library defaults otherwise):
 
 - KMeans, GaussianMixture (full covariances), PCA(10) + GaussianMixture, and
@@ -548,6 +561,7 @@ each other down several-fold):
     python benchmarks/cluster.py --datasets twenty_eighth --out DIR  # every TWENTY_EIGHTH set
     python benchmarks/cluster.py --datasets twenty_ninth --out DIR  # every TWENTY_NINTH set
     python benchmarks/cluster.py --datasets thirtieth --out DIR  # every THIRTIETH set
+    python benchmarks/cluster.py --datasets thirty_first --out DIR  # every THIRTY_FIRST set
 
 The ``metric`` column records the GWAE's data-side metric (its default unless ``--param``
 sets it).
@@ -745,6 +759,8 @@ def load(name):
         return twenty_ninth(name)
     if name in THIRTIETH:
         return thirtieth(name)
+    if name in THIRTY_FIRST:
+        return thirty_first(name)
     if name in UNSCALED:
         loaders = {"wine": load_wine, "breast_cancer": load_breast_cancer}
         return loaders[name.rsplit("_", 1)[0]](return_X_y=True)
@@ -2270,6 +2286,49 @@ def thirtieth(name):
     return StandardScaler().fit_transform(X.astype(float)), y
 
 
+# A thirty-first held-out group (see the module's docstring): half of the digits, two
+# quantile-mapped real tables, iris mixed into more features, many Gaussian classes, and
+# classes of flat and of bounded skewed densities.
+THIRTY_FIRST = (
+    "even_digits",
+    "wine_quantile",
+    "iris_mixed_6d",
+    "breast_cancer_uniform",
+    "many_classes_12",
+    "uniform_boxes_6d",
+    "beta_classes_5d",
+)
+
+
+def thirty_first(name):
+    """One of ``THIRTY_FIRST`` (standardised but the digits), and its labels."""
+    rng = np.random.RandomState(311)
+    if name == "even_digits":
+        X, y = load_digits(return_X_y=True)
+        kept = y % 2 == 0
+        return X[kept] / 16.0, y[kept] // 2
+    if name == "wine_quantile":
+        X, y = load_wine(return_X_y=True)
+        X = QuantileTransformer(n_quantiles=len(X), output_distribution="normal").fit_transform(X)
+    elif name == "iris_mixed_6d":
+        X, y = load_iris(return_X_y=True)
+        X = StandardScaler().fit_transform(X) @ rng.normal(size=(4, 6))
+        X = X + rng.normal(scale=0.1, size=X.shape)
+    elif name == "breast_cancer_uniform":
+        X, y = load_breast_cancer(return_X_y=True)
+        X = QuantileTransformer(n_quantiles=200).fit_transform(X)
+    elif name == "many_classes_12":
+        return gaussian_classes(1200, 12, 8, 0, 12, class_sep=2.0, random_state=312)
+    elif name == "uniform_boxes_6d":
+        y = rng.randint(4, size=1000)
+        X = rng.normal(scale=0.8, size=(4, 6))[y] + rng.uniform(-1.0, 1.0, size=(1000, 6))
+    else:  # beta_classes_5d
+        y = rng.randint(3, size=900)
+        a, b = rng.uniform(1.0, 5.0, size=(2, 3, 5))
+        X = rng.beta(a[y], b[y])
+    return StandardScaler().fit_transform(X.astype(float)), y
+
+
 def every_set():
     """Every data set of every group, group by group (``--datasets every``)."""
     groups = (DEFAULT_SETS, OTHER_SCALINGS, DISCRETE, SMALL, UNINFORMATIVE, UNSCALED)
@@ -2280,7 +2339,7 @@ def every_set():
             EIGHTH, NINTH, TENTH, ELEVENTH, TWELFTH, THIRTEENTH, FOURTEENTH, FIFTEENTH,
             SIXTEENTH, SEVENTEENTH, EIGHTEENTH, NINETEENTH, TWENTIETH, TWENTY_FIRST,
             TWENTY_SECOND, TWENTY_THIRD, TWENTY_FOURTH, TWENTY_FIFTH, TWENTY_SIXTH,
-            TWENTY_SEVENTH, TWENTY_EIGHTH, TWENTY_NINTH, THIRTIETH,
+            TWENTY_SEVENTH, TWENTY_EIGHTH, TWENTY_NINTH, THIRTIETH, THIRTY_FIRST,
         )
         for name in group
     ]
@@ -2573,8 +2632,8 @@ def main():
         "alone: every TWENTY_FOURTH set; twenty_fifth alone: every TWENTY_FIFTH set; "
         "twenty_sixth alone: every TWENTY_SIXTH set; twenty_seventh alone: every "
         "TWENTY_SEVENTH set; twenty_eighth alone: every TWENTY_EIGHTH set; twenty_ninth "
-        "alone: every TWENTY_NINTH set; thirtieth alone: every THIRTIETH set; every "
-        "alone: every set of every group",
+        "alone: every TWENTY_NINTH set; thirtieth alone: every THIRTIETH set; "
+        "thirty_first alone: every THIRTY_FIRST set; every alone: every set of every group",
     )
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--param", nargs="*", default=[], help="GWAE parameters, key=value")
@@ -2665,6 +2724,8 @@ def main():
         args.datasets = list(TWENTY_NINTH)
     if args.datasets == ["thirtieth"]:
         args.datasets = list(THIRTIETH)
+    if args.datasets == ["thirty_first"]:
+        args.datasets = list(THIRTY_FIRST)
     if args.datasets == ["every"]:
         args.datasets = every_set()
     datasets = args.datasets or list(DEFAULT_SETS)

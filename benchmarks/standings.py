@@ -82,6 +82,7 @@ CLUSTER_GROUPS = {
     "twenty_eighth": "twenty-eighth held out",
     "twenty_ninth": "twenty-ninth held out",
     "thirtieth": "thirtieth held out",
+    "thirty_first": "thirty-first held out",
 }
 BASELINES = ["KMeans", "GMM", "PCA+GMM", "UMAP+GMM"]
 # GWAE meets the bar when its accuracy is at most this much below the best baseline's.

@@ -648,6 +648,26 @@ def test_the_thirtieth_held_out_sets_are_standardised_as_documented(cluster):
     _assert_two_valued(cluster, ("word_presence_8", "answers_of_3_classes"))
 
 
+def test_the_thirty_first_held_out_sets_are_as_documented(cluster):
+    """Shapes and classes of the THIRTY_FIRST group that the module's docstring gives,
+    every feature standardised but the digits' pixels, which stay in [0, 1]."""
+    shapes = {
+        "even_digits": ((891, 64), 5),
+        "wine_quantile": ((178, 13), 3),
+        "iris_mixed_6d": ((150, 6), 3),
+        "breast_cancer_uniform": ((569, 30), 2),
+        "many_classes_12": ((1200, 12), 12),
+        "uniform_boxes_6d": ((1000, 6), 4),
+        "beta_classes_5d": ((900, 5), 3),
+    }
+    assert set(shapes) == set(cluster.THIRTY_FIRST)
+    _assert_shapes_and_classes(cluster, shapes)
+    _assert_standardised(cluster, [name for name in shapes if name != "even_digits"])
+    X, y = cluster.load("even_digits")
+    assert X.min() == 0.0 and X.max() == 1.0
+    np.testing.assert_array_equal(np.unique(y), np.arange(5))
+
+
 def _assert_two_valued(cluster, names):
     """Every feature of each set of ``names`` takes exactly two values."""
     for name in names:
@@ -678,7 +698,7 @@ def test_only_the_raw_tables_in_mixed_units_reach_the_warning_ratio(cluster):
 
     ratios = {name: spread_ratio(cluster.load(name)[0])[0] for name in cluster.every_set()}
     mixed = {"penguins_unscaled", "wine_unscaled", "breast_cancer_unscaled", "income_like"}
-    assert len(ratios) == 228
+    assert len(ratios) == 235
     assert max(r for name, r in ratios.items() if name not in mixed) < 2.95
     assert min(ratios[name] for name in mixed) > 82
     assert 2.95 < DIFFERENT_UNITS_RATIO < 82
