@@ -500,6 +500,22 @@ of side 2 about a centre of standard deviation 0.8, in 6 features) and
 ``beta_classes_5d`` (900 rows of 3 classes, 5 features Beta-distributed with parameters
 drawn in [1, 5] by class); all but the digits standardised.
 
+Also available with ``--datasets``: a thirty-second held-out group (``THIRTY_SECOND``,
+``--datasets thirty_second``), written down on 2026-12-06 before the clusterer's fits of
+it were run, after a rule that drops independent blocks of features holding no clusters
+had been chosen on the other groups: ``breast_cancer_beside_sphere`` (breast_cancer's 30
+measurements beside 9 features that mix points on a sphere, noise 0.1),
+``classes_beside_torus`` (1000 rows of 4 classes in 6 features, centres' standard
+deviation 2, beside 10 features that mix points on a torus of radii 2 and 1, noise 0.1),
+``classes_in_two_blocks`` (900 rows of 3 classes whose centres shift two blocks of 6
+features, each block also driven by a factor of its own), ``classes_beside_clusters``
+(900 rows of 3 classes in 5 features beside 5 features of 3 clusters of their own,
+independent of the classes, both with centres of standard deviation 2),
+``wine_beside_uniform`` (wine's 13 measurements beside 6 features that mix 3 uniform
+factors), ``iris_beside_roll`` (iris's 4 measurements beside 9 features that mix a swiss
+roll, noise 0.2) and ``answers_beside_helix`` (900 rows of 3 classes of 12 answers on a
+scale of 1 to 5, beside 9 features that mix a helix, noise 0.1); all standardised.
+
 Methods, each given only the number of clusters (library defaults otherwise):
 
 - KMeans, GaussianMixture (full covariances), PCA(10) + GaussianMixture, and
@@ -562,6 +578,7 @@ each other down several-fold):
     python benchmarks/cluster.py --datasets twenty_ninth --out DIR  # every TWENTY_NINTH set
     python benchmarks/cluster.py --datasets thirtieth --out DIR  # every THIRTIETH set
     python benchmarks/cluster.py --datasets thirty_first --out DIR  # every THIRTY_FIRST set
+    python benchmarks/cluster.py --datasets thirty_second --out DIR  # every THIRTY_SECOND set
 
 The ``metric`` column records the GWAE's data-side metric (its default unless ``--param``
 sets it).
@@ -761,6 +778,8 @@ def load(name):
         return thirtieth(name)
     if name in THIRTY_FIRST:
         return thirty_first(name)
+    if name in THIRTY_SECOND:
+        return thirty_second(name)
     if name in UNSCALED:
         loaders = {"wine": load_wine, "breast_cancer": load_breast_cancer}
         return loaders[name.rsplit("_", 1)[0]](return_X_y=True)
@@ -2329,6 +2348,74 @@ def thirty_first(name):
     return StandardScaler().fit_transform(X.astype(float)), y
 
 
+# A thirty-second held-out group (see the module's docstring): classes beside structure
+# of their own (curved surfaces, factors, clusters), and classes that two correlated
+# blocks of features share.
+THIRTY_SECOND = (
+    "breast_cancer_beside_sphere",
+    "classes_beside_torus",
+    "classes_in_two_blocks",
+    "classes_beside_clusters",
+    "wine_beside_uniform",
+    "iris_beside_roll",
+    "answers_beside_helix",
+)
+
+
+def thirty_second(name):
+    """One of ``THIRTY_SECOND``, standardised, and its labels."""
+    rng = np.random.RandomState(321)
+    if name == "breast_cancer_beside_sphere":
+        X, y = load_breast_cancer(return_X_y=True)
+        sphere = rng.normal(size=(len(X), 3))
+        sphere /= np.linalg.norm(sphere, axis=1, keepdims=True)
+        mixed = sphere @ rng.normal(size=(3, 9)) + 0.1 * rng.normal(size=(len(X), 9))
+        X = np.hstack([StandardScaler().fit_transform(X), mixed])
+    elif name == "classes_beside_torus":
+        y = rng.randint(4, size=1000)
+        classes = rng.normal(scale=2.0, size=(4, 6))[y] + rng.normal(size=(1000, 6))
+        u, v = rng.uniform(0, 2 * np.pi, size=(2, 1000))
+        torus = np.column_stack(
+            [(2 + np.cos(v)) * np.cos(u), (2 + np.cos(v)) * np.sin(u), np.sin(v)]
+        )
+        mixed = torus @ rng.normal(size=(3, 10)) + 0.1 * rng.normal(size=(1000, 10))
+        X = np.hstack([classes, mixed])
+    elif name == "classes_in_two_blocks":
+        y = rng.randint(3, size=900)
+        blocks = [
+            rng.normal(size=(900, 1)) @ rng.normal(size=(1, 6))
+            + rng.normal(scale=1.5, size=(3, 6))[y]
+            + 0.5 * rng.normal(size=(900, 6))
+            for _ in range(2)
+        ]
+        X = np.hstack(blocks)
+    elif name == "classes_beside_clusters":
+        y = rng.randint(3, size=900)
+        other = rng.randint(3, size=900)
+        classes = rng.normal(scale=2.0, size=(3, 5))[y] + rng.normal(size=(900, 5))
+        clusters = rng.normal(scale=2.0, size=(3, 5))[other] + rng.normal(size=(900, 5))
+        X = np.hstack([classes, clusters])
+    elif name == "wine_beside_uniform":
+        X, y = load_wine(return_X_y=True)
+        factors = rng.uniform(-1.7, 1.7, size=(len(X), 3)) @ rng.normal(size=(3, 6))
+        X = np.hstack([StandardScaler().fit_transform(X), factors])
+    elif name == "iris_beside_roll":
+        X, y = load_iris(return_X_y=True)
+        roll, _ = make_swiss_roll(len(X), noise=0.0, random_state=rng)
+        mixed = StandardScaler().fit_transform(roll) @ rng.normal(size=(3, 9))
+        X = np.hstack([StandardScaler().fit_transform(X), mixed + 0.2 * rng.normal(
+            size=(len(X), 9))])
+    else:  # answers_beside_helix: answers of 3 classes beside a mixed helix
+        y = rng.randint(3, size=900)
+        levels = rng.uniform(1.5, 4.5, size=(3, 12))[y] + rng.normal(size=(900, 12))
+        answers = np.clip(np.rint(levels), 1, 5)
+        t = rng.uniform(0, 4 * np.pi, size=900)
+        helix = np.column_stack([np.cos(t), np.sin(t), t / (2 * np.pi)])
+        mixed = helix @ rng.normal(size=(3, 9)) + 0.1 * rng.normal(size=(900, 9))
+        X = np.hstack([answers, mixed])
+    return StandardScaler().fit_transform(X), y
+
+
 def every_set():
     """Every data set of every group, group by group (``--datasets every``)."""
     groups = (DEFAULT_SETS, OTHER_SCALINGS, DISCRETE, SMALL, UNINFORMATIVE, UNSCALED)
@@ -2340,6 +2427,7 @@ def every_set():
             SIXTEENTH, SEVENTEENTH, EIGHTEENTH, NINETEENTH, TWENTIETH, TWENTY_FIRST,
             TWENTY_SECOND, TWENTY_THIRD, TWENTY_FOURTH, TWENTY_FIFTH, TWENTY_SIXTH,
             TWENTY_SEVENTH, TWENTY_EIGHTH, TWENTY_NINTH, THIRTIETH, THIRTY_FIRST,
+            THIRTY_SECOND,
         )
         for name in group
     ]
@@ -2633,7 +2721,8 @@ def main():
         "twenty_sixth alone: every TWENTY_SIXTH set; twenty_seventh alone: every "
         "TWENTY_SEVENTH set; twenty_eighth alone: every TWENTY_EIGHTH set; twenty_ninth "
         "alone: every TWENTY_NINTH set; thirtieth alone: every THIRTIETH set; "
-        "thirty_first alone: every THIRTY_FIRST set; every alone: every set of every group",
+        "thirty_first alone: every THIRTY_FIRST set; thirty_second alone: every "
+        "THIRTY_SECOND set; every alone: every set of every group",
     )
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--param", nargs="*", default=[], help="GWAE parameters, key=value")
@@ -2726,6 +2815,8 @@ def main():
         args.datasets = list(THIRTIETH)
     if args.datasets == ["thirty_first"]:
         args.datasets = list(THIRTY_FIRST)
+    if args.datasets == ["thirty_second"]:
+        args.datasets = list(THIRTY_SECOND)
     if args.datasets == ["every"]:
         args.datasets = every_set()
     datasets = args.datasets or list(DEFAULT_SETS)

@@ -83,6 +83,7 @@ CLUSTER_GROUPS = {
     "twenty_ninth": "twenty-ninth held out",
     "thirtieth": "thirtieth held out",
     "thirty_first": "thirty-first held out",
+    "thirty_second": "thirty-second held out",
 }
 BASELINES = ["KMeans", "GMM", "PCA+GMM", "UMAP+GMM"]
 # GWAE meets the bar when its accuracy is at most this much below the best baseline's.
