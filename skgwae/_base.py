@@ -97,6 +97,11 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
     ``_feature_modes()``
         The number of Gaussians of the one-dimensional mixture that decides whether a
         skewed feature is reshaped. Default 1.
+    ``_clusters_sought()``
+        The number of clusters the fit looks for, with which weighted features drop the
+        independent blocks of features that hold no clusters
+        (:func:`~skgwae._feature_blocks.cluster_free_blocks`); None, the default, drops
+        none.
     ``_after_training(model, data, *, device, seed, geometry, result)``
         Post-process each trained model in place, before restarts are compared: ``data``
         is the :class:`TrainingData` (``data.training_chunks()`` gives the training rows),
@@ -230,6 +235,10 @@ class BaseGWAE(FittedModelMixin, BaseEstimator):
     def _feature_modes(self):
         """The number of Gaussians of the mixture that decides a feature's reshaping."""
         return 1
+
+    def _clusters_sought(self):
+        """The number of clusters the fit looks for (None: it looks for none)."""
+        return None
 
     def _after_training(self, model, data, *, device, seed, geometry, result):
         """Post-process each trained model in place, before restarts are compared."""

@@ -19,6 +19,7 @@ import numpy as np
 import scipy.sparse
 from sklearn import get_config
 
+from ._feature_blocks import without_cluster_free_blocks
 from ._feature_shapes import MAX_MODAL_FRACTION, fit_feature_shapes, modal_fraction
 from ._feature_weights import WEIGHT_ROWS, graph_autocorrelation_weights
 from ._geometry import AUTO_GEODESIC_ROWS, GRAPH_METRICS, DataGeometry
@@ -156,9 +157,11 @@ def prepare_training_data(
     standardize : bool or "auto"
         The estimator's ``standardize`` (see :func:`fit_input_scaling`); used with ``reset``.
     weight_features : bool or "auto", default=False
-        Whether the features are weighted by :func:`graph_autocorrelation_weights`;
-        ``"auto"``: where the rows are a table (see ``_scaling_rule``). Used with
-        ``reset``.
+        Whether the features are weighted by :func:`graph_autocorrelation_weights` (and,
+        where the estimator's ``_clusters_sought()`` is not None, the independent blocks
+        of features that hold no clusters dropped, see
+        :func:`~skgwae._feature_blocks.without_cluster_free_blocks`); ``"auto"``: where
+        the rows are a table (see ``_scaling_rule``). Used with ``reset``.
     power_transform : bool or "auto", default=False
         Whether skewed features are reshaped by :func:`fit_feature_shapes` (with the
         estimator's ``_feature_modes()``); ``"auto"``: where the rows are a table. Used
@@ -227,7 +230,9 @@ def _scaling_rule(
     first ``KAPPA_CALIBRATION_ROWS`` of ``sample_rows``, with the moments of the rows that
     ``moment_rows()`` returns, each reshaped); and, where ``weight_features`` asks
     (``"auto"`` as above), the feature weights of :func:`graph_autocorrelation_weights` on
-    ``sample_rows`` so reshaped and standardised. Else ``fitted_scaling``."""
+    ``sample_rows`` so reshaped and standardised, less the independent blocks of features
+    that hold no clusters where the estimator seeks clusters
+    (:func:`without_cluster_free_blocks`). Else ``fitted_scaling``."""
     if not reset:
         return lambda sample_rows, moment_rows, in_unit_range: fitted_scaling
 
@@ -263,7 +268,11 @@ def _scaling_rule(
             moments = (mean, np.ones_like(mean))
         if not weigh:
             return InputScaling(*moments, standardized=standardized, shapes=shapes)
-        weights = graph_autocorrelation_weights(InputScaling(*moments).apply(sample_rows))
+        scaled_rows = InputScaling(*moments).apply(sample_rows)
+        weights = graph_autocorrelation_weights(scaled_rows)
+        n_clusters = estimator._clusters_sought()
+        if n_clusters is not None:
+            weights = without_cluster_free_blocks(weights, scaled_rows, n_clusters)
         return InputScaling(*moments, weights=weights, standardized=standardized, shapes=shapes)
 
     return rule

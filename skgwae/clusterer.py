@@ -129,7 +129,10 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
     features whose clusters a power transform makes closer to Gaussian are reshaped;
     tables in different units are standardised; and the features of tables are weighted
     by how much each varies along the rows' neighbour graph, so that features of noise
-    count less):
+    count less, and where they fall into blocks that are independent of one another
+    (classes beside a curved surface, or beside factors of their own), a block whose
+    partitions into ``n_clusters`` parts do not reproduce on subsets of the rows, while
+    another block's do, is dropped: its features weigh 0 in ``feature_weights_``):
 
     1. Train the GWAE with the mixture prior (the full objective, early stopping).
     2. Set the prior from the clusters of the encoded training rows. They are partitioned on
@@ -272,6 +275,11 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
     def _feature_modes(self):
         # A skewed feature is reshaped where the clusters, not its tail, are skewed: a
         # mixture of as many Gaussians as clusters fits it better reshaped.
+        return self.n_clusters
+
+    def _clusters_sought(self):
+        # Weighted features drop an independent block of features whose partitions into
+        # n_clusters do not reproduce where another block's do (see _feature_blocks).
         return self.n_clusters
 
     def _n_restarts(self):
