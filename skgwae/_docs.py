@@ -156,7 +156,7 @@ weight_features : bool or "auto", default="auto"
     into blocks by their rank correlations (average linkage, 0.15 at least within a
     block); a block of two or more features is independent of the others where its rank
     correlations with them are no larger than random permutations of its rows give
-    (within 3 standard deviations); and among two or more independent blocks, one
+    (within 3 standard deviations); and among two to eight independent blocks, one
     whose k-means partitions into ``n_clusters`` parts agree less, on 16 pairs of random
     subsets of the rows, than the most reproducible block's by more than 0.15 (adjusted
     Rand index, the latter at least 0.75) is dropped. Classes beside a curved surface,

@@ -5,7 +5,7 @@ import pytest
 from scipy.stats import spearmanr
 from sklearn.preprocessing import StandardScaler
 
-from skgwae import GWAEClusterer, GWAETransformer
+from skgwae import GWAEClusterer, GWAETransformer, _feature_blocks
 from skgwae._feature_blocks import (
     _unit_ranks,
     cluster_free_blocks,
@@ -78,6 +78,23 @@ def test_independent_blocks_without_clusters_anywhere_are_kept():
     X = StandardScaler().fit_transform(
         np.hstack([_mixed_circle(rng, 600, 6), _mixed_circle(rng, 600, 6)])
     )
+    assert not cluster_free_blocks(X, 3, np.random.RandomState(0)).any()
+
+
+def test_many_independent_blocks_drop_nothing(monkeypatch):
+    # Ten independent pairs of correlated features beside classes: a table of unrelated
+    # features, not a few structures side by side, whose stabilities are not measured.
+    def unexpected(*args):
+        raise AssertionError("stabilities measured")
+
+    monkeypatch.setattr(_feature_blocks, "partition_stability", unexpected)
+    rng = np.random.RandomState(0)
+    classes, _ = _classes(rng, 600, 4)
+    pairs = [
+        rng.normal(size=(600, 1)) @ np.ones((1, 2)) + 0.3 * rng.normal(size=(600, 2))
+        for _ in range(10)
+    ]
+    X = StandardScaler().fit_transform(np.hstack([classes, *pairs]))
     assert not cluster_free_blocks(X, 3, np.random.RandomState(0)).any()
 
 
