@@ -152,7 +152,8 @@ weight_features : bool or "auto", default="auto"
     classes differ in a few of many features and moved those of pixels as often down as
     up; :class:`GWAETransformer` does not weight them. The weights are kept as the mean
     and scale are. :class:`GWAEClusterer`, which knows how many clusters it seeks, also
-    drops (weight 0) the features of a block that holds none: the features are grouped
+    drops (weight 0) the features of a block that holds none (as does
+    :class:`GWAETransformer` with ``prior="gmm"``, for its components): the features are grouped
     into blocks by their rank correlations (average linkage, 0.15 at least within a
     block); a block of two or more features is independent of the others where its rank
     correlations with them are no larger than random permutations of its rows give

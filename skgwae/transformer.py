@@ -94,6 +94,15 @@ class GWAETransformer(LatentTransformMixin, BaseGWAE):
         # geometry page).
         return "geodesic"
 
+    def _clusters_sought(self):
+        # With the Gaussian-mixture prior the fit seeks its components' clusters, and
+        # weighted features drop the independent blocks that hold none, as the
+        # clusterer's do (it trains the clusterer's first step).
+        if self.prior != "gmm":
+            return None
+        default = inspect.signature(PRIORS["gmm"]).parameters["n_clusters"].default
+        return dict(self.prior_params or {}).get("n_clusters", default)
+
     def _prior_spec(self):
         params = dict(self.prior_params or {})
         try:

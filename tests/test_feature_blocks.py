@@ -119,10 +119,19 @@ def test_without_cluster_free_blocks_zeroes_them_and_keeps_mean_one():
 
 @pytest.mark.filterwarnings("ignore::UserWarning")
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-def test_the_clusterer_drops_the_block_and_the_transformer_does_not():
+def test_the_clusterer_drops_the_block_and_the_gaussian_prior_transformer_does_not():
     X, labels = _classes_beside_circle()
     clusterer = GWAEClusterer(3, max_iter=2, random_state=0).fit(X)
     assert np.all(clusterer.feature_weights_[4:] == 0)
     assert np.all(clusterer.feature_weights_[:4] > 0)
     transformer = GWAETransformer(max_iter=2, weight_features=True, random_state=0).fit(X)
     assert np.all(transformer.feature_weights_ > 0)
+    # With the Gaussian-mixture prior the transformer seeks its components' clusters.
+    mixture = GWAETransformer(
+        max_iter=2,
+        prior="gmm",
+        prior_params={"n_clusters": 3},
+        weight_features=True,
+        random_state=0,
+    ).fit(X)
+    assert np.all(mixture.feature_weights_[4:] == 0)
