@@ -11,7 +11,8 @@ share held class information.
 
 Usage::
 
-    python benchmarks/feature_blocks.py --datasets every --out benchmarks/results/feature_blocks.csv
+    python benchmarks/feature_blocks.py --datasets every \
+        --out benchmarks/results/feature_blocks/dropped.csv
 
 ``--datasets`` takes the names and group aliases of ``benchmarks/cluster.py`` (``every``
 for every group but the twenty-fourth, which stays held out).
@@ -64,15 +65,27 @@ def dropped_features(name, seed):
     }
 
 
+def dataset_names(datasets):
+    """The names of ``--datasets``: data set names, or one group alias of
+    ``benchmarks/cluster.py`` (``held_out`` for ``HELDOUT``, ``thirty_second`` for
+    ``THIRTY_SECOND`` and so on), or ``every``."""
+    if datasets == ["every"]:
+        return [name for name in cluster.every_set() if name not in cluster.TWENTY_FOURTH]
+    if len(datasets) == 1:
+        alias = "HELDOUT" if datasets[0] == "held_out" else datasets[0].upper()
+        group = getattr(cluster, alias, None)
+        if isinstance(group, tuple):
+            return list(group)
+    return datasets
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", nargs="+", default=["every"])
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--out", default="feature_blocks.csv")
     args = parser.parse_args()
-    names = args.datasets
-    if names == ["every"]:
-        names = [n for n in cluster.every_set() if n not in cluster.TWENTY_FOURTH]
+    names = dataset_names(args.datasets)
     rows = []
     for name in names:
         for seed in args.seeds:
