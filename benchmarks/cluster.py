@@ -516,6 +516,21 @@ factors), ``iris_beside_roll`` (iris's 4 measurements beside 9 features that mix
 roll, noise 0.2) and ``answers_beside_helix`` (900 rows of 3 classes of 12 answers on a
 scale of 1 to 5, beside 9 features that mix a helix, noise 0.1); all standardised.
 
+Also available with ``--datasets``: a thirty-third held-out group (``THIRTY_THIRD``,
+``--datasets thirty_third``), written down on 2026-12-06 before the clusterer's fits of
+it were run, while a rule for when EM's boundaries between the graph's parts are kept
+was being sought on the other groups: ``skewed_classes_4d`` (900 rows of 3 classes, each
+feature a class centre of standard deviation 2 plus Gamma(2) noise), ``wine_pca3``
+(wine's standardised measurements in their first 3 principal components),
+``moons_beside_noise_4`` (1000 rows of two moons, noise 0.08, beside 4 features of
+Gaussian noise of standard deviation 0.5), ``overlap_covariances_6d`` (900 rows of 3
+classes, centres of standard deviation 1.2, each class its own random covariance, in 6
+features), ``iris_with_flags`` (iris's 4 measurements beside 4 binary features, each 1
+with a probability drawn in [0.2, 0.8] per class), ``arcs_of_3`` (900 rows on 3
+concentric half circles of radii 1, 2 and 3, noise 0.15, mixed into 5 features) and
+``breast_cancer_pca3`` (breast_cancer's standardised measurements in their first 3
+principal components); all standardised.
+
 Methods, each given only the number of clusters (library defaults otherwise):
 
 - KMeans, GaussianMixture (full covariances), PCA(10) + GaussianMixture, and
@@ -579,6 +594,7 @@ each other down several-fold):
     python benchmarks/cluster.py --datasets thirtieth --out DIR  # every THIRTIETH set
     python benchmarks/cluster.py --datasets thirty_first --out DIR  # every THIRTY_FIRST set
     python benchmarks/cluster.py --datasets thirty_second --out DIR  # every THIRTY_SECOND set
+    python benchmarks/cluster.py --datasets thirty_third --out DIR  # every THIRTY_THIRD set
 
 The ``metric`` column records the GWAE's data-side metric (its default unless ``--param``
 sets it).
@@ -780,6 +796,8 @@ def load(name):
         return thirty_first(name)
     if name in THIRTY_SECOND:
         return thirty_second(name)
+    if name in THIRTY_THIRD:
+        return thirty_third(name)
     if name in UNSCALED:
         loaders = {"wine": load_wine, "breast_cancer": load_breast_cancer}
         return loaders[name.rsplit("_", 1)[0]](return_X_y=True)
@@ -2416,6 +2434,53 @@ def thirty_second(name):
     return StandardScaler().fit_transform(X), y
 
 
+# A thirty-third held-out group (see the module's docstring): clusters that are not
+# Gaussian (skewed, curved) beside Gaussian classes that overlap, where EM's boundaries
+# between clusters help or harm.
+THIRTY_THIRD = (
+    "skewed_classes_4d",
+    "wine_pca3",
+    "moons_beside_noise_4",
+    "overlap_covariances_6d",
+    "iris_with_flags",
+    "arcs_of_3",
+    "breast_cancer_pca3",
+)
+
+
+def thirty_third(name):
+    """One of ``THIRTY_THIRD``, standardised, and its labels."""
+    rng = np.random.RandomState(333)
+    if name == "skewed_classes_4d":
+        y = rng.randint(3, size=900)
+        X = rng.normal(scale=2.0, size=(3, 4))[y] + rng.gamma(2.0, size=(900, 4))
+    elif name == "wine_pca3":
+        X, y = load_wine(return_X_y=True)
+        X = PCA(3).fit_transform(StandardScaler().fit_transform(X))
+    elif name == "moons_beside_noise_4":
+        moons, y = make_moons(1000, noise=0.08, random_state=rng)
+        X = np.hstack([moons, 0.5 * rng.normal(size=(1000, 4))])
+    elif name == "overlap_covariances_6d":
+        y = rng.randint(3, size=900)
+        factors = rng.normal(size=(3, 6, 6)) / np.sqrt(6)
+        noise = np.einsum("nij,nj->ni", factors[y], rng.normal(size=(900, 6)))
+        X = rng.normal(scale=1.2, size=(3, 6))[y] + noise
+    elif name == "iris_with_flags":
+        X, y = load_iris(return_X_y=True)
+        X = np.hstack([StandardScaler().fit_transform(X), _flags(rng, y, 4, 0.2, 0.8)])
+    elif name == "arcs_of_3":
+        y = rng.randint(3, size=900)
+        angle = rng.uniform(0, np.pi, size=900)
+        radius = (y + 1.0)[:, None]
+        arcs = radius * np.column_stack([np.cos(angle), np.sin(angle)])
+        arcs += 0.15 * rng.normal(size=(900, 2))
+        X = arcs @ rng.normal(size=(2, 5))
+    else:  # breast_cancer_pca3
+        X, y = load_breast_cancer(return_X_y=True)
+        X = PCA(3).fit_transform(StandardScaler().fit_transform(X))
+    return StandardScaler().fit_transform(X.astype(float)), y
+
+
 def every_set():
     """Every data set of every group, group by group (``--datasets every``)."""
     groups = (DEFAULT_SETS, OTHER_SCALINGS, DISCRETE, SMALL, UNINFORMATIVE, UNSCALED)
@@ -2427,7 +2492,7 @@ def every_set():
             SIXTEENTH, SEVENTEENTH, EIGHTEENTH, NINETEENTH, TWENTIETH, TWENTY_FIRST,
             TWENTY_SECOND, TWENTY_THIRD, TWENTY_FOURTH, TWENTY_FIFTH, TWENTY_SIXTH,
             TWENTY_SEVENTH, TWENTY_EIGHTH, TWENTY_NINTH, THIRTIETH, THIRTY_FIRST,
-            THIRTY_SECOND,
+            THIRTY_SECOND, THIRTY_THIRD,
         )
         for name in group
     ]
@@ -2722,7 +2787,8 @@ def main():
         "TWENTY_SEVENTH set; twenty_eighth alone: every TWENTY_EIGHTH set; twenty_ninth "
         "alone: every TWENTY_NINTH set; thirtieth alone: every THIRTIETH set; "
         "thirty_first alone: every THIRTY_FIRST set; thirty_second alone: every "
-        "THIRTY_SECOND set; every alone: every set of every group",
+        "THIRTY_SECOND set; thirty_third alone: every THIRTY_THIRD set; every alone: every "
+        "set of every group",
     )
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--param", nargs="*", default=[], help="GWAE parameters, key=value")
@@ -2817,6 +2883,8 @@ def main():
         args.datasets = list(THIRTY_FIRST)
     if args.datasets == ["thirty_second"]:
         args.datasets = list(THIRTY_SECOND)
+    if args.datasets == ["thirty_third"]:
+        args.datasets = list(THIRTY_THIRD)
     if args.datasets == ["every"]:
         args.datasets = every_set()
     datasets = args.datasets or list(DEFAULT_SETS)

@@ -685,6 +685,23 @@ def test_the_thirty_second_held_out_sets_are_as_documented(cluster):
     _assert_standardised(cluster, shapes)
 
 
+def test_the_thirty_third_held_out_sets_are_as_documented(cluster):
+    """Shapes and classes of the THIRTY_THIRD group that the module's docstring gives,
+    every feature standardised."""
+    shapes = {
+        "skewed_classes_4d": ((900, 4), 3),
+        "wine_pca3": ((178, 3), 3),
+        "moons_beside_noise_4": ((1000, 6), 2),
+        "overlap_covariances_6d": ((900, 6), 3),
+        "iris_with_flags": ((150, 8), 3),
+        "arcs_of_3": ((900, 5), 3),
+        "breast_cancer_pca3": ((569, 3), 2),
+    }
+    assert set(shapes) == set(cluster.THIRTY_THIRD)
+    _assert_shapes_and_classes(cluster, shapes)
+    _assert_standardised(cluster, shapes)
+
+
 def _assert_two_valued(cluster, names):
     """Every feature of each set of ``names`` takes exactly two values."""
     for name in names:
@@ -715,7 +732,7 @@ def test_only_the_raw_tables_in_mixed_units_reach_the_warning_ratio(cluster):
 
     ratios = {name: spread_ratio(cluster.load(name)[0])[0] for name in cluster.every_set()}
     mixed = {"penguins_unscaled", "wine_unscaled", "breast_cancer_unscaled", "income_like"}
-    assert len(ratios) == 242
+    assert len(ratios) == 249
     assert max(r for name, r in ratios.items() if name not in mixed) < 2.95
     assert min(ratios[name] for name in mixed) > 82
     assert 2.95 < DIFFERENT_UNITS_RATIO < 82
