@@ -531,6 +531,20 @@ concentric half circles of radii 1, 2 and 3, noise 0.15, mixed into 5 features) 
 ``breast_cancer_pca3`` (breast_cancer's standardised measurements in their first 3
 principal components); all standardised.
 
+Also available with ``--datasets``: a thirty-fourth held-out group (``THIRTY_FOURTH``,
+``--datasets thirty_fourth``), written down on 2026-12-06 before the clusterer's fits of
+it were run, after a partition that merges the pieces of a finer spectral partition had
+been chosen on the other groups (and on ``arcs_of_3``): ``arcs_of_4_in_8d`` (1000 rows on
+4 concentric half circles of radii 1 to 4, noise 0.15, mixed into 8 features),
+``rings_of_3_3d`` (900 rows on 3 concentric circles of radii 1, 2 and 3 in a plane, noise
+0.1, with a third feature of noise 0.1), ``shifted_arcs`` (900 rows on 3 half circles of
+radius 1.5, each turned and shifted, noise 0.1), ``spirals_of_2`` (1000 rows on two
+interleaved spirals of one turn and a half, noise 0.15), ``long_blobs_4d`` (900 rows of 3
+Gaussian classes stretched 8 times along one shared direction, centres 3 apart across
+it, in 4 features), ``iris_beside_noise_2`` (iris's 4 measurements beside 2 features of
+Gaussian noise) and ``overlap_gaussians_4d`` (900 rows of 3 Gaussian classes with
+centres of standard deviation 1, in 4 features); all standardised.
+
 Methods, each given only the number of clusters (library defaults otherwise):
 
 - KMeans, GaussianMixture (full covariances), PCA(10) + GaussianMixture, and
@@ -595,6 +609,7 @@ each other down several-fold):
     python benchmarks/cluster.py --datasets thirty_first --out DIR  # every THIRTY_FIRST set
     python benchmarks/cluster.py --datasets thirty_second --out DIR  # every THIRTY_SECOND set
     python benchmarks/cluster.py --datasets thirty_third --out DIR  # every THIRTY_THIRD set
+    python benchmarks/cluster.py --datasets thirty_fourth --out DIR  # every THIRTY_FOURTH set
 
 The ``metric`` column records the GWAE's data-side metric (its default unless ``--param``
 sets it).
@@ -798,6 +813,8 @@ def load(name):
         return thirty_second(name)
     if name in THIRTY_THIRD:
         return thirty_third(name)
+    if name in THIRTY_FOURTH:
+        return thirty_fourth(name)
     if name in UNSCALED:
         loaders = {"wine": load_wine, "breast_cancer": load_breast_cancer}
         return loaders[name.rsplit("_", 1)[0]](return_X_y=True)
@@ -2481,6 +2498,60 @@ def thirty_third(name):
     return StandardScaler().fit_transform(X.astype(float)), y
 
 
+# A thirty-fourth held-out group (see the module's docstring): long, curved clusters,
+# and Gaussian classes that overlap.
+THIRTY_FOURTH = (
+    "arcs_of_4_in_8d",
+    "rings_of_3_3d",
+    "shifted_arcs",
+    "spirals_of_2",
+    "long_blobs_4d",
+    "iris_beside_noise_2",
+    "overlap_gaussians_4d",
+)
+
+
+def thirty_fourth(name):
+    """One of ``THIRTY_FOURTH``, standardised, and its labels."""
+    rng = np.random.RandomState(334)
+    if name == "arcs_of_4_in_8d":
+        y = rng.randint(4, size=1000)
+        angle = rng.uniform(0, np.pi, size=1000)
+        arcs = (y + 1.0)[:, None] * np.column_stack([np.cos(angle), np.sin(angle)])
+        arcs += 0.15 * rng.normal(size=(1000, 2))
+        X = arcs @ rng.normal(size=(2, 8))
+    elif name == "rings_of_3_3d":
+        y = rng.randint(3, size=900)
+        angle = rng.uniform(0, 2 * np.pi, size=900)
+        rings = (y + 1.0)[:, None] * np.column_stack([np.cos(angle), np.sin(angle)])
+        X = np.column_stack([rings + 0.1 * rng.normal(size=(900, 2)), 0.1 * rng.normal(
+            size=900)])
+    elif name == "shifted_arcs":
+        y = rng.randint(3, size=900)
+        angle = rng.uniform(0, np.pi, size=900) + np.array([0.0, 2.0, 4.0])[y]
+        arcs = 1.5 * np.column_stack([np.cos(angle), np.sin(angle)])
+        X = arcs + np.array([[0.0, 0.0], [2.0, 1.0], [0.5, 2.5]])[y]
+        X = X + 0.1 * rng.normal(size=(900, 2))
+    elif name == "spirals_of_2":
+        y = rng.randint(2, size=1000)
+        t = rng.uniform(0.5, 3.5 * np.pi, size=1000)
+        turn = t + np.pi * y
+        X = np.column_stack([t * np.cos(turn), t * np.sin(turn)]) / np.pi
+        X = X + 0.15 * rng.normal(size=(1000, 2))
+    elif name == "long_blobs_4d":
+        y = rng.randint(3, size=900)
+        along, across = np.linalg.qr(rng.normal(size=(4, 4)))[0][:, :2].T
+        X = (3.0 * y - 3.0)[:, None] * across + 8.0 * rng.normal(size=(900, 1)) * along
+        X = X + rng.normal(size=(900, 4))
+    elif name == "iris_beside_noise_2":
+        X, y = load_iris(return_X_y=True)
+        X = np.hstack([StandardScaler().fit_transform(X), rng.normal(size=(len(X), 2))])
+    else:  # overlap_gaussians_4d
+        y = rng.randint(3, size=900)
+        X = rng.normal(size=(3, 4))[y] + rng.normal(size=(900, 4))
+    return StandardScaler().fit_transform(X.astype(float)), y
+
+
 def every_set():
     """Every data set of every group, group by group (``--datasets every``)."""
     groups = (DEFAULT_SETS, OTHER_SCALINGS, DISCRETE, SMALL, UNINFORMATIVE, UNSCALED)
@@ -2492,7 +2563,7 @@ def every_set():
             SIXTEENTH, SEVENTEENTH, EIGHTEENTH, NINETEENTH, TWENTIETH, TWENTY_FIRST,
             TWENTY_SECOND, TWENTY_THIRD, TWENTY_FOURTH, TWENTY_FIFTH, TWENTY_SIXTH,
             TWENTY_SEVENTH, TWENTY_EIGHTH, TWENTY_NINTH, THIRTIETH, THIRTY_FIRST,
-            THIRTY_SECOND, THIRTY_THIRD,
+            THIRTY_SECOND, THIRTY_THIRD, THIRTY_FOURTH,
         )
         for name in group
     ]
@@ -2787,8 +2858,8 @@ def main():
         "TWENTY_SEVENTH set; twenty_eighth alone: every TWENTY_EIGHTH set; twenty_ninth "
         "alone: every TWENTY_NINTH set; thirtieth alone: every THIRTIETH set; "
         "thirty_first alone: every THIRTY_FIRST set; thirty_second alone: every "
-        "THIRTY_SECOND set; thirty_third alone: every THIRTY_THIRD set; every alone: every "
-        "set of every group",
+        "THIRTY_SECOND set; thirty_third alone: every THIRTY_THIRD set; thirty_fourth alone: "
+        "every THIRTY_FOURTH set; every alone: every set of every group",
     )
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--param", nargs="*", default=[], help="GWAE parameters, key=value")
@@ -2885,6 +2956,8 @@ def main():
         args.datasets = list(THIRTY_SECOND)
     if args.datasets == ["thirty_third"]:
         args.datasets = list(THIRTY_THIRD)
+    if args.datasets == ["thirty_fourth"]:
+        args.datasets = list(THIRTY_FOURTH)
     if args.datasets == ["every"]:
         args.datasets = every_set()
     datasets = args.datasets or list(DEFAULT_SETS)

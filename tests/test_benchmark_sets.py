@@ -702,6 +702,23 @@ def test_the_thirty_third_held_out_sets_are_as_documented(cluster):
     _assert_standardised(cluster, shapes)
 
 
+def test_the_thirty_fourth_held_out_sets_are_as_documented(cluster):
+    """Shapes and classes of the THIRTY_FOURTH group that the module's docstring gives,
+    every feature standardised."""
+    shapes = {
+        "arcs_of_4_in_8d": ((1000, 8), 4),
+        "rings_of_3_3d": ((900, 3), 3),
+        "shifted_arcs": ((900, 2), 3),
+        "spirals_of_2": ((1000, 2), 2),
+        "long_blobs_4d": ((900, 4), 3),
+        "iris_beside_noise_2": ((150, 6), 3),
+        "overlap_gaussians_4d": ((900, 4), 3),
+    }
+    assert set(shapes) == set(cluster.THIRTY_FOURTH)
+    _assert_shapes_and_classes(cluster, shapes)
+    _assert_standardised(cluster, shapes)
+
+
 def _assert_two_valued(cluster, names):
     """Every feature of each set of ``names`` takes exactly two values."""
     for name in names:
@@ -732,7 +749,7 @@ def test_only_the_raw_tables_in_mixed_units_reach_the_warning_ratio(cluster):
 
     ratios = {name: spread_ratio(cluster.load(name)[0])[0] for name in cluster.every_set()}
     mixed = {"penguins_unscaled", "wine_unscaled", "breast_cancer_unscaled", "income_like"}
-    assert len(ratios) == 249
+    assert len(ratios) == 256
     assert max(r for name, r in ratios.items() if name not in mixed) < 2.95
     assert min(ratios[name] for name in mixed) > 82
     assert 2.95 < DIFFERENT_UNITS_RATIO < 82
