@@ -2569,6 +2569,47 @@ def every_set():
     ]
 
 
+# The groups that ``--datasets`` takes by name (``every`` aside).
+GROUP_ALIASES = {
+    "held_out": HELDOUT,
+    "wide": WIDE,
+    "later": LATER,
+    "third": THIRD,
+    "rare": RARE,
+    "fourth": FOURTH,
+    "fifth": FIFTH,
+    "sixth": SIXTH,
+    "seventh": SEVENTH,
+    "eighth": EIGHTH,
+    "ninth": NINTH,
+    "tenth": TENTH,
+    "eleventh": ELEVENTH,
+    "twelfth": TWELFTH,
+    "thirteenth": THIRTEENTH,
+    "fourteenth": FOURTEENTH,
+    "fifteenth": FIFTEENTH,
+    "sixteenth": SIXTEENTH,
+    "seventeenth": SEVENTEENTH,
+    "eighteenth": EIGHTEENTH,
+    "nineteenth": NINETEENTH,
+    "twentieth": TWENTIETH,
+    "twenty_first": TWENTY_FIRST,
+    "twenty_second": TWENTY_SECOND,
+    "twenty_third": TWENTY_THIRD,
+    "twenty_fourth": TWENTY_FOURTH,
+    "twenty_fifth": TWENTY_FIFTH,
+    "twenty_sixth": TWENTY_SIXTH,
+    "twenty_seventh": TWENTY_SEVENTH,
+    "twenty_eighth": TWENTY_EIGHTH,
+    "twenty_ninth": TWENTY_NINTH,
+    "thirtieth": THIRTIETH,
+    "thirty_first": THIRTY_FIRST,
+    "thirty_second": THIRTY_SECOND,
+    "thirty_third": THIRTY_THIRD,
+    "thirty_fourth": THIRTY_FOURTH,
+}
+
+
 def uninformative(name):
     """One of ``UNINFORMATIVE`` (only ``noise_features``), and its labels."""
     return gaussian_classes(2000, 60, 8, 0, 5, class_sep=2.0, random_state=0)
@@ -2886,78 +2927,8 @@ def main():
     out = pathlib.Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     print(f"# {platform.processor() or platform.machine()}, torch {torch.__version__}")
-    if args.datasets == ["held_out"]:
-        args.datasets = list(HELDOUT)
-    if args.datasets == ["wide"]:
-        args.datasets = list(WIDE)
-    if args.datasets == ["later"]:
-        args.datasets = list(LATER)
-    if args.datasets == ["third"]:
-        args.datasets = list(THIRD)
-    if args.datasets == ["rare"]:
-        args.datasets = list(RARE)
-    if args.datasets == ["fourth"]:
-        args.datasets = list(FOURTH)
-    if args.datasets == ["fifth"]:
-        args.datasets = list(FIFTH)
-    if args.datasets == ["sixth"]:
-        args.datasets = list(SIXTH)
-    if args.datasets == ["seventh"]:
-        args.datasets = list(SEVENTH)
-    if args.datasets == ["eighth"]:
-        args.datasets = list(EIGHTH)
-    if args.datasets == ["ninth"]:
-        args.datasets = list(NINTH)
-    if args.datasets == ["tenth"]:
-        args.datasets = list(TENTH)
-    if args.datasets == ["eleventh"]:
-        args.datasets = list(ELEVENTH)
-    if args.datasets == ["twelfth"]:
-        args.datasets = list(TWELFTH)
-    if args.datasets == ["thirteenth"]:
-        args.datasets = list(THIRTEENTH)
-    if args.datasets == ["fourteenth"]:
-        args.datasets = list(FOURTEENTH)
-    if args.datasets == ["fifteenth"]:
-        args.datasets = list(FIFTEENTH)
-    if args.datasets == ["sixteenth"]:
-        args.datasets = list(SIXTEENTH)
-    if args.datasets == ["seventeenth"]:
-        args.datasets = list(SEVENTEENTH)
-    if args.datasets == ["eighteenth"]:
-        args.datasets = list(EIGHTEENTH)
-    if args.datasets == ["nineteenth"]:
-        args.datasets = list(NINETEENTH)
-    if args.datasets == ["twentieth"]:
-        args.datasets = list(TWENTIETH)
-    if args.datasets == ["twenty_first"]:
-        args.datasets = list(TWENTY_FIRST)
-    if args.datasets == ["twenty_second"]:
-        args.datasets = list(TWENTY_SECOND)
-    if args.datasets == ["twenty_third"]:
-        args.datasets = list(TWENTY_THIRD)
-    if args.datasets == ["twenty_fourth"]:
-        args.datasets = list(TWENTY_FOURTH)
-    if args.datasets == ["twenty_fifth"]:
-        args.datasets = list(TWENTY_FIFTH)
-    if args.datasets == ["twenty_sixth"]:
-        args.datasets = list(TWENTY_SIXTH)
-    if args.datasets == ["twenty_seventh"]:
-        args.datasets = list(TWENTY_SEVENTH)
-    if args.datasets == ["twenty_eighth"]:
-        args.datasets = list(TWENTY_EIGHTH)
-    if args.datasets == ["twenty_ninth"]:
-        args.datasets = list(TWENTY_NINTH)
-    if args.datasets == ["thirtieth"]:
-        args.datasets = list(THIRTIETH)
-    if args.datasets == ["thirty_first"]:
-        args.datasets = list(THIRTY_FIRST)
-    if args.datasets == ["thirty_second"]:
-        args.datasets = list(THIRTY_SECOND)
-    if args.datasets == ["thirty_third"]:
-        args.datasets = list(THIRTY_THIRD)
-    if args.datasets == ["thirty_fourth"]:
-        args.datasets = list(THIRTY_FOURTH)
+    if args.datasets and len(args.datasets) == 1 and args.datasets[0] in GROUP_ALIASES:
+        args.datasets = list(GROUP_ALIASES[args.datasets[0]])
     if args.datasets == ["every"]:
         args.datasets = every_set()
     datasets = args.datasets or list(DEFAULT_SETS)

@@ -719,6 +719,15 @@ def test_the_thirty_fourth_held_out_sets_are_as_documented(cluster):
     _assert_standardised(cluster, shapes)
 
 
+def test_each_group_alias_names_its_group(cluster):
+    """``--datasets ALIAS`` takes the group of that name (``held_out`` for HELDOUT), and
+    every held-out group has an alias."""
+    for alias, group in cluster.GROUP_ALIASES.items():
+        assert group is getattr(cluster, "HELDOUT" if alias == "held_out" else alias.upper())
+    assert cluster.GROUP_ALIASES["thirty_fourth"] == cluster.THIRTY_FOURTH
+    assert len(cluster.GROUP_ALIASES) == 36
+
+
 def _assert_two_valued(cluster, names):
     """Every feature of each set of ``names`` takes exactly two values."""
     for name in names:
