@@ -70,7 +70,7 @@ def dataset_names(datasets):
     ``benchmarks/cluster.py`` (``held_out`` for ``HELDOUT``, ``thirty_second`` for
     ``THIRTY_SECOND`` and so on), or ``every``."""
     if datasets == ["every"]:
-        return [name for name in cluster.every_set() if name not in cluster.TWENTY_FOURTH]
+        return cluster.every_set()
     if len(datasets) == 1:
         alias = "HELDOUT" if datasets[0] == "held_out" else datasets[0].upper()
         group = getattr(cluster, alias, None)

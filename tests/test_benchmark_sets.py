@@ -750,13 +750,25 @@ def _assert_standardised(cluster, names):
         np.testing.assert_allclose(X.std(axis=0), 1.0)
 
 
+def test_every_leaves_out_the_held_back_groups(cluster):
+    """``--datasets every`` does not spend a held-back group; asking for them gives them."""
+    every = cluster.every_set()
+    everything = cluster.every_set(include_held_back=True)
+    assert cluster.TWENTY_FOURTH in cluster.HELD_BACK
+    assert not set(every) & set(cluster.TWENTY_FOURTH)
+    assert set(cluster.TWENTY_FOURTH) <= set(everything)
+    assert len(everything) == len(every) + len(cluster.TWENTY_FOURTH)
+    assert [name for name in everything if name in set(every)] == every
+
+
 def test_only_the_raw_tables_in_mixed_units_reach_the_warning_ratio(cluster):
     """The documented gap behind DIFFERENT_UNITS_RATIO: every benchmark set of standardised
     columns, pixels, 0/1 values or comparable measurements has a ratio of at most 2.9; the
     four raw tables in mixed units 82 or more."""
     from skgwae._data import DIFFERENT_UNITS_RATIO, spread_ratio
 
-    ratios = {name: spread_ratio(cluster.load(name)[0])[0] for name in cluster.every_set()}
+    ratios = {name: spread_ratio(cluster.load(name)[0])[0]
+              for name in cluster.every_set(include_held_back=True)}
     mixed = {"penguins_unscaled", "wine_unscaled", "breast_cancer_unscaled", "income_like"}
     assert len(ratios) == 256
     assert max(r for name, r in ratios.items() if name not in mixed) < 2.95
