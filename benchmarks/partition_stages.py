@@ -27,7 +27,9 @@ parts, and the fraction of the graph's weight each partition cuts; whether EM's 
 parts does: its gain per row over the mixture of the parts' own moments; the parts'
 largest Mardia kurtosis ratio (``skgwae._parts.parts_kurtosis``, in the free EM's
 principal components) for the graph's partition, each EM partition and the refinement's,
-and whether the refinement was taken to follow heavy tails; and, where a
+and whether the refinement was taken to follow heavy tails; the share of rows the refinement
+moved and its normalized cut of the common graph over the graph partition's (the ratio
+that ``REFINED_MAX_NCUT_RATIO`` bounds); and, where a
 latent class or mixed model is fitted, its partition's accuracy, the test values that decide
 whether it replaces the graph's (the residual dependence of its discrete features, and
 the mixed model's gain from splitting its clusters in two Gaussians) and whether it did.
@@ -159,7 +161,9 @@ def _wrap_stages():
 
     def refine_stage(rows, labels, n_components, rng, rows_metric, affinity, *args):
         result = refine(rows, labels, n_components, rng, rows_metric, affinity, *args)
-        _fit["stages"][-1]["refined"] = _accuracy(result)
+        stage = _fit["stages"][-1]
+        stage["refined"] = _accuracy(result)
+        stage.update(_refinement_record(affinity, labels, result, n_components))
         return result
 
     def follows_tails_record(rows, labels, refined, n_components, rng, rows_metric):
@@ -221,6 +225,19 @@ def _free_em_record(rows, labels, n_components, rng, rows_metric, affinity):
         "free_cut": float(refinement._cut_fraction(affinity, free_labels)),
         "free_em": _accuracy(free_labels),
         "em_from_parts": _accuracy(started_labels),
+    }
+
+
+def _refinement_record(affinity, labels, refined, n_components):
+    """What the refinement changed, without labels: the share of rows it moved, and its
+    normalized cut of the common graph over the graph partition's, the ratio that
+    ``_kept_refinement`` bounds by ``REFINED_MAX_NCUT_RATIO`` (None where the graph
+    partition cuts nothing)."""
+    before = mixture_module._normalized_cut(affinity, labels, n_components)
+    after = mixture_module._normalized_cut(affinity, refined, n_components)
+    return {
+        "refined_moved": float(np.mean(np.asarray(refined) != np.asarray(labels))),
+        "refined_ncut_ratio": float(after / before) if before > 0 else None,
     }
 
 
