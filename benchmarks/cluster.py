@@ -2886,7 +2886,8 @@ def summary(df, by, columns):
     return table
 
 
-def main():
+def build_parser():
+    """The command line of this script."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--datasets",
@@ -2914,7 +2915,12 @@ def main():
         "TWENTY_FOURTH",
     )
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
-    parser.add_argument("--param", nargs="*", default=[], help="GWAE parameters, key=value")
+    # "extend": a repeated --param adds its pairs to the earlier ones instead of replacing
+    # them (``--param metric=geodesic --param n_neighbors=10`` is both).
+    parser.add_argument(
+        "--param", nargs="*", action="extend", default=[],
+        help="GWAE parameters, key=value (several after one --param, or --param repeated)",
+    )
     parser.add_argument("--selection", action="store_true", help="run the prior selection only")
     parser.add_argument("--methods", nargs="+", help="run only these methods (default: all)")
     parser.add_argument(
@@ -2932,7 +2938,11 @@ def main():
         "package's, which depends on the number of features)",
     )
     parser.add_argument("--out", default="benchmarks/results")
-    args = parser.parse_args()
+    return parser
+
+
+def main():
+    args = build_parser().parse_args()
     params = parse_params(args.param)
     warnings.filterwarnings("ignore", category=ConvergenceWarning)
     out = pathlib.Path(args.out)

@@ -750,6 +750,16 @@ def _assert_standardised(cluster, names):
         np.testing.assert_allclose(X.std(axis=0), 1.0)
 
 
+def test_repeated_params_add_up(cluster):
+    """``--param`` given twice keeps the pairs of both, as one ``--param`` with both."""
+    parser = cluster.build_parser()
+    repeated = parser.parse_args(["--param", "metric=geodesic", "--param", "n_neighbors=10"])
+    together = parser.parse_args(["--param", "metric=geodesic", "n_neighbors=10"])
+    assert repeated.param == together.param == ["metric=geodesic", "n_neighbors=10"]
+    assert cluster.parse_params(repeated.param) == {"metric": "geodesic", "n_neighbors": 10}
+    assert parser.parse_args([]).param == []
+
+
 def test_every_leaves_out_the_held_back_groups(cluster):
     """``--datasets every`` does not spend a held-back group; asking for them gives them."""
     every = cluster.every_set()
