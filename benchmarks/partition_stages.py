@@ -51,7 +51,7 @@ import pathlib
 import time
 
 import numpy as np
-from cluster import FOURTEENTH, FIFTEENTH, SIXTEENTH, every_set, load  # benchmarks/ on sys.path
+from cluster import GROUP_ALIASES, every_set, load  # benchmarks/ on sys.path
 from sklearn.mixture import GaussianMixture
 
 import skgwae._data as data_module
@@ -62,12 +62,9 @@ from skgwae._parts import parts_kurtosis, parts_log_likelihood
 from skgwae import GWAEClusterer
 from skgwae.metrics import cluster_accuracy
 
-GROUPS = {
-    "every": every_set,
-    "fourteenth": lambda: list(FOURTEENTH),
-    "fifteenth": lambda: list(FIFTEENTH),
-    "sixteenth": lambda: list(SIXTEENTH),
-}
+# ``--datasets`` takes one group by the name cluster.py gives it, or ``every``.
+GROUPS = {"every": every_set, **{alias: (lambda g=group: list(g)) for alias, group in
+                                 GROUP_ALIASES.items()}}
 
 # What the wrapped stages of the current fit have seen.
 _fit = {}

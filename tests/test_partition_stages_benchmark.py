@@ -53,3 +53,10 @@ def test_the_refinement_record_matches_its_decision(iris_record, benchmark_scrip
         else:
             assert stage["output"] == stage["graph"]
     assert np.isfinite(iris_record["kept"])
+
+
+def test_groups_are_cluster_py_groups(benchmark_script):
+    stages, cluster = benchmark_script("partition_stages"), benchmark_script("cluster")
+    assert stages.GROUPS["every"]() == cluster.every_set()
+    for alias, group in cluster.GROUP_ALIASES.items():
+        assert stages.GROUPS[alias]() == list(group)
