@@ -545,6 +545,22 @@ it, in 4 features), ``iris_beside_noise_2`` (iris's 4 measurements beside 2 feat
 Gaussian noise) and ``overlap_gaussians_4d`` (900 rows of 3 Gaussian classes with
 centres of standard deviation 1, in 4 features); all standardised.
 
+Also available with ``--datasets``: a thirty-fifth held-out group (``THIRTY_FIFTH``,
+``--datasets thirty_fifth``), written down on 2026-12-06 before the clusterer's fits of
+it were run, while a rule for choosing between two partitions that models of the rows
+gave was measured on the other groups: ``scales_beside_uniform_6d`` (900 rows of 3 classes
+with one mean and standard deviations 0.5, 1 and 2 in 3 features, beside 3 features
+uniform in [-1, 1]), ``own_covariances_4_in_5d`` (1000 rows of 4 classes, centres of
+standard deviation 1, each class its own random covariance, in 5 features),
+``wine_beside_noise_3`` (wine's 13 standardised measurements beside 3 features of
+Gaussian noise), ``scales_and_means_4d`` (900 rows of 3 classes, centres of standard
+deviation 1.5, standard deviations 0.5, 1 and 1.5, in 4 features), ``blobs_5_in_10d``
+(1000 rows of 5 Gaussian classes, centres of standard deviation 2, in 10 features),
+``breast_cancer_pca8`` (breast_cancer's standardised measurements in their first 8
+principal components) and ``gaussians_beside_counts_3`` (900 rows of 3 Gaussian
+classes, centres of standard deviation 2, in 4 features, beside 3 Poisson counts of mean
+2 that do not depend on the class); all standardised.
+
 Methods, each given only the number of clusters (library defaults otherwise):
 
 - KMeans, GaussianMixture (full covariances), PCA(10) + GaussianMixture, and
@@ -610,6 +626,7 @@ each other down several-fold):
     python benchmarks/cluster.py --datasets thirty_second --out DIR  # every THIRTY_SECOND set
     python benchmarks/cluster.py --datasets thirty_third --out DIR  # every THIRTY_THIRD set
     python benchmarks/cluster.py --datasets thirty_fourth --out DIR  # every THIRTY_FOURTH set
+    python benchmarks/cluster.py --datasets thirty_fifth --out DIR  # every THIRTY_FIFTH set
 
 The ``metric`` column records the GWAE's data-side metric (its default unless ``--param``
 sets it).
@@ -816,6 +833,8 @@ def load(name):
         return thirty_third(name)
     if name in THIRTY_FOURTH:
         return thirty_fourth(name)
+    if name in THIRTY_FIFTH:
+        return thirty_fifth(name)
     if name in UNSCALED:
         loaders = {"wine": load_wine, "breast_cancer": load_breast_cancer}
         return loaders[name.rsplit("_", 1)[0]](return_X_y=True)
@@ -2553,6 +2572,55 @@ def thirty_fourth(name):
     return StandardScaler().fit_transform(X.astype(float)), y
 
 
+# A thirty-fifth held-out group (see the module's docstring): classes that differ in
+# scale or covariance, beside other features, and Gaussian classes.
+THIRTY_FIFTH = (
+    "scales_beside_uniform_6d",
+    "own_covariances_4_in_5d",
+    "wine_beside_noise_3",
+    "scales_and_means_4d",
+    "blobs_5_in_10d",
+    "breast_cancer_pca8",
+    "gaussians_beside_counts_3",
+)
+
+
+def thirty_fifth(name):
+    """One of ``THIRTY_FIFTH``, standardised, and its labels."""
+    rng = np.random.RandomState(335)
+    if name == "scales_beside_uniform_6d":
+        y = rng.randint(3, size=900)
+        X = np.hstack([
+            np.array([0.5, 1.0, 2.0])[y][:, None] * rng.normal(size=(900, 3)),
+            rng.uniform(-1.0, 1.0, size=(900, 3)),
+        ])
+    elif name == "own_covariances_4_in_5d":
+        y = rng.randint(4, size=1000)
+        factors = rng.normal(size=(4, 5, 5)) / np.sqrt(5)
+        X = rng.normal(size=(4, 5))[y] + np.einsum("nj,nij->ni", rng.normal(
+            size=(1000, 5)), factors[y])
+    elif name == "wine_beside_noise_3":
+        X, y = load_wine(return_X_y=True)
+        X = np.hstack([StandardScaler().fit_transform(X), rng.normal(size=(len(X), 3))])
+    elif name == "scales_and_means_4d":
+        y = rng.randint(3, size=900)
+        X = 1.5 * rng.normal(size=(3, 4))[y] + np.array([0.5, 1.0, 1.5])[y][:, None] * (
+            rng.normal(size=(900, 4)))
+    elif name == "blobs_5_in_10d":
+        y = rng.randint(5, size=1000)
+        X = 2.0 * rng.normal(size=(5, 10))[y] + rng.normal(size=(1000, 10))
+    elif name == "breast_cancer_pca8":
+        X, y = load_breast_cancer(return_X_y=True)
+        X = PCA(8).fit_transform(StandardScaler().fit_transform(X))
+    else:  # gaussians_beside_counts_3
+        y = rng.randint(3, size=900)
+        X = np.hstack([
+            2.0 * rng.normal(size=(3, 4))[y] + rng.normal(size=(900, 4)),
+            rng.poisson(2.0, size=(900, 3)),
+        ])
+    return StandardScaler().fit_transform(X.astype(float)), y
+
+
 # Groups written down and kept back from every fit so far: ``--datasets every`` leaves
 # them out, so that a run over every set does not spend them. Their own alias (as
 # ``twenty_fourth``) still runs them, once, when a change is to be checked on them.
@@ -2572,7 +2640,7 @@ def every_set(include_held_back=False):
             SIXTEENTH, SEVENTEENTH, EIGHTEENTH, NINETEENTH, TWENTIETH, TWENTY_FIRST,
             TWENTY_SECOND, TWENTY_THIRD, TWENTY_FOURTH, TWENTY_FIFTH, TWENTY_SIXTH,
             TWENTY_SEVENTH, TWENTY_EIGHTH, TWENTY_NINTH, THIRTIETH, THIRTY_FIRST,
-            THIRTY_SECOND, THIRTY_THIRD, THIRTY_FOURTH,
+            THIRTY_SECOND, THIRTY_THIRD, THIRTY_FOURTH, THIRTY_FIFTH,
         )
         for name in group
         if name not in held_back
@@ -2617,6 +2685,7 @@ GROUP_ALIASES = {
     "thirty_second": THIRTY_SECOND,
     "thirty_third": THIRTY_THIRD,
     "thirty_fourth": THIRTY_FOURTH,
+    "thirty_fifth": THIRTY_FIFTH,
 }
 
 
@@ -2911,8 +2980,8 @@ def build_parser():
         "alone: every TWENTY_NINTH set; thirtieth alone: every THIRTIETH set; "
         "thirty_first alone: every THIRTY_FIRST set; thirty_second alone: every "
         "THIRTY_SECOND set; thirty_third alone: every THIRTY_THIRD set; thirty_fourth alone: "
-        "every THIRTY_FOURTH set; every alone: every set of every group but the held-back "
-        "TWENTY_FOURTH",
+        "every THIRTY_FOURTH set; thirty_fifth alone: every THIRTY_FIFTH set; every alone: "
+        "every set of every group but the held-back TWENTY_FOURTH",
     )
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     # "extend": a repeated --param adds its pairs to the earlier ones instead of replacing

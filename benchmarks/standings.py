@@ -86,6 +86,7 @@ CLUSTER_GROUPS = {
     "thirty_second": "thirty-second held out",
     "thirty_third": "thirty-third held out",
     "thirty_fourth": "thirty-fourth held out",
+    "thirty_fifth": "thirty-fifth held out",
 }
 BASELINES = ["KMeans", "GMM", "PCA+GMM", "UMAP+GMM"]
 # GWAE meets the bar when its accuracy is at most this much below the best baseline's.

@@ -719,13 +719,30 @@ def test_the_thirty_fourth_held_out_sets_are_as_documented(cluster):
     _assert_standardised(cluster, shapes)
 
 
+def test_the_thirty_fifth_held_out_sets_are_as_documented(cluster):
+    """Shapes and classes of the THIRTY_FIFTH group that the module's docstring gives,
+    every feature standardised."""
+    shapes = {
+        "scales_beside_uniform_6d": ((900, 6), 3),
+        "own_covariances_4_in_5d": ((1000, 5), 4),
+        "wine_beside_noise_3": ((178, 16), 3),
+        "scales_and_means_4d": ((900, 4), 3),
+        "blobs_5_in_10d": ((1000, 10), 5),
+        "breast_cancer_pca8": ((569, 8), 2),
+        "gaussians_beside_counts_3": ((900, 7), 3),
+    }
+    assert set(shapes) == set(cluster.THIRTY_FIFTH)
+    _assert_shapes_and_classes(cluster, shapes)
+    _assert_standardised(cluster, shapes)
+
+
 def test_each_group_alias_names_its_group(cluster):
     """``--datasets ALIAS`` takes the group of that name (``held_out`` for HELDOUT), and
     every held-out group has an alias."""
     for alias, group in cluster.GROUP_ALIASES.items():
         assert group is getattr(cluster, "HELDOUT" if alias == "held_out" else alias.upper())
     assert cluster.GROUP_ALIASES["thirty_fourth"] == cluster.THIRTY_FOURTH
-    assert len(cluster.GROUP_ALIASES) == 36
+    assert len(cluster.GROUP_ALIASES) == 37
 
 
 def _assert_two_valued(cluster, names):
@@ -780,7 +797,7 @@ def test_only_the_raw_tables_in_mixed_units_reach_the_warning_ratio(cluster):
     ratios = {name: spread_ratio(cluster.load(name)[0])[0]
               for name in cluster.every_set(include_held_back=True)}
     mixed = {"penguins_unscaled", "wine_unscaled", "breast_cancer_unscaled", "income_like"}
-    assert len(ratios) == 256
+    assert len(ratios) == 263
     assert max(r for name, r in ratios.items() if name not in mixed) < 2.95
     assert min(ratios[name] for name in mixed) > 82
     assert 2.95 < DIFFERENT_UNITS_RATIO < 82
