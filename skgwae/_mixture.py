@@ -19,7 +19,12 @@ from ._modularity import modularity, modularity_partition
 from ._parts import REG_COVAR, member_matrix, membership, part_moments
 from ._parts import log_joint as _log_joint
 from ._parts import parts_log_likelihood as _parts_log_likelihood
-from ._refinement import follows_tails, free_em_partition, refine_on_rows
+from ._refinement import (
+    explains_better,
+    follows_tails,
+    free_em_partition,
+    refine_on_rows,
+)
 from ._restarted_mixture import restarted_mixture_partition
 from ._shared_covariance import shared_covariance_partition
 
@@ -206,7 +211,8 @@ def fit_latent_mixture(
     is done again with the Louvain method's partition by modularity in place of spectral
     clustering (see ``modularity_partition``), and its result is kept where it has the
     higher modularity on every graph and the lower normalized cut on at least one (see
-    ``_dominates``).
+    ``_dominates``), or, where models of the rows replaced both partitions, where
+    held-out rows clearly prefer its parts (see ``_better_partition``).
     EM is used instead of the partition with fewer than ``SPECTRAL_MIN_PER_CLUSTER`` codes
     (or distinct rows) per component, or if the partition leaves a cluster empty (codes
     with fewer distinct values than ``n_components``).
@@ -377,7 +383,7 @@ def _spectral_partition(codes, n_components, seed, n_neighbors, rows, rows_metri
         if len(codes) >= _modularity_min_codes(n_components) * n_components:
             by_modularity = _graph_partition(*graphs, *options, other, "modularity")
             own_graphs = [g for g in (affinity, row_affinity) if g is not None]
-            if _dominates(by_modularity[0], labels, own_graphs, n_components):
+            if _better_partition(by_modularity, (labels, replaced), own_graphs, data, options):
                 labels, replaced = by_modularity
         # Models of the rows that compete with the graph's partition, in turn, while none
         # has replaced it (nor one above): where the classes share a covariance with
@@ -470,6 +476,28 @@ def _kept_refinement(affinity, labels, refined, n_components):
     the graph many times more has cut a cluster apart."""
     bound = REFINED_MAX_NCUT_RATIO * _normalized_cut(affinity, labels, n_components)
     return refined if _normalized_cut(affinity, refined, n_components) <= bound else labels
+
+
+def _better_partition(candidate, current, graphs, data, options):
+    """Whether the partition of ``candidate`` is to replace that of ``current`` (each a
+    ``(labels, replaced)`` of ``_graph_partition``; ``options`` as ``_spectral_partition``
+    passes them). Where models of the rows replaced both graph partitions, the graph had no
+    say in either, and held-out rows decide where they clearly prefer one partition's
+    parts (``explains_better``): by the graph's measures, the modularity stage's model had
+    won there with the worse partition (classes that differ in covariance beside
+    independent factors, classes that differ in scale beside noise; see
+    ``_refinement.EXPLAINS_BETTER_MIN_Z``). Otherwise, or where the rows prefer neither
+    clearly, the graph's measures decide (``_dominates``)."""
+    n_components, seed, _, rows_metric = options[:4]
+    if np.bincount(candidate[0], minlength=n_components).min() == 0:
+        return False
+    if candidate[1] and current[1]:
+        better = explains_better(
+            data, candidate[0], current[0], n_components, seed, rows_metric
+        )
+        if better is not None:
+            return better
+    return _dominates(candidate[0], current[0], graphs, n_components)
 
 
 def _dominates(candidate, labels, graphs, n_components):

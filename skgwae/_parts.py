@@ -49,6 +49,26 @@ def log_joint(X, weights, means, covariances):
     )
 
 
+class PartsMixture:
+    """The Gaussian mixture of the parts ``labels`` of the rows of X (each non-empty):
+    their weights, means and full covariances (``part_moments``), with
+    ``score_samples`` as scikit-learn's mixtures have it. A covariance that cannot be
+    factored raises here, not when scoring."""
+
+    def __init__(self, X, labels, n_components):
+        weights, means, covariances = part_moments(X, labels, n_components)
+        self._log_weights = np.log(weights)
+        self._densities = [
+            multivariate_normal(mean, covariance)
+            for mean, covariance in zip(means, covariances, strict=True)
+        ]
+
+    def score_samples(self, X):
+        """The log-likelihood of each row of X under the mixture."""
+        joint = np.stack([density.logpdf(X) for density in self._densities], axis=1)
+        return logsumexp(joint + self._log_weights, axis=1)
+
+
 def parts_log_likelihood(X, labels, n_components):
     """The rows' mean log-likelihood under the mixture of the parts ``labels`` (each
     non-empty) of X: their weights, means and full covariances (``part_moments``)."""

@@ -2199,3 +2199,56 @@ def test_modularity_partition_needs_higher_modularity_everywhere_and_one_lower_c
     monkeypatch.setattr(mixture_module, "modularity", measure(modularity_gain, 1))
     monkeypatch.setattr(mixture_module, "_normalized_cut", measure(cut_gain, -1))
     assert mixture_module._dominates(candidate, labels, graphs, 2) is dominates
+
+
+def _one_mean_scales(n_rows=600, seed=0):
+    """Rows of 3 classes with one mean and standard deviations 0.5, 1 and 2 in 3
+    features: clusters that differ in scale alone."""
+    rng = np.random.RandomState(seed)
+    truth = rng.randint(0, 3, n_rows)
+    return np.array([0.5, 1.0, 2.0])[truth][:, None] * rng.normal(size=(n_rows, 3)), truth
+
+
+def test_parts_that_differ_in_scale_explain_the_rows_better_than_a_split_by_position():
+    rows, truth = _one_mean_scales()
+    by_position = np.digitize(rows[:, 0], np.quantile(rows[:, 0], [1 / 3, 2 / 3]))
+    assert refinement_module.explains_better(rows, truth, by_position, 3, 0, "euclidean")
+    assert not refinement_module.explains_better(rows, by_position, truth, 3, 0, "euclidean")
+
+
+def test_explains_better_cannot_tell_partitions_that_differ_in_one_row():
+    rows, truth = _one_mean_scales()
+    moved = truth.copy()
+    moved[0] = (moved[0] + 1) % 3
+    assert refinement_module.explains_better(rows, moved, truth, 3, 0, "euclidean") is None
+
+
+def test_explains_better_cannot_tell_with_a_part_of_too_few_rows():
+    rows, truth = _one_mean_scales()
+    tiny = truth.copy()
+    tiny[tiny == 2] = 1
+    tiny[:3] = 2  # a part of 3 rows supports no covariance
+    assert refinement_module.explains_better(rows, truth, tiny, 3, 0, "euclidean") is None
+
+
+@pytest.mark.parametrize("graph_says", [True, False])
+def test_models_partitions_compete_on_the_rows_likelihood(monkeypatch, graph_says):
+    """Where models of the rows replaced both graph partitions, the likelier parts win
+    whatever the graph's measures say; where one of them is the graph's own partition,
+    the graph's measures decide."""
+    import skgwae._mixture as mixture_module
+
+    rows, truth = _one_mean_scales()
+    by_position = np.digitize(rows[:, 0], np.quantile(rows[:, 0], [1 / 3, 2 / 3]))
+    monkeypatch.setattr(mixture_module, "_dominates", lambda *args: graph_says)
+    options = (3, 0, 20, "euclidean", True, {})
+
+    def better(candidate, current):
+        return mixture_module._better_partition(candidate, current, [], rows, options)
+
+    assert better((truth, True), (by_position, True))
+    assert not better((by_position, True), (truth, True))
+    assert better((by_position, True), (truth, False)) is graph_says
+    assert better((by_position, False), (truth, True)) is graph_says
+    # A partition with an empty part never replaces one.
+    assert not better((np.where(truth == 2, 1, truth), True), (by_position, True))
