@@ -72,7 +72,7 @@ class PartsMixture:
 def parts_log_likelihood(X, labels, n_components):
     """The rows' mean log-likelihood under the mixture of the parts ``labels`` (each
     non-empty) of X: their weights, means and full covariances (``part_moments``)."""
-    return float(logsumexp(log_joint(X, *part_moments(X, labels, n_components)), axis=1).mean())
+    return float(PartsMixture(X, labels, n_components).score_samples(X).mean())
 
 
 def parts_kurtosis(X, labels, n_components):

@@ -309,7 +309,6 @@ def explains_better(rows, candidate, labels, n_components, seed, rows_metric):
     if n_dims < 1:
         return None
     rows = _principal_rows(rows, n_dims, np.random.RandomState(seed), rows_metric)
-
     partitions = (candidate, labels)
 
     def fitted_pair(train):

@@ -2233,9 +2233,9 @@ def test_explains_better_cannot_tell_with_a_part_of_too_few_rows():
 
 @pytest.mark.parametrize("graph_says", [True, False])
 def test_models_partitions_compete_on_the_rows_likelihood(monkeypatch, graph_says):
-    """Where models of the rows replaced both graph partitions, the likelier parts win
-    whatever the graph's measures say; where one of them is the graph's own partition,
-    the graph's measures decide."""
+    """Where models of the rows replaced both graph partitions, the parts that held-out
+    rows clearly prefer win whatever the graph's measures say; where one of them is the
+    graph's own partition, the graph's measures decide."""
     import skgwae._mixture as mixture_module
 
     rows, truth = _one_mean_scales()
