@@ -383,7 +383,10 @@ def _spectral_partition(codes, n_components, seed, n_neighbors, rows, rows_metri
         if len(codes) >= _modularity_min_codes(n_components) * n_components:
             by_modularity = _graph_partition(*graphs, *options, other, "modularity")
             own_graphs = [g for g in (affinity, row_affinity) if g is not None]
-            if _better_partition(by_modularity, (labels, replaced), own_graphs, data, options):
+            if _better_partition(
+                by_modularity, (labels, replaced), own_graphs, data, n_components, seed,
+                rows_metric,
+            ):
                 labels, replaced = by_modularity
         # Models of the rows that compete with the graph's partition, in turn, while none
         # has replaced it (nor one above): where the classes share a covariance with
@@ -478,17 +481,19 @@ def _kept_refinement(affinity, labels, refined, n_components):
     return refined if _normalized_cut(affinity, refined, n_components) <= bound else labels
 
 
-def _better_partition(candidate, current, graphs, data, options):
+def _better_partition(
+    candidate, current, graphs, data, n_components, seed, rows_metric
+):
     """Whether the partition of ``candidate`` is to replace that of ``current`` (each a
-    ``(labels, replaced)`` of ``_graph_partition``; ``options`` as ``_spectral_partition``
-    passes them). Where models of the rows replaced both graph partitions, the graph had no
-    say in either, and held-out rows decide where they clearly prefer one partition's
-    parts (``explains_better``): by the graph's measures, the modularity stage's model had
-    won there with the worse partition (classes that differ in covariance beside
-    independent factors, classes that differ in scale beside noise; see
-    ``_refinement.EXPLAINS_BETTER_MIN_Z``). Otherwise, or where the rows prefer neither
-    clearly, the graph's measures decide (``_dominates``)."""
-    n_components, seed, _, rows_metric = options[:4]
+    ``(labels, replaced)`` of ``_graph_partition``; ``data`` the rows they partition,
+    ``graphs`` the graphs ``_dominates`` measures them on). Where models of the rows
+    replaced both graph partitions, the graph had no say in either, and held-out rows
+    decide where they clearly prefer one partition's parts (``explains_better``): by the
+    graph's measures, the modularity stage's model had won there with the worse
+    partition (classes that differ in covariance beside independent factors, classes
+    that differ in scale beside noise; see ``_refinement.EXPLAINS_BETTER_MIN_Z``).
+    Otherwise, or where the rows prefer neither clearly, the graph's measures decide
+    (``_dominates``)."""
     if np.bincount(candidate[0], minlength=n_components).min() == 0:
         return False
     if candidate[1] and current[1]:

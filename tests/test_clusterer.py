@@ -2241,10 +2241,8 @@ def test_models_partitions_compete_on_the_rows_likelihood(monkeypatch, graph_say
     rows, truth = _one_mean_scales()
     by_position = np.digitize(rows[:, 0], np.quantile(rows[:, 0], [1 / 3, 2 / 3]))
     monkeypatch.setattr(mixture_module, "_dominates", lambda *args: graph_says)
-    options = (3, 0, 20, "euclidean", True, {})
-
     def better(candidate, current):
-        return mixture_module._better_partition(candidate, current, [], rows, options)
+        return mixture_module._better_partition(candidate, current, [], rows, 3, 0, "euclidean")
 
     assert better((truth, True), (by_position, True))
     assert not better((by_position, True), (truth, True))
