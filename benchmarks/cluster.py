@@ -561,6 +561,20 @@ principal components) and ``gaussians_beside_counts_3`` (900 rows of 3 Gaussian
 classes, centres of standard deviation 2, in 4 features, beside 3 Poisson counts of mean
 2 that do not depend on the class); all standardised.
 
+Also available with ``--datasets``: a thirty-sixth held-out group (``THIRTY_SIXTH``,
+``--datasets thirty_sixth``), written down on 2026-12-07 before the clusterer's fits of it
+were run, while a rule for choosing between the spectral and the modularity partition was
+measured on the other groups; its sets have enough rows for the modularity partition to
+compete: ``digits_1_to_6`` (the digits 1 to 6, pixels over 16, without the pixels that are
+blank in all of them), ``digits_pca16`` (digits' pixels over 16 in their first 16
+principal components), ``curved_mixture_1200`` (the curved mixture's generator, 1200 rows,
+another seed), ``moons_beside_noise_1200`` (1200 rows of two moons with noise 0.08 beside
+2 features of Gaussian noise of standard deviation 0.5), ``circles_1200`` (1200 rows of
+two concentric circles, scale factor 0.5, noise 0.05), ``blobs_6_in_8d_1500`` (1500 rows
+of 6 Gaussian classes, centres of standard deviation 2.5, in 8 features) and
+``t_classes_4_in_6d_1200`` (1200 rows of 4 classes, centres of standard deviation 3,
+Student's t noise with 5 degrees of freedom, in 6 features); all standardised.
+
 Methods, each given only the number of clusters (library defaults otherwise):
 
 - KMeans, GaussianMixture (full covariances), PCA(10) + GaussianMixture, and
@@ -627,6 +641,7 @@ each other down several-fold):
     python benchmarks/cluster.py --datasets thirty_third --out DIR  # every THIRTY_THIRD set
     python benchmarks/cluster.py --datasets thirty_fourth --out DIR  # every THIRTY_FOURTH set
     python benchmarks/cluster.py --datasets thirty_fifth --out DIR  # every THIRTY_FIFTH set
+    python benchmarks/cluster.py --datasets thirty_sixth --out DIR  # every THIRTY_SIXTH set
 
 The ``metric`` column records the GWAE's data-side metric (its default unless ``--param``
 sets it).
@@ -835,6 +850,8 @@ def load(name):
         return thirty_fourth(name)
     if name in THIRTY_FIFTH:
         return thirty_fifth(name)
+    if name in THIRTY_SIXTH:
+        return thirty_sixth(name)
     if name in UNSCALED:
         loaders = {"wine": load_wine, "breast_cancer": load_breast_cancer}
         return loaders[name.rsplit("_", 1)[0]](return_X_y=True)
@@ -2621,6 +2638,46 @@ def thirty_fifth(name):
     return StandardScaler().fit_transform(X.astype(float)), y
 
 
+# A thirty-sixth held-out group (see the module's docstring): sets with enough rows for the
+# modularity partition to compete, digits and curved or Gaussian classes.
+THIRTY_SIXTH = (
+    "digits_1_to_6",
+    "digits_pca16",
+    "curved_mixture_1200",
+    "moons_beside_noise_1200",
+    "circles_1200",
+    "blobs_6_in_8d_1500",
+    "t_classes_4_in_6d_1200",
+)
+
+
+def thirty_sixth(name):
+    """One of ``THIRTY_SIXTH``, standardised, and its labels."""
+    rng = np.random.RandomState(336)
+    if name == "digits_1_to_6":
+        X, y = load_digits(return_X_y=True)
+        kept = (y >= 1) & (y <= 6)
+        X, y = X[kept] / 16.0, y[kept]
+        X = X[:, X.std(axis=0) > 0]  # pixels blank in every one of these digits dropped
+    elif name == "digits_pca16":
+        X, y = load_digits(return_X_y=True)
+        X = PCA(16, random_state=0).fit_transform(X / 16.0)
+    elif name == "curved_mixture_1200":
+        X, y = curved_mixture(1200, random_state=36)
+    elif name == "moons_beside_noise_1200":
+        X, y = make_moons(1200, noise=0.08, random_state=rng)
+        X = np.hstack([X, 0.5 * rng.normal(size=(1200, 2))])
+    elif name == "circles_1200":
+        X, y = make_circles(1200, factor=0.5, noise=0.05, random_state=rng)
+    elif name == "blobs_6_in_8d_1500":
+        y = rng.randint(6, size=1500)
+        X = 2.5 * rng.normal(size=(6, 8))[y] + rng.normal(size=(1500, 8))
+    else:  # t_classes_4_in_6d_1200
+        y = rng.randint(4, size=1200)
+        X = 3.0 * rng.normal(size=(4, 6))[y] + rng.standard_t(5, size=(1200, 6))
+    return StandardScaler().fit_transform(X.astype(float)), y
+
+
 # Groups written down and kept back from every fit so far: ``--datasets every`` leaves
 # them out, so that a run over every set does not spend them. Their own alias (as
 # ``twenty_fourth``) still runs them, once, when a change is to be checked on them.
@@ -2640,7 +2697,7 @@ def every_set(include_held_back=False):
             SIXTEENTH, SEVENTEENTH, EIGHTEENTH, NINETEENTH, TWENTIETH, TWENTY_FIRST,
             TWENTY_SECOND, TWENTY_THIRD, TWENTY_FOURTH, TWENTY_FIFTH, TWENTY_SIXTH,
             TWENTY_SEVENTH, TWENTY_EIGHTH, TWENTY_NINTH, THIRTIETH, THIRTY_FIRST,
-            THIRTY_SECOND, THIRTY_THIRD, THIRTY_FOURTH, THIRTY_FIFTH,
+            THIRTY_SECOND, THIRTY_THIRD, THIRTY_FOURTH, THIRTY_FIFTH, THIRTY_SIXTH,
         )
         for name in group
         if name not in held_back
@@ -2686,6 +2743,7 @@ GROUP_ALIASES = {
     "thirty_third": THIRTY_THIRD,
     "thirty_fourth": THIRTY_FOURTH,
     "thirty_fifth": THIRTY_FIFTH,
+    "thirty_sixth": THIRTY_SIXTH,
 }
 
 
@@ -2980,8 +3038,9 @@ def build_parser():
         "alone: every TWENTY_NINTH set; thirtieth alone: every THIRTIETH set; "
         "thirty_first alone: every THIRTY_FIRST set; thirty_second alone: every "
         "THIRTY_SECOND set; thirty_third alone: every THIRTY_THIRD set; thirty_fourth alone: "
-        "every THIRTY_FOURTH set; thirty_fifth alone: every THIRTY_FIFTH set; every alone: "
-        "every set of every group but the held-back TWENTY_FOURTH",
+        "every THIRTY_FOURTH set; thirty_fifth alone: every THIRTY_FIFTH set; thirty_sixth "
+        "alone: every THIRTY_SIXTH set; every alone: every set of every group but the "
+        "held-back TWENTY_FOURTH",
     )
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     # "extend": a repeated --param adds its pairs to the earlier ones instead of replacing

@@ -736,13 +736,30 @@ def test_the_thirty_fifth_held_out_sets_are_as_documented(cluster):
     _assert_standardised(cluster, shapes)
 
 
+def test_the_thirty_sixth_held_out_sets_are_as_documented(cluster):
+    """Shapes and classes of the THIRTY_SIXTH group that the module's docstring gives,
+    every feature standardised."""
+    shapes = {
+        "digits_1_to_6": ((1086, 61), 6),
+        "digits_pca16": ((1797, 16), 10),
+        "curved_mixture_1200": ((1200, 30), 5),
+        "moons_beside_noise_1200": ((1200, 4), 2),
+        "circles_1200": ((1200, 2), 2),
+        "blobs_6_in_8d_1500": ((1500, 8), 6),
+        "t_classes_4_in_6d_1200": ((1200, 6), 4),
+    }
+    assert set(shapes) == set(cluster.THIRTY_SIXTH)
+    _assert_shapes_and_classes(cluster, shapes)
+    _assert_standardised(cluster, shapes)
+
+
 def test_each_group_alias_names_its_group(cluster):
     """``--datasets ALIAS`` takes the group of that name (``held_out`` for HELDOUT), and
     every held-out group has an alias."""
     for alias, group in cluster.GROUP_ALIASES.items():
         assert group is getattr(cluster, "HELDOUT" if alias == "held_out" else alias.upper())
     assert cluster.GROUP_ALIASES["thirty_fourth"] == cluster.THIRTY_FOURTH
-    assert len(cluster.GROUP_ALIASES) == 37
+    assert len(cluster.GROUP_ALIASES) == 38
 
 
 def _assert_two_valued(cluster, names):
@@ -797,7 +814,7 @@ def test_only_the_raw_tables_in_mixed_units_reach_the_warning_ratio(cluster):
     ratios = {name: spread_ratio(cluster.load(name)[0])[0]
               for name in cluster.every_set(include_held_back=True)}
     mixed = {"penguins_unscaled", "wine_unscaled", "breast_cancer_unscaled", "income_like"}
-    assert len(ratios) == 263
+    assert len(ratios) == 270
     assert max(r for name, r in ratios.items() if name not in mixed) < 2.95
     assert min(ratios[name] for name in mixed) > 82
     assert 2.95 < DIFFERENT_UNITS_RATIO < 82
