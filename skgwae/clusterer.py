@@ -138,7 +138,8 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
     2. Set the prior from the clusters of the encoded training rows. They are partitioned on
        a graph that links two rows where they are neighbours both among the latent means
        mu(x) and among the rows themselves (by spectral clustering, or by the Louvain method
-       where its partition is the better one of that graph). EM on the rows (a
+       where its partition is the better one of that graph, or one that further Louvain
+       runs find again). EM on the rows (a
        full-covariance Gaussian mixture started from the parts) refines the partition: it
        moves rows where parts touch, and replaces the partition whole only where its own
        clusters explain the rows much better (as where classes share a mean and differ

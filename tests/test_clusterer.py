@@ -2241,8 +2241,12 @@ def test_models_partitions_compete_on_the_rows_likelihood(monkeypatch, graph_say
     rows, truth = _one_mean_scales()
     by_position = np.digitize(rows[:, 0], np.quantile(rows[:, 0], [1 / 3, 2 / 3]))
     monkeypatch.setattr(mixture_module, "_dominates", lambda *args: graph_says)
+    monkeypatch.setattr(mixture_module, "_reproduced", lambda *args: False)
+
     def better(candidate, current):
-        return mixture_module._better_partition(candidate, current, [], rows, 3, 0, "euclidean")
+        return mixture_module._better_partition(
+            candidate, current, [], rows, 3, 0, "euclidean", rows, 10
+        )
 
     assert better((truth, True), (by_position, True))
     assert not better((by_position, True), (truth, True))
@@ -2250,3 +2254,74 @@ def test_models_partitions_compete_on_the_rows_likelihood(monkeypatch, graph_say
     assert better((by_position, False), (truth, True)) is graph_says
     # A partition with an empty part never replaces one.
     assert not better((np.where(truth == 2, 1, truth), True), (by_position, True))
+
+
+def _blob_graph(X):
+    from skgwae._geometry import neighbour_affinities
+
+    return neighbour_affinities(X, (10,))[0].tocsr()
+
+
+def test_a_partition_the_louvain_method_finds_again_is_reproduced():
+    """Well-separated blobs: every Louvain start finds them, so their partition is
+    reproduced, and a partition that moved a piece of one blob to another is not."""
+    import skgwae._mixture as mixture_module
+
+    X, truth = make_blobs(600, centers=4, cluster_std=0.5, random_state=0)
+    graph = _blob_graph(X)
+    moved = truth.copy()
+    piece = np.flatnonzero(truth == 0)[:60]
+    moved[piece] = 1
+    args = ([graph], X, 4, 0, 10)
+    assert mixture_module._reproduced(truth, moved, *args)
+    assert not mixture_module._reproduced(moved, truth, *args)
+
+
+def test_a_partition_of_a_ring_into_arcs_is_not_reproduced():
+    """A ring holds no two clusters: the Louvain method's starts cut it into different
+    arcs, so none of its partitions is reproduced, not even against a worse one."""
+    import skgwae._mixture as mixture_module
+
+    angle = np.random.RandomState(0).uniform(0, 2 * np.pi, 600)
+    X = np.column_stack([np.cos(angle), np.sin(angle)])
+    graph = _blob_graph(X)
+    arcs = mixture_module._partition(graph, X, 2, np.random.RandomState(0), 10, "modularity")
+    halves = (X[:, 0] > 0).astype(int)
+    agreement = [
+        adjusted_rand_score(
+            arcs,
+            mixture_module._partition(
+                graph, X, 2, np.random.RandomState([0, r]), 10, "modularity"
+            ),
+        )
+        for r in (1, 2, 3)
+    ]
+    assert np.mean(agreement) < mixture_module.LOUVAIN_MIN_AGREEMENT
+    assert not mixture_module._reproduced(arcs, halves, [graph], X, 2, 0, 10)
+
+
+@pytest.mark.filterwarnings("ignore:Graph is not fully connected")
+def test_a_partition_some_louvain_starts_do_not_find_is_not_reproduced():
+    """Blobs with a fragment: two of three Louvain starts give the fragment to a far
+    cluster, one gives it to the cluster beside it, as the truth does. The further
+    starts agree with the first on average by more than LOUVAIN_MIN_AGREEMENT, but it is
+    not reproduced: one start is closer to the truth."""
+    import skgwae._mixture as mixture_module
+
+    from skgwae._geometry import neighbour_affinity
+
+    codes, truth = _blobs_with_a_fragment(4.5, 0.5)
+    graph = neighbour_affinity(codes, 20).tocsr()
+    runs = [
+        mixture_module._partition(
+            graph, codes, 3, np.random.RandomState([0, r]), 20, "modularity"
+        )
+        for r in (1, 2, 3)
+    ]
+    louvain = runs[0]
+    assert adjusted_rand_score(truth, louvain) < 0.9
+    assert np.mean([adjusted_rand_score(louvain, run) for run in runs]) >= (
+        mixture_module.LOUVAIN_MIN_AGREEMENT
+    )
+    assert max(adjusted_rand_score(truth, run) for run in runs) > 0.95
+    assert not mixture_module._reproduced(louvain, truth, [graph], codes, 3, 0, 20)
