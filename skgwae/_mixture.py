@@ -392,7 +392,7 @@ def _spectral_partition(codes, n_components, seed, n_neighbors, rows, rows_metri
         # fits its own measure best; one with the higher modularity on the common graph
         # and on the rows' own, and the lower cut on one of them, is a partition the
         # other method missed; so is one that the Louvain method finds from other
-        # starts too, where the two measures disagree (see _reproduced).
+        # starts too, where the measures do not favour it (see _reproduced).
         if len(codes) >= _modularity_min_codes(n_components) * n_components:
             by_modularity = _graph_partition(*graphs, *options, other, "modularity")
             own_graphs = [g for g in (affinity, row_affinity) if g is not None]
@@ -529,11 +529,11 @@ def _reproduced(candidate, labels, graphs, codes, n_components, seed, min_part):
     adjusted Rand index of at least ``LOUVAIN_MIN_AGREEMENT``, and each of them agrees
     with ``candidate`` more than with ``labels``.
 
-    Modularity and the normalized cut can disagree on which of two partitions is better,
-    by margins of a few percent either way, and where they disagree neither measure says
-    which partition is right (the digits 0-4: the spectral partition gave 23 of the 1s to
-    the 2s and had both the higher modularity and the lower cut; its accuracy 0.96, the
-    Louvain partition's 0.998). Where the graph holds the clusters, Louvain's random
+    Modularity and the normalized cut differ between two such partitions by a few
+    percent either way, and neither measure then says which partition is right (the
+    digits 0-4: the spectral partition gave 23 of the 1s to the 2s and had both the
+    higher modularity and the lower cut; its accuracy 0.96, the Louvain partition's
+    0.998). Where the graph holds the clusters, Louvain's random
     node orders lead to one partition; where it does not (two moons or concentric rings
     cut into arcs, clusters of unequal sizes joined), they lead to different ones."""
     runs = [
