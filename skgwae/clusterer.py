@@ -146,7 +146,9 @@ class GWAEClusterer(LatentTransformMixin, ClusterMixin, BaseGWAE):
        in covariance, which leaves a graph no gap to cut) or cut the graph of the
        standardised features less (features in different units). Where the parts are
        heavy-tailed (Mardia's kurtosis), EM, which gives tails a component of their own,
-       moves them only where it explains the rows far better or leaves Gaussian parts.
+       moves them only where it explains the rows far better or leaves Gaussian parts;
+       where it moves a few rows away from a partition that further Louvain runs find
+       again, it trims the skewed tails of clusters, and the partition stays.
        Where every feature is binary or one-hot, the partition of a latent class model (a
        mixture of independent binary and categorical features, fitted by EM) replaces the
        graph's where, within its clusters, the features are nearly independent, as that

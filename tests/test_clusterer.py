@@ -2325,3 +2325,42 @@ def test_a_partition_some_louvain_starts_do_not_find_is_not_reproduced():
     )
     assert max(adjusted_rand_score(truth, run) for run in runs) > 0.95
     assert not mixture_module._reproduced(louvain, truth, [graph], codes, 3, 0, 20)
+
+
+def test_a_refinement_that_trims_reproducible_clusters_loses_agreement():
+    """Well-separated blobs: the Louvain method reproduces their partition. A refinement
+    that moves a fifteenth of the rows across two boundaries lowers the agreement by far
+    more than REFINED_MAX_AGREEMENT_DROP and is refused; one that moves a few rows on a
+    boundary is not, and neither is one that moves a tenth of the rows (more than
+    REFINED_FEW_MOVED), as EM does between overlapping classes."""
+    import skgwae._mixture as mixture_module
+
+    X, truth = make_blobs(600, centers=4, cluster_std=0.5, random_state=0)
+    graph = _blob_graph(X)
+
+    def moved(count):
+        labels = truth.copy()
+        labels[np.flatnonzero(truth == 0)[:count]] = 1
+        labels[np.flatnonzero(truth == 2)[:count]] = 3
+        return labels
+
+    assert np.mean(moved(20) != truth) < mixture_module.REFINED_FEW_MOVED
+    assert np.mean(moved(30) != truth) > mixture_module.REFINED_FEW_MOVED
+    args = ([graph, None], X, 4, 0, 10)
+    assert mixture_module._loses_agreement(truth, moved(20), *args)
+    assert not mixture_module._loses_agreement(truth, moved(2), *args)
+    assert not mixture_module._loses_agreement(truth, moved(30), *args)
+
+
+def test_a_refinement_of_a_partition_louvain_does_not_reproduce_is_kept():
+    """A ring: Louvain's starts cut it into different arcs, so no partition of it is
+    reproduced, and a refinement that moves few rows is not refused."""
+    import skgwae._mixture as mixture_module
+
+    angle = np.random.RandomState(0).uniform(0, 2 * np.pi, 600)
+    X = np.column_stack([np.cos(angle), np.sin(angle)])
+    graph = _blob_graph(X)
+    halves = (X[:, 0] > 0).astype(int)
+    shifted = (X[:, 0] > 0.15).astype(int)
+    assert 0 < np.mean(halves != shifted) < mixture_module.REFINED_FEW_MOVED
+    assert not mixture_module._loses_agreement(halves, shifted, [graph, None], X, 2, 0, 10)
