@@ -1699,20 +1699,20 @@ def test_free_em_replaces_a_partition_wrong_as_a_whole():
 def test_free_em_that_cuts_the_graph_far_more_does_not_replace_the_partition(monkeypatch):
     """The partition wrong as a whole of the test above, its free EM partition far
     likelier (the truth's cut is 1.16 times the wrong partition's there): with that cut
-    made 1.4 times the partition's, EM's partition still replaces it; made 1.6 or 2.9
-    times (within the refinement's REFINE_MAX_CUT_RATIO of 3), it does not, since
-    FREE_EM_MAX_CUT_RATIO is 1.5."""
+    made 1.4 or 2.9 times the partition's (the ratios of such partitions went up to 2.8
+    in fits), EM's partition still replaces it; made 3.2 or 6 times, it does not, since
+    FREE_EM_MAX_CUT_RATIO is 3."""
     from skgwae._geometry import neighbour_affinity
     from skgwae.metrics import cluster_accuracy
 
-    assert refinement_module.FREE_EM_MAX_CUT_RATIO == 1.5
+    assert refinement_module.FREE_EM_MAX_CUT_RATIO == 3.0
     rows, truth = _compact_inside_broad()
     wrong = np.where(truth == 1, 0, truth)
     third = np.flatnonzero(truth == 2)
     wrong[third[rows[third, 1] > 0]] = 1
     graph = neighbour_affinity(rows, 20)
     cut = refinement_module._cut_fraction
-    for ratio, replaced in ((1.4, True), (1.6, False), (2.9, False)):
+    for ratio, replaced in ((1.4, True), (2.9, True), (3.2, False), (6.0, False)):
 
         def scaled_cut(affinity, labels, ratio=ratio):
             if np.array_equal(labels, wrong):
