@@ -129,7 +129,7 @@ LOUVAIN_MIN_AGREEMENT = 0.85
 # trim the skewed tails of clusters that the graph holds: on skewed classes 4-6 % of the
 # rows moved, the agreement fell by 0.12-0.18 and the accuracy by 0.04-0.06. Between
 # overlapping Gaussian classes whose boundary the graph drew in the wrong place, EM moved
-# more rows, 8-17 % on iris and its variants, and raised the accuracy, although the
+# more rows, 8-15 % on iris and its variants, and raised the accuracy, although the
 # agreement fell as far (0.13-0.28).
 REFINED_FEW_MOVED = 0.07
 REPRODUCIBLE_GRAPH_PARTITION = 0.8
