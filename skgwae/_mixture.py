@@ -606,7 +606,7 @@ def _loses_agreement(
     overlapping classes is wrong, EM moves more rows to put it right."""
     if np.mean(labels != refined) >= REFINED_FEW_MOVED:
         return False
-    graphs = [graph.tocsr() for graph in graphs if graph is not None]
+    graphs = [graph for graph in graphs if graph is not None]
     runs = _louvain_runs(graphs, codes, n_components, seed, min_part, cache)
     with_labels = np.mean([adjusted_rand_score(labels, run) for run in runs])
     with_refined = np.mean([adjusted_rand_score(refined, run) for run in runs])
