@@ -67,15 +67,12 @@ def dropped_features(name, seed):
 
 def dataset_names(datasets):
     """The names of ``--datasets``: data set names, or one group alias of
-    ``benchmarks/cluster.py`` (``held_out`` for ``HELDOUT``, ``thirty_second`` for
-    ``THIRTY_SECOND`` and so on), or ``every``."""
+    ``benchmarks/cluster.py`` (a key of its ``GROUP_ALIASES``: ``held_out``,
+    ``thirty_second`` and so on), or ``every``."""
     if datasets == ["every"]:
         return cluster.every_set()
-    if len(datasets) == 1:
-        alias = "HELDOUT" if datasets[0] == "held_out" else datasets[0].upper()
-        group = getattr(cluster, alias, None)
-        if isinstance(group, tuple):
-            return list(group)
+    if len(datasets) == 1 and datasets[0] in cluster.GROUP_ALIASES:
+        return list(cluster.GROUP_ALIASES[datasets[0]])
     return datasets
 
 

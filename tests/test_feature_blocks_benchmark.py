@@ -31,6 +31,9 @@ def test_group_aliases_name_their_sets(report, benchmark_script):
         cluster.TWENTY_FOURTH
     )
     assert report.dataset_names(["wine", "iris"]) == ["wine", "iris"]
+    # Only cluster.py's own aliases name groups, as in its --datasets: the name of
+    # another of its tuples (DEFAULT_SETS) is taken as a data set's.
+    assert report.dataset_names(["default_sets"]) == ["default_sets"]
 
 
 @pytest.mark.filterwarnings("ignore")
