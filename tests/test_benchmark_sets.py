@@ -787,13 +787,30 @@ def test_the_thirty_eighth_held_out_sets_are_as_documented(cluster):
     _assert_standardised(cluster, shapes)
 
 
+def test_the_thirty_ninth_held_out_sets_are_as_documented(cluster):
+    """Shapes and classes of the THIRTY_NINTH group that the module's docstring gives,
+    every feature standardised."""
+    shapes = {
+        "nested_scales_3d": ((900, 3), 3),
+        "scaled_blobs_4_in_4d": ((1000, 4), 4),
+        "covariances_3_in_5d_600": ((600, 5), 3),
+        "compact_in_broad_2d": ((900, 2), 3),
+        "equal_blobs_6_in_5d": ((1200, 5), 6),
+        "moons_and_blob_3d": ((900, 3), 3),
+        "iris_one_class_shrunk": ((150, 4), 3),
+    }
+    assert set(shapes) == set(cluster.THIRTY_NINTH)
+    _assert_shapes_and_classes(cluster, shapes)
+    _assert_standardised(cluster, shapes)
+
+
 def test_each_group_alias_names_its_group(cluster):
     """``--datasets ALIAS`` takes the group of that name (``held_out`` for HELDOUT), and
     every held-out group has an alias."""
     for alias, group in cluster.GROUP_ALIASES.items():
         assert group is getattr(cluster, "HELDOUT" if alias == "held_out" else alias.upper())
     assert cluster.GROUP_ALIASES["thirty_fourth"] == cluster.THIRTY_FOURTH
-    assert len(cluster.GROUP_ALIASES) == 40
+    assert len(cluster.GROUP_ALIASES) == 41
 
 
 def _assert_two_valued(cluster, names):
@@ -848,7 +865,7 @@ def test_only_the_raw_tables_in_mixed_units_reach_the_warning_ratio(cluster):
     ratios = {name: spread_ratio(cluster.load(name)[0])[0]
               for name in cluster.every_set(include_held_back=True)}
     mixed = {"penguins_unscaled", "wine_unscaled", "breast_cancer_unscaled", "income_like"}
-    assert len(ratios) == 284
+    assert len(ratios) == 291
     assert max(r for name, r in ratios.items() if name not in mixed) < 2.95
     assert min(ratios[name] for name in mixed) > 82
     assert 2.95 < DIFFERENT_UNITS_RATIO < 82
