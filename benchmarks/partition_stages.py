@@ -5,7 +5,8 @@ rows in stages (see ``skgwae._mixture._graph_partition``): a partition of the ne
 graph; where every feature is binary or one-hot, the partition of a latent class model,
 and where continuous features stand beside such ones, that of a mixed model, each where
 a label-free test says the model holds (``skgwae._latent_class``); EM on the data rows
-from a k-means++ start, whose partition replaces the graph's whole where it explains the
+from starts of its own (the likelier of a k-means and a k-means++ start), whose
+partition replaces the graph's whole where it explains the
 rows better and the graph tolerates its cut, or else EM's from the graph's parts where it
 explains the rows far better than those parts' own Gaussians
 (``skgwae._refinement.free_em_partition``); otherwise EM on the rows started from the
@@ -18,7 +19,7 @@ towards the kept partition, and the clusters are read from the model (``fit_pred
 This script fits the clusterer with its defaults on the data sets of
 ``benchmarks/cluster.py`` and records, for each of these partitions, its accuracy against
 the classes of the training rows (Hungarian-matched, ``skgwae.metrics.cluster_accuracy``):
-the graph's partition, EM from a k-means++ start and EM from the graph's parts (in the
+the graph's partition, EM from its own starts and EM from the graph's parts (in the
 principal components the free EM uses, with the generator state the clusterer gives
 them), each EM candidate of the refinement, the stage's output, the kept partition, and
 the fit's clusters of all rows. It records as well what decides whether the free EM
@@ -52,7 +53,6 @@ import time
 
 import numpy as np
 from cluster import GROUP_ALIASES, every_set, load  # benchmarks/ on sys.path
-from sklearn.mixture import GaussianMixture
 
 import skgwae._data as data_module
 import skgwae._latent_class as latent_class
@@ -201,10 +201,7 @@ def _free_em_record(rows, labels, n_components, rng, rows_metric, affinity):
     rows = refinement._principal_rows(rows, n_dims, copy, rows_metric)
     try:
         started = refinement._em_from_parts(rows, labels, n_components, copy).fit(rows)
-        free = GaussianMixture(
-            n_components, covariance_type="full", reg_covar=refinement.REG_COVAR,
-            random_state=copy,
-        ).fit(rows)
+        free = refinement._likeliest_free_em(rows, n_components, copy)
     except (ValueError, np.linalg.LinAlgError) as error:
         return {"error": repr(error)}
     free_labels = free.predict(rows)

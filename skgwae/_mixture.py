@@ -212,9 +212,10 @@ def fit_latent_mixture(
     EM's partition (or that of EM in fewer principal components, where the parts have few
     rows) replaces the graph's whole where it cuts the neighbour graph of the rows'
     standardised features less (features in different units, see
-    ``_refinement._standardised_features``). Before the refinement, EM on the rows from a
-    k-means++ start competes with EM started from the parts, and its clusters replace the
-    partition whole when they explain the rows better and the graph tolerates their cut (see
+    ``_refinement._standardised_features``). Before the refinement, EM on the rows from
+    starts of its own (the likelier of a k-means and a k-means++ start) competes with EM
+    started from the parts, and its clusters replace the partition whole when they
+    explain the rows better and the graph tolerates their cut (see
     ``_refinement.FREE_EM_MIN_GAIN``); failing that, EM's from the parts replaces it
     whole where it explains the rows far better than the parts' own Gaussians do, as
     where clusters share a mean and differ in covariance, which no graph shows (see

@@ -1678,7 +1678,7 @@ def test_a_fragment_merges_into_the_part_it_links_to_or_the_nearest():
 
 def test_free_em_replaces_a_partition_wrong_as_a_whole():
     """A partition that joins the compact cluster to the broad one and splits the third
-    in two is replaced by EM's from a k-means++ start: it explains the rows far better,
+    in two is replaced by EM's from its own starts: it explains the rows far better,
     and the graph tolerates its cut. Boundary moves (the refinement) cannot undo it."""
     from skgwae._geometry import neighbour_affinity
     from skgwae.metrics import cluster_accuracy
@@ -1752,6 +1752,36 @@ def test_free_em_replaces_a_partition_it_beats_on_likelihood_and_cut(monkeypatch
     assert free is not None
     assert cluster_accuracy(truth, free) > 0.99
 
+
+
+def test_free_em_keeps_the_likelier_of_its_two_starts():
+    """Three Gaussian classes of different scales and random covariances: EM from k-means
+    (scikit-learn's default start) ends at a mixture 1.2 nats per row less likely than
+    EM from k-means++ seeds, whose mixture finds the classes; the free EM keeps that one.
+    Each start's mixture is the one it gives alone from the same generator state, and
+    a tie keeps the first start's."""
+    from sklearn.metrics import adjusted_rand_score
+    from sklearn.mixture import GaussianMixture
+
+    rng = np.random.RandomState(38)
+    truth = np.repeat([0, 1, 2], 200)
+    axes = rng.normal(size=(3, 3, 3)) * np.array([0.2, 0.6, 1.5])[:, None, None]
+    rows = rng.normal(scale=1.2, size=(3, 3))[truth] + np.einsum(
+        "nij,nj->ni", axes[truth], rng.normal(size=(600, 3))
+    )
+    assert refinement_module.FREE_EM_INITS == ("kmeans", "k-means++")
+    alone = {
+        init: GaussianMixture(
+            3, covariance_type="full", reg_covar=refinement_module.REG_COVAR,
+            init_params=init, random_state=np.random.RandomState(0),
+        ).fit(rows)
+        for init in refinement_module.FREE_EM_INITS
+    }
+    assert alone["k-means++"].score(rows) > alone["kmeans"].score(rows) + 1.0
+    assert adjusted_rand_score(truth, alone["kmeans"].predict(rows)) < 0.5
+    kept = refinement_module._likeliest_free_em(rows, 3, np.random.RandomState(0))
+    np.testing.assert_array_equal(kept.means_, alone["k-means++"].means_)
+    assert adjusted_rand_score(truth, kept.predict(rows)) > 0.99
 
 
 def _classes_of_one_mean(n_rows=900, n_features=5, seed=0):
@@ -1946,9 +1976,9 @@ def test_free_em_keeps_a_partition_that_em_would_not_improve():
 
 
 def test_free_em_runs_on_as_many_components_as_the_smallest_part_supports(monkeypatch):
-    """With 30 rows in the smallest part and FREE_EM_ROWS_PER_PARAMETER=2, both EMs run
-    on 4 principal components: 2 x 4 x 7 / 2 = 28 rows for a mean and a covariance in 4
-    dimensions, 36 in 5."""
+    """With 30 rows in the smallest part and FREE_EM_ROWS_PER_PARAMETER=2, every EM (from
+    the parts, and from each of the free EM's two starts) runs on 4 principal components:
+    2 x 4 x 7 / 2 = 28 rows for a mean and a covariance in 4 dimensions, 36 in 5."""
     import skgwae._mixture as mixture_module
 
     rng = np.random.RandomState(0)
@@ -1964,7 +1994,7 @@ def test_free_em_runs_on_as_many_components_as_the_smallest_part_supports(monkey
     monkeypatch.setattr(mixture_module.GaussianMixture, "fit_predict", recording)
     graph = _complete_graph(len(rows))
     refinement_module.free_em_partition(rows, labels, 2, rng, "euclidean", graph)
-    assert seen == [(200, 4), (200, 4)]
+    assert seen == [(200, 4)] * 3
 
 
 def _cliques(sizes, bridges=()):
