@@ -172,13 +172,7 @@ def compare(check, stored, fresh, tol=0.0):
     (or that ``stored`` lacks), as a table of keys, score, stored, now and difference;
     and the number of rows compared."""
     keys = list(check.keys)
-    def keyed(table):
-        table = table.copy()
-        for key in keys:
-            table[key] = table[key].map(_key_text)
-        return table.drop_duplicates(keys, keep="last").set_index(keys)
-
-    new, old = keyed(fresh), keyed(stored)
+    new, old = _keyed(fresh, keys), _keyed(stored, keys)
     rows = []
     for index, row in new.iterrows():
         for score in check.scores:
@@ -195,6 +189,14 @@ def compare(check, stored, fresh, tol=0.0):
             rows.append({**key, "score": score, "stored": before, "now": now,
                          "difference": now - before})
     return pd.DataFrame(rows), len(new)
+
+
+def _keyed(table, keys):
+    """``table`` indexed by its ``keys`` as text (``_key_text``), one row per key."""
+    table = table.copy()
+    for key in keys:
+        table[key] = table[key].map(_key_text)
+    return table.drop_duplicates(keys, keep="last").set_index(keys)
 
 
 def _key_text(value):
