@@ -804,13 +804,30 @@ def test_the_thirty_ninth_held_out_sets_are_as_documented(cluster):
     _assert_standardised(cluster, shapes)
 
 
+def test_the_fortieth_held_out_sets_are_as_documented(cluster):
+    """Shapes and classes of the FORTIETH group that the module's docstring gives, every
+    feature standardised."""
+    shapes = {
+        "moons_rotated_5d": ((1000, 5), 2),
+        "banana_and_blob_4d": ((900, 4), 2),
+        "bent_classes_3_in_4d": ((900, 4), 3),
+        "bimodal_classes_3_in_4d": ((900, 4), 3),
+        "overlap_3_in_3d_600": ((600, 3), 3),
+        "wine_pca4": ((178, 4), 3),
+        "digits_0_to_4_pca10": ((901, 10), 5),
+    }
+    assert set(shapes) == set(cluster.FORTIETH)
+    _assert_shapes_and_classes(cluster, shapes)
+    _assert_standardised(cluster, shapes)
+
+
 def test_each_group_alias_names_its_group(cluster):
     """``--datasets ALIAS`` takes the group of that name (``held_out`` for HELDOUT), and
     every held-out group has an alias."""
     for alias, group in cluster.GROUP_ALIASES.items():
         assert group is getattr(cluster, "HELDOUT" if alias == "held_out" else alias.upper())
     assert cluster.GROUP_ALIASES["thirty_fourth"] == cluster.THIRTY_FOURTH
-    assert len(cluster.GROUP_ALIASES) == 41
+    assert len(cluster.GROUP_ALIASES) == 42
 
 
 def _assert_two_valued(cluster, names):
@@ -865,7 +882,7 @@ def test_only_the_raw_tables_in_mixed_units_reach_the_warning_ratio(cluster):
     ratios = {name: spread_ratio(cluster.load(name)[0])[0]
               for name in cluster.every_set(include_held_back=True)}
     mixed = {"penguins_unscaled", "wine_unscaled", "breast_cancer_unscaled", "income_like"}
-    assert len(ratios) == 291
+    assert len(ratios) == 298
     assert max(r for name, r in ratios.items() if name not in mixed) < 2.95
     assert min(ratios[name] for name in mixed) > 82
     assert 2.95 < DIFFERENT_UNITS_RATIO < 82
