@@ -193,7 +193,8 @@ def fit_latent_mixture(
     refined by EM on the data rows: a full-covariance Gaussian mixture of their first
     ``_refinement.REFINE_DIMS`` principal components (and, with more features, of the
     partition's discriminant directions), started from the parts' weights, means and
-    covariances, whose
+    covariances (or from mixtures of several Gaussians for parts whose rows prefer them,
+    where that explains the rows better, ``_refinement.PART_MAX_GAUSSIANS``), whose
     labels replace the partition's for the rows that have a graph neighbour in the part EM
     moves them to, in rounds (``refine_on_rows``, in ``_refinement``). The graph finds
     which dense regions are clusters, but where two clusters overlap, the boundary a

@@ -1169,6 +1169,9 @@ def test_refinement_of_many_features_runs_on_principal_and_discriminant_directio
         seen.append(X.shape)
         return original(self, X, y)
 
+    # One Gaussian per part: the mechanics of EM's boundary moves alone (a part of several
+    # Gaussians keeps curved clusters, see test_refinement_models_a_curved_part_...).
+    monkeypatch.setattr(refinement_module, "PART_MAX_GAUSSIANS", 1)
     monkeypatch.setattr(refinement_module, "REFINE_DIMS", 2)
     monkeypatch.setattr(mixture_module.GaussianMixture, "fit_predict", recording)
     rng, graph = np.random.RandomState(0), _complete_graph(len(rows))
@@ -1271,6 +1274,9 @@ def test_refinement_falls_back_to_principal_components(monkeypatch):
         seen.append(X.shape)
         return original(self, X, y)
 
+    # One Gaussian per part: the mechanics of EM's boundary moves alone (a part of several
+    # Gaussians keeps curved clusters, see test_refinement_models_a_curved_part_...).
+    monkeypatch.setattr(refinement_module, "PART_MAX_GAUSSIANS", 1)
     verdicts = iter([True, False])
     monkeypatch.setattr(refinement_module, "REFINE_DIMS", 5)
     monkeypatch.setattr(mixture_module.GaussianMixture, "fit_predict", recording)
@@ -1322,6 +1328,9 @@ def test_refinement_moves_only_rows_beside_another_part(monkeypatch):
 
     from skgwae._geometry import neighbour_affinity
 
+    # One Gaussian per part: the mechanics of EM's boundary moves alone (a part of several
+    # Gaussians keeps curved clusters, see test_refinement_models_a_curved_part_...).
+    monkeypatch.setattr(refinement_module, "PART_MAX_GAUSSIANS", 1)
     moons, truth = make_moons(400, noise=0.05, random_state=0)
 
     def refine(rows, start, graph):
@@ -1369,6 +1378,9 @@ def test_a_refinement_that_cuts_the_graph_far_more_is_not_kept(monkeypatch):
     def ncut(graph, labels):
         return mixture_module._normalized_cut(graph, labels, 2)
 
+    # One Gaussian per part: the mechanics of EM's boundary moves alone (a part of several
+    # Gaussians keeps curved clusters, see test_refinement_models_a_curved_part_...).
+    monkeypatch.setattr(refinement_module, "PART_MAX_GAUSSIANS", 1)
     moons, truth = make_moons(400, noise=0.05, random_state=0)
     graph = neighbour_affinity(moons, 10)
     across = em(moons, truth)
@@ -1469,6 +1481,9 @@ def test_refinement_builds_the_graph_of_standardised_features_once(monkeypatch):
     expected = refinement_module.refine_on_rows(
         rows, start, 3, np.random.RandomState(0), "euclidean", graph, 10
     )
+    # One Gaussian per part: the mechanics of EM's boundary moves alone (a part of several
+    # Gaussians keeps curved clusters, see test_refinement_models_a_curved_part_...).
+    monkeypatch.setattr(refinement_module, "PART_MAX_GAUSSIANS", 1)
     built = []
     real = refinement_module.neighbour_affinities
     monkeypatch.setattr(
@@ -1782,6 +1797,73 @@ def test_free_em_keeps_the_likelier_of_its_two_starts():
     kept = refinement_module._likeliest_free_em(rows, 3, np.random.RandomState(0))
     np.testing.assert_array_equal(kept.means_, alone["k-means++"].means_)
     assert adjusted_rand_score(truth, kept.predict(rows)) > 0.99
+
+
+def test_refinement_models_a_curved_part_with_several_gaussians():
+    """Two moons labelled by their true parts: EM with one Gaussian per part moves each
+    moon's tip into the other (accuracy about 0.85); each part's rows prefer a mixture of
+    several Gaussians (BIC), whose EM keeps the moons, and its partition cuts the
+    neighbour graph less, so the refinement's labels are the moons'. The generator's
+    state after the call is that of the one-Gaussian EM alone."""
+    from sklearn.datasets import make_moons
+
+    from skgwae.metrics import cluster_accuracy
+
+    rows, truth = make_moons(600, noise=0.08, random_state=0)
+    rows = (rows - rows.mean(axis=0)) / rows.std(axis=0)
+    one = refinement_module._em_from_parts(rows, truth, 2, np.random.RandomState(0))
+    assert cluster_accuracy(truth, one.fit_predict(rows)) < 0.9
+    parts = [refinement_module._part_mixture(rows[truth == k], np.random.RandomState(0))
+             for k in range(2)]
+    assert all(part.n_components > 1 for part in parts)
+    rng = np.random.RandomState(0)
+    assert cluster_accuracy(truth, refinement_module._em_labels(rows, truth, 2, rng)) > 0.99
+    alone = np.random.RandomState(0)
+    refinement_module._em_from_parts(rows, truth, 2, alone).fit(rows)
+    assert rng.randint(10**9) == alone.randint(10**9)
+
+
+def test_refinement_keeps_one_gaussian_per_part_where_its_bic_is_lower():
+    """Gaussian classes of standard deviations 0.3, 1 and 2.5 along one axis, started from
+    k-means' parts (about half the rows right): the parts' own mixtures of several
+    Gaussians keep k-means' partition, while EM of one Gaussian per part moves the
+    boundaries to the classes, with the lower BIC, so the refinement takes its labels."""
+    from sklearn.cluster import KMeans
+
+    from skgwae.metrics import cluster_accuracy
+
+    rng = np.random.RandomState(0)
+    truth = rng.randint(3, size=900)
+    centres = np.array([[0.0, 0, 0], [1.5, 0, 0], [3.0, 0, 0]])
+    rows = centres[truth] + np.array([0.3, 1.0, 2.5])[truth, None] * rng.normal(size=(900, 3))
+    rows = (rows - rows.mean(axis=0)) / rows.std(axis=0)
+    start = KMeans(3, n_init=1, random_state=0).fit_predict(rows)
+    assert cluster_accuracy(truth, start) < 0.6
+    several, mixture = refinement_module._parts_mixture_labels(
+        rows, start, 3, np.random.RandomState(0))
+    assert cluster_accuracy(truth, several) < 0.6
+    one = refinement_module._em_from_parts(rows, start, 3, np.random.RandomState(0))
+    single = one.fit_predict(rows)
+    assert cluster_accuracy(truth, single) > 0.85
+    assert one.bic(rows) < mixture.bic(rows)
+    np.testing.assert_array_equal(
+        refinement_module._em_labels(rows, start, 3, np.random.RandomState(0)), single
+    )
+
+
+def test_refinement_keeps_one_gaussian_for_gaussian_parts():
+    """Gaussian classes: BIC keeps one Gaussian for every part, so the refinement's
+    labels are EM's with one Gaussian per part, row for row."""
+    rng = np.random.RandomState(1)
+    truth = rng.randint(3, size=600)
+    rows = 1.5 * rng.normal(size=(3, 4))[truth] + rng.normal(size=(600, 4))
+    assert refinement_module._parts_mixture_labels(
+        rows, truth, 3, np.random.RandomState(0)) is None
+    one = refinement_module._em_from_parts(rows, truth, 3, np.random.RandomState(0))
+    np.testing.assert_array_equal(
+        refinement_module._em_labels(rows, truth, 3, np.random.RandomState(0)),
+        one.fit_predict(rows),
+    )
 
 
 def _classes_of_one_mean(n_rows=900, n_features=5, seed=0):
