@@ -10,7 +10,10 @@ partition replaces the graph's whole where it explains the
 rows better and the graph tolerates its cut, or else EM's from the graph's parts where it
 explains the rows far better than those parts' own Gaussians
 (``skgwae._refinement.free_em_partition``); otherwise EM on the rows started from the
-graph's parts, whose boundary moves are kept within bounds on the graph's cut
+graph's parts (one Gaussian each, or several for a part whose rows prefer them where that
+explains the rows better and cuts the graph no more, ``_refinement._em_labels``; the
+refinement's EM candidates below are its labels), whose boundary moves are kept within
+bounds on the graph's cut
 (``refine_on_rows``) and unless they follow heavy tails (``follows_tails``). This is
 done for the spectral partition and, where there are enough rows, again for the Louvain
 partition, and one of the two is kept. Training then goes on
