@@ -17,7 +17,7 @@ from ._classifying_mixture import classifying_components
 from ._geometry import laplacian_low_eigenvalues, neighbour_affinities
 from ._latent_class import latent_class_partition, mixed_partition
 from ._modularity import modularity, modularity_partition
-from ._parts import REG_COVAR, member_matrix, membership, part_moments
+from ._parts import REG_COVAR, generator_copy, member_matrix, membership, part_moments
 from ._parts import log_joint as _log_joint
 from ._parts import parts_log_likelihood as _parts_log_likelihood
 from ._refinement import (
@@ -403,8 +403,7 @@ def _spectral_partition(codes, n_components, seed, n_neighbors, rows, rows_metri
         options = (n_components, seed, n_neighbors, rows_metric, refine, cache)
         # The modularity partition draws from a generator in the same state, so that the
         # draws after this step stay those of the spectral partition.
-        other = np.random.RandomState()
-        other.set_state(rng.get_state())
+        other = generator_copy(rng)
         labels, replaced = _graph_partition(*graphs, *options, rng, "spectral")
         # Spectral clustering relaxes the minimum normalized cut, which with many
         # clusters joins two of them and splits another where a cluster has loosely

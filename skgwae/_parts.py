@@ -11,6 +11,14 @@ from scipy.stats import multivariate_normal
 REG_COVAR = 1e-6
 
 
+def generator_copy(rng):
+    """A new RandomState in the state of ``rng``: draws from it leave ``rng``'s own draws
+    as they were."""
+    copy = np.random.RandomState()
+    copy.set_state(rng.get_state())
+    return copy
+
+
 def membership(labels, n_components):
     """The (n_rows, n_components) 0/1 matrix whose row i marks the part ``labels[i]``."""
     return np.eye(n_components)[labels]

@@ -11,6 +11,7 @@ from ._geometry import neighbour_affinities
 from ._parts import (
     REG_COVAR,
     PartsMixture,
+    generator_copy,
     membership,
     part_moments,
     parts_kurtosis,
@@ -291,9 +292,7 @@ def _em_labels(rows, labels, n_components, rng):
         return None
     # A copy of the generator: the draws after the refinement stay those of the one
     # Gaussian per part, so that only fits whose parts prefer several can change.
-    start = np.random.RandomState()
-    start.set_state(rng.get_state())
-    several = _parts_mixture_labels(rows, labels, n_components, start)
+    several = _parts_mixture_labels(rows, labels, n_components, generator_copy(rng))
     if several is None:
         return refined
     several, several_mixture = several
@@ -313,9 +312,9 @@ def _parts_mixture_labels(rows, labels, n_components, rng):
     if PART_MAX_GAUSSIANS < 2 or not any(_affords(n, rows.shape[1], 2) for n in counts):
         return None  # every part takes one Gaussian: no fit needed to know it
     part_mixtures = [_part_mixture(rows[labels == part], rng) for part in range(n_components)]
-    if all(mixture.n_components == 1 for mixture in part_mixtures):
+    if None in part_mixtures or all(mixture.n_components == 1 for mixture in part_mixtures):
         return None
-    shares = np.bincount(labels, minlength=n_components) / len(labels)
+    shares = counts / len(labels)
     owner = np.concatenate(
         [np.full(mixture.n_components, part) for part, mixture in enumerate(part_mixtures)]
     )
@@ -344,14 +343,14 @@ def _affords(n_rows, n_dims, n_gaussians):
     """Whether ``n_rows`` rows give ``n_gaussians`` full-covariance Gaussians in
     ``n_dims`` dimensions PART_ROWS_PER_PARAMETER rows per parameter of each one's mean
     and covariance."""
-    n_parameters = n_dims + n_dims * (n_dims + 1) // 2
-    return n_rows >= PART_ROWS_PER_PARAMETER * n_gaussians * n_parameters
+    return n_rows >= PART_ROWS_PER_PARAMETER * n_gaussians * _gaussian_parameters(n_dims)
 
 
 def _part_mixture(part_rows, rng):
     """The Gaussian mixture of 1 to PART_MAX_GAUSSIANS components (full covariances)
     fitted to one part's rows with the lowest BIC, among those with at least
-    PART_ROWS_PER_PARAMETER rows per parameter of a component's mean and covariance."""
+    PART_ROWS_PER_PARAMETER rows per parameter of a component's mean and covariance; None
+    where even one Gaussian cannot be fitted."""
     n_rows, n_dims = part_rows.shape
     best, best_bic = None, np.inf
     for n_gaussians in range(1, PART_MAX_GAUSSIANS + 1):
@@ -419,15 +418,12 @@ def _likeliest_free_em(rows, n_components, rng):
     """The likelier on ``rows`` of the Gaussian mixtures fitted by EM from each start of
     FREE_EM_INITS, each from a generator in the state of ``rng`` (so that each mixture
     is the one its start alone would give); the first on a tie."""
-    state = rng.get_state()
     mixtures = []
     for init in FREE_EM_INITS:
-        start = np.random.RandomState()
-        start.set_state(state)
         mixtures.append(
             GaussianMixture(
                 n_components, covariance_type="full", reg_covar=REG_COVAR,
-                init_params=init, random_state=start,
+                init_params=init, random_state=generator_copy(rng),
             ).fit(rows)
         )
     scores = [mixture.score(rows) for mixture in mixtures]
@@ -481,9 +477,7 @@ def follows_tails(rows, labels, refined, n_components, rng, rows_metric):
     n_dims = _supported_dims(rows, labels, n_components)
     if n_dims < 1 or np.array_equal(labels, refined):
         return False
-    copy = np.random.RandomState()
-    copy.set_state(rng.get_state())
-    rows = _principal_rows(rows, n_dims, copy, rows_metric)
+    rows = _principal_rows(rows, n_dims, generator_copy(rng), rows_metric)
     return (
         _kurtosis(rows, labels, n_components) > HEAVY_TAILS_KURTOSIS
         and _kurtosis(rows, refined, n_components) > GAUSSIAN_PARTS_KURTOSIS
@@ -496,9 +490,15 @@ def _supported_dims(rows, labels, n_components):
     mean and covariance, d (d + 3) / 2 of them in d dimensions; 0 if none."""
     smallest = np.bincount(labels, minlength=n_components).min()
     n_dims = min(REFINE_DIMS, rows.shape[1], smallest - 1)
-    while n_dims > 0 and FREE_EM_ROWS_PER_PARAMETER * n_dims * (n_dims + 3) / 2 > smallest:
+    while n_dims > 0 and FREE_EM_ROWS_PER_PARAMETER * _gaussian_parameters(n_dims) > smallest:
         n_dims -= 1
     return max(n_dims, 0)
+
+
+def _gaussian_parameters(n_dims):
+    """The parameters of a full-covariance Gaussian's mean and covariance in ``n_dims``
+    dimensions: d (d + 3) / 2."""
+    return n_dims * (n_dims + 3) // 2
 
 
 def _as_compared(rows, rows_metric):
