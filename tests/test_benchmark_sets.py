@@ -821,13 +821,30 @@ def test_the_fortieth_held_out_sets_are_as_documented(cluster):
     _assert_standardised(cluster, shapes)
 
 
+def test_the_forty_first_held_out_sets_are_as_documented(cluster):
+    """Shapes and classes of the FORTY_FIRST group that the module's docstring gives,
+    every feature standardised."""
+    shapes = {
+        "arcs_of_2_in_6d": ((800, 6), 2),
+        "moons_of_3_in_4d": ((900, 4), 3),
+        "sticks_3_in_5d": ((900, 5), 3),
+        "ring_and_blob_3d": ((900, 3), 2),
+        "unequal_blobs_4_in_6d": ((1000, 6), 4),
+        "breast_cancer_pca6": ((569, 6), 2),
+        "digits_5_to_9_pca10": ((896, 10), 5),
+    }
+    assert set(shapes) == set(cluster.FORTY_FIRST)
+    _assert_shapes_and_classes(cluster, shapes)
+    _assert_standardised(cluster, shapes)
+
+
 def test_each_group_alias_names_its_group(cluster):
     """``--datasets ALIAS`` takes the group of that name (``held_out`` for HELDOUT), and
     every held-out group has an alias."""
     for alias, group in cluster.GROUP_ALIASES.items():
         assert group is getattr(cluster, "HELDOUT" if alias == "held_out" else alias.upper())
     assert cluster.GROUP_ALIASES["thirty_fourth"] == cluster.THIRTY_FOURTH
-    assert len(cluster.GROUP_ALIASES) == 42
+    assert len(cluster.GROUP_ALIASES) == 43
 
 
 def _assert_two_valued(cluster, names):
@@ -882,7 +899,7 @@ def test_only_the_raw_tables_in_mixed_units_reach_the_warning_ratio(cluster):
     ratios = {name: spread_ratio(cluster.load(name)[0])[0]
               for name in cluster.every_set(include_held_back=True)}
     mixed = {"penguins_unscaled", "wine_unscaled", "breast_cancer_unscaled", "income_like"}
-    assert len(ratios) == 298
+    assert len(ratios) == 305
     assert max(r for name, r in ratios.items() if name not in mixed) < 2.95
     assert min(ratios[name] for name in mixed) > 82
     assert 2.95 < DIFFERENT_UNITS_RATIO < 82
