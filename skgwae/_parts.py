@@ -19,6 +19,12 @@ def generator_copy(rng):
     return copy
 
 
+def gaussian_parameters(n_dims):
+    """The parameters of a full-covariance Gaussian's mean and covariance in ``n_dims``
+    dimensions: d (d + 3) / 2."""
+    return n_dims * (n_dims + 3) // 2
+
+
 def membership(labels, n_components):
     """The (n_rows, n_components) 0/1 matrix whose row i marks the part ``labels[i]``."""
     return np.eye(n_components)[labels]

@@ -11,6 +11,7 @@ from ._geometry import neighbour_affinities
 from ._parts import (
     REG_COVAR,
     PartsMixture,
+    gaussian_parameters,
     generator_copy,
     membership,
     part_moments,
@@ -343,7 +344,7 @@ def _affords(n_rows, n_dims, n_gaussians):
     """Whether ``n_rows`` rows give ``n_gaussians`` full-covariance Gaussians in
     ``n_dims`` dimensions PART_ROWS_PER_PARAMETER rows per parameter of each one's mean
     and covariance."""
-    return n_rows >= PART_ROWS_PER_PARAMETER * n_gaussians * _gaussian_parameters(n_dims)
+    return n_rows >= PART_ROWS_PER_PARAMETER * n_gaussians * gaussian_parameters(n_dims)
 
 
 def _part_mixture(part_rows, rng):
@@ -490,15 +491,9 @@ def _supported_dims(rows, labels, n_components):
     mean and covariance, d (d + 3) / 2 of them in d dimensions; 0 if none."""
     smallest = np.bincount(labels, minlength=n_components).min()
     n_dims = min(REFINE_DIMS, rows.shape[1], smallest - 1)
-    while n_dims > 0 and FREE_EM_ROWS_PER_PARAMETER * _gaussian_parameters(n_dims) > smallest:
+    while n_dims > 0 and FREE_EM_ROWS_PER_PARAMETER * gaussian_parameters(n_dims) > smallest:
         n_dims -= 1
     return max(n_dims, 0)
-
-
-def _gaussian_parameters(n_dims):
-    """The parameters of a full-covariance Gaussian's mean and covariance in ``n_dims``
-    dimensions: d (d + 3) / 2."""
-    return n_dims * (n_dims + 3) // 2
 
 
 def _as_compared(rows, rows_metric):

@@ -749,6 +749,57 @@ def test_partition_joins_parts_smaller_than_a_neighbourhood_to_their_nearest_cod
     assert np.bincount(kept_all).min() == 2
 
 
+def _concentric_arcs(n_rows, seed):
+    """Rows on three concentric half circles (radii 1, 2 and 3) in 5 standardised
+    features, and their arcs."""
+    from sklearn.preprocessing import StandardScaler
+
+    rng = np.random.RandomState(seed)
+    arc = rng.randint(3, size=n_rows)
+    angle = rng.uniform(0, np.pi, size=n_rows)
+    points = (arc + 1.0)[:, None] * np.column_stack([np.cos(angle), np.sin(angle)])
+    points += 0.15 * rng.normal(size=(n_rows, 2))
+    return StandardScaler().fit_transform(points @ rng.normal(size=(2, 5))), arc
+
+
+def test_spectral_partition_of_concentric_arcs_is_rounded_by_a_mixture(monkeypatch):
+    """k-means on the first eigenvectors cuts long arcs across; a Gaussian mixture of the
+    spectral embedding finds the arcs, at a far smaller normalized cut, and replaces its
+    partition."""
+    from sklearn.neighbors import kneighbors_graph
+
+    import skgwae._mixture as mixture_module
+    from skgwae.metrics import cluster_accuracy
+
+    rows, arc = _concentric_arcs(900, 11)
+    graph = kneighbors_graph(rows, 10)
+    graph = 0.5 * (graph + graph.T)
+    labels = mixture_module._partition(graph, rows, 3, np.random.RandomState(0), 10)
+    assert cluster_accuracy(arc, labels) > 0.99
+    cut = mixture_module._normalized_cut(graph, labels, 3)
+    # Without the mixture's rounding: spectral clustering's own partition.
+    monkeypatch.setattr(mixture_module, "ROUNDING_MAX_CUT_RATIO", 0.0)
+    by_k_means = mixture_module._partition(graph, rows, 3, np.random.RandomState(0), 10)
+    assert cluster_accuracy(arc, by_k_means) < 0.9
+    assert cut < 0.5 * mixture_module._normalized_cut(graph, by_k_means, 3)
+
+
+def test_mixture_rounding_keeps_a_partition_it_cannot_clearly_improve():
+    """On Gaussian blobs spectral clustering's partition is the blobs; the mixture of the
+    embedding finds no partition that cuts the graph clearly less, and the partition
+    stays as it was (the same object)."""
+    from sklearn.neighbors import kneighbors_graph
+
+    import skgwae._mixture as mixture_module
+
+    rows, _ = make_blobs(600, centers=3, cluster_std=1.5, random_state=0)
+    graph = kneighbors_graph(rows, 10)
+    graph = 0.5 * (graph + graph.T)
+    labels = mixture_module._partition(graph, rows, 3, np.random.RandomState(0), 10)
+    rounded = mixture_module._mixture_rounding(graph, labels, 3, np.random.RandomState(0))
+    assert rounded is labels
+
+
 def test_training_rows_at_reads_positions_across_chunks():
     from skgwae.training.chunks import IterableRows
 
@@ -1573,11 +1624,15 @@ def test_normalized_cut_of_a_path():
 
 
 @pytest.mark.filterwarnings("ignore:Graph is not fully connected")
-def test_partition_of_the_rows_graph_wins_where_the_codes_blur_a_gap():
+def test_partition_of_the_rows_graph_wins_where_the_codes_blur_a_gap(monkeypatch):
     """scikit-learn's sheared blobs, with codes that blur the narrow direction separating
-    two thin parallel clusters: the common graph's partition joins part of them, the rows'
-    own graph's does not and cuts the common graph less, so it is the partition kept."""
+    two thin parallel clusters: the common graph's partition by spectral clustering joins
+    part of them, the rows' own graph's does not and cuts the common graph less, so it is
+    the partition kept. (The mixture's rounding of the common graph finds the clusters
+    too; it is left out, so that the rows' graph is what the test sees.)"""
     import skgwae._mixture as mixture_module
+
+    monkeypatch.setattr(mixture_module, "ROUNDING_MAX_CUT_RATIO", 0.0)
     from sklearn.preprocessing import StandardScaler
 
     from skgwae._geometry import neighbour_affinity
