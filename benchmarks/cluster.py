@@ -856,6 +856,17 @@ def categorical_classes(n_samples=1000, n_variables=6, n_levels=4, random_state=
     return np.hstack(columns), y
 
 
+def _concentric_arcs(rng, radii, n_rows, n_features):
+    """Rows on concentric half circles of the given radii (a class each, drawn at random),
+    with Gaussian noise of standard deviation 0.15, mapped to ``n_features`` features by a
+    random matrix; and their classes."""
+    y = rng.randint(len(radii), size=n_rows)
+    angle = rng.uniform(0, np.pi, size=n_rows)
+    arcs = np.asarray(radii)[y][:, None] * np.column_stack([np.cos(angle), np.sin(angle)])
+    arcs += 0.15 * rng.normal(size=(n_rows, 2))
+    return arcs @ rng.normal(size=(2, n_features)), y
+
+
 def load(name):
     """The data set ``name``, scaled as a user would, and its labels."""
     if name in OTHER_SCALINGS:
@@ -2623,12 +2634,7 @@ def thirty_third(name):
         X, y = load_iris(return_X_y=True)
         X = np.hstack([StandardScaler().fit_transform(X), _flags(rng, y, 4, 0.2, 0.8)])
     elif name == "arcs_of_3":
-        y = rng.randint(3, size=900)
-        angle = rng.uniform(0, np.pi, size=900)
-        radius = (y + 1.0)[:, None]
-        arcs = radius * np.column_stack([np.cos(angle), np.sin(angle)])
-        arcs += 0.15 * rng.normal(size=(900, 2))
-        X = arcs @ rng.normal(size=(2, 5))
+        X, y = _concentric_arcs(rng, [1.0, 2.0, 3.0], 900, 5)
     else:  # breast_cancer_pca3
         X, y = load_breast_cancer(return_X_y=True)
         X = PCA(3).fit_transform(StandardScaler().fit_transform(X))
@@ -2652,11 +2658,7 @@ def thirty_fourth(name):
     """One of ``THIRTY_FOURTH``, standardised, and its labels."""
     rng = np.random.RandomState(334)
     if name == "arcs_of_4_in_8d":
-        y = rng.randint(4, size=1000)
-        angle = rng.uniform(0, np.pi, size=1000)
-        arcs = (y + 1.0)[:, None] * np.column_stack([np.cos(angle), np.sin(angle)])
-        arcs += 0.15 * rng.normal(size=(1000, 2))
-        X = arcs @ rng.normal(size=(2, 8))
+        X, y = _concentric_arcs(rng, [1.0, 2.0, 3.0, 4.0], 1000, 8)
     elif name == "rings_of_3_3d":
         y = rng.randint(3, size=900)
         angle = rng.uniform(0, 2 * np.pi, size=900)
@@ -2986,12 +2988,7 @@ def forty_first(name):
     """One of ``FORTY_FIRST``, standardised, and its labels."""
     rng = np.random.RandomState(341)
     if name == "arcs_of_2_in_6d":
-        y = rng.randint(2, size=800)
-        angle = rng.uniform(0, np.pi, size=800)
-        radius = np.array([1.0, 2.2])[y][:, None]
-        arcs = radius * np.column_stack([np.cos(angle), np.sin(angle)])
-        arcs += 0.15 * rng.normal(size=(800, 2))
-        X = arcs @ rng.normal(size=(2, 6))
+        X, y = _concentric_arcs(rng, [1.0, 2.2], 800, 6)
     elif name == "moons_of_3_in_4d":
         moons, y = make_moons(600, noise=0.08, random_state=rng)
         third = moons[y == 0][:300] + np.array([2.2, 0.0])
