@@ -93,6 +93,7 @@ CLUSTER_GROUPS = {
     "thirty_ninth": "thirty-ninth held out",
     "fortieth": "fortieth held out",
     "forty_first": "forty-first held out",
+    "forty_second": "forty-second held out",
 }
 BASELINES = ["KMeans", "GMM", "PCA+GMM", "UMAP+GMM"]
 # GWAE meets the bar when its accuracy is at most this much below the best baseline's.

@@ -838,13 +838,30 @@ def test_the_forty_first_held_out_sets_are_as_documented(cluster):
     _assert_standardised(cluster, shapes)
 
 
+def test_the_forty_second_held_out_sets_are_as_documented(cluster):
+    """Shapes and classes of the FORTY_SECOND group that the module's docstring gives,
+    every feature standardised."""
+    shapes = {
+        "arc_and_blob_5d": ((900, 5), 2),
+        "two_bands_4d": ((900, 4), 2),
+        "band_between_blobs_4d": ((900, 4), 3),
+        "crossing_lines_3_in_6d": ((900, 6), 3),
+        "crossing_lines_4_in_5d": ((1000, 5), 4),
+        "wine_pca5": ((178, 5), 3),
+        "breast_cancer_pca4": ((569, 4), 2),
+    }
+    assert set(shapes) == set(cluster.FORTY_SECOND)
+    _assert_shapes_and_classes(cluster, shapes)
+    _assert_standardised(cluster, shapes)
+
+
 def test_each_group_alias_names_its_group(cluster):
     """``--datasets ALIAS`` takes the group of that name (``held_out`` for HELDOUT), and
     every held-out group has an alias."""
     for alias, group in cluster.GROUP_ALIASES.items():
         assert group is getattr(cluster, "HELDOUT" if alias == "held_out" else alias.upper())
     assert cluster.GROUP_ALIASES["thirty_fourth"] == cluster.THIRTY_FOURTH
-    assert len(cluster.GROUP_ALIASES) == 43
+    assert len(cluster.GROUP_ALIASES) == 44
 
 
 def _assert_two_valued(cluster, names):
@@ -899,7 +916,7 @@ def test_only_the_raw_tables_in_mixed_units_reach_the_warning_ratio(cluster):
     ratios = {name: spread_ratio(cluster.load(name)[0])[0]
               for name in cluster.every_set(include_held_back=True)}
     mixed = {"penguins_unscaled", "wine_unscaled", "breast_cancer_unscaled", "income_like"}
-    assert len(ratios) == 305
+    assert len(ratios) == 312
     assert max(r for name, r in ratios.items() if name not in mixed) < 2.95
     assert min(ratios[name] for name in mixed) > 82
     assert 2.95 < DIFFERENT_UNITS_RATIO < 82
