@@ -1529,12 +1529,12 @@ def test_refinement_builds_the_graph_of_standardised_features_once(monkeypatch):
     rows, truth = _clusters_beside_a_large_feature()
     graph = neighbour_affinity(rows, 10)
     start = np.where(rows[:, -1] > 0, 0, 1) + (truth == 2)
-    expected = refinement_module.refine_on_rows(
-        rows, start, 3, np.random.RandomState(0), "euclidean", graph, 10
-    )
     # One Gaussian per part: the mechanics of EM's boundary moves alone (a part of several
     # Gaussians keeps curved clusters, see test_refinement_models_a_curved_part_...).
     monkeypatch.setattr(refinement_module, "PART_MAX_GAUSSIANS", 1)
+    expected = refinement_module.refine_on_rows(
+        rows, start, 3, np.random.RandomState(0), "euclidean", graph, 10
+    )
     built = []
     real = refinement_module.neighbour_affinities
     monkeypatch.setattr(
@@ -1876,6 +1876,36 @@ def test_refinement_models_a_curved_part_with_several_gaussians():
     alone = np.random.RandomState(0)
     refinement_module._em_from_parts(rows, truth, 2, alone).fit(rows)
     assert rng.randint(10**9) == alone.randint(10**9)
+
+
+def test_refinement_moves_no_boundary_of_parts_that_are_not_gaussian():
+    """Three moons beside two noise features, labelled by their true parts: each part
+    prefers several Gaussians (the lower BIC), but EM of those cuts the neighbour graph
+    more than EM of one Gaussian per part, which moves the moons' tips across (accuracy
+    about 0.7); the parts are not Gaussian either way, so the labels stay the parts'."""
+    from sklearn.datasets import make_moons
+
+    from skgwae._geometry import neighbour_affinities
+    from skgwae.metrics import cluster_accuracy
+
+    rng = np.random.RandomState(0)
+    moons, truth = make_moons(600, noise=0.08, random_state=rng)
+    third = moons[truth == 0][:300] + np.array([2.2, 0.0])
+    rows = np.hstack([np.vstack([moons, third]), 0.2 * rng.normal(size=(900, 2))])
+    rows = (rows - rows.mean(axis=0)) / rows.std(axis=0)
+    truth = np.concatenate([truth, np.full(300, 2)])
+    one = refinement_module._em_from_parts(rows, truth, 3, np.random.RandomState(0))
+    single = one.fit_predict(rows)
+    assert cluster_accuracy(truth, single) < 0.8
+    several, mixture = refinement_module._parts_mixture_labels(
+        rows, truth, 3, np.random.RandomState(0))
+    assert mixture.bic(rows) < one.bic(rows)
+    (graph,) = neighbour_affinities(rows, (refinement_module.PART_GRAPH_NEIGHBORS,))
+    assert refinement_module._cut_fraction(graph, several) > refinement_module._cut_fraction(
+        graph, single)
+    np.testing.assert_array_equal(
+        refinement_module._em_labels(rows, truth, 3, np.random.RandomState(0)), truth
+    )
 
 
 def test_refinement_keeps_one_gaussian_per_part_where_its_bic_is_lower():

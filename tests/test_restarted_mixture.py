@@ -55,6 +55,32 @@ def test_the_true_partition_of_gaussian_classes_is_kept():
     assert restarted_module.held_out_z(rows, truth, 3, 0) < restarted_module.RESTARTED_MIN_Z
 
 
+def _band_and_blob(seed=0):
+    """900 standardised rows: 600 on a bent band (y = x^2 / 2) and 300 of a round blob
+    inside its bend, beside two features of noise, and their classes."""
+    rng = np.random.RandomState(seed)
+    x = rng.uniform(-2, 2, size=600)
+    band = np.column_stack([x, x**2 / 2 + 0.2 * rng.normal(size=600)])
+    blob = np.array([0.0, 1.3]) + 0.3 * rng.normal(size=(300, 2))
+    rows = np.hstack([np.vstack([band, blob]), 0.3 * rng.normal(size=(900, 2))])
+    return StandardScaler().fit_transform(rows), np.repeat([0, 1], [600, 300])
+
+
+def test_clusters_that_a_few_gaussians_each_explain_better_are_kept(monkeypatch):
+    """On a bent band and a blob inside its bend, the mixture from several starts cuts the
+    band across and explains the rows better than one Gaussian per class, held out too;
+    the classes each taken as a few Gaussians explain them better still (a lower BIC), so
+    the partition is kept. Without that comparison the mixture would replace it."""
+    rows, truth = _band_and_blob(seed=2)
+    graph = neighbour_affinity(rows, 15)
+    args = (truth, 2, 0, "euclidean", graph, 0.3 * 900 / 2)
+    assert restarted_module.restarted_mixture_partition(rows, *args) is None
+    monkeypatch.setattr(restarted_module, "_parts_explain_better", lambda *a: False)
+    replaced = restarted_module.restarted_mixture_partition(rows, *args)
+    assert replaced is not None
+    assert cluster_accuracy(truth, replaced) < 0.8
+
+
 def test_discrete_rows_heavy_tailed_parts_and_small_gains_are_not_tested(monkeypatch):
     """Where a feature has one value held by MAX_MODAL_FRACTION of the rows, or the parts'
     kurtosis ratio exceeds HEAVY_TAILS_KURTOSIS, the stuck partition is kept: there a
