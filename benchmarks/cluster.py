@@ -876,6 +876,16 @@ def categorical_classes(n_samples=1000, n_variables=6, n_levels=4, random_state=
     return np.hstack(columns), y
 
 
+def _crossing_lines(rng, n_classes, n_rows, n_features):
+    """Rows of ``n_classes`` classes along random lines through one centre (standard
+    deviation 3 along the line, 0.3 across), and their labels."""
+    y = rng.randint(n_classes, size=n_rows)
+    directions = rng.normal(size=(n_classes, n_features))
+    directions /= np.linalg.norm(directions, axis=1, keepdims=True)
+    along = 3.0 * rng.normal(size=(n_rows, 1)) * directions[y]
+    return along + 0.3 * rng.normal(size=(n_rows, n_features)), y
+
+
 def _concentric_arcs(rng, radii, n_rows, n_features):
     """Rows on concentric half circles of the given radii (a class each, drawn at random),
     with Gaussian noise of standard deviation 0.15, mapped to ``n_features`` features by a
@@ -2086,11 +2096,7 @@ def twenty_second(name):
         classes = np.array([0.4, 1.0, 2.5])[y, None] * rng.normal(size=(900, 5))
         X = np.hstack([classes, rng.normal(size=(900, 5))])
     elif name == "crossing_lines_4d":  # elongated classes through one centre
-        y = rng.randint(3, size=900)
-        directions = rng.normal(size=(3, 4))
-        directions /= np.linalg.norm(directions, axis=1, keepdims=True)
-        along = 3.0 * rng.normal(size=(900, 1)) * directions[y]
-        X = along + 0.3 * rng.normal(size=(900, 4))
+        X, y = _crossing_lines(rng, 3, 900, 4)
     elif name == "covariances_beside_roll":
         y = rng.randint(3, size=900)
         classes = _covariance_classes(rng, y, np.zeros((3, 6)), 1.0)
@@ -2392,10 +2398,7 @@ def twenty_eighth(name):
         circle = np.column_stack([np.cos(angle), np.sin(angle)]) @ rng.normal(size=(2, 10))
         X = np.hstack([classes, circle + 0.1 * rng.normal(size=(900, 10))])
     elif name == "crossing_lines_6d":
-        y = rng.randint(4, size=1000)
-        directions = rng.normal(size=(4, 6))
-        directions /= np.linalg.norm(directions, axis=1, keepdims=True)
-        X = 3.0 * rng.normal(size=(1000, 1)) * directions[y] + 0.3 * rng.normal(size=(1000, 6))
+        X, y = _crossing_lines(rng, 4, 1000, 6)
     elif name == "parallel_sheets_5d":
         y = rng.randint(3, size=900)
         sheet = rng.normal(size=(900, 2)) * [3.0, 3.0]
@@ -3057,16 +3060,6 @@ FORTY_SECOND = (
     "wine_pca5",
     "breast_cancer_pca4",
 )
-
-
-def _crossing_lines(rng, n_classes, n_rows, n_features):
-    """Rows of ``n_classes`` classes along random lines through one centre (standard
-    deviation 3 along the line, 0.3 across), and their labels."""
-    y = rng.randint(n_classes, size=n_rows)
-    directions = rng.normal(size=(n_classes, n_features))
-    directions /= np.linalg.norm(directions, axis=1, keepdims=True)
-    along = 3.0 * rng.normal(size=(n_rows, 1)) * directions[y]
-    return along + 0.3 * rng.normal(size=(n_rows, n_features)), y
 
 
 def forty_second(name):
