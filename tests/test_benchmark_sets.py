@@ -855,13 +855,34 @@ def test_the_forty_second_held_out_sets_are_as_documented(cluster):
     _assert_standardised(cluster, shapes)
 
 
+def test_the_forty_third_held_out_sets_are_as_documented(cluster):
+    """Shapes and classes of the FORTY_THIRD group that the module's docstring gives:
+    the tables standardised, the Gaussian classes in [0, 1], the digits' pixels / 16."""
+    shapes = {
+        "answers_of_4_in_24": ((900, 24), 4),
+        "levels_by_class_12": ((900, 36), 4),
+        "word_counts_4_in_50": ((1000, 50), 4),
+        "gaussian_classes_18d_minmax": ((1000, 18), 4),
+        "flags_beside_gaussians": ((900, 19), 3),
+        "wine_cube_root": ((178, 13), 3),
+        "digits_0_to_6": ((1264, 64), 7),
+    }
+    assert set(shapes) == set(cluster.FORTY_THIRD)
+    _assert_shapes_and_classes(cluster, shapes)
+    in_unit_range = ("gaussian_classes_18d_minmax", "digits_0_to_6")
+    _assert_standardised(cluster, [name for name in shapes if name not in in_unit_range])
+    for name in in_unit_range:
+        X, _ = cluster.load(name)
+        assert X.min() == 0.0 and X.max() == 1.0
+
+
 def test_each_group_alias_names_its_group(cluster):
     """``--datasets ALIAS`` takes the group of that name (``held_out`` for HELDOUT), and
     every held-out group has an alias."""
     for alias, group in cluster.GROUP_ALIASES.items():
         assert group is getattr(cluster, "HELDOUT" if alias == "held_out" else alias.upper())
     assert cluster.GROUP_ALIASES["thirty_fourth"] == cluster.THIRTY_FOURTH
-    assert len(cluster.GROUP_ALIASES) == 44
+    assert len(cluster.GROUP_ALIASES) == 45
 
 
 def _assert_two_valued(cluster, names):
@@ -916,7 +937,7 @@ def test_only_the_raw_tables_in_mixed_units_reach_the_warning_ratio(cluster):
     ratios = {name: spread_ratio(cluster.load(name)[0])[0]
               for name in cluster.every_set(include_held_back=True)}
     mixed = {"penguins_unscaled", "wine_unscaled", "breast_cancer_unscaled", "income_like"}
-    assert len(ratios) == 312
+    assert len(ratios) == 319
     assert max(r for name, r in ratios.items() if name not in mixed) < 2.95
     assert min(ratios[name] for name in mixed) > 82
     assert 2.95 < DIFFERENT_UNITS_RATIO < 82
