@@ -36,8 +36,10 @@ moved and its normalized cut of the common graph over the graph partition's (the
 that ``REFINED_MAX_NCUT_RATIO`` bounds); and, where a
 latent class or mixed model is fitted, its partition's accuracy, the test values that decide
 whether it replaces the graph's (the residual dependence of its discrete features, and
-the mixed model's gain from splitting its clusters in two Gaussians) and whether it did.
-The stages are wrapped,
+the mixed model's gain from splitting its clusters in two Gaussians) and whether it did;
+and, where the rows' own graph competes, the accuracies of the common graph's partition
+and of the rows' own graph's, the own one's normalized cut of each graph over the common
+one's, and which rule of the choice takes it. The stages are wrapped,
 not changed: the clusters are those of ``python benchmarks/cluster.py --methods GWAE``.
 
 Run from the repository root (about 10 minutes per process for half of every set on 2
@@ -46,7 +48,9 @@ CPU cores; single-threaded BLAS, as the standings' runs)::
     OMP_NUM_THREADS=1 python benchmarks/partition_stages.py --datasets every --out DIR
 
 It prints one line per fit and writes the records to DIR/partition_stages.jsonl (appended),
-then a summary of the free EM decisions.
+then a summary of the free EM decisions, of the latent class and mixed models, and of the
+choices between the two graphs' partitions that the rows' own graph's clearly smaller cut
+decides.
 """
 
 import argparse
@@ -85,6 +89,7 @@ def _accuracy(labels):
 def _wrap_stages():
     """Wrap the stages of the clusterer's partition so that each records what it found."""
     split, spectral = data_module._split_index, mixture_module._spectral_partition
+    partition = mixture_module._partition
     graph_partition, free_em = mixture_module._graph_partition, refinement.free_em_partition
     em_labels, refine = refinement._em_labels, refinement.refine_on_rows
     follows_tails = mixture_module.follows_tails
@@ -110,9 +115,22 @@ def _wrap_stages():
             _fit["kept"] = _accuracy(result[0])
         return result
 
+    def partition_stage(*args, **kwargs):
+        labels = partition(*args, **kwargs)
+        # The first two partitions of a stage with the rows' own graph: the common
+        # graph's and the rows' own graph's, in that order.
+        choice = _fit.get("graph_choice")
+        if choice is not None and len(choice) < 2:
+            choice.append(labels)
+        return labels
+
     def graph_partition_stage(*args):
         _fit["stages"].append({"how": args[-1]})
+        _fit["graph_choice"] = [] if args[1] is not None else None
         labels, replaced = graph_partition(*args)
+        choice, _fit["graph_choice"] = _fit["graph_choice"], None
+        if choice is not None and len(choice) == 2:
+            _fit["stages"][-1].update(_graph_choice_record(args[0], args[1], *choice, args[4]))
         _fit["stages"][-1]["output"] = _accuracy(labels)
         _fit["stages"][-1]["replaced"] = replaced
         return labels, replaced
@@ -181,6 +199,7 @@ def _wrap_stages():
     data_module._split_index = split_index
     mixture_module._spectral_partition = spectral_partition
     mixture_module._graph_partition = graph_partition_stage
+    mixture_module._partition = partition_stage
     mixture_module.free_em_partition = free_em_stage
     refinement._em_labels = em_labels_stage
     mixture_module.refine_on_rows = refine_stage
@@ -189,6 +208,37 @@ def _wrap_stages():
     mixture_module.mixed_partition = mixed_stage
     latent_class.residual_dependence = dependence_record
     latent_class._split_gain = split_gain_record
+
+
+def _graph_choice_record(affinity, row_affinity, common, own, n_components):
+    """The choice between the partition ``common`` of the common graph ``affinity`` and
+    the partition ``own`` of the rows' own graph ``row_affinity``: their accuracies, the
+    own partition's normalized cut of each graph over the common partition's, whether
+    the own partition cuts the common graph less (the first rule) and whether the rule of
+    a clearly smaller cut of the rows' own graph takes it (``_clearly_better_on_own_graph``)."""
+    cut = mixture_module._normalized_cut
+
+    def ratio(graph):
+        # Both cuts 0 (parts the graph does not join): the partitions cut it alike.
+        own_cut, common_cut = cut(graph, own, n_components), cut(graph, common, n_components)
+        if common_cut > 0:
+            return float(own_cut / common_cut)
+        return np.inf if own_cut > 0 else 1.0
+
+    return {
+        "common_graph": _accuracy(common),
+        "own_graph": _accuracy(own),
+        "own_common_cut_ratio": ratio(affinity),
+        "own_rows_cut_ratio": ratio(row_affinity),
+        "own_cuts_common_less": bool(
+            cut(affinity, own, n_components) < cut(affinity, common, n_components)
+        ),
+        "own_clearly_better": bool(
+            mixture_module._clearly_better_on_own_graph(
+                own, common, affinity, row_affinity, n_components
+            )
+        ),
+    }
 
 
 def _free_em_record(rows, labels, n_components, rng, rows_metric, affinity):
@@ -276,6 +326,34 @@ def summary(records):
             )
 
 
+def graph_choice_summary(records):
+    """The choices that the rule of a clearly smaller cut of the rows' own graph decides
+    (the own partition kept, though it cuts the common graph more): how many, and where
+    the two partitions differ in accuracy by more than 0.02, which one is the more
+    accurate."""
+    choices = [s for r in records for s in r["stages"] if "own_clearly_better" in s]
+    decided = [
+        (record, stage)
+        for record in records
+        for stage in record["stages"]
+        if stage.get("own_clearly_better") and not stage["own_cuts_common_less"]
+    ]
+    apart = [(r, s) for r, s in decided if abs(s["own_graph"] - s["common_graph"]) > 0.02]
+    better = sum(s["own_graph"] > s["common_graph"] for _, s in apart)
+    print(
+        f"\nchoices between the common and the rows' own graph's partition: {len(choices)}; "
+        f"decided by the own graph's clearly smaller cut: {len(decided)}, {len(apart)} "
+        f"of them by more than 0.02 in accuracy, {better} of those to the more accurate"
+    )
+    for record, stage in decided:
+        print(
+            f"  {record['dataset']:28s} seed {record['seed']} {stage['how']:10s} common "
+            f"{stage['common_graph']:.3f} own {stage['own_graph']:.3f} cut ratios: common "
+            f"graph {stage['own_common_cut_ratio']:.3f} own graph "
+            f"{stage['own_rows_cut_ratio']:.3f} fit {record['acc']:.3f}"
+        )
+
+
 def model_summary(records):
     """The fits where a latent class or mixed model was fitted: the graph's partition,
     the model's, the test values and whether the model's replaced the graph's."""
@@ -334,6 +412,7 @@ def main():
                 print(json.dumps(record), flush=True)
     summary(records)
     model_summary(records)
+    graph_choice_summary(records)
 
 
 if __name__ == "__main__":

@@ -1656,6 +1656,59 @@ def test_partition_of_the_rows_graph_wins_where_the_codes_blur_a_gap(monkeypatch
     )
 
 
+
+def _block_graph(groups, linked, p_within, p_between, rng):
+    """A symmetric random graph of unit weights (self-loops included) on nodes in the
+    ``groups``: two nodes are joined with probability ``p_within`` where ``linked`` holds
+    their two groups together, else ``p_between``."""
+    from scipy import sparse
+
+    same = linked[groups[:, None], groups[None, :]]
+    edges = rng.uniform(size=same.shape) < np.where(same, p_within, p_between)
+    edges = np.triu(edges, 1)
+    return sparse.csr_matrix((edges | edges.T | np.eye(len(groups), dtype=bool)).astype(float))
+
+
+def test_partition_of_the_rows_own_graph_wins_where_it_cuts_that_graph_clearly_less():
+    """Four groups of nodes: the rows' own graph joins them in pairs (0, 1) and (2, 3),
+    the classes; the common graph, far less clearly, in pairs (0, 2) and (1, 3). The
+    common graph's partition cuts the common graph less, but the rows' own partition cuts
+    the rows' own graph less than OWN_GRAPH_MAX_CUT_RATIO times as much, and the common
+    graph at most OWN_GRAPH_MAX_COMMON_CUT_RATIO times as much, so it is kept."""
+    import skgwae._mixture as mixture_module
+
+    rng = np.random.RandomState(0)
+    groups = np.repeat(np.arange(4), 50)
+    classes = groups // 2
+    rows_graph = _block_graph(groups, (classes[::50][:, None] == classes[::50]), 0.3, 0.02, rng)
+    crossed = np.array([[1, 0, 1, 0], [0, 1, 0, 1], [1, 0, 1, 0], [0, 1, 0, 1]], dtype=bool)
+    common = _block_graph(groups, crossed, 0.2, 0.12, rng)
+    codes = rng.normal(size=(len(groups), 2))
+    args = (common, rows_graph, codes, None, 2, 0, 5, "euclidean", False, {})
+    labels, replaced = mixture_module._graph_partition(
+        *args, np.random.RandomState(0), "spectral"
+    )
+    assert not replaced
+    assert adjusted_rand_score(classes, labels) == 1.0
+    own_cut = mixture_module._normalized_cut(rows_graph, labels, 2)
+    crossed_labels = np.isin(groups, [1, 3]).astype(int)
+    assert mixture_module._normalized_cut(common, labels, 2) > (
+        mixture_module._normalized_cut(common, crossed_labels, 2)
+    )
+    assert own_cut < mixture_module.OWN_GRAPH_MAX_CUT_RATIO * (
+        mixture_module._normalized_cut(rows_graph, crossed_labels, 2)
+    )
+    assert mixture_module._normalized_cut(common, labels, 2) <= (
+        mixture_module.OWN_GRAPH_MAX_COMMON_CUT_RATIO
+        * mixture_module._normalized_cut(common, crossed_labels, 2)
+    )
+    # A common graph that holds its own pairs clearly keeps its partition.
+    common = _block_graph(groups, crossed, 0.3, 0.05, rng)
+    labels, _ = mixture_module._graph_partition(
+        common, rows_graph, *args[2:], np.random.RandomState(0), "spectral"
+    )
+    assert adjusted_rand_score(crossed_labels, labels) == 1.0
+
 def _blobs_with_a_fragment(fragment_offset, fragment_scale):
     """Codes of 3 clusters in 2-D: A with a subgroup of 25 codes beside it (the
     fragment), and two clusters B and C, 4 standard deviations apart, far from A."""

@@ -55,6 +55,21 @@ def test_the_refinement_record_matches_its_decision(iris_record, benchmark_scrip
     assert np.isfinite(iris_record["kept"])
 
 
+
+def test_the_graph_choice_record_matches_the_rule(iris_record, benchmark_script):
+    """Each stage where the rows' own graph competes records both partitions and the
+    cut ratios the rule reads, and the rule's verdict agrees with its bounds."""
+    mixture = benchmark_script("partition_stages").mixture_module
+    stages = [s for s in iris_record["stages"] if "own_clearly_better" in s]
+    assert stages
+    for stage in stages:
+        assert 0.0 < stage["common_graph"] <= 1.0 and 0.0 < stage["own_graph"] <= 1.0
+        assert stage["own_cuts_common_less"] == (stage["own_common_cut_ratio"] < 1.0)
+        assert stage["own_clearly_better"] == (
+            stage["own_rows_cut_ratio"] < mixture.OWN_GRAPH_MAX_CUT_RATIO
+            and stage["own_common_cut_ratio"] <= mixture.OWN_GRAPH_MAX_COMMON_CUT_RATIO
+        )
+
 def test_groups_are_cluster_py_groups(benchmark_script):
     stages, cluster = benchmark_script("partition_stages"), benchmark_script("cluster")
     assert stages.GROUPS["every"]() == cluster.every_set()
