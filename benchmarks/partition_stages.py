@@ -216,26 +216,18 @@ def _graph_choice_record(affinity, row_affinity, common, own, n_components):
     own partition's normalized cut of each graph over the common partition's, whether
     the own partition cuts the common graph less (the first rule) and whether the rule of
     a clearly smaller cut of the rows' own graph takes it (``_clearly_better_on_own_graph``)."""
-    cut = mixture_module._normalized_cut
-
-    def ratio(graph):
-        # Both cuts 0 (parts the graph does not join): the partitions cut it alike.
-        own_cut, common_cut = cut(graph, own, n_components), cut(graph, common, n_components)
-        if common_cut > 0:
-            return float(own_cut / common_cut)
-        return np.inf if own_cut > 0 else 1.0
-
+    common_cut_ratio = float(mixture_module._cut_ratio(affinity, own, common, n_components))
     return {
         "common_graph": _accuracy(common),
         "own_graph": _accuracy(own),
-        "own_common_cut_ratio": ratio(affinity),
-        "own_rows_cut_ratio": ratio(row_affinity),
-        "own_cuts_common_less": bool(
-            cut(affinity, own, n_components) < cut(affinity, common, n_components)
+        "own_common_cut_ratio": common_cut_ratio,
+        "own_rows_cut_ratio": float(
+            mixture_module._cut_ratio(row_affinity, own, common, n_components)
         ),
+        "own_cuts_common_less": common_cut_ratio < 1.0,
         "own_clearly_better": bool(
             mixture_module._clearly_better_on_own_graph(
-                own, common, affinity, row_affinity, n_components
+                own, common, row_affinity, n_components, common_cut_ratio
             )
         ),
     }

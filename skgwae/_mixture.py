@@ -532,9 +532,10 @@ def _graph_partition(
         own = _partition(
             row_affinity, codes, n_components, np.random.RandomState(seed), n_neighbors, how
         )
-        if _normalized_cut(affinity, own, n_components) < _normalized_cut(
-            affinity, labels, n_components
-        ) or _clearly_better_on_own_graph(own, labels, affinity, row_affinity, n_components):
+        ratio = _cut_ratio(affinity, own, labels, n_components)
+        if ratio < 1.0 or _clearly_better_on_own_graph(
+            own, labels, row_affinity, n_components, ratio
+        ):
             labels = own
     labels = _without_fragments(
         affinity, codes, labels, n_components, seed, n_neighbors, how
@@ -739,16 +740,23 @@ def _copy_graphs(X, counts, metric, copies):
     ]
 
 
-def _clearly_better_on_own_graph(own, labels, affinity, row_affinity, n_components):
+def _cut_ratio(affinity, labels, reference, n_components):
+    """The normalized cut of the graph ``affinity`` by ``labels`` over its cut by
+    ``reference``; 1 where both are 0 (parts the graph does not join cut it alike)."""
+    cut, reference_cut = (_normalized_cut(affinity, p, n_components) for p in (labels, reference))
+    if reference_cut > 0:
+        return cut / reference_cut
+    return np.inf if cut > 0 else 1.0
+
+
+def _clearly_better_on_own_graph(own, labels, row_affinity, n_components, common_cut_ratio):
     """Whether the partition ``own`` of the rows' graph ``row_affinity`` cuts that graph
     less than OWN_GRAPH_MAX_CUT_RATIO times as much as the partition ``labels`` of the
-    common graph ``affinity`` does, and cuts the common graph at most
-    OWN_GRAPH_MAX_COMMON_CUT_RATIO times as much as ``labels``."""
-    return _normalized_cut(row_affinity, own, n_components) < (
-        OWN_GRAPH_MAX_CUT_RATIO * _normalized_cut(row_affinity, labels, n_components)
-    ) and _normalized_cut(affinity, own, n_components) <= (
-        OWN_GRAPH_MAX_COMMON_CUT_RATIO * _normalized_cut(affinity, labels, n_components)
-    )
+    common graph does, and cuts the common graph at most OWN_GRAPH_MAX_COMMON_CUT_RATIO
+    times as much (``common_cut_ratio``, its normalized cut over ``labels``')."""
+    return common_cut_ratio <= OWN_GRAPH_MAX_COMMON_CUT_RATIO and _normalized_cut(
+        row_affinity, own, n_components
+    ) < OWN_GRAPH_MAX_CUT_RATIO * _normalized_cut(row_affinity, labels, n_components)
 
 
 def _without_fragments(affinity, codes, labels, n_components, seed, min_part, how="spectral"):
