@@ -95,6 +95,7 @@ CLUSTER_GROUPS = {
     "forty_first": "forty-first held out",
     "forty_second": "forty-second held out",
     "forty_third": "forty-third held out",
+    "forty_fourth": "forty-fourth held out",
 }
 BASELINES = ["KMeans", "GMM", "PCA+GMM", "UMAP+GMM"]
 # GWAE meets the bar when its accuracy is at most this much below the best baseline's.

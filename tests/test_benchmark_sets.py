@@ -876,13 +876,32 @@ def test_the_forty_third_held_out_sets_are_as_documented(cluster):
         assert X.min() == 0.0 and X.max() == 1.0
 
 
+def test_the_forty_fourth_held_out_sets_are_as_documented(cluster):
+    """Shapes and classes of the FORTY_FOURTH group that the module's docstring gives:
+    the tables standardised, the digits' pixels / 16."""
+    shapes = {
+        "moons_sheared_4d": ((900, 4), 2),
+        "arcs_of_3_in_5d": ((900, 5), 3),
+        "hook_and_blob_3d": ((900, 3), 2),
+        "overlap_4_in_6d_800": ((800, 6), 4),
+        "breast_cancer_cube_root": ((569, 30), 2),
+        "wine_pca6": ((178, 6), 3),
+        "digits_2_to_8": ((1257, 64), 7),
+    }
+    assert set(shapes) == set(cluster.FORTY_FOURTH)
+    _assert_shapes_and_classes(cluster, shapes)
+    _assert_standardised(cluster, [name for name in shapes if name != "digits_2_to_8"])
+    X, _ = cluster.load("digits_2_to_8")
+    assert X.min() == 0.0 and X.max() == 1.0
+
+
 def test_each_group_alias_names_its_group(cluster):
     """``--datasets ALIAS`` takes the group of that name (``held_out`` for HELDOUT), and
     every held-out group has an alias."""
     for alias, group in cluster.GROUP_ALIASES.items():
         assert group is getattr(cluster, "HELDOUT" if alias == "held_out" else alias.upper())
     assert cluster.GROUP_ALIASES["thirty_fourth"] == cluster.THIRTY_FOURTH
-    assert len(cluster.GROUP_ALIASES) == 45
+    assert len(cluster.GROUP_ALIASES) == 46
 
 
 def _assert_two_valued(cluster, names):
@@ -937,7 +956,7 @@ def test_only_the_raw_tables_in_mixed_units_reach_the_warning_ratio(cluster):
     ratios = {name: spread_ratio(cluster.load(name)[0])[0]
               for name in cluster.every_set(include_held_back=True)}
     mixed = {"penguins_unscaled", "wine_unscaled", "breast_cancer_unscaled", "income_like"}
-    assert len(ratios) == 319
+    assert len(ratios) == 326
     assert max(r for name, r in ratios.items() if name not in mixed) < 2.95
     assert min(ratios[name] for name in mixed) > 82
     assert 2.95 < DIFFERENT_UNITS_RATIO < 82
