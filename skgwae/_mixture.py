@@ -205,6 +205,10 @@ class LatentMixture:
     # one shared covariance) replaced the neighbour graph's partition whole, so that the
     # codes' graph did not show it.
     replaced: bool = False
+    # The neighbour graph (sparse affinities) on which the partition was found, over the
+    # codes at ``index``: the one common to codes and rows, or the codes' own without
+    # rows; None from EM.
+    graph: object = None
 
 
 def fit_latent_mixture(
@@ -333,10 +337,11 @@ def fit_latent_mixture(
         if partition is None:
             mixture = _em_mixture(standardised, n_components, seed, n_init)
             return _in_code_coordinates(standardised, mixture, center, scale)
-    labels, index, replaced = partition
+    labels, index, replaced, graph = partition
     mixture = _classifying_moments(standardised[index], labels, n_components)
     result = _in_code_coordinates(standardised, mixture, center, scale, labels, index)
     result.replaced = replaced
+    result.graph = graph
     return result
 
 
@@ -368,6 +373,16 @@ def mixture_classifying_parts(codes, labels, n_components):
     mixture = classifying_components(standardised, labels, start)
     index = np.arange(len(codes))
     return _in_code_coordinates(standardised, mixture, center, scale, labels, index)
+
+
+def reading_cut_ratio(mixture, codes, labels, graph):
+    """The normalized cut of the neighbour ``graph`` of the ``codes`` by the mixture's
+    reading of them (each code's likeliest component of ``mixture``, a
+    :class:`LatentMixture` in the codes' coordinates) over its cut by their parts
+    ``labels``: above 1 where the reading cuts the graph more than the partition does."""
+    components = (mixture.weights, mixture.means, mixture.covariances)
+    reading = _log_joint(codes, *components).argmax(axis=1)
+    return _cut_ratio(graph, reading, labels, len(mixture.weights))
 
 
 def agreement(mixture, codes, labels):
@@ -410,11 +425,12 @@ def _in_code_coordinates(standardised, mixture, center, scale, labels=None, inde
 
 
 def _spectral_partition(codes, n_components, seed, n_neighbors, rows, rows_metric, refine):
-    """(labels, index, replaced): a spectral partition of the ``codes`` at the sorted
-    positions ``index`` (all, or a random subset), and whether a model of the rows replaced
-    the graph's partition whole (see ``_graph_partition``; or the mixture with one shared
-    covariance of ``_shared_covariance``, or the mixture from several starts of
-    ``_restarted_mixture``), or None if a part is empty."""
+    """(labels, index, replaced, graph): a spectral partition of the ``codes`` at the
+    sorted positions ``index`` (all, or a random subset), whether a model of the rows
+    replaced the graph's partition whole (see ``_graph_partition``; or the mixture with
+    one shared covariance of ``_shared_covariance``, or the mixture from several starts of
+    ``_restarted_mixture``), and the neighbour graph it partitioned (None for one part);
+    or None if a part is empty."""
     if len(codes) < SPECTRAL_MIN_PER_CLUSTER * n_components:
         return None
     rng = np.random.RandomState(seed)
@@ -423,6 +439,7 @@ def _spectral_partition(codes, n_components, seed, n_neighbors, rows, rows_metri
         index = np.sort(rng.choice(len(codes), SPECTRAL_SUBSET, replace=False))
         codes = codes[index]
     replaced = False
+    affinity = None
     if n_components == 1:
         labels = np.zeros(len(codes), dtype=int)
     else:
@@ -495,7 +512,7 @@ def _spectral_partition(codes, n_components, seed, n_neighbors, rows, rows_metri
                 labels, replaced = candidate, True
     if np.bincount(labels, minlength=n_components).min() == 0:
         return None
-    return labels, index, replaced
+    return labels, index, replaced, affinity
 
 
 def _graph_partition(

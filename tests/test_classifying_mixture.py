@@ -2,9 +2,16 @@
 
 import numpy as np
 import pytest
+from sklearn.datasets import make_moons
 
 from skgwae._classifying_mixture import CLASSIFYING_WEIGHT, classifying_components
-from skgwae._mixture import agreement, mixture_classifying_parts, mixture_of_parts
+from skgwae._geometry import neighbour_affinities
+from skgwae._mixture import (
+    agreement,
+    mixture_classifying_parts,
+    mixture_of_parts,
+    reading_cut_ratio,
+)
 from skgwae._parts import log_joint, part_moments
 
 
@@ -67,18 +74,48 @@ def test_the_mixture_classifying_parts_is_in_the_codes_coordinates():
     assert mixture.labels is labels and mixture.empty.size == 0
 
 
+def test_the_reading_of_curved_parts_cuts_their_graph_more_than_the_parts():
+    """Two moons: the Gaussian mixture of the moons' own rows gives some rows of each tip
+    the other moon, across the gap of their neighbour graph, so its reading cuts the graph
+    more than the moons do (ratio above 1). Two overlapping Gaussian classes: their true
+    classes mix near the boundary, and the mixture's reading, a smooth boundary, cuts the
+    graph less (below 1)."""
+    X, labels = make_moons(600, noise=0.1, random_state=0)
+    graph = neighbour_affinities(X, (10,))[0]
+    mixture = mixture_of_parts(X, labels, 2)
+    assert agreement(mixture, X, labels) < 0.95
+    assert reading_cut_ratio(mixture, X, labels, graph) > 1.2
+    rng = np.random.RandomState(0)
+    labels = rng.randint(2, size=600)
+    X = np.array([[0.0, 0.0], [2.0, 0.0]])[labels] + rng.normal(size=(600, 2))
+    mixture = mixture_of_parts(X, labels, 2)
+    ratio = reading_cut_ratio(mixture, X, labels, neighbour_affinities(X, (10,))[0])
+    assert agreement(mixture, X, labels) < 0.9 and ratio < 0.8
+
+
 @pytest.mark.parametrize(
-    "replaced, share, refitted", [(True, 0.9, True), (True, 0.97, False), (False, 0.5, False)]
+    "replaced, share, cut_ratio, refitted",
+    [
+        (True, 0.9, 0.5, True),
+        (True, 0.97, 2.0, False),
+        (False, 0.5, 1.0, False),
+        (False, 0.98, 1.01, True),
+        (False, 0.99, 2.0, False),
+    ],
 )
-def test_the_clusterer_refits_the_mixture_only_of_a_replaced_partition_its_codes_mix(
-    monkeypatch, X_small, short_clusterer_fit, replaced, share, refitted
+def test_the_clusterer_refits_the_mixture_where_its_codes_mix_the_partition(
+    monkeypatch, X_small, short_clusterer_fit, replaced, share, cut_ratio, refitted
 ):
-    """Where a model of the rows replaced the partition and, after the steps, the parts'
-    mixture gives fewer than CLASSIFIED_MIN_AGREEMENT of the rows their part, the prior is
-    the mixture refitted to classify them; elsewhere the parts' moments."""
+    """After the steps, the prior is the parts' mixture refitted to classify the rows:
+    where a model of the rows replaced the partition, where it gives fewer than
+    CLASSIFIED_MIN_AGREEMENT of them their part; where the graph's partition was kept,
+    where it gives fewer than KEPT_CLASSIFIED_MIN_AGREEMENT their part and its reading
+    cuts the graph more than the partition. Elsewhere the prior is the parts' moments."""
     import skgwae.clusterer as clusterer_module
 
     assert clusterer_module.CLASSIFIED_MIN_AGREEMENT == 0.97
+    assert clusterer_module.KEPT_CLASSIFIED_MIN_AGREEMENT == 0.99
+    monkeypatch.setattr(clusterer_module, "reading_cut_ratio", lambda *args: cut_ratio)
     calls = []
     fit_mixture, refit = clusterer_module.fit_latent_mixture, mixture_classifying_parts
 

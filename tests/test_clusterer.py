@@ -1646,7 +1646,7 @@ def test_partition_of_the_rows_graph_wins_where_the_codes_blur_a_gap(monkeypatch
     common = neighbour_affinity(codes, 20).multiply(neighbour_affinity(rows, 20)).sqrt()
     joined = mixture_module._partition(common.tocsr(), codes, 4, np.random.RandomState(0), 20)
     assert cluster_accuracy(truth, joined) < 0.97
-    labels, index, _ = mixture_module._spectral_partition(
+    labels, index, _, _ = mixture_module._spectral_partition(
         codes, 4, 0, 20, lambda i: rows[i], "euclidean", refine=False
     )
     assert np.array_equal(index, np.arange(len(rows)))
@@ -1739,7 +1739,7 @@ def test_a_fragment_cut_off_instead_of_two_joined_clusters_is_merged_back():
     assert cluster_accuracy(truth, spectral) < 0.7
     kept = mixture_module._without_fragments(graph, codes, spectral, 3, 0, 20)
     assert cluster_accuracy(truth, kept) > 0.98
-    labels, _, _ = mixture_module._spectral_partition(codes, 3, 0, 20, None, "euclidean", True)
+    labels, _, _, _ = mixture_module._spectral_partition(codes, 3, 0, 20, None, "euclidean", True)
     assert cluster_accuracy(truth, labels) > 0.98
 
 
@@ -2373,7 +2373,7 @@ def test_partition_graph_has_the_neighbour_count_with_the_largest_eigengap(monke
         return original(affinity, *args)
 
     monkeypatch.setattr(mixture_module, "_graph_partition", spy)
-    labels, _, _ = mixture_module._spectral_partition(
+    labels, _, _, _ = mixture_module._spectral_partition(
         codes, 4, 0, (20, 10), None, "euclidean", True
     )
     (graph,) = graphs

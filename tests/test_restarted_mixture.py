@@ -169,17 +169,17 @@ def test_the_spectral_partition_takes_a_competitors_partition(monkeypatch, name)
         calls.clear()
         return mixture_module._spectral_partition(rows, 3, 0, 20, data, "euclidean", refine)
 
-    labels, _, replaced = partition(lambda i: rows[i], True)
+    labels, _, replaced, _ = partition(lambda i: rows[i], True)
     assert calls == [300] and replaced and np.array_equal(labels, fixed)
     for data, refine in ((None, True), (lambda i: rows[i], False)):
-        labels, _, replaced = partition(data, refine)
+        labels, _, replaced, _ = partition(data, refine)
         assert not calls and not replaced
         assert cluster_accuracy(truth, labels) > 0.9
     if name == COMPETITORS[1]:
         monkeypatch.setattr(mixture_module, COMPETITORS[0], lambda *a: truth)
-        labels, _, replaced = partition(lambda i: rows[i], True)
+        labels, _, replaced, _ = partition(lambda i: rows[i], True)
         assert not calls and replaced and np.array_equal(labels, truth)
     monkeypatch.setattr(mixture_module, COMPETITORS[0], lambda *a: None)
     monkeypatch.setattr(mixture_module, "_graph_partition", lambda *a: (truth, True))
-    labels, _, replaced = partition(lambda i: rows[i], True)
+    labels, _, replaced, _ = partition(lambda i: rows[i], True)
     assert not calls and replaced and np.array_equal(labels, truth)
