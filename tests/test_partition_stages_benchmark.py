@@ -6,6 +6,7 @@ import os
 import pathlib
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -75,3 +76,31 @@ def test_groups_are_cluster_py_groups(benchmark_script):
     assert stages.GROUPS["every"]() == cluster.every_set()
     for alias, group in cluster.GROUP_ALIASES.items():
         assert stages.GROUPS[alias]() == list(group)
+
+
+def test_the_refit_record_of_the_iris_fit(iris_record):
+    # Without the kept partition's refit, the accuracy before it is the fit's own.
+    assert isinstance(iris_record["kept_refit"], bool)
+    if not iris_record["kept_refit"]:
+        assert iris_record["acc_before_refit"] == iris_record["acc"]
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_labels_before_the_refit_are_read_under_that_mixture(benchmark_script):
+    """The labels before a refit are those of the mixture given, here the fitted one with
+    its components renumbered, and the fitted model is left as it was."""
+    stages = benchmark_script("partition_stages")
+    X, _ = benchmark_script("cluster").load("iris")
+    estimator = GWAEClusterer(3, random_state=0).fit(X)
+    stages._fit["mixture_before_refit"] = None
+    assert stages._labels_before_refit(estimator, X) is None
+    order = np.array([1, 2, 0])
+    stages._fit["mixture_before_refit"] = SimpleNamespace(
+        means=estimator.means_[order],
+        covariances=estimator.covariances_[order],
+        weights=estimator.weights_[order],
+    )
+    before = stages._labels_before_refit(estimator, X)
+    # Component j of the renumbered mixture is the fitted component order[j].
+    np.testing.assert_array_equal(order[before], estimator.predict(X))
+    np.testing.assert_array_equal(estimator.predict(X), estimator.labels_)
