@@ -711,6 +711,20 @@ roots of breast_cancer's measurements), ``wine_pca6`` (wine's first 6 principal
 components of its standardised measurements) and ``digits_2_to_8`` (the digits 2 to 8,
 pixels / 16); the others standardised.
 
+Also available with ``--datasets``: a forty-fifth held-out group (``FORTY_FIFTH``,
+``--datasets forty_fifth``), written down on 2026-12-07 before the clusterer's fits of it
+were run, while a change to how the clusterer chooses the neighbour count of the graph it
+partitions was measured on the other groups: ``digits_pca24`` (the digits' first 24
+principal components of their pixels / 16), ``digits_3_to_9`` (the digits 3 to 9, pixels
+/ 16), ``rings_of_2_in_4d`` (900 rows on two concentric circles, ``make_circles`` with
+factor 0.5 and noise 0.06, beside two features of Gaussian noise of standard deviation
+0.15), ``blobs_varied_8_in_10d`` (1200 rows of 8 Gaussian blobs in 10 features, centres
+in [-6, 6], standard deviations drawn from [0.6, 1.6]), ``s_curve_3_parts`` (900 rows of
+``make_s_curve`` with noise 0.05, the classes its position along the curve cut in three
+equal ranges), ``wine_rank`` (the ranks of wine's measurements) and
+``breast_cancer_pca10`` (breast_cancer's first 10 principal components of its
+standardised measurements); the others standardised.
+
 Methods, each given only the number of clusters (library defaults otherwise):
 
 - KMeans, GaussianMixture (full covariances), PCA(10) + GaussianMixture, and
@@ -786,6 +800,7 @@ each other down several-fold):
     python benchmarks/cluster.py --datasets forty_second --out DIR  # every FORTY_SECOND set
     python benchmarks/cluster.py --datasets forty_third --out DIR  # every FORTY_THIRD set
     python benchmarks/cluster.py --datasets forty_fourth --out DIR  # every FORTY_FOURTH set
+    python benchmarks/cluster.py --datasets forty_fifth --out DIR  # every FORTY_FIFTH set
 
 The ``metric`` column records the GWAE's data-side metric (its default unless ``--param``
 sets it).
@@ -1033,6 +1048,8 @@ def load(name):
         return forty_third(name)
     if name in FORTY_FOURTH:
         return forty_fourth(name)
+    if name in FORTY_FIFTH:
+        return forty_fifth(name)
     if name in UNSCALED:
         loaders = {"wine": load_wine, "breast_cancer": load_breast_cancer}
         return loaders[name.rsplit("_", 1)[0]](return_X_y=True)
@@ -3232,6 +3249,50 @@ def forty_fourth(name):
     return StandardScaler().fit_transform(X.astype(float)), y
 
 
+# A forty-fifth held-out group (see the module's docstring): sets where the neighbour
+# count of the partitioned graph can matter (image rows, curved classes, many blobs of
+# different spreads), and real tables where a change to it must do no harm.
+FORTY_FIFTH = (
+    "digits_pca24",
+    "digits_3_to_9",
+    "rings_of_2_in_4d",
+    "blobs_varied_8_in_10d",
+    "s_curve_3_parts",
+    "wine_rank",
+    "breast_cancer_pca10",
+)
+
+
+def forty_fifth(name):
+    """One of ``FORTY_FIFTH``, standardised (the digits 3 to 9 as pixels / 16), and its
+    labels."""
+    rng = np.random.RandomState(345)
+    if name == "digits_pca24":
+        X, y = load_digits(return_X_y=True)
+        X = PCA(24, random_state=rng).fit_transform(X / 16.0)
+    elif name == "digits_3_to_9":
+        X, y = load_digits(return_X_y=True)
+        keep = y >= 3
+        return X[keep] / 16.0, y[keep]
+    elif name == "rings_of_2_in_4d":
+        rings, y = make_circles(900, factor=0.5, noise=0.06, random_state=rng)
+        X = np.hstack([rings, 0.15 * rng.normal(size=(900, 2))])
+    elif name == "blobs_varied_8_in_10d":
+        centres = rng.uniform(-6.0, 6.0, size=(8, 10))
+        spreads = rng.uniform(0.6, 1.6, size=8)
+        X, y = make_blobs(1200, centers=centres, cluster_std=spreads, random_state=rng)
+    elif name == "s_curve_3_parts":
+        X, position = make_s_curve(900, noise=0.05, random_state=rng)
+        y = np.digitize(position, np.quantile(position, [1 / 3, 2 / 3]))
+    elif name == "wine_rank":
+        X, y = load_wine(return_X_y=True)
+        X = np.argsort(np.argsort(X, axis=0), axis=0)
+    else:  # breast_cancer_pca10
+        X, y = load_breast_cancer(return_X_y=True)
+        X = PCA(10).fit_transform(StandardScaler().fit_transform(X))
+    return StandardScaler().fit_transform(X.astype(float)), y
+
+
 # Groups written down and kept back from every fit so far: ``--datasets every`` leaves
 # them out, so that a run over every set does not spend them. Their own alias (as
 # ``twenty_fourth``) still runs them, once, when a change is to be checked on them.
@@ -3253,7 +3314,7 @@ def every_set(include_held_back=False):
             TWENTY_SEVENTH, TWENTY_EIGHTH, TWENTY_NINTH, THIRTIETH, THIRTY_FIRST,
             THIRTY_SECOND, THIRTY_THIRD, THIRTY_FOURTH, THIRTY_FIFTH, THIRTY_SIXTH,
             THIRTY_SEVENTH, THIRTY_EIGHTH, THIRTY_NINTH, FORTIETH, FORTY_FIRST,
-            FORTY_SECOND, FORTY_THIRD, FORTY_FOURTH,
+            FORTY_SECOND, FORTY_THIRD, FORTY_FOURTH, FORTY_FIFTH,
         )
         for name in group
         if name not in held_back
@@ -3308,6 +3369,7 @@ GROUP_ALIASES = {
     "forty_second": FORTY_SECOND,
     "forty_third": FORTY_THIRD,
     "forty_fourth": FORTY_FOURTH,
+    "forty_fifth": FORTY_FIFTH,
 }
 
 
@@ -3607,7 +3669,8 @@ def build_parser():
         "thirty_eighth alone: every THIRTY_EIGHTH set; thirty_ninth alone: every "
         "THIRTY_NINTH set; fortieth alone: every FORTIETH set; forty_first alone: every "
         "FORTY_FIRST set; forty_second alone: every FORTY_SECOND set; forty_third alone: "
-        "every FORTY_THIRD set; forty_fourth alone: every FORTY_FOURTH set; every alone: "
+        "every FORTY_THIRD set; forty_fourth alone: every FORTY_FOURTH set; forty_fifth "
+        "alone: every FORTY_FIFTH set; every alone: "
         "every set of every group but the held-back TWENTY_FOURTH",
     )
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])

@@ -896,13 +896,35 @@ def test_the_forty_fourth_held_out_sets_are_as_documented(cluster):
     assert X.min() == 0.0 and X.max() == 1.0
 
 
+def test_the_forty_fifth_held_out_sets_are_as_documented(cluster):
+    """Shapes and classes of the FORTY_FIFTH group that the module's docstring gives:
+    the tables standardised, the digits 3 to 9 as pixels / 16."""
+    shapes = {
+        "digits_pca24": ((1797, 24), 10),
+        "digits_3_to_9": ((1260, 64), 7),
+        "rings_of_2_in_4d": ((900, 4), 2),
+        "blobs_varied_8_in_10d": ((1200, 10), 8),
+        "s_curve_3_parts": ((900, 3), 3),
+        "wine_rank": ((178, 13), 3),
+        "breast_cancer_pca10": ((569, 10), 2),
+    }
+    assert set(shapes) == set(cluster.FORTY_FIFTH)
+    _assert_shapes_and_classes(cluster, shapes)
+    _assert_standardised(cluster, [name for name in shapes if name != "digits_3_to_9"])
+    X, y = cluster.load("digits_3_to_9")
+    assert X.min() == 0.0 and X.max() == 1.0 and y.min() == 3
+    # The curve's three parts are equal in size.
+    _, y = cluster.load("s_curve_3_parts")
+    assert np.bincount(y).tolist() == [300, 300, 300]
+
+
 def test_each_group_alias_names_its_group(cluster):
     """``--datasets ALIAS`` takes the group of that name (``held_out`` for HELDOUT), and
     every held-out group has an alias."""
     for alias, group in cluster.GROUP_ALIASES.items():
         assert group is getattr(cluster, "HELDOUT" if alias == "held_out" else alias.upper())
     assert cluster.GROUP_ALIASES["thirty_fourth"] == cluster.THIRTY_FOURTH
-    assert len(cluster.GROUP_ALIASES) == 46
+    assert len(cluster.GROUP_ALIASES) == 47
 
 
 def _assert_two_valued(cluster, names):
@@ -957,7 +979,7 @@ def test_only_the_raw_tables_in_mixed_units_reach_the_warning_ratio(cluster):
     ratios = {name: spread_ratio(cluster.load(name)[0])[0]
               for name in cluster.every_set(include_held_back=True)}
     mixed = {"penguins_unscaled", "wine_unscaled", "breast_cancer_unscaled", "income_like"}
-    assert len(ratios) == 326
+    assert len(ratios) == 333
     assert max(r for name, r in ratios.items() if name not in mixed) < 2.95
     assert min(ratios[name] for name in mixed) > 82
     assert 2.95 < DIFFERENT_UNITS_RATIO < 82
