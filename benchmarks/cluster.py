@@ -714,7 +714,7 @@ pixels / 16); the others standardised.
 Also available with ``--datasets``: a forty-fifth held-out group (``FORTY_FIFTH``,
 ``--datasets forty_fifth``), written down on 2026-12-07 before the clusterer's fits of it
 were run, while a change to how the clusterer chooses the neighbour count of the graph it
-partitions was measured on the other groups: ``digits_pca24`` (the digits' first 24
+partitions was measured on the other groups (not adopted): ``digits_pca24`` (the digits' first 24
 principal components of their pixels / 16), ``digits_3_to_9`` (the digits 3 to 9, pixels
 / 16), ``rings_of_2_in_4d`` (900 rows on two concentric circles, ``make_circles`` with
 factor 0.5 and noise 0.06, beside two features of Gaussian noise of standard deviation
