@@ -35,25 +35,25 @@ REFINE_DIMS = 30
 REFINE_MAX_CUT_RATIO = 3.0
 # Before the refinement, EM on the rows from starts of its own (FREE_EM_INITS) competes
 # with EM started from the partition, and its partition replaces the graph's whole when
-# it gives the rows a mean log-likelihood higher by more than FREE_EM_MIN_GAIN nats while
-# its cut stays within FREE_EM_MAX_CUT_RATIO times the partition's, or when it is likelier
-# at all and cuts the graph less: better by both measures, it is a partition the
-# spectral relaxation missed. The graph's partition can be wrong as a whole where Gaussian clusters differ in
-# scale (a compact cluster inside a broad one was joined to it, and the third cluster
-# split: accuracy 0.50 against a GaussianMixture's 0.97, and EM's clusters 1.0 nats per
-# row likelier), or where the codes blur a narrow gap (scikit-learn's sheared blobs: two
-# thin parallel clusters joined, accuracy 0.63; EM's clusters 0.3 nats per row likelier
-# and cutting the graph 0.97 times as much), which no boundary move undoes. A small gain
-# with a larger cut is no evidence: on the curved mixture (Gaussian clusters bent by a
-# tanh layer), EM's clusters were 0.02-0.10 nats per row likelier and cut the graph
-# 1.2-1.7 times as much, and with a threshold of 0.01 they replaced a partition of
-# accuracy 0.89 by ones of 0.62-0.84 in 28 of 32 repeats of the step. Both EMs run on as
-# many principal components as give the smallest part FREE_EM_ROWS_PER_PARAMETER rows per
-# parameter of its mean and covariance: with fewer rows than that, the likelihoods differ
-# by the noise of the covariances (on the digits, EM in 30 dimensions won in one fit of
-# three). One start of each kind: five k-means starts found the sheared blobs' clusters
-# more often (one start in four does) but cost 0.6 s more on 1,800 rows of 10 clusters,
-# and changed no benchmark figure.
+# it gives the rows a mean log-likelihood higher by more than FREE_EM_MIN_GAIN nats
+# while its cut stays within FREE_EM_MAX_CUT_RATIO times the partition's, or when it is
+# likelier at all and cuts the graph less: better by both measures, it is a partition
+# the spectral relaxation missed. The graph's partition can be wrong as a whole where
+# Gaussian clusters differ in scale (a compact cluster inside a broad one was joined to
+# it, and the third cluster split: accuracy 0.50 against a GaussianMixture's 0.97, and
+# EM's clusters 1.0 nats per row likelier), or where the codes blur a narrow gap
+# (scikit-learn's sheared blobs: two thin parallel clusters joined, accuracy 0.63; EM's
+# clusters 0.3 nats per row likelier and cutting the graph 0.97 times as much), which no
+# boundary move undoes. A small gain with a larger cut is no evidence: on the curved
+# mixture (Gaussian clusters bent by a tanh layer), EM's clusters were 0.02-0.10 nats
+# per row likelier and cut the graph 1.2-1.7 times as much, and with a threshold of 0.01
+# they replaced a partition of accuracy 0.89 by ones of 0.62-0.84 in 28 of 32 repeats of
+# the step. Both EMs run on as many principal components as give the smallest part
+# FREE_EM_ROWS_PER_PARAMETER rows per parameter of its mean and covariance: with fewer
+# rows than that, the likelihoods differ by the noise of the covariances (on the digits,
+# EM in 30 dimensions won in one fit of three). One start of each kind: five k-means
+# starts found the sheared blobs' clusters more often (one start in four does) but cost
+# 0.6 s more on 1,800 rows of 10 clusters, and changed no benchmark figure.
 # The refinement's EM also runs in that many components, as a second candidate, where it
 # keeps more (see refine_on_rows).
 FREE_EM_MIN_GAIN = 0.5

@@ -300,7 +300,9 @@ def test_latent_modularity_needs_three_rows():
 @pytest.mark.parametrize("bad", [0, -1, 2.5, True, "10"])
 def test_latent_modularity_rejects_a_bad_number_of_neighbours(bad):
     with pytest.raises(ValueError, match="n_neighbors"):
-        latent_modularity(_FixedClusterer(np.zeros(5, dtype=int)), np.zeros((5, 2)), n_neighbors=bad)
+        latent_modularity(
+            _FixedClusterer(np.zeros(5, dtype=int)), np.zeros((5, 2)), n_neighbors=bad
+        )
 
 
 # ---------------------------------------------------------------------- geodesic_silhouette

@@ -560,7 +560,8 @@ def test_spectral_mixture_components_are_the_moments_of_connected_parts():
         members = codes[rings == ring]
         np.testing.assert_allclose(mixture.weights[k], 0.5)
         np.testing.assert_allclose(mixture.means[k], members.mean(axis=0), atol=1e-12)
-        expected = np.cov(members.T, bias=True) + mixture_module.REG_COVAR * codes.std() ** 2 * np.eye(2)
+        ridge = mixture_module.REG_COVAR * codes.std() ** 2 * np.eye(2)
+        expected = np.cov(members.T, bias=True) + ridge
         np.testing.assert_allclose(mixture.covariances[k], expected, rtol=1e-10)
     assert mixture.empty.size == 0
     # The inner ring's narrow component wins its codes and the outer one the rest; EM
@@ -581,7 +582,9 @@ def _codes_of_a_plane():
     rng = np.random.RandomState(0)
     shapes = [[[1.0, 0.0], [0.0, 0.3]], [[0.3, 0.0], [0.0, 1.0]], [[0.6, 0.4], [0.4, 0.6]]]
     centres = ([0, 0], [1.5, 0], [0, 1.5])
-    plane = np.vstack([rng.normal(size=(300, 2)) @ np.array(a) + m for a, m in zip(shapes, centres)])
+    plane = np.vstack(
+        [rng.normal(size=(300, 2)) @ np.array(a) + m for a, m in zip(shapes, centres)]
+    )
     noise = 1e-3 * rng.normal(size=(900, 4)) * (1 + np.abs(plane[:, :1]))
     rotation = np.linalg.qr(rng.normal(size=(6, 6)))[0]
     return np.c_[plane, noise] @ rotation, np.repeat(np.arange(3), 300)
