@@ -918,13 +918,30 @@ def test_the_forty_fifth_held_out_sets_are_as_documented(cluster):
     assert np.bincount(y).tolist() == [300, 300, 300]
 
 
+def test_the_forty_sixth_held_out_sets_are_as_documented(cluster):
+    """Shapes and classes of the FORTY_SIXTH group that the module's docstring gives, all
+    standardised."""
+    shapes = {
+        "outlier_classes_5d": ((1000, 5), 4),
+        "t_classes_7d": ((900, 7), 3),
+        "laplace_classes_5d": ((900, 5), 3),
+        "overlap_covariances_4d": ((1000, 4), 4),
+        "near_means_8d": ((900, 8), 3),
+        "iris_outliers": ((150, 4), 3),
+        "breast_cancer_pca7": ((569, 7), 2),
+    }
+    assert set(shapes) == set(cluster.FORTY_SIXTH)
+    _assert_shapes_and_classes(cluster, shapes)
+    _assert_standardised(cluster, list(shapes))
+
+
 def test_each_group_alias_names_its_group(cluster):
     """``--datasets ALIAS`` takes the group of that name (``held_out`` for HELDOUT), and
     every held-out group has an alias."""
     for alias, group in cluster.GROUP_ALIASES.items():
         assert group is getattr(cluster, "HELDOUT" if alias == "held_out" else alias.upper())
     assert cluster.GROUP_ALIASES["thirty_fourth"] == cluster.THIRTY_FOURTH
-    assert len(cluster.GROUP_ALIASES) == 47
+    assert len(cluster.GROUP_ALIASES) == 48
 
 
 def _assert_two_valued(cluster, names):
@@ -979,7 +996,7 @@ def test_only_the_raw_tables_in_mixed_units_reach_the_warning_ratio(cluster):
     ratios = {name: spread_ratio(cluster.load(name)[0])[0]
               for name in cluster.every_set(include_held_back=True)}
     mixed = {"penguins_unscaled", "wine_unscaled", "breast_cancer_unscaled", "income_like"}
-    assert len(ratios) == 333
+    assert len(ratios) == 340
     assert max(r for name, r in ratios.items() if name not in mixed) < 2.95
     assert min(ratios[name] for name in mixed) > 82
     assert 2.95 < DIFFERENT_UNITS_RATIO < 82
