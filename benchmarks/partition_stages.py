@@ -14,7 +14,8 @@ graph's parts (one Gaussian each, or several for a part whose rows prefer them w
 explains the rows better and cuts the graph no more, ``_refinement._em_labels``; the
 refinement's EM candidates below are its labels), whose boundary moves are kept within
 bounds on the graph's cut
-(``refine_on_rows``) and unless they follow heavy tails (``follows_tails``). This is
+(``refine_on_rows``; nor where a part becomes one of outliers, most of whose edges
+leave it) and unless they follow heavy tails (``follows_tails``). This is
 done for the spectral partition and, where there are enough rows, again for the Louvain
 partition, and one of the two is kept. Training then goes on
 towards the kept partition, and the clusters are read from the model (``fit_predict``).
@@ -33,7 +34,9 @@ largest Mardia kurtosis ratio (``skgwae._parts.parts_kurtosis``, in the free EM'
 principal components) for the graph's partition, each EM partition and the refinement's,
 and whether the refinement was taken to follow heavy tails; the share of rows the refinement
 moved and its normalized cut of the common graph over the graph partition's (the ratio
-that ``REFINED_MAX_NCUT_RATIO`` bounds); and, where a
+that ``REFINED_MAX_NCUT_RATIO`` bounds), each part's conductance of that graph before and
+after the refinement, and whether a part became one of outliers (see
+``OUTLIER_PART_MIN_CONDUCTANCE``); and, where a
 latent class or mixed model is fitted, its partition's accuracy, the test values that decide
 whether it replaces the graph's (the residual dependence of its discrete features, and
 the mixed model's gain from splitting its clusters in two Gaussians) and whether it did;
@@ -283,15 +286,25 @@ def _free_em_record(rows, labels, n_components, rng, rows_metric, affinity):
 
 
 def _refinement_record(affinity, labels, refined, n_components):
-    """What the refinement changed, without labels: the share of rows it moved, and its
+    """What the refinement changed, without labels: the share of rows it moved; its
     normalized cut of the common graph over the graph partition's, the ratio that
     ``_kept_refinement`` bounds by ``REFINED_MAX_NCUT_RATIO`` (None where the graph
-    partition cuts nothing)."""
+    partition cuts nothing); each part's conductance of that graph before and after it;
+    and whether a part became one of outliers (``OUTLIER_PART_MIN_CONDUCTANCE``,
+    ``OUTLIER_PART_MIN_GROWTH``), which ``_kept_refinement`` does not keep either."""
     before = mixture_module._normalized_cut(affinity, labels, n_components)
     after = mixture_module._normalized_cut(affinity, refined, n_components)
+    parts_before = mixture_module._conductances(affinity, labels, n_components)
+    parts_after = mixture_module._conductances(affinity, refined, n_components)
+    outlier_part = (parts_after > mixture_module.OUTLIER_PART_MIN_CONDUCTANCE) & (
+        parts_after > mixture_module.OUTLIER_PART_MIN_GROWTH * parts_before
+    )
     return {
         "refined_moved": float(np.mean(np.asarray(refined) != np.asarray(labels))),
         "refined_ncut_ratio": float(after / before) if before > 0 else None,
+        "conductances_before": parts_before.tolist(),
+        "conductances_after": parts_after.tolist(),
+        "refined_outlier_part": bool(outlier_part.any()),
     }
 
 

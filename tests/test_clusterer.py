@@ -1458,6 +1458,42 @@ def test_a_refinement_that_cuts_the_graph_far_more_is_not_kept(monkeypatch):
     )
 
 
+def test_a_refinement_that_makes_a_part_of_outliers_is_not_kept():
+    """Three overlapping Gaussian clusters, a tenth of whose rows are spread three times as
+    far. A refinement that gives those far rows, from every cluster, a part of their own and
+    joins two clusters (what EM's wide component of outliers does) cuts the graph less than
+    REFINED_MAX_NCUT_RATIO times as much as the clusters do, but most of the outliers'
+    part's edges leave it, many times its share before: the clusters are kept. One that
+    moves a few far rows of one cluster to another is kept."""
+    import skgwae._mixture as mixture_module
+    from skgwae._geometry import neighbour_affinity
+
+    rng = np.random.RandomState(0)
+    truth = rng.randint(3, size=900)
+    far = rng.uniform(size=900) < 0.1
+    rows = 3.0 * np.eye(3, 6)[truth] + np.where(far, 3.0, 1.0)[:, None] * rng.normal(
+        size=(900, 6)
+    )
+    graph = neighbour_affinity(rows, 20)
+    outliers = np.where(far, 2, np.where(truth == 2, 0, truth))
+    ncut = mixture_module._normalized_cut
+    bound = mixture_module.REFINED_MAX_NCUT_RATIO
+    assert ncut(graph, outliers, 3) < bound * ncut(graph, truth, 3)
+    before = mixture_module._conductances(graph, truth, 3)
+    after = mixture_module._conductances(graph, outliers, 3)
+    assert after[2] > mixture_module.OUTLIER_PART_MIN_CONDUCTANCE
+    assert after[2] > mixture_module.OUTLIER_PART_MIN_GROWTH * before[2]
+    kept = mixture_module._kept_refinement(graph, truth, outliers, 3)
+    np.testing.assert_array_equal(kept, truth)
+    # The parts' conductances add up to the normalized cut.
+    assert np.sum(after) == ncut(graph, outliers, 3)
+
+    trimmed = np.where(far & (truth == 2), 0, truth)
+    assert (trimmed != truth).sum() > 5
+    kept = mixture_module._kept_refinement(graph, truth, trimmed, 3)
+    np.testing.assert_array_equal(kept, trimmed)
+
+
 def _clusters_beside_a_large_feature(n_rows=600, seed=0):
     """3 Gaussian clusters in 4 features of unit scale beside a feature of pure noise in
     the thousands, as raw measurements in different units are: Euclidean distances (and

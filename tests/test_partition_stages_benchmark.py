@@ -46,7 +46,14 @@ def test_the_refinement_record_matches_its_decision(iris_record, benchmark_scrip
     for stage in stages:
         assert 0.0 <= stage["refined_moved"] <= 1.0
         assert stage["refined_ncut_ratio"] > 0.0
-        kept = stage["refined_ncut_ratio"] <= bound and not stage["follows_tails"]
+        assert np.sum(stage["conductances_after"]) == pytest.approx(
+            stage["refined_ncut_ratio"] * np.sum(stage["conductances_before"])
+        )
+        kept = (
+            stage["refined_ncut_ratio"] <= bound
+            and not stage["refined_outlier_part"]
+            and not stage["follows_tails"]
+        )
         # The stage's output is the refined partition where the bound keeps it; where
         # nothing moved the two are the graph's partition either way.
         if kept or stage["refined_moved"] == 0.0:
