@@ -292,19 +292,16 @@ def _refinement_record(affinity, labels, refined, n_components):
     partition cuts nothing); each part's conductance of that graph before and after it;
     and whether a part became one of outliers (``OUTLIER_PART_MIN_CONDUCTANCE``,
     ``OUTLIER_PART_MIN_GROWTH``), which ``_kept_refinement`` does not keep either."""
-    before = mixture_module._normalized_cut(affinity, labels, n_components)
-    after = mixture_module._normalized_cut(affinity, refined, n_components)
     parts_before = mixture_module._conductances(affinity, labels, n_components)
     parts_after = mixture_module._conductances(affinity, refined, n_components)
-    outlier_part = (parts_after > mixture_module.OUTLIER_PART_MIN_CONDUCTANCE) & (
-        parts_after > mixture_module.OUTLIER_PART_MIN_GROWTH * parts_before
-    )
+    # The normalized cuts are the sums of the parts' conductances.
+    before, after = float(np.sum(parts_before)), float(np.sum(parts_after))
     return {
         "refined_moved": float(np.mean(np.asarray(refined) != np.asarray(labels))),
-        "refined_ncut_ratio": float(after / before) if before > 0 else None,
+        "refined_ncut_ratio": after / before if before > 0 else None,
         "conductances_before": parts_before.tolist(),
         "conductances_after": parts_after.tolist(),
-        "refined_outlier_part": bool(outlier_part.any()),
+        "refined_outlier_part": mixture_module.makes_outlier_part(parts_before, parts_after),
     }
 
 

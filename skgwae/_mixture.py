@@ -608,15 +608,21 @@ def _kept_refinement(affinity, labels, refined, n_components):
     EM draws boundaries between Gaussian clusters, and a partition that cuts the graph
     many times more has cut a cluster apart; one part most of whose edges leave it holds
     rows from among several clusters."""
-    bound = REFINED_MAX_NCUT_RATIO * _normalized_cut(affinity, labels, n_components)
-    if _normalized_cut(affinity, refined, n_components) > bound:
-        return labels
     before = _conductances(affinity, labels, n_components)
     after = _conductances(affinity, refined, n_components)
-    outlier_parts = (after > OUTLIER_PART_MIN_CONDUCTANCE) & (
-        after > OUTLIER_PART_MIN_GROWTH * before
+    # The normalized cuts are the sums of the parts' conductances.
+    if np.sum(after) > REFINED_MAX_NCUT_RATIO * np.sum(before):
+        return labels
+    return labels if makes_outlier_part(before, after) else refined
+
+
+def makes_outlier_part(before, after):
+    """Whether a partition whose parts' conductances are ``after`` made one of them a part
+    of outliers (see OUTLIER_PART_MIN_CONDUCTANCE), the parts' conductances in the
+    partition it refined being ``before``."""
+    return bool(
+        np.any((after > OUTLIER_PART_MIN_CONDUCTANCE) & (after > OUTLIER_PART_MIN_GROWTH * before))
     )
-    return labels if outlier_parts.any() else refined
 
 
 def _better_partition(
