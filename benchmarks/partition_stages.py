@@ -42,7 +42,10 @@ whether it replaces the graph's (the residual dependence of its discrete feature
 the mixed model's gain from splitting its clusters in two Gaussians) and whether it did;
 and, where the rows' own graph competes, the accuracies of the common graph's partition
 and of the rows' own graph's, the own one's normalized cut of each graph over the common
-one's, and which rule of the choice takes it; and, after training, whether the
+one's, and which rule of the choice takes it; the normalized cut of the common graph by the
+training rows' classes and by each stage's output (and by its graph partition, before EM),
+which tell a search that missed a cut the graph holds (the classes cut it less) from a
+graph that favours another partition (they cut it more); and, after training, whether the
 mixture of the parts' codes was refitted to classify them as a kept graph partition
 does (``skgwae.clusterer._misreads_partition``), with the accuracy the fit's clusters
 would have had without that refit (the mixture before it, read on the same model: the
@@ -57,7 +60,8 @@ CPU cores; single-threaded BLAS, as the standings' runs)::
 It prints one line per fit and writes the records to DIR/partition_stages.jsonl (appended),
 then a summary of the free EM decisions, of the latent class and mixed models, of the
 choices between the two graphs' partitions that the rows' own graph's clearly smaller cut
-decides, and of the kept partitions' refits.
+decides, of the kept partitions' refits, and of the classes' cut of the common graph
+against each stage output's.
 """
 
 import argparse
@@ -142,12 +146,14 @@ def _wrap_stages():
             _fit["stages"][-1].update(_graph_choice_record(args[0], args[1], *choice, args[4]))
         _fit["stages"][-1]["output"] = _accuracy(labels)
         _fit["stages"][-1]["replaced"] = replaced
+        _fit["stages"][-1].update(_classes_cut_record(args[0], labels, args[4]))
         return labels, replaced
 
     def free_em_stage(rows, labels, n_components, rng, rows_metric, affinity):
         stage = _fit["stages"][-1]
         stage["graph"] = _accuracy(labels)
         stage["cut"] = float(refinement._cut_fraction(affinity, labels))
+        stage["graph_ncut"] = float(mixture_module._normalized_cut(affinity, labels, n_components))
         stage.update(_free_em_record(rows, labels, n_components, rng, rows_metric, affinity))
         result = free_em(rows, labels, n_components, rng, rows_metric, affinity)
         stage["free_em_replaces"] = result is not None
@@ -248,6 +254,20 @@ def _graph_choice_record(affinity, row_affinity, common, own, n_components):
                 own, common, row_affinity, n_components, common_cut_ratio
             )
         ),
+    }
+
+
+def _classes_cut_record(affinity, output, n_components):
+    """The normalized cut of the common graph ``affinity`` by the classes of the rows and
+    by the stage's ``output``: where the classes cut the graph less than the partition
+    found, its search missed a cut the graph holds; where they cut it more, the graph
+    itself favours another partition, and no search on it would find the classes."""
+    _, classes = np.unique(_classes_of_rows(), return_inverse=True)
+    return {
+        "classes_ncut": float(
+            mixture_module._normalized_cut(affinity, classes, int(classes.max()) + 1)
+        ),
+        "output_ncut": float(mixture_module._normalized_cut(affinity, output, n_components)),
     }
 
 
@@ -411,6 +431,26 @@ def model_summary(records):
                 )
 
 
+def classes_cut_summary(records):
+    """How the classes' normalized cut of the common graph compares with each stage's
+    output's: where it is clearly smaller, the search missed it; where larger, the graph
+    holds another partition that cuts it less."""
+    ratios = [
+        stage["classes_ncut"] / stage["output_ncut"]
+        for record in records for stage in record["stages"]
+        if stage.get("output_ncut", 0.0) > 0.0 and stage["classes_ncut"] is not None
+    ]
+    if not ratios:
+        return
+    ratios = np.asarray(ratios)
+    print(
+        f"classes' cut / output's cut of the common graph, {len(ratios)} stages: "
+        f"< 0.85 in {int(np.sum(ratios < 0.85))}, 0.85-1.15 in "
+        f"{int(np.sum((ratios >= 0.85) & (ratios <= 1.15)))}, > 1.15 in "
+        f"{int(np.sum(ratios > 1.15))} (median {np.median(ratios):.2f})"
+    )
+
+
 def refit_summary(records):
     """The fits where the mixture was refitted to read a kept graph partition: how many,
     how many gained or lost accuracy by it, and each one's accuracy before and after."""
@@ -471,6 +511,7 @@ def main():
     model_summary(records)
     graph_choice_summary(records)
     refit_summary(records)
+    classes_cut_summary(records)
 
 
 if __name__ == "__main__":

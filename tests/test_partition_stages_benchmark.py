@@ -78,6 +78,33 @@ def test_the_graph_choice_record_matches_the_rule(iris_record, benchmark_script)
             and stage["own_common_cut_ratio"] <= mixture.OWN_GRAPH_MAX_COMMON_CUT_RATIO
         )
 
+def test_the_classes_cut_record_on_two_cliques(benchmark_script):
+    """Two cliques of 4 rows joined by one edge: the classes (the cliques, labelled 7
+    and 9, as a data set's classes can be) cut only that edge; a partition that splits
+    each clique cuts far more, and the record says so."""
+    from scipy import sparse
+
+    stages = benchmark_script("partition_stages")
+    weights = np.zeros((8, 8))
+    weights[:4, :4] = weights[4:, 4:] = 1.0
+    np.fill_diagonal(weights, 0.0)
+    weights[3, 4] = weights[4, 3] = 1.0
+    classes = np.array([7, 7, 7, 7, 9, 9, 9, 9])
+    stages._fit.update(y=classes, train=np.arange(8), index=np.arange(8))
+    split = np.array([0, 0, 1, 1, 0, 0, 1, 1])
+    record = stages._classes_cut_record(sparse.csr_matrix(weights), split, 2)
+    # Each clique holds 12 + 1 of the 26 units of degree; the edge between them is one.
+    assert record["classes_ncut"] == pytest.approx(2 * 1 / 13)
+    assert record["output_ncut"] > 5 * record["classes_ncut"]
+    same = stages._classes_cut_record(sparse.csr_matrix(weights), (classes == 9).astype(int), 2)
+    assert same["output_ncut"] == pytest.approx(same["classes_ncut"])
+
+
+def test_the_iris_stages_record_both_cuts(iris_record):
+    for stage in iris_record["stages"]:
+        assert stage["classes_ncut"] > 0.0 and stage["output_ncut"] > 0.0
+
+
 def test_groups_are_cluster_py_groups(benchmark_script):
     stages, cluster = benchmark_script("partition_stages"), benchmark_script("cluster")
     assert stages.GROUPS["every"]() == cluster.every_set()
