@@ -45,7 +45,8 @@ and of the rows' own graph's, the own one's normalized cut of each graph over th
 one's, and which rule of the choice takes it; the normalized cut of the common graph by the
 training rows' classes and by each stage's output (and by its graph partition, before EM),
 which tell a search that missed a cut the graph holds (the classes cut it less) from a
-graph that favours another partition (they cut it more); and, after training, whether the
+graph that favours another partition (they cut it more), and the classes' cut of the
+rows' own graph over its own partition's; and, after training, whether the
 mixture of the parts' codes was refitted to classify them as a kept graph partition
 does (``skgwae.clusterer._misreads_partition``), with the accuracy the fit's clusters
 would have had without that refit (the mixture before it, read on the same model: the
@@ -144,6 +145,9 @@ def _wrap_stages():
         choice, _fit["graph_choice"] = _fit["graph_choice"], None
         if choice is not None and len(choice) == 2:
             _fit["stages"][-1].update(_graph_choice_record(args[0], args[1], *choice, args[4]))
+            _fit["stages"][-1]["own_graph_classes_ncut_ratio"] = _classes_cut_ratio(
+                args[1], choice[1], args[4]
+            )
         _fit["stages"][-1]["output"] = _accuracy(labels)
         _fit["stages"][-1]["replaced"] = replaced
         _fit["stages"][-1].update(_classes_cut_record(args[0], labels, args[4]))
@@ -269,6 +273,14 @@ def _classes_cut_record(affinity, output, n_components):
         ),
         "output_ncut": float(mixture_module._normalized_cut(affinity, output, n_components)),
     }
+
+
+def _classes_cut_ratio(affinity, labels, n_components):
+    """The normalized cut of ``affinity`` by the training rows' classes over that by
+    ``labels`` (None where ``labels`` cut nothing)."""
+    record = _classes_cut_record(affinity, labels, n_components)
+    cut = record["output_ncut"]
+    return record["classes_ncut"] / cut if cut > 0 else None
 
 
 def _free_em_record(rows, labels, n_components, rng, rows_metric, affinity):

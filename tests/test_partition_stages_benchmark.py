@@ -103,6 +103,8 @@ def test_the_classes_cut_record_on_two_cliques(benchmark_script):
 def test_the_iris_stages_record_both_cuts(iris_record):
     for stage in iris_record["stages"]:
         assert stage["classes_ncut"] > 0.0 and stage["output_ncut"] > 0.0
+        if "own_graph" in stage:
+            assert stage["own_graph_classes_ncut_ratio"] > 0.0
 
 
 def test_groups_are_cluster_py_groups(benchmark_script):
