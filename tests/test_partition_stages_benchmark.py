@@ -100,6 +100,18 @@ def test_the_classes_cut_record_on_two_cliques(benchmark_script):
     assert same["output_ncut"] == pytest.approx(same["classes_ncut"])
 
 
+def test_the_classes_cut_summary_counts_the_ratios(benchmark_script, capsys):
+    stages = benchmark_script("partition_stages")
+    records = [{"stages": [
+        {"classes_ncut": 0.5, "graph_ncut": 1.0, "output_ncut": 0.5},
+        {"classes_ncut": 2.0, "graph_ncut": 1.0, "output_ncut": 1e-17},  # cuts nothing
+    ]}]
+    stages.classes_cut_summary(records)
+    graph, output = capsys.readouterr().out.splitlines()
+    assert "2 stages: < 0.85 in 1, 0.85-1.15 in 0, > 1.15 in 1" in graph
+    assert "1 stages: < 0.85 in 0, 0.85-1.15 in 1, > 1.15 in 0" in output
+
+
 def test_the_iris_stages_record_both_cuts(iris_record):
     for stage in iris_record["stages"]:
         assert stage["classes_ncut"] > 0.0 and stage["output_ncut"] > 0.0
