@@ -62,10 +62,12 @@ It prints one line per fit and writes the records to DIR/partition_stages.jsonl 
 then a summary of the free EM decisions, of the latent class and mixed models, of the
 choices between the two graphs' partitions that the rows' own graph's clearly smaller cut
 decides, of the kept partitions' refits, and of the classes' cut of the common graph
-against each stage output's.
+against each stage output's. ``--summarise FILE`` prints the summaries of records
+written before (``.jsonl`` or ``.jsonl.gz``) without fitting anything.
 """
 
 import argparse
+import gzip
 import json
 import pathlib
 import time
@@ -448,24 +450,25 @@ def model_summary(records):
 
 def classes_cut_summary(records):
     """How the classes' normalized cut of the common graph compares with each stage's
-    graph partition's (before EM on the rows) and output's: where it is clearly smaller,
-    the search missed it (or EM moved rows across the graph's boundaries); where larger,
-    the graph holds another partition that cuts it less."""
-    for key, name in (("graph_ncut", "graph partition's"), ("output_ncut", "output's")):
-        # Cuts of a few 1e-16 are rounding: the partition cuts nothing.
-        ratios = np.asarray([
-            stage["classes_ncut"] / stage[key]
-            for record in records for stage in record["stages"]
-            if stage.get(key, 0.0) > CUT_EPSILON
-        ])
-        if not len(ratios):
-            continue
-        print(
-            f"classes' cut / {name} cut of the common graph, {len(ratios)} "
-            f"stages: < 0.85 in {int(np.sum(ratios < 0.85))}, 0.85-1.15 in "
-            f"{int(np.sum((ratios >= 0.85) & (ratios <= 1.15)))}, > 1.15 in "
-            f"{int(np.sum(ratios > 1.15))} (median {np.median(ratios):.2f})"
-        )
+    graph partition's (before EM on the rows) and output's, for each stage kind: where
+    it is clearly smaller, the search missed it (or EM moved rows across the graph's
+    boundaries); where larger, the graph holds another partition that cuts it less."""
+    for how in ("spectral", "modularity"):
+        for key, name in (("graph_ncut", "graph partition's"), ("output_ncut", "output's")):
+            # Cuts of a few 1e-16 are rounding: the partition cuts nothing.
+            ratios = np.asarray([
+                stage["classes_ncut"] / stage[key]
+                for record in records for stage in record["stages"]
+                if stage["how"] == how and stage.get(key, 0.0) > CUT_EPSILON
+            ])
+            if not len(ratios):
+                continue
+            print(
+                f"{how}: classes' cut / {name} cut of the common graph, {len(ratios)} "
+                f"stages: < 0.85 in {int(np.sum(ratios < 0.85))}, 0.85-1.15 in "
+                f"{int(np.sum((ratios >= 0.85) & (ratios <= 1.15)))}, > 1.15 in "
+                f"{int(np.sum(ratios > 1.15))} (median {np.median(ratios):.2f})"
+            )
 
 
 def refit_summary(records):
@@ -488,8 +491,20 @@ def main():
         help="names of benchmarks/cluster.py, or one of: " + ", ".join(GROUPS),
     )
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
-    parser.add_argument("--out", required=True, type=pathlib.Path)
+    parser.add_argument("--out", type=pathlib.Path)
+    parser.add_argument(
+        "--summarise", type=pathlib.Path, metavar="JSONL",
+        help="print the summaries of records written before (.jsonl or .jsonl.gz), "
+        "fitting nothing",
+    )
     args = parser.parse_args()
+    if args.summarise is not None:
+        opener = gzip.open if args.summarise.suffix == ".gz" else open
+        with opener(args.summarise, "rt") as lines:
+            _print_summaries([json.loads(line) for line in lines])
+        return
+    if args.out is None:
+        parser.error("--out is required unless --summarise is given")
     names = args.datasets
     if len(names) == 1 and names[0] in GROUPS:
         names = GROUPS[names[0]]()
@@ -524,6 +539,10 @@ def main():
                 out.write(json.dumps(record) + "\n")
                 out.flush()
                 print(json.dumps(record), flush=True)
+    _print_summaries(records)
+
+
+def _print_summaries(records):
     summary(records)
     model_summary(records)
     graph_choice_summary(records)

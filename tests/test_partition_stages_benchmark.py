@@ -103,13 +103,28 @@ def test_the_classes_cut_record_on_two_cliques(benchmark_script):
 def test_the_classes_cut_summary_counts_the_ratios(benchmark_script, capsys):
     stages = benchmark_script("partition_stages")
     records = [{"stages": [
-        {"classes_ncut": 0.5, "graph_ncut": 1.0, "output_ncut": 0.5},
-        {"classes_ncut": 2.0, "graph_ncut": 1.0, "output_ncut": 1e-17},  # cuts nothing
+        {"how": "spectral", "classes_ncut": 0.5, "graph_ncut": 1.0, "output_ncut": 0.5},
+        # The output cuts nothing.
+        {"how": "spectral", "classes_ncut": 2.0, "graph_ncut": 1.0, "output_ncut": 1e-17},
     ]}]
     stages.classes_cut_summary(records)
     graph, output = capsys.readouterr().out.splitlines()
+    assert graph.startswith("spectral: classes' cut / graph partition's cut")
     assert "2 stages: < 0.85 in 1, 0.85-1.15 in 0, > 1.15 in 1" in graph
     assert "1 stages: < 0.85 in 0, 0.85-1.15 in 1, > 1.15 in 0" in output
+
+
+def test_summarise_reads_records_written_before(iris_record, tmp_path):
+    import gzip
+
+    path = tmp_path / "records.jsonl.gz"
+    with gzip.open(path, "wt") as out:
+        out.write(json.dumps(iris_record) + "\n")
+    printed = subprocess.run(
+        [sys.executable, "benchmarks/partition_stages.py", "--summarise", str(path)],
+        cwd=ROOT, check=True, capture_output=True, text=True,
+    ).stdout
+    assert "spectral: classes' cut / graph partition's cut of the common graph" in printed
 
 
 def test_the_iris_stages_record_both_cuts(iris_record):
