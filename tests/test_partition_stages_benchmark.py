@@ -1,6 +1,8 @@
 """The partition-stage records (benchmarks/partition_stages.py): its wrappers leave the
-fit as it is, and what it records of the refinement matches the decision taken."""
+fit as it is, what it records of the refinement matches the decision taken, and the
+classes' cut of the graph and its summary are computed as stated."""
 
+import gzip
 import json
 import os
 import pathlib
@@ -10,6 +12,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from scipy import sparse
 
 from skgwae import GWAEClusterer
 from skgwae.metrics import cluster_accuracy
@@ -78,12 +81,11 @@ def test_the_graph_choice_record_matches_the_rule(iris_record, benchmark_script)
             and stage["own_common_cut_ratio"] <= mixture.OWN_GRAPH_MAX_COMMON_CUT_RATIO
         )
 
+
 def test_the_classes_cut_record_on_two_cliques(benchmark_script):
     """Two cliques of 4 rows joined by one edge: the classes (the cliques, labelled 7
     and 9, as a data set's classes can be) cut only that edge; a partition that splits
     each clique cuts far more, and the record says so."""
-    from scipy import sparse
-
     stages = benchmark_script("partition_stages")
     weights = np.zeros((8, 8))
     weights[:4, :4] = weights[4:, 4:] = 1.0
@@ -115,8 +117,6 @@ def test_the_classes_cut_summary_counts_the_ratios(benchmark_script, capsys):
 
 
 def test_summarise_reads_records_written_before(iris_record, tmp_path):
-    import gzip
-
     path = tmp_path / "records.jsonl.gz"
     with gzip.open(path, "wt") as out:
         out.write(json.dumps(iris_record) + "\n")
